@@ -1,0 +1,45 @@
+# Thin by design: each recipe calls the package's command line or a standard tool.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PARAMS ?= params/kent-2022.yaml
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,)
+
+.PHONY: help setup chromium report test lint lab clean
+
+help: ## Show this list of targets
+	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(STAMP) chromium ## Create the virtual environment and install Chromium (for the PDF)
+
+chromium: ## Install Debian's chromium when no Chromium is installed
+	@$(if $(NO_PDF),true,scripts/install-chromium.sh)
+
+report: setup ## Build the report for PARAMS into outputs/<id>/ (HTML and PDF)
+	$(BIN)/safeguarding-report build --params $(PARAMS) $(BUILD_FLAGS)
+
+test: setup ## Run the test suite (includes one full build of the default report)
+	$(BIN)/pytest
+
+lint: $(STAMP) ## Check formatting, lint and types
+	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+lab: $(STAMP) ## Open the section notebooks in JupyterLab
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	$(BIN)/jupyter lab notebooks
+
+clean: ## Remove generated reports (outputs/)
+	rm -rf outputs

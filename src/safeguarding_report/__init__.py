@@ -1,0 +1,1 @@
+"""Build a Local Safeguarding Children Partnership yearly report."""

@@ -1,0 +1,131 @@
+"""The one orchestration: validate -> execute -> stitch -> export -> publish.
+
+Nothing else calls across stages. A failed or interrupted build leaves the last good
+``outputs/<id>/`` untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from safeguarding_report import appendix, export, manifest, params, pdf, provenance, publish
+from safeguarding_report.data import Published
+from safeguarding_report.errors import ReportError, SectionFailed
+from safeguarding_report.execute import SectionRun, execute
+from safeguarding_report.stitch import Cover, Part, stitch
+
+log = logging.getLogger(__name__)
+
+SECTION_GLOB = "[0-9][0-9]_*.ipynb"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's inputs and outputs live."""
+
+    root: Path
+
+    @property
+    def data(self) -> Path:
+        """Input data: published/ and local/<id>/."""
+        return self.root / "data"
+
+    @property
+    def notebooks(self) -> Path:
+        """The section notebooks, run in file-name order."""
+        return self.root / "notebooks"
+
+    @property
+    def outputs(self) -> Path:
+        """Generated reports, one folder per report id."""
+        return self.root / "outputs"
+
+    def sections(self) -> list[Path]:
+        """The section notebooks in report order; an error when there are none."""
+        found = sorted(self.notebooks.glob(SECTION_GLOB))
+        if not found:
+            raise ReportError(
+                f"{self.notebooks}: no section notebooks (files named like "
+                "01_local_context.ipynb). Run the build from the project's top folder."
+            )
+        return found
+
+
+def build(
+    params_path: Path,
+    project: Project,
+    *,
+    make_pdf: bool = True,
+    workers: int | None = None,
+    progress: bool = True,
+) -> Path:
+    """Build one report; return its published folder ``outputs/<id>/``."""
+    p = params.load(params_path)
+    published = Published(project.data)
+    published.area(p.local_authority)  # an unknown local authority fails before any kernel starts
+    chromium = pdf.find_chromium() if make_pdf else ""
+    sections = project.sections()
+    target = project.outputs / p.id
+    staged = publish.staging(project.outputs, p.id)
+    try:
+        runs = execute(
+            sections,
+            p.notebook_parameters(project.data.resolve()),
+            staged / "sections",
+            cwd=project.root,
+            workers=workers,
+            progress=progress,
+        )
+        failed = [run for run in runs if not run.ok]
+        if failed:
+            kept = publish.keep_failed(staged, target)
+            raise SectionFailed(_failure_summary(failed, kept, staged, target))
+        parts = [Part(run.name, nbformat.read(run.executed, as_version=4)) for run in runs]
+        figures = [row for part in parts for row in provenance.collect(part.name, part.notebook)]
+        parts.append(Part("sources", appendix.sources_notebook(figures, published), appendix=True))
+        report = stitch(parts, Cover(p.partnership, p.period_label, p.publication_label))
+        nbformat.write(report, staged / "report.ipynb")
+        html = export.to_html(report, staged / "report.html")
+        if make_pdf:
+            pdf.print_pdf(html, staged / "report.pdf")
+        publish.write_figures(figures, staged / "figures.csv")
+        inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]
+        inputs += [params_path.resolve(), *sections]
+        facts = manifest.manifest(
+            p,
+            root=project.root.resolve(),
+            inputs=[f.resolve() for f in inputs],
+            runs=runs,
+            tools={"chromium": _chromium_version(chromium)} if chromium else {},
+        )
+        manifest.write(facts, staged / "manifest.json")
+        publish.publish(staged, target)
+    except BaseException:
+        if staged.exists():
+            shutil.rmtree(staged, ignore_errors=True)
+        raise
+    log.info("Report written to %s", target)
+    return target
+
+
+def _failure_summary(failed: list[SectionRun], kept: Path, staged: Path, target: Path) -> str:
+    lines = [f"{len(failed)} section(s) failed; {target} was left as it was."]
+    for run in failed:
+        notebook = kept / run.executed.relative_to(staged)
+        lines.append(f"  {run.name}: {run.error}")
+        lines.append(f"    traceback in the executed notebook: {notebook}")
+    return "\n".join(lines)
+
+
+def _chromium_version(executable: str) -> str:
+    result = subprocess.run(
+        [executable, "--version"], capture_output=True, text=True, check=False, timeout=30
+    )
+    return result.stdout.strip() or "unknown"
+

@@ -1,0 +1,104 @@
+"""Run the section notebooks with papermill, in parallel, and report how each one went.
+
+A failing section does not stop the others. Each worker process runs one notebook in its own
+kernel; papermill saves the executed notebook even when a cell fails, so the traceback can be
+read in it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+log = logging.getLogger(__name__)
+
+KERNEL_NAME = "python3"
+
+
+@dataclass(frozen=True)
+class SectionRun:
+    """How one section's execution went."""
+
+    name: str  # notebook stem, e.g. "01_local_context"
+    executed: Path  # the executed notebook (with the traceback when it failed)
+    seconds: float
+    error: str = ""  # "" when it succeeded, else "cell N: ErrorName: message"
+
+    @property
+    def ok(self) -> bool:
+        """True when every cell ran without error."""
+        return not self.error
+
+
+def execute(
+    notebooks: Sequence[Path],
+    parameters: Mapping[str, Any],
+    out_dir: Path,
+    *,
+    cwd: Path,
+    workers: int | None = None,
+    progress: bool = True,
+) -> list[SectionRun]:
+    """Execute every notebook with the same parameters; return the runs in notebook order."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(notebooks)))
+    runs: dict[str, SectionRun] = {}
+    # 'spawn' gives each worker a clean interpreter: no state inherited from the caller.
+    context = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+        tqdm(total=len(notebooks), unit="section", disable=not progress, leave=True) as bar,
+    ):
+        futures: dict[Future[SectionRun], str] = {}
+        for nb in notebooks:
+            target = out_dir / nb.name
+            futures[pool.submit(_run_one, nb, target, dict(parameters), cwd)] = nb.stem
+        bar.set_postfix_str(_status(runs, futures.values()))
+        for future in as_completed(futures):
+            run = future.result()
+            runs[run.name] = run
+            verdict = "done  " if run.ok else "FAILED"
+            bar.write(f"  {verdict} {run.name} ({run.seconds:.1f} s)")
+            bar.update(1)
+            bar.set_postfix_str(_status(runs, futures.values()))
+    return [runs[nb.stem] for nb in notebooks]
+
+
+def _status(runs: Mapping[str, SectionRun], names: Any) -> str:
+    failed = sum(1 for r in runs.values() if not r.ok)
+    running = len(list(names)) - len(runs)
+    return f"running {running}, failed {failed}"
+
+
+def _run_one(notebook: Path, target: Path, parameters: dict[str, Any], cwd: Path) -> SectionRun:
+    """Worker: execute one notebook; never raises, so one failure cannot stop the pool."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    error = ""
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(target),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        # exec_count is the cell's execution number; cell_index counts every cell from 0.
+        error = f"cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # a kernel that died or would not start is a failed section too
+        error = f"{type(exc).__name__}: {exc}"
+    return SectionRun(notebook.stem, target, time.perf_counter() - start, error)

@@ -1,0 +1,83 @@
+"""What a build was made from: parameters, input checksums, package versions, git commit."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import subprocess
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from safeguarding_report.execute import SectionRun
+from safeguarding_report.params import Params
+
+PACKAGES: tuple[str, ...] = (
+    "safeguarding-report",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "nbclient",
+    "ipykernel",
+    "pandas",
+    "matplotlib",
+    "pyyaml",
+)
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest(
+    params: Params,
+    *,
+    root: Path,
+    inputs: Iterable[Path],
+    runs: Sequence[SectionRun],
+    tools: dict[str, str],
+) -> dict[str, Any]:
+    """The manifest as a JSON-ready dict; paths are relative to the project root."""
+    return {
+        "report": params.id,
+        "parameters": params.as_dict(),
+        "inputs": {
+            path.relative_to(root).as_posix(): sha256(path)
+            for path in sorted(inputs, key=lambda p: p.as_posix())
+        },
+        "packages": {name: _version(name) for name in PACKAGES},
+        "tools": tools,
+        "git": _git(root),
+        "sections": {run.name: {"seconds": round(run.seconds, 2)} for run in runs},
+    }
+
+
+def write(data: dict[str, Any], path: Path) -> None:
+    """Write the manifest as indented, key-sorted JSON."""
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _git(root: Path) -> dict[str, Any]:
+    def run(*args: str) -> str:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False
+        )
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    commit = run("rev-parse", "HEAD")
+    if not commit:
+        return {"commit": "unknown (not a git checkout)", "dirty": None}
+    return {"commit": commit, "dirty": bool(run("status", "--porcelain"))}

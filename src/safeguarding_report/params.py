@@ -1,0 +1,166 @@
+"""Load and validate a params file into one frozen, typed ``Params`` object.
+
+Validation is strict where papermill is lenient: an unknown key, a missing key or a value of
+the wrong type is an error naming the key, the file and what was expected, raised before any
+notebook runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from safeguarding_report.errors import ParamsError
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LA_CODE_PATTERN = re.compile(r"^(E(06|08|09|10)\d{6}|\d{3})$")
+
+
+@dataclass(frozen=True)
+class Params:
+    """One report's parameters, as read from ``params/<id>.yaml``."""
+
+    id: str  # report id: names the outputs folder, e.g. "kent-2022"
+    partnership: str  # the safeguarding partnership's full name
+    local_authority: str  # E-code (E06/E08/E09/E10) or old 3-digit code
+    period_start: dt.date  # first day of the reporting period
+    period_end: dt.date  # last day of the reporting period
+    comparison_year: int  # published statistics for the year ending 31 March of this year
+    trend_years: int  # how many years the trends show, ending at comparison_year
+    publication_date: dt.date  # shown on the title page
+
+    @property
+    def period_label(self) -> str:
+        """The reporting period in words, e.g. '1 October 2021 to 30 September 2022'."""
+        return f"{_long_date(self.period_start)} to {_long_date(self.period_end)}"
+
+    @property
+    def publication_label(self) -> str:
+        """The publication date in words, e.g. '15 December 2022'."""
+        return _long_date(self.publication_date)
+
+    def notebook_parameters(self, data_dir: Path) -> dict[str, Any]:
+        """The values injected into every section notebook's ``parameters`` cell."""
+        return {
+            "la_code": self.local_authority,
+            "comparison_year": self.comparison_year,
+            "trend_years": self.trend_years,
+            "data_dir": str(data_dir),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values (dates as ISO strings), for the manifest."""
+        return {
+            key: value.isoformat() if isinstance(value, dt.date) else value
+            for key, value in dataclasses.asdict(self).items()
+        }
+
+
+_TYPES: dict[str, type] = {
+    "id": str,
+    "partnership": str,
+    "local_authority": str,
+    "period_start": dt.date,
+    "period_end": dt.date,
+    "comparison_year": int,
+    "trend_years": int,
+    "publication_date": dt.date,
+}
+
+
+def load(path: Path) -> Params:
+    """Read and validate ``path``; raise ``ParamsError`` naming the key at fault."""
+    if not path.is_file():
+        raise ParamsError(
+            f"{path}: params file not found. Give the path of a YAML file such as "
+            "params/kent-2022.yaml."
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ParamsError(f"{path}:{where} is not valid YAML ({exc}).") from exc
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys to values, found {raw!r}.")
+    return validate(raw, source=str(path))
+
+
+def validate(raw: dict[Any, Any], source: str = "params") -> Params:
+    """Check keys and types of an already-parsed mapping and build ``Params``."""
+    unknown = [str(k) for k in raw if k not in _TYPES]
+    if unknown:
+        hints = [_suggest(k) for k in unknown]
+        detail = "; ".join(f"'{k}'{h}" for k, h in zip(unknown, hints, strict=True))
+        raise ParamsError(
+            f"{source}: unknown key {detail}. Allowed keys: {', '.join(_TYPES)}."
+        )
+    missing = [k for k in _TYPES if k not in raw]
+    if missing:
+        raise ParamsError(f"{source}: missing key {', '.join(repr(k) for k in missing)}.")
+    values = {key: _check_type(source, key, raw[key]) for key in _TYPES}
+    params = Params(**values)
+    _check_values(source, params)
+    return params
+
+
+def _check_type(source: str, key: str, value: Any) -> Any:
+    expected = _TYPES[key]
+    if expected is dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        raise ParamsError(
+            f"{source}: key '{key}' must be a date written YYYY-MM-DD, found {value!r}."
+        )
+    if expected is int:
+        # bool is an int in Python; 'true' is never a year
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ParamsError(f"{source}: key '{key}' must be a whole number, found {value!r}.")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise ParamsError(f"{source}: key '{key}' must be non-empty text, found {value!r}.")
+
+
+def _check_values(source: str, p: Params) -> None:
+    if not _ID_PATTERN.match(p.id):
+        raise ParamsError(
+            f"{source}: key 'id' must be lower-case words joined by hyphens "
+            f"(e.g. kent-2022), found {p.id!r}."
+        )
+    if not _LA_CODE_PATTERN.match(p.local_authority):
+        raise ParamsError(
+            f"{source}: key 'local_authority' must be a local authority E-code "
+            f"(E06, E08, E09 or E10 and six digits) or an old 3-digit code, "
+            f"found {p.local_authority!r}."
+        )
+    if p.period_end <= p.period_start:
+        raise ParamsError(
+            f"{source}: key 'period_end' ({p.period_end}) must come after "
+            f"'period_start' ({p.period_start})."
+        )
+    if not 2010 <= p.comparison_year <= 2100:
+        raise ParamsError(
+            f"{source}: key 'comparison_year' must be a year ending 31 March between 2010 "
+            f"and 2100, found {p.comparison_year}."
+        )
+    if not 1 <= p.trend_years <= 15:
+        raise ParamsError(
+            f"{source}: key 'trend_years' must be between 1 and 15, found {p.trend_years}."
+        )
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, _TYPES, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,21 @@
+"""Shared fixtures: the project's own folders, and small notebooks built in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def root() -> Path:
+    """The project's top folder (holds params/, data/, notebooks/)."""
+    return ROOT
+
+
+@pytest.fixture
+def kent_params() -> Path:
+    """The default report's params file."""
+    return ROOT / "params" / "kent-2022.yaml"

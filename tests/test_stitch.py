@@ -1,0 +1,101 @@
+"""The stitcher: title page, working contents, numbered sections, parameters and records gone."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from safeguarding_report import provenance
+from safeguarding_report.stitch import Cover, Part, stitch
+
+COVER = Cover("Testshire Safeguarding Partnership", "1 April 2021 to 31 March 2022", "1 May 2022")
+
+
+def _section(title: str, value: str) -> nbformat.NotebookNode:
+    record = {"indicator": "cla_at_31_march", "shown": value}
+    return new_notebook(
+        cells=[
+            new_markdown_cell(f"# {title}\n\nIntro to {title}."),
+            new_code_cell("la_code = 'E1'  # default", metadata={"tags": ["parameters"]}),
+            new_code_cell("la_code = 'E2'", metadata={"tags": ["injected-parameters"]}),
+            new_markdown_cell("## A subsection"),
+            new_code_cell(
+                "show()",
+                outputs=[
+                    new_output(
+                        "display_data",
+                        data={"text/html": f"<p>{value}</p>", provenance.MIME_TYPE: [record]},
+                    )
+                ],
+            ),
+        ]
+    )
+
+
+def _stitched() -> nbformat.NotebookNode:
+    return stitch(
+        [
+            Part("01_context", _section("Local context", "1,777")),
+            Part("02_performance", _section("Performance data", "53")),
+            Part("sources", new_notebook(cells=[new_markdown_cell("# Sources")]), appendix=True),
+        ],
+        COVER,
+    )
+
+
+def _markdown(nb: nbformat.NotebookNode) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_title_page_comes_first_with_partnership_period_and_date() -> None:
+    nb = _stitched()
+    title = nb.cells[0].source
+    assert 'class="title-page"' in title
+    for words in (COVER.partnership, COVER.period, "Published 1 May 2022"):
+        assert words in title
+    assert nb.metadata["title"].startswith(COVER.partnership)
+
+
+def test_contents_links_resolve_to_numbered_headings_in_order() -> None:
+    text = _markdown(_stitched())
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', text)
+    assert [label for _, label in links] == [
+        "1. Local context",
+        "2. Performance data",
+        "Appendix A: Sources",
+    ]
+    for anchor, label in links:
+        assert f'<h2 id="{anchor}">{label}</h2>' in text
+
+
+def test_section_subheadings_move_down_one_level() -> None:
+    text = _markdown(_stitched())
+    assert "### A subsection" in text
+    assert "\n# " not in text and not text.startswith("# ")
+
+
+def test_parameters_cells_are_removed() -> None:
+    nb = _stitched()
+    sources = [c.source for c in nb.cells]
+    assert not any("la_code" in s for s in sources)
+
+
+def test_figure_records_are_stripped_but_visible_output_kept() -> None:
+    nb = _stitched()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert [o.data["text/html"] for o in outputs] == ["<p>1,777</p>", "<p>53</p>"]
+    assert all(provenance.MIME_TYPE not in o.data for o in outputs)
+
+
+def test_cell_ids_are_unique_and_notebook_is_valid() -> None:
+    nb = _stitched()
+    ids = [c["id"] for c in nb.cells]
+    assert len(ids) == len(set(ids))
+    nbformat.validate(nb)
+
+
+def test_records_are_collected_with_their_section() -> None:
+    rows = provenance.collect("01_context", _section("Local context", "1,777"))
+    assert rows == [{"section": "01_context", "indicator": "cla_at_31_march", "shown": "1,777"}]

@@ -1,0 +1,88 @@
+"""Numbers become text in one place: separators, precision, GSS symbols, records."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from safeguarding_report import provenance, tables, text
+from safeguarding_report.data.schema import NO_DATA, TIDY_COLUMNS
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "unit", "derived", "expected"),
+    [
+        (1777.0, "", "count", False, "1,777"),
+        (343294.0, "", "count", False, "343,294"),
+        (53.0, "", "rate", False, "53"),  # published as a whole number: shown as published
+        (354.8, "", "rate", False, "354.8"),
+        (48.333, "", "rate", True, "48.3"),  # derived: one decimal place
+        (50.0, "", "rate", True, "50.0"),
+        (21.5, "", "percent", False, "21.5"),
+        (math.nan, "c", "count", False, "[c]"),
+        (math.nan, "x", "rate", False, "[x]"),
+        (math.nan, "low", "count", False, "[low]"),
+        (math.nan, "k", "count", False, "[low]"),
+        (math.nan, "z", "count", False, "[z]"),
+        (math.nan, "u", "percent", False, "[u]"),
+        (math.nan, "..", "count", False, "[x]"),
+        (math.nan, NO_DATA, "count", False, "[x]"),
+    ],
+)
+def test_shown(value: float, status: str, unit: str, derived: bool, expected: str) -> None:
+    assert tables.shown(value, status, unit, derived) == expected
+
+
+def _tidy(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "indicator": ind,
+                "area_code": code,
+                "area_name": {"E10000016": "Kent", "E92000001": "England"}[code],
+                "area_level": "Local authority",
+                "period": period,
+                "value": value,
+                "status": status,
+                "source_file": "data/published/x.csv",
+                "source_column": "number",
+                "derivation": "",
+            }
+            for ind, code, period, value, status in rows
+        ],
+        columns=list(TIDY_COLUMNS),
+    )
+
+
+def test_pivot_lays_out_cells_and_records_every_number() -> None:
+    tidy = _tidy(
+        [
+            ("cla_at_31_march", "E10000016", "2021", 1662.0, ""),
+            ("cla_at_31_march", "E10000016", "2022", 1777.0, ""),
+            ("cla_at_31_march", "E92000001", "2021", math.nan, "c"),
+            ("cla_at_31_march", "E92000001", "2022", 82170.0, ""),
+        ]
+    )
+    table = tables.pivot(tidy, rows="area_name", columns="period", caption="CLA", corner="Area")
+    assert table.header == ["Area", "2021", "2022"]
+    assert table.rows == [["Kent", "1,662", "1,777"], ["England", "[c]", "82,170"]]
+    assert [r["shown"] for r in table.records] == ["1,662", "1,777", "[c]", "82,170"]
+    assert table.records[2]["value"] is None
+    html = table.to_html()
+    assert "<caption>CLA</caption>" in html
+    assert '<th scope="row">Kent</th>' in html
+    assert "[c] confidential" in html, "a footnote explains each symbol used"
+    assert "[x] not available" not in html, "and only those used"
+    bundle = table._repr_mimebundle_()
+    assert bundle[provenance.MIME_TYPE] == table.records
+
+
+def test_sentence_formats_and_records_its_numbers() -> None:
+    tidy = _tidy([("rereferrals_pct", "E10000016", "2022", 21.5, "")])
+    row = tidy.iloc[0]
+    said = text.say("{la} re-referrals: {pct:pct}.", la="Kent", pct=row)
+    assert said.markdown == "Kent re-referrals: 21.5%."
+    assert said.records[0]["shown"] == "21.5%"
+    assert said.records[0]["value"] == 21.5
