@@ -16,20 +16,22 @@ help: ## Show this list of targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); scripts/apt-install.sh - python3-venv \
+		&& $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
 setup: $(STAMP) chromium ## Create the virtual environment and install Chromium (for the PDF)
 
-chromium: ## Install Debian's chromium when no Chromium is installed
-	@$(if $(NO_PDF),true,scripts/install-chromium.sh)
+chromium: ## Install Debian's chromium (prints the PDF) when it is missing
+	@$(if $(NO_PDF),true,$(if $(SAFEGUARDING_REPORT_CHROMIUM),true,scripts/apt-install.sh chromium chromium))
 
 report: setup ## Build the report for PARAMS into outputs/<id>/ (HTML and PDF)
 	$(BIN)/safeguarding-report build --params $(PARAMS) $(BUILD_FLAGS)
 
 test: setup ## Run the test suite (includes one full build of the default report)
+	@scripts/apt-install.sh pdftotext poppler-utils
 	$(BIN)/pytest
 
 lint: $(STAMP) ## Check formatting, lint and types

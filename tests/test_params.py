@@ -65,7 +65,9 @@ def test_missing_key_is_named(tmp_path: Path, good: dict) -> None:
         ("partnership", 12, "non-empty text"),
     ],
 )
-def test_wrong_type_is_named(tmp_path: Path, good: dict, key: str, value: object, expected: str) -> None:
+def test_wrong_type_is_named(
+    tmp_path: Path, good: dict, key: str, value: object, expected: str
+) -> None:
     good[key] = value
     with pytest.raises(ParamsError, match=f"key '{key}' must be .*{expected}"):
         params.load(_write(tmp_path, good))
@@ -80,7 +82,9 @@ def test_wrong_type_is_named(tmp_path: Path, good: dict, key: str, value: object
         ("trend_years", 0, "between 1 and 15"),
     ],
 )
-def test_bad_values_are_named(tmp_path: Path, good: dict, key: str, value: object, expected: str) -> None:
+def test_bad_values_are_named(
+    tmp_path: Path, good: dict, key: str, value: object, expected: str
+) -> None:
     good[key] = value
     with pytest.raises(ParamsError, match=expected):
         params.load(_write(tmp_path, good))

@@ -96,11 +96,10 @@ def build(
             pdf.print_pdf(html, staged / "report.pdf")
         publish.write_figures(figures, staged / "figures.csv")
         inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]
-        inputs += [params_path.resolve(), *sections]
         facts = manifest.manifest(
             p,
-            root=project.root.resolve(),
-            inputs=[f.resolve() for f in inputs],
+            root=project.root,
+            inputs=[*inputs, params_path, *sections],
             runs=runs,
             tools={"chromium": _chromium_version(chromium)} if chromium else {},
         )
@@ -128,4 +127,3 @@ def _chromium_version(executable: str) -> str:
         [executable, "--version"], capture_output=True, text=True, check=False, timeout=30
     )
     return result.stdout.strip() or "unknown"
-

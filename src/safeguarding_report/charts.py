@@ -12,15 +12,12 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
 
-matplotlib.use("Agg")  # no display: charts are only ever rendered to PNG
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from safeguarding_report import provenance, tables  # noqa: E402
-from safeguarding_report.indicators import INDICATORS  # noqa: E402
+from safeguarding_report import provenance, tables
+from safeguarding_report.indicators import INDICATORS
 
 PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
@@ -70,7 +67,9 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart:
         f"{indicator.label}: {UNIT_WORDS[indicator.unit]}, "
         f"years ending 31 March {periods[0]} to {periods[-1]}"
     )
-    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=150)
+    # Figure without pyplot: no global state, no display backend, nothing left open.
+    fig = Figure(figsize=(8, 4.2), dpi=150)
+    ax = fig.subplots()
     summaries = []
     for i, (area, rows) in enumerate(tidy.groupby("area_name", sort=False)):
         ax.plot(
@@ -104,7 +103,8 @@ def compare(tidy: pd.DataFrame, *, title: str, source: str) -> Chart:
     subtitle = f"{indicator.label}: {UNIT_WORDS[indicator.unit]}, year ending 31 March {period}"
     names = [str(n) for n in tidy["area_name"]]
     values = [0.0 if pd.isna(v) else float(v) for v in tidy["value"]]
-    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.55 * len(names)), dpi=150)
+    fig = Figure(figsize=(8, 0.6 + 0.55 * len(names)), dpi=150)
+    ax = fig.subplots()
     bars = ax.barh(names[::-1], values[::-1], color=PALETTE[0])
     labels = [tables.shown_for(row) for _, row in tidy.iterrows()][::-1]
     ax.bar_label(bars, labels=labels, padding=4, fontsize=10, color="#0b0c0c")
@@ -141,17 +141,16 @@ def _style(ax: Any, unit: str, axis: str = "y") -> None:
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=10, colors="#0b0c0c")
     getattr(ax, f"set_{axis}label")(UNIT_WORDS[unit].capitalize(), fontsize=10)
-    fmt = matplotlib.ticker.StrMethodFormatter("{x:,.0f}")
+    fmt = StrMethodFormatter("{x:,.0f}")
     getattr(ax, f"{axis}axis").set_major_formatter(fmt)
     if axis == "y":
         ax.set_ylim(bottom=0)
 
 
-def _png(fig: Any) -> bytes:
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     # No 'Software' text chunk: the same data gives the same bytes on every machine.
     fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
     return buffer.getvalue()
 
 

@@ -22,9 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``safeguarding-report`` command."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.INFO, format="%(message)s"
-    )
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO, format="%(message)s")
     try:
         if args.command == "build":
             return _build(args)

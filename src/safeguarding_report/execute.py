@@ -92,6 +92,7 @@ def _run_one(notebook: Path, target: Path, parameters: dict[str, Any], cwd: Path
             str(target),
             parameters=parameters,
             kernel_name=KERNEL_NAME,
+            language="python",
             cwd=str(cwd),
             progress_bar=False,
             log_output=False,

@@ -47,15 +47,20 @@ def manifest(
     return {
         "report": params.id,
         "parameters": params.as_dict(),
-        "inputs": {
-            path.relative_to(root).as_posix(): sha256(path)
-            for path in sorted(inputs, key=lambda p: p.as_posix())
-        },
+        "inputs": {_relative(path, root): sha256(path) for path in inputs},
         "packages": {name: _version(name) for name in PACKAGES},
         "tools": tools,
         "git": _git(root),
         "sections": {run.name: {"seconds": round(run.seconds, 2)} for run in runs},
     }
+
+
+def _relative(path: Path, root: Path) -> str:
+    """The path relative to the project root where it lies below it, else as given."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def write(data: dict[str, Any], path: Path) -> None:

@@ -99,9 +99,7 @@ def validate(raw: dict[Any, Any], source: str = "params") -> Params:
     if unknown:
         hints = [_suggest(k) for k in unknown]
         detail = "; ".join(f"'{k}'{h}" for k, h in zip(unknown, hints, strict=True))
-        raise ParamsError(
-            f"{source}: unknown key {detail}. Allowed keys: {', '.join(_TYPES)}."
-        )
+        raise ParamsError(f"{source}: unknown key {detail}. Allowed keys: {', '.join(_TYPES)}.")
     missing = [k for k in _TYPES if k not in raw]
     if missing:
         raise ParamsError(f"{source}: missing key {', '.join(repr(k) for k in missing)}.")

@@ -111,7 +111,8 @@ def _demote(
         match = _HEADING.match(line)
         if match and len(match.group(1)) == 1 and not heading_done:
             heading = html.escape(_numbered(label, title))
-            lines.append(f'<h2 id="{anchor}">{heading}</h2>')
+            # A blank line after raw HTML lets the narrative below be read as Markdown again.
+            lines.extend([f'<h2 id="{anchor}">{heading}</h2>', ""])
             heading_done = True
         elif match:
             lines.append(f"#{match.group(1)}{match.group(2)}{match.group(3)}")

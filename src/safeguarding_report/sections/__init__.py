@@ -50,8 +50,7 @@ def source_line(ctx: Context, *frames: pd.DataFrame) -> str:
     """'Publisher, title' of every file the frames' figures came from, in first-use order."""
     files = dict.fromkeys(f for frame in frames for f in frame["source_file"] if f)
     titles = dict.fromkeys(
-        f"{source.publisher}, {source.title}"
-        for source in (ctx.published.source(f) for f in files)
+        f"{source.publisher}, {source.title}" for source in (ctx.published.source(f) for f in files)
     )
     return "; ".join(titles)
 

@@ -1,0 +1,240 @@
+"""One notebook -> one self-contained HTML report (nbconvert, with our own template).
+
+Readers see the narrative, tables and figures and nothing else: no code, no prompts, no
+streams (warnings, logs), no errors, no plain-text reprs and no build-only MIME types such as
+the figure records, no raw cells. Cells tagged ``remove-cell`` are dropped, outputs of cells
+tagged ``remove-output`` are dropped. The page loads nothing from anywhere: the stylesheet is
+inlined, there are no scripts, and images are data URIs. ``to_html`` checks this on the
+finished page and refuses to write a page that would make a request.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+from safeguarding_report.errors import ExportError
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "report"
+
+# What a reader may see, best first; anything else in an output bundle is dropped.
+SHOWN_MIME_TYPES: tuple[str, ...] = (
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+)
+SHOWN_OUTPUT_TYPES = frozenset({"display_data", "execute_result"})
+
+REMOVE_CELL_TAG = "remove-cell"
+REMOVE_OUTPUT_TAG = "remove-output"
+REMOVE_INPUT_TAG = "remove-input"
+
+# Attributes whose URL the browser fetches by itself when the page loads. Hyperlinks
+# (<a href>, <area href>) request nothing until followed, so they are not listed.
+_FETCHING_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "script": frozenset({"src"}),
+    "link": frozenset({"href"}),
+    "img": frozenset({"src", "srcset"}),
+    "iframe": frozenset({"src"}),
+    "frame": frozenset({"src"}),
+    "source": frozenset({"src", "srcset"}),
+    "video": frozenset({"src", "poster"}),
+    "audio": frozenset({"src"}),
+    "track": frozenset({"src"}),
+    "embed": frozenset({"src"}),
+    "object": frozenset({"data"}),
+    "input": frozenset({"src"}),
+    "image": frozenset({"href", "xlink:href"}),  # SVG
+    "use": frozenset({"href", "xlink:href"}),  # SVG
+    "feimage": frozenset({"href", "xlink:href"}),  # SVG
+    "base": frozenset({"href"}),
+    "body": frozenset({"background"}),
+    "table": frozenset({"background"}),
+    "td": frozenset({"background"}),
+    "th": frozenset({"background"}),
+}
+_CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<url>.*?)(?P=q)\s*\)""", re.IGNORECASE | re.DOTALL)
+_SRCSET_URL = re.compile(r"(?:^|,)\s*([^\s,][^\s]*)")
+# ``@import url(...)`` is found by _CSS_URL; this finds the string form, ``@import "a.css"``.
+_CSS_IMPORT = re.compile(r"""@import\s+(?P<q>['"])(?P<url>.*?)(?P=q)""", re.IGNORECASE)
+
+
+def to_html(nb: nbformat.NotebookNode, path: Path) -> Path:
+    """Write the stitched notebook as one self-contained HTML file; return its path.
+
+    The same notebook always gives the same bytes. Raises ``ExportError`` when the template
+    fails or when the page would load anything that is not a data: URI.
+    """
+    page = render(nb, name=path.stem)
+    external = external_references(page)
+    if external:
+        shown = ", ".join(external[:5]) + (" ..." if len(external) > 5 else "")
+        raise ExportError(
+            f"{path}: the report would load {len(external)} resource(s) from outside the file "
+            f"({shown}). Embed images as data: URIs (display them through the library's "
+            "tables and charts, or attach them to the Markdown cell) and remove scripts, "
+            "stylesheet links and CSS imports from Markdown and HTML outputs."
+        )
+    _write_atomically(path, page)
+    log.info("Wrote %s (%d kB)", path, len(page.encode("utf-8")) // 1024)
+    return path
+
+
+def render(nb: nbformat.NotebookNode, *, name: str = "report") -> str:
+    """The report page for ``nb`` as a string (what ``to_html`` writes); ``nb`` is not changed."""
+    exporter = _exporter()
+    try:
+        page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    except jinja2.TemplateError as exc:
+        raise ExportError(
+            f"could not render the report with the template in {TEMPLATES / TEMPLATE_NAME}: {exc}"
+        ) from exc
+    return page if page.endswith("\n") else page + "\n"
+
+
+def external_references(page: str) -> list[str]:
+    """Every URL the page would fetch by itself that is not a data: URI or a #fragment.
+
+    Looks at fetching attributes (``<img src>``, ``<script src>``, ``<link href>``, ...),
+    every ``<script>`` (inline scripts could fetch anything), and ``url()`` and ``@import``
+    in ``<style>`` elements and ``style`` attributes. Hyperlinks are not requests.
+    """
+    finder = _ReferenceFinder()
+    finder.feed(page)
+    finder.close()
+    return finder.found
+
+
+def _exporter() -> HTMLExporter:
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = [REMOVE_CELL_TAG]
+    config.TagRemovePreprocessor.remove_all_outputs_tags = [REMOVE_OUTPUT_TAG]
+    config.TagRemovePreprocessor.remove_single_output_tags = [REMOVE_OUTPUT_TAG]
+    config.TagRemovePreprocessor.remove_input_tags = [REMOVE_INPUT_TAG]
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]  # nbconvert is untyped here
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_raw=True,
+        exclude_unknown=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+        sanitize_html=False,  # our own Markdown holds raw HTML (title page, anchors) on purpose
+    )
+    # Registered last, so it runs after the tag removal and sees what is left.
+    exporter.register_preprocessor(_reader_outputs)  # type: ignore[no-untyped-call]
+    return exporter
+
+
+def _reader_outputs(
+    nb: nbformat.NotebookNode, resources: dict[str, Any]
+) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
+    """Keep only what readers see; drop code cells left with nothing to show.
+
+    nbconvert hands preprocessors its own copy of the notebook, so this edits in place.
+    """
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.outputs if _keep_shown(output)]
+            if not cell.outputs:
+                continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb, resources
+
+
+def _keep_shown(output: nbformat.NotebookNode) -> bool:
+    """Strip an output to the MIME types readers see; whether anything is left."""
+    if output.get("output_type") not in SHOWN_OUTPUT_TYPES:
+        return False
+    data = output.get("data", {})
+    for bundle in (data, output.get("metadata", {})):
+        for mime in [key for key in bundle if key not in SHOWN_MIME_TYPES]:
+            del bundle[mime]
+    return bool(data)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A temporary name beside the target, so a half-written page never sits at ``path``.
+    temp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(temp, path)
+    except OSError as exc:
+        raise ExportError(f"{path}: could not write the HTML report: {exc}") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _local(url: str) -> bool:
+    """Whether a URL is inside the page: a data: URI or a #fragment."""
+    url = url.strip()
+    return url.lower().startswith("data:") or url.startswith("#")
+
+
+def _css_references(css: str) -> Iterable[str]:
+    for match in _CSS_URL.finditer(css):
+        yield match.group("url")
+    for match in _CSS_IMPORT.finditer(css):
+        yield match.group("url")
+
+
+class _ReferenceFinder(HTMLParser):
+    """Collects the URLs a page would fetch on load (see ``external_references``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        fetching = _FETCHING_ATTRIBUTES.get(tag, frozenset())
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in fetching:
+                urls = _srcset(value) if name == "srcset" else [value]
+                self.found.extend(url for url in urls if not _local(url))
+            elif name == "style":
+                self._css(value)
+        if tag == "script":
+            self.found.append("<script>")
+        if tag in ("style", "script"):
+            self._in = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "style":
+            self._css(data)
+
+    def _css(self, css: str) -> None:
+        self.found.extend(url for url in _css_references(css) if not _local(url))
+
+
+def _srcset(value: str) -> list[str]:
+    # A candidate's URL runs to the next whitespace (data: URIs hold commas), then descriptors.
+    return [url.rstrip(",") for url in _SRCSET_URL.findall(value)]

@@ -1,0 +1,199 @@
+"""The indicators the report shows: what each is called and what it measures.
+
+Where each is read from, and how rates are derived, is in ``data/catalogue.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One published measure, named for a board member."""
+
+    id: str
+    label: str  # plain English for a board member
+    unit: Literal["count", "rate", "percent", "ratio"]  # rate = per 10,000 children aged 0 to 17
+    description: str  # one sentence: what it measures, from the DfE's definition
+
+
+def _all(*items: Indicator) -> dict[str, Indicator]:
+    return {i.id: i for i in items}
+
+
+INDICATORS: dict[str, Indicator] = _all(
+    Indicator(
+        "population_0_17",
+        "Children aged 0 to 17",
+        "count",
+        "The ONS mid-year estimate of the number of children aged 0 to 17 living in the area "
+        "(period is the mid-year, 30 June).",
+    ),
+    Indicator(
+        "cin_at_31_march",
+        "Children in need at 31 March",
+        "count",
+        "Children assessed as needing help and protection from children's social care whose "
+        "episode of need was open on 31 March.",
+    ),
+    Indicator(
+        "cin_rate",
+        "Children in need at 31 March, rate per 10,000 children",
+        "rate",
+        "Children in need at 31 March per 10,000 children aged 0 to 17.",
+    ),
+    Indicator(
+        "referrals",
+        "Referrals to children's social care",
+        "count",
+        "Referrals received by children's social care in the year to 31 March, counting each "
+        "referral, not each child.",
+    ),
+    Indicator(
+        "referrals_rate",
+        "Referrals, rate per 10,000 children",
+        "rate",
+        "Referrals in the year to 31 March per 10,000 children aged 0 to 17.",
+    ),
+    Indicator(
+        "rereferrals_pct",
+        "Re-referrals within 12 months (%)",
+        "percent",
+        "Referrals in the year that came within 12 months of a previous referral for the same "
+        "child, as a percentage of all referrals.",
+    ),
+    Indicator(
+        "s47_enquiries",
+        "Section 47 enquiries",
+        "count",
+        "Enquiries under section 47 of the Children Act 1989, made when there is reasonable "
+        "cause to suspect a child is suffering or likely to suffer significant harm, started in "
+        "the year.",
+    ),
+    Indicator(
+        "s47_rate",
+        "Section 47 enquiries, rate per 10,000 children",
+        "rate",
+        "Section 47 enquiries started in the year per 10,000 children aged 0 to 17.",
+    ),
+    Indicator(
+        "icpc",
+        "Initial child protection conferences",
+        "count",
+        "Initial child protection conferences held in the year, where professionals and the "
+        "family decide whether the child needs a child protection plan.",
+    ),
+    Indicator(
+        "icpc_rate",
+        "Initial child protection conferences, rate per 10,000 children",
+        "rate",
+        "Initial child protection conferences in the year per 10,000 children aged 0 to 17.",
+    ),
+    Indicator(
+        "cpp_started",
+        "Child protection plans started",
+        "count",
+        "Child protection plans that started in the year to 31 March.",
+    ),
+    Indicator(
+        "cpp_at_31_march",
+        "Children on a child protection plan at 31 March",
+        "count",
+        "Children who were the subject of a child protection plan on 31 March.",
+    ),
+    Indicator(
+        "cpp_rate",
+        "Child protection plans at 31 March, rate per 10,000 children",
+        "rate",
+        "Children on a child protection plan at 31 March per 10,000 children aged 0 to 17.",
+    ),
+    Indicator(
+        "cpp_subsequent_pct",
+        "Child protection plans that were a second or subsequent plan (%)",
+        "percent",
+        "Child protection plans started in the year that were the child's second or later "
+        "plan, as a percentage of all plans started.",
+    ),
+    Indicator(
+        "cla_at_31_march",
+        "Children looked after at 31 March",
+        "count",
+        "Children in the care of the local authority on 31 March, excluding those looked after "
+        "only under a series of short-term placements.",
+    ),
+    Indicator(
+        "cla_rate",
+        "Children looked after at 31 March, rate per 10,000 children",
+        "rate",
+        "Children looked after at 31 March per 10,000 children aged 0 to 17.",
+    ),
+    Indicator(
+        "cla_started",
+        "Children who started to be looked after",
+        "count",
+        "Children who started to be looked after during the year to 31 March.",
+    ),
+    Indicator(
+        "cla_ceased",
+        "Children who ceased to be looked after",
+        "count",
+        "Children who ceased to be looked after during the year to 31 March.",
+    ),
+    Indicator(
+        "uasc_at_31_march",
+        "Unaccompanied asylum-seeking children looked after at 31 March",
+        "count",
+        "Children looked after at 31 March who were unaccompanied asylum-seeking children.",
+    ),
+    Indicator(
+        "cla_placed_by_other_las",
+        "Children placed in the area by other local authorities",
+        "count",
+        "Children looked after by other local authorities who were placed within this local "
+        "authority's boundary at 31 March.",
+    ),
+    Indicator(
+        "care_leavers_eet_pct",
+        "Care leavers aged 19 to 21 in education, employment or training (%)",
+        "percent",
+        "Care leavers aged 19 to 21 in education, employment or training around their "
+        "birthday, as a percentage of all care leavers of that age.",
+    ),
+    Indicator(
+        "care_leavers_suitable_accommodation_pct",
+        "Care leavers aged 19 to 21 in suitable accommodation (%)",
+        "percent",
+        "Care leavers aged 19 to 21 whose accommodation was considered suitable, as a "
+        "percentage of all care leavers of that age.",
+    ),
+    Indicator(
+        "sw_caseload",
+        "Average caseload per children's social worker",
+        "ratio",
+        "Cases held by case-holding children's social workers at 30 September divided by "
+        "their full-time equivalent number.",
+    ),
+    Indicator(
+        "sw_turnover_rate",
+        "Social worker turnover rate (%)",
+        "percent",
+        "Full-time equivalent children's social workers who left in the year to 30 September "
+        "as a percentage of those in post at 30 September.",
+    ),
+    Indicator(
+        "sw_vacancy_rate",
+        "Social worker vacancy rate (%)",
+        "percent",
+        "Full-time equivalent vacancies for children's social workers at 30 September as a "
+        "percentage of vacancies plus workers in post.",
+    ),
+    Indicator(
+        "sw_agency_rate",
+        "Agency social worker rate (%)",
+        "percent",
+        "Full-time equivalent agency children's social workers at 30 September as a "
+        "percentage of agency workers plus workers in post.",
+    ),
+)

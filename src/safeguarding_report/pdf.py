@@ -1,0 +1,168 @@
+"""The HTML report -> an A4 PDF, printed by headless Chromium.
+
+The page size, margins and page numbers come from the report's own CSS (``@page``), so the PDF
+looks like the HTML printed from a browser. Chromium runs with a fresh profile and with every
+background network feature switched off: the report is self-contained, and on a machine with
+no network Chromium would otherwise wait on connection attempts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from safeguarding_report.errors import ExportError, ToolMissing
+
+log = logging.getLogger(__name__)
+
+CHROMIUM_ENV = "SAFEGUARDING_REPORT_CHROMIUM"
+CHROMIUM_NAMES: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome")
+INSTALL_HINT = (
+    "Install it with `sudo apt-get install chromium` on Debian/Ubuntu (or run "
+    "`make chromium`), or set SAFEGUARDING_REPORT_CHROMIUM to the path of a Chromium or "
+    "Chrome executable; or build the HTML report only with --no-pdf."
+)
+
+CHROMIUM_FLAGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--disable-dev-shm-usage",
+    "--mute-audio",
+    "--hide-scrollbars",
+    # Our CSS prints the page numbers; Chromium's own header and footer would add the file
+    # path and the date (which would also make the PDF differ between runs).
+    "--no-pdf-header-footer",
+    "--print-to-pdf-no-header",  # the same, for Chromium older than 120
+    # Lay out and paint everything (fonts, data: images) before printing.
+    "--run-all-compositor-stages-before-draw",
+    "--virtual-time-budget=10000",
+)
+_STDERR_TAIL_LINES = 20
+
+
+def find_chromium() -> str:
+    """Path of a Chromium/Chrome executable.
+
+    ``$SAFEGUARDING_REPORT_CHROMIUM`` if set, else ``chromium``, ``chromium-browser`` or
+    ``google-chrome`` on ``PATH``. Raises ``ToolMissing`` saying how to install it.
+    """
+    configured = os.environ.get(CHROMIUM_ENV, "").strip()
+    if configured:
+        found = shutil.which(configured)
+        if found is None:
+            raise ToolMissing(
+                f"{CHROMIUM_ENV} is set to {configured!r}, which is not an executable program. "
+                f"Point it at a Chromium or Chrome executable, or unset it to use chromium from "
+                f"PATH. {INSTALL_HINT}"
+            )
+        return found
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    raise ToolMissing(
+        "Printing the PDF report needs Chromium, and none was found on PATH (looked for "
+        f"{', '.join(CHROMIUM_NAMES)}). {INSTALL_HINT}"
+    )
+
+
+def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120) -> Path:
+    """Print the HTML report to an A4 PDF with headless Chromium; return pdf_path.
+
+    The PDF is written under a temporary name beside ``pdf_path`` and renamed when complete,
+    so a half-written PDF never sits at ``pdf_path``. Raises ``ExportError`` when Chromium
+    fails, times out or leaves no PDF, and ``ToolMissing`` when there is no Chromium.
+    """
+    chromium = find_chromium()
+    html_path = Path(html_path).resolve()
+    if not html_path.is_file():
+        raise ExportError(f"{html_path}: no HTML report to print (write it with to_html first).")
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    # Chromium writes beside the target under a temporary name; renamed once complete.
+    partial = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="safeguarding-report-chromium-") as profile:
+            command = [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--crash-dumps-dir={profile}",
+                f"--print-to-pdf={partial}",
+                html_path.as_uri(),
+            ]
+            log.info("Printing %s to PDF with %s", html_path.name, chromium)
+            log.debug("Running %s", command)
+            returncode, stderr = _run(command, timeout, html_path)
+        _check(returncode, stderr, partial, html_path, chromium)
+        log.debug("Chromium said: %s", stderr.strip() or "(nothing)")
+        os.replace(partial, pdf_path)
+    finally:
+        partial.unlink(missing_ok=True)
+    log.info("Wrote %s (%d kB)", pdf_path, pdf_path.stat().st_size // 1024)
+    return pdf_path
+
+
+def _run(command: list[str], timeout: float, html_path: Path) -> tuple[int, str]:
+    """Run Chromium in its own process group, so a timeout ends its helpers too."""
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    ) as process:
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            process.communicate()
+            raise ExportError(
+                f"{html_path}: Chromium did not finish printing the PDF within {timeout:g} s. "
+                "Try again with a longer timeout; if it keeps happening, check that the HTML "
+                "opens in a browser."
+            ) from None
+        finally:
+            if process.poll() is None:
+                _kill_group(process)
+    return process.returncode, stderr
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _check(returncode: int, stderr: str, partial: Path, html_path: Path, chromium: str) -> None:
+    size = partial.stat().st_size if partial.exists() else 0
+    if returncode == 0 and size > 0 and _starts_like_pdf(partial):
+        return
+    if returncode != 0:
+        problem = f"Chromium ({chromium}) exited with status {returncode}"
+    else:
+        problem = f"Chromium ({chromium}) did not write a PDF"
+    tail = "\n".join(stderr.strip().splitlines()[-_STDERR_TAIL_LINES:]) or "(nothing on stderr)"
+    raise ExportError(f"{html_path}: {problem} while printing it. Chromium said:\n{tail}")
+
+
+def _starts_like_pdf(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(5) == b"%PDF-"

@@ -1,0 +1,129 @@
+"""End to end: the default report builds from the real data; failures never lose the last one."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from safeguarding_report.build import Project, build
+from safeguarding_report.errors import ParamsError, SectionFailed
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the project (notebooks, params, data) with its own outputs folder."""
+    base = tmp_path_factory.mktemp("project")
+    for name in ("notebooks", "params"):
+        shutil.copytree(ROOT / name, base / name)
+    (base / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    return Project(base)
+
+
+@pytest.fixture(scope="module")
+def built(project: Project) -> Path:
+    return build(project.root / "params/kent-2022.yaml", project, progress=False)
+
+
+@pytest.mark.build
+def test_default_report_has_html_pdf_figures_and_manifest(built: Path) -> None:
+    assert built.name == "kent-2022"
+    for name in ("report.html", "report.pdf", "figures.csv", "manifest.json"):
+        assert (built / name).stat().st_size > 0, name
+    assert (built / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.build
+def test_html_has_title_contents_sections_figures_and_no_code(built: Path) -> None:
+    html = (built / "report.html").read_text(encoding="utf-8")
+    assert "Kent Safeguarding Children Multi-agency Partnership" in html
+    assert "1 October 2021 to 30 September 2022" in html
+    assert '<a href="#section-1">1. Local context</a>' in html
+    assert '<h2 id="section-1">1. Local context</h2>' in html
+    assert '<h2 id="section-2">2. Performance data</h2>' in html
+    assert html.count('<img src="data:image/png;base64,') >= 5
+    for code in ("import safeguarding_report", "section.trend_chart", "ctx = load("):
+        assert code not in html
+    assert "Traceback" not in html
+
+
+@pytest.mark.build
+def test_figures_csv_rows_are_the_numbers_shown(built: Path) -> None:
+    with (built / "figures.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    kent_cla = [
+        r for r in rows if r["indicator"] == "cla_at_31_march" and r["area_code"] == "E10000016"
+    ]
+    assert kent_cla and all(r["period"] == "2022" for r in kent_cla)
+    assert {(r["value"], r["shown"]) for r in kent_cla} == {("1777", "1,777")}
+    html = (built / "report.html").read_text(encoding="utf-8")
+    for row in rows:
+        assert row["shown"] in html, f"{row['shown']} is in figures.csv but not in the report"
+
+
+@pytest.mark.build
+def test_manifest_records_params_checksums_versions_and_timings(built: Path) -> None:
+    facts = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    assert facts["parameters"]["local_authority"] == "E10000016"
+    assert set(facts["sections"]) == {"01_local_context", "02_performance"}
+    assert all(s["seconds"] > 0 for s in facts["sections"].values())
+    assert any(path.endswith("b1_children_in_need_2013_to_2024.csv") for path in facts["inputs"])
+    assert all(len(digest) == 64 for digest in facts["inputs"].values())
+    assert facts["packages"]["papermill"][0].isdigit()
+    assert "commit" in facts["git"]
+
+
+@pytest.mark.build
+def test_misspelt_key_fails_and_leaves_previous_report(built: Path, project: Project) -> None:
+    before = (built / "report.html").read_bytes()
+    bad = project.root / "params/misspelt.yaml"
+    text = (project.root / "params/kent-2022.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("comparison_year:", "comparision_year:"), encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "safeguarding_report",
+            "build",
+            "--params",
+            str(bad),
+            "--root",
+            str(project.root),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "comparision_year" in result.stderr and "Traceback" not in result.stderr
+    assert (built / "report.html").read_bytes() == before
+    with pytest.raises(ParamsError):
+        build(bad, project, progress=False)
+
+
+@pytest.mark.build
+def test_failing_section_is_named_and_previous_report_kept(built: Path, project: Project) -> None:
+    before = (built / "report.html").read_bytes()
+    broken = project.root / "notebooks/03_broken.ipynb"
+    source = (project.root / "notebooks/02_performance.ipynb").read_text(encoding="utf-8")
+    broken.write_text(source.replace('"cla_rate"', '"no_such_indicator"'), encoding="utf-8")
+    try:
+        with pytest.raises(SectionFailed) as failure:
+            build(project.root / "params/kent-2022.yaml", project, progress=False, make_pdf=False)
+    finally:
+        broken.unlink()
+    message = str(failure.value)
+    assert "03_broken" in message and "02_performance" not in message.split("\n", 1)[1]
+    assert "no_such_indicator" in message
+    kept = project.outputs / "kent-2022.failed/sections/03_broken.ipynb"
+    assert str(kept) in message and kept.exists()
+    assert (built / "report.html").read_bytes() == before
+    assert not list(project.outputs.glob(".kent-2022.building-*")), "no staging folder left"

@@ -1,0 +1,239 @@
+"""The PDF report: finding Chromium, its failures, and an A4 print with page numbers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from safeguarding_report import export, pdf
+from safeguarding_report.errors import ExportError, ToolMissing
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kg"
+    "AAAABJRU5ErkJggg=="
+)
+SECTIONS = ("Local context", "Performance", "Learning from reviews")
+
+
+def fake_chromium(folder: Path, script: str) -> Path:
+    """An executable shell script standing in for Chromium."""
+    path = folder / "fake-chromium"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+@pytest.fixture
+def html(tmp_path: Path) -> Path:
+    """A tiny HTML file to print."""
+    path = tmp_path / "report.html"
+    path.write_text("<!DOCTYPE html><title>t</title><p>Hello</p>", encoding="utf-8")
+    return path
+
+
+# --- finding Chromium -------------------------------------------------------------------
+
+
+def test_environment_variable_names_the_executable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exe = fake_chromium(tmp_path, "exit 0\n")
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(exe))
+    assert pdf.find_chromium() == str(exe)
+
+
+def test_environment_variable_that_is_not_a_program_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-such-chromium"))
+    with pytest.raises(ToolMissing, match=pdf.CHROMIUM_ENV):
+        pdf.find_chromium()
+
+
+@pytest.mark.parametrize("name", pdf.CHROMIUM_NAMES)
+def test_finds_chromium_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    exe = fake_chromium(tmp_path, "exit 0\n").rename(tmp_path / name)
+    monkeypatch.delenv(pdf.CHROMIUM_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pdf.find_chromium() == str(exe)
+
+
+def test_no_chromium_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(pdf.CHROMIUM_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ToolMissing) as caught:
+        pdf.find_chromium()
+    message = str(caught.value)
+    assert "sudo apt-get install chromium" in message
+    assert pdf.CHROMIUM_ENV in message
+
+
+# --- Chromium failing -------------------------------------------------------------------
+
+
+def test_chromium_failure_reports_its_stderr(
+    html: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exe = fake_chromium(tmp_path, "echo 'first line' >&2\necho 'Aw, Snap! renderer crashed' >&2\n")
+    (tmp_path / "fake-chromium").write_text(exe.read_text() + "exit 3\n", encoding="utf-8")
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(exe))
+    target = tmp_path / "report.pdf"
+    with pytest.raises(ExportError, match=r"(?s)status 3.*Aw, Snap! renderer crashed"):
+        pdf.print_pdf(html, target)
+    assert not target.exists()
+
+
+def test_no_pdf_written_is_an_error(
+    html: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake_chromium(tmp_path, "exit 0\n")))
+    with pytest.raises(ExportError, match="did not write a PDF"):
+        pdf.print_pdf(html, tmp_path / "report.pdf")
+
+
+def test_half_written_pdf_never_reaches_the_target(
+    html: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Writes part of a PDF to the path it was given, then dies.
+    script = (
+        'for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; esac; done\n'
+        'printf "%%PDF-1.4 half" > "$out"\nexit 1\n'
+    )
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake_chromium(tmp_path, script)))
+    target = tmp_path / "out" / "report.pdf"
+    with pytest.raises(ExportError):
+        pdf.print_pdf(html, target)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_timeout_names_the_file(
+    html: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake_chromium(tmp_path, "sleep 30\n")))
+    with pytest.raises(ExportError, match=r"report\.html.*within 0\.5 s"):
+        pdf.print_pdf(html, tmp_path / "report.pdf", timeout=0.5)
+
+
+def test_missing_html_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake_chromium(tmp_path, "exit 0\n")))
+    with pytest.raises(ExportError, match="no HTML report"):
+        pdf.print_pdf(tmp_path / "missing.html", tmp_path / "report.pdf")
+
+
+# --- printing with the real Chromium ----------------------------------------------------
+
+
+def _real_chromium() -> str | None:
+    try:
+        return pdf.find_chromium()
+    except ToolMissing:
+        return None
+
+
+needs_chromium = pytest.mark.skipif(
+    _real_chromium() is None,
+    reason="Chromium is not installed (sudo apt-get install chromium, or make chromium)",
+)
+
+
+def three_sections() -> nbformat.NotebookNode:
+    """A stitched report with a title page, contents and three short sections."""
+    cells = [
+        new_markdown_cell(
+            '<div class="title-page">\n<p class="title-kicker">Yearly report</p>\n'
+            "<h1>Kent Safeguarding Children Partnership</h1>\n</div>"
+        ),
+        new_markdown_cell(
+            '<nav class="contents" aria-labelledby="contents-heading">\n'
+            '<h2 id="contents-heading">Contents</h2>\n<ol class="contents-list">\n'
+            + "\n".join(
+                f'<li><a href="#section-{n}">{n}. {title}</a></li>'
+                for n, title in enumerate(SECTIONS, 1)
+            )
+            + "\n</ol>\n</nav>"
+        ),
+    ]
+    for n, title in enumerate(SECTIONS, 1):
+        cells.append(new_markdown_cell(f'<h2 id="section-{n}">{n}. {title}</h2>\n\nNarrative.'))
+        table = new_code_cell("show(table)")
+        table.outputs = [
+            new_output(
+                "display_data",
+                data={
+                    "text/html": f'<table><caption>Table {n}</caption><tr><th scope="row">Kent'
+                    '</th><td class="num">1,234</td></tr></table>'
+                },
+            )
+        ]
+        figure = new_code_cell("show(chart)")
+        figure.outputs = [new_output("display_data", data={"image/png": PNG})]
+        cells += [table, figure]
+    nb = new_notebook(cells=cells)
+    nb.metadata["title"] = "Kent Safeguarding Children Partnership: yearly report"
+    return nb
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three-section report printed to PDF by the real Chromium (once for this module)."""
+    folder = tmp_path_factory.mktemp("pdf")
+    html = export.to_html(three_sections(), folder / "report.html")
+    return pdf.print_pdf(html, folder / "report.pdf", timeout=60)
+
+
+def page_text(pdf_path: Path, page: int) -> str:
+    """Text of one page, by poppler's pdftotext, with runs of whitespace made one space."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed (sudo apt-get install poppler-utils)")
+    result = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    return " ".join(result.stdout.split())
+
+
+@needs_chromium
+def test_pdf_is_written_complete(printed: Path) -> None:
+    data = printed.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert data.rstrip().endswith(b"%%EOF")
+    assert [p.name for p in printed.parent.iterdir() if p.suffix != ".html"] == ["report.pdf"]
+
+
+@needs_chromium
+def test_pages_are_a4(printed: Path) -> None:
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", printed.read_bytes())
+    assert boxes, "no page sizes found in the PDF"
+    for width, height in boxes:
+        assert round(float(width)) == 595
+        assert round(float(height)) == 842
+
+
+@needs_chromium
+def test_title_page_contents_and_one_page_per_section(printed: Path) -> None:
+    pages = len(re.findall(rb"/Type\s*/Page\b", printed.read_bytes()))
+    assert pages == 2 + len(SECTIONS)
+    assert "Kent Safeguarding Children Partnership" in page_text(printed, 1)
+    assert "Contents" in page_text(printed, 2)
+    for n, title in enumerate(SECTIONS, 1):
+        assert f"{n}. {title}" in page_text(printed, 2 + n)
+
+
+@needs_chromium
+def test_page_numbers_in_the_footer_except_on_the_title_page(printed: Path) -> None:
+    total = 2 + len(SECTIONS)
+    assert "Page 2 of" in page_text(printed, 2)
+    assert f"Page {total} of {total}" in page_text(printed, total)
+    assert "Page 1 of" not in page_text(printed, 1)
