@@ -24,7 +24,7 @@ def sources_notebook(rows: Sequence[dict[str, Any]], published: Published) -> nb
         link = f"[{title}]({url})" if url else title
         items.append(f"- {publisher}, {link}. {licence}. Files: {names}.")
     symbols = "\n".join(f"- `{s}` {meaning}" for s, meaning in SYMBOL_MEANINGS.items())
-    return nbformat.v4.new_notebook(
+    notebook: nbformat.NotebookNode = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_markdown_cell(
                 "# Sources and notes\n\n"
@@ -42,3 +42,4 @@ def sources_notebook(rows: Sequence[dict[str, Any]], published: Published) -> nb
             ),
         ]
     )
+    return notebook

@@ -63,10 +63,7 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart:
     """A line chart of one indicator over the periods in ``tidy``, one line per area."""
     indicator = INDICATORS[_one(tidy, "indicator")]
     periods = list(dict.fromkeys(tidy["period"].astype(str)))
-    subtitle = (
-        f"{indicator.label}: {UNIT_WORDS[indicator.unit]}, "
-        f"years ending 31 March {periods[0]} to {periods[-1]}"
-    )
+    subtitle = f"{indicator.label}, years ending 31 March {periods[0]} to {periods[-1]}"
     # Figure without pyplot: no global state, no display backend, nothing left open.
     fig = Figure(figsize=(8, 4.2), dpi=150)
     ax = fig.subplots()
@@ -100,7 +97,7 @@ def compare(tidy: pd.DataFrame, *, title: str, source: str) -> Chart:
     """A bar chart comparing one indicator across areas in one period."""
     indicator = INDICATORS[_one(tidy, "indicator")]
     period = _one(tidy, "period")
-    subtitle = f"{indicator.label}: {UNIT_WORDS[indicator.unit]}, year ending 31 March {period}"
+    subtitle = f"{indicator.label}, year ending 31 March {period}"
     names = [str(n) for n in tidy["area_name"]]
     values = [0.0 if pd.isna(v) else float(v) for v in tidy["value"]]
     fig = Figure(figsize=(8, 0.6 + 0.55 * len(names)), dpi=150)

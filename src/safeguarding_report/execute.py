@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -17,11 +19,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.manager import AsyncKernelManager
 from tqdm import tqdm
+from traitlets import CaselessStrEnum, default
 
 log = logging.getLogger(__name__)
 
 KERNEL_NAME = "python3"
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Talks to its kernel over Unix sockets in a folder of its own: local only, no TCP ports.
+
+    Over TCP, ipykernel warns on every start that its traffic is unencrypted; over IPC
+    nothing leaves the machine. The socket files live in a fresh temporary folder, so kernels
+    running side by side never share an endpoint.
+    """
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return str(Path(tempfile.mkdtemp(prefix="safeguarding-kernel-")) / "kernel")
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources  # the name the async manager calls
 
 
 @dataclass(frozen=True)
@@ -96,6 +122,7 @@ def _run_one(notebook: Path, target: Path, parameters: dict[str, Any], cwd: Path
             cwd=str(cwd),
             progress_bar=False,
             log_output=False,
+            kernel_manager_class=IPCKernelManager,
         )
     except PapermillExecutionError as exc:
         # exec_count is the cell's execution number; cell_index counts every cell from 0.

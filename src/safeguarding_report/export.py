@@ -91,7 +91,7 @@ def to_html(nb: nbformat.NotebookNode, path: Path) -> Path:
             "stylesheet links and CSS imports from Markdown and HTML outputs."
         )
     _write_atomically(path, page)
-    log.info("Wrote %s (%d kB)", path, len(page.encode("utf-8")) // 1024)
+    log.debug("Wrote %s (%d kB)", path, len(page.encode("utf-8")) // 1024)
     return path
 
 

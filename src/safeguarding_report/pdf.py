@@ -107,7 +107,7 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120) -> Path:
                 f"--print-to-pdf={partial}",
                 html_path.as_uri(),
             ]
-            log.info("Printing %s to PDF with %s", html_path.name, chromium)
+            log.debug("Printing %s to PDF with %s", html_path.name, chromium)
             log.debug("Running %s", command)
             returncode, stderr = _run(command, timeout, html_path)
         _check(returncode, stderr, partial, html_path, chromium)
@@ -115,7 +115,7 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120) -> Path:
         os.replace(partial, pdf_path)
     finally:
         partial.unlink(missing_ok=True)
-    log.info("Wrote %s (%d kB)", pdf_path, pdf_path.stat().st_size // 1024)
+    log.debug("Wrote %s (%d kB)", pdf_path, pdf_path.stat().st_size // 1024)
     return pdf_path
 
 

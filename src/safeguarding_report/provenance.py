@@ -31,7 +31,7 @@ FIGURE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def record(row: Mapping[str, Any], shown: str) -> dict[str, Any]:
+def record(row: Any, shown: str) -> dict[str, Any]:
     """One figure record from a tidy row and the text the reader sees for it."""
     value = row["value"]
     return {

@@ -43,7 +43,7 @@ class Part:
 
 def stitch(parts: Sequence[Part], cover: Cover) -> nbformat.NotebookNode:
     """One notebook holding the title page, the contents and every part, in order."""
-    report = nbformat.v4.new_notebook()
+    report: nbformat.NotebookNode = nbformat.v4.new_notebook()
     report.metadata["title"] = f"{cover.partnership}: yearly report, {cover.period}"
     report.metadata["language"] = "en-GB"
     kernelspec = next(
@@ -151,6 +151,6 @@ def _contents(titles: Sequence[str], anchors: Sequence[tuple[str, str]]) -> str:
 
 
 def _cell(name: str, source: str) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_markdown_cell(source)
+    cell: nbformat.NotebookNode = nbformat.v4.new_markdown_cell(source)
     cell["id"] = name
     return cell

@@ -57,7 +57,11 @@ def shown(value: Any, status: str, unit: str, derived: bool = False) -> str:
     return f"{number:,.1f}"
 
 
-def shown_for(row: Mapping[str, Any]) -> str:
+# A tidy row: a pandas row or a plain mapping with the TIDY_COLUMNS keys.
+Row = Mapping[str, Any] | pd.Series
+
+
+def shown_for(row: Row) -> str:
     """``shown`` for a tidy row, using its indicator's unit."""
     unit = INDICATORS[str(row["indicator"])].unit
     return shown(row["value"], str(row["status"]), unit, derived=bool(row["derivation"]))
@@ -132,7 +136,7 @@ def pivot(
     """
     row_keys = list(dict.fromkeys(tidy[rows].astype(str)))
     col_keys = list(dict.fromkeys(tidy[columns].astype(str)))
-    cells: dict[tuple[str, str], Mapping[str, Any]] = {}
+    cells: dict[tuple[str, str], Row] = {}
     for _, row in tidy.iterrows():
         key = (str(row[rows]), str(row[columns]))
         if key in cells:

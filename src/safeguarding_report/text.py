@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from safeguarding_report import provenance, tables
 
 
@@ -36,8 +38,8 @@ def say(template: str, **values: Any) -> Text:
         if name is None:
             continue
         value = values[name]
-        if isinstance(value, Mapping) or hasattr(value, "index"):
-            row: Mapping[str, Any] = value
+        if isinstance(value, Mapping | pd.Series):
+            row: tables.Row = value
             text = tables.shown_for(row)
             if spec == "pct" and not row["status"]:
                 text += "%"

@@ -60,7 +60,24 @@ def label(indicator: str) -> str:
     return INDICATORS[indicator].label
 
 
-def direction(la_value: float, other_value: float, unit: str) -> str:
+def headline(ctx: Context, indicator: str, frame: pd.DataFrame) -> str:
+    """A chart title that says what the chart shows: how the area compares with England.
+
+    ``frame`` is a comparison frame; the comparison is made in ``ctx.year``.
+    """
+    latest = frame[frame["period"] == str(ctx.year)]
+    la_value = latest.loc[latest["area_code"] == ctx.la.code, "value"].iloc[0]
+    eng_value = latest.loc[latest["area_code"] == ENGLAND, "value"].iloc[0]
+    spec = INDICATORS[indicator]
+    topic = spec.label.split(",")[0].removesuffix(" (%)")
+    word = direction(la_value, eng_value)
+    if not word:
+        return f"{topic}: {ctx.la.name} and its comparators"
+    measure = {"rate": "rate", "percent": "percentage", "ratio": "average"}.get(spec.unit, "number")
+    return f"{topic}: {ctx.la.name}'s {measure} was {word} England's in {ctx.year}"
+
+
+def direction(la_value: float, other_value: float) -> str:
     """'higher than', 'lower than' or 'similar to', allowing a small margin for noise.
 
     A difference under 5% of the comparator's value is called similar: published rates are

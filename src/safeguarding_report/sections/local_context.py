@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from safeguarding_report import charts, tables, text
-from safeguarding_report.sections import ENGLAND, Context, direction, label, source_line
+from safeguarding_report.sections import ENGLAND, Context, headline, label, source_line
 
 HEADLINE_INDICATORS: tuple[str, ...] = (
     "population_0_17",
@@ -30,8 +30,8 @@ def headline_frame(ctx: Context) -> pd.DataFrame:
 def summary(ctx: Context) -> text.Text:
     """Two sentences a board member can quote: children, and children in need of help."""
     frame = headline_frame(ctx)
-    la = frame[frame["area_code"] == ctx.la.code].set_index("indicator")
-    eng = frame[frame["area_code"] == ENGLAND].set_index("indicator")
+    la = _by_indicator(frame[frame["area_code"] == ctx.la.code])
+    eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
     return text.say(
         "{la} is home to {pop} children aged 0 to 17. At 31 March {year}, {cin} children were "
         "in need of help and protection, a rate of {cin_rate} per 10,000 children "
@@ -41,15 +41,15 @@ def summary(ctx: Context) -> text.Text:
         "asylum-seeking children.",
         la=ctx.la.name,
         year=ctx.year,
-        pop=la.loc["population_0_17"],
-        cin=la.loc["cin_at_31_march"],
-        cin_rate=la.loc["cin_rate"],
-        eng_cin_rate=eng.loc["cin_rate"],
-        cpp=la.loc["cpp_at_31_march"],
-        cla=la.loc["cla_at_31_march"],
-        cla_rate=la.loc["cla_rate"],
-        eng_cla_rate=eng.loc["cla_rate"],
-        uasc=la.loc["uasc_at_31_march"],
+        pop=la["population_0_17"],
+        cin=la["cin_at_31_march"],
+        cin_rate=la["cin_rate"],
+        eng_cin_rate=eng["cin_rate"],
+        cpp=la["cpp_at_31_march"],
+        cla=la["cla_at_31_march"],
+        cla_rate=la["cla_rate"],
+        eng_cla_rate=eng["cla_rate"],
+        uasc=la["uasc_at_31_march"],
     )
 
 
@@ -71,12 +71,9 @@ def headline_table(ctx: Context) -> tables.Table:
 def rate_chart(ctx: Context, indicator: str) -> charts.Chart:
     """One rate for the local authority, its region, its statistical neighbours and England."""
     frame = ctx.published.comparison(indicator, ctx.la.code, [ctx.year])
-    la_value = frame.loc[frame["area_code"] == ctx.la.code, "value"].iloc[0]
-    eng_value = frame.loc[frame["area_code"] == ENGLAND, "value"].iloc[0]
-    word = direction(la_value, eng_value, "rate")
-    title = (
-        f"{ctx.la.name}'s {label(indicator).lower()} was {word} England's in {ctx.year}"
-        if word
-        else f"{label(indicator)} in {ctx.la.name} and its comparators, {ctx.year}"
-    )
+    title = headline(ctx, indicator, frame)
     return charts.compare(frame, title=title, source=source_line(ctx, frame))
+
+
+def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    return {str(row["indicator"]): row for _, row in frame.iterrows()}

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from safeguarding_report import charts, tables
-from safeguarding_report.indicators import INDICATORS
-from safeguarding_report.sections import ENGLAND, Context, direction, label, source_line
+from safeguarding_report.sections import Context, headline, source_line
 
 
 def trend_chart(ctx: Context, indicator: str) -> charts.Chart:
     """The indicator over the trend years for the local authority and its comparators."""
     frame = ctx.published.comparison(indicator, ctx.la.code, list(ctx.periods))
-    latest = frame[frame["period"] == str(ctx.year)]
-    la_value = latest.loc[latest["area_code"] == ctx.la.code, "value"].iloc[0]
-    eng_value = latest.loc[latest["area_code"] == ENGLAND, "value"].iloc[0]
-    word = direction(la_value, eng_value, INDICATORS[indicator].unit)
-    title = (
-        f"{label(indicator)}: {ctx.la.name} was {word} England in {ctx.year}"
-        if word
-        else f"{label(indicator)}: {ctx.la.name} and its comparators"
-    )
+    title = headline(ctx, indicator, frame)
     return charts.trend(frame, title=title, source=source_line(ctx, frame))
 
 

@@ -1,0 +1,354 @@
+"""Which published file holds which indicator, in which column, for which years.
+
+This is the one place that knows the files: the readers use ``FILES`` and ``MEASURES``,
+and ``Published.source`` uses the same table for the report's appendix.
+
+Rules
+-----
+Release choice
+    Where two releases hold the same area and year, the newest release wins: each
+    indicator's measures are listed newest release first, and the first measure that has a
+    row for the area and year gives the value (a suppressed cell in that row counts: the
+    newest release's symbol is kept, not replaced by an older number). The DfE revises back
+    years in each release, so the newest figure is the one the DfE stands behind today.
+    Kent 2022 children looked after is 1,777, rate 53, in all three releases that hold it
+    (2023, 2024 and 2025), so any rule gives it; this rule gives it from the 2025 release.
+Rates per 10,000 children
+    The published rate where a release publishes one (newest such release first, so for
+    children in need the 2024 release of table B1, because the 2025 release dropped its
+    rates); otherwise the count divided by the ONS mid-year estimate of children aged 0 to
+    17 for the previous mid-year (mid-2021 for the year ending 31 March 2022), times
+    10,000, as the DfE computes them. Kent 2022: 11,925 children in need / 336,091 x 10,000
+    = 354.8, the published At31_episodes_rate. The derivation column says which.
+Years
+    Each file declares the years it holds; a row for any other year is an error. The
+    2010 to 2017 SFR tables hold one year each (the year ending 31 March of the folder's
+    name). Children in need tables start in 2012/13 (period 2013): earlier years have no
+    data and are marked so, never estimated.
+Geography
+    Local authority rows are matched by the DfE's 3-digit code, which has stayed the same
+    through the ONS recodings (Gateshead, Northumberland, North Yorkshire, Somerset ...), so
+    one authority's years line up whatever E-code a release used. Inner and Outer London
+    sub-regions are skipped; rows for joint services ("940 / 941") are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+OGL = "Open Government Licence v3.0"
+DFE = "Department for Education"
+EES = "https://explore-education-statistics.service.gov.uk/find-statistics/"
+CIN_URL = EES + "characteristics-of-children-in-need/"
+CLA_URL = EES + "children-looked-after-in-england-including-adoptions/"
+CSWW_URL = EES + "children-s-social-work-workforce/"
+SFR_URL = "https://www.gov.uk/government/collections/statistics-looked-after-children"
+SN_URL = "https://www.gov.uk/government/publications/local-authority-interactive-tool-lait"
+ONS_URL = (
+    "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
+    "populationestimates/datasets/estimatesofthepopulationforenglandandwales"
+)
+
+DFE_DIR = "published/dfe-csc-outcomes-enablers/"
+BG_DIR = "published/bengoodair-csc-data/"
+SFR_DIR = BG_DIR + "sfr_2010_2017/"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Publication metadata of one published file, for the report's appendix."""
+
+    source_file: str  # relative to the project root, e.g. "data/published/.../x.csv"
+    title: str
+    publisher: str
+    url: str
+    licence: str = OGL
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One published file: where it is under data/, what it is, which years it holds."""
+
+    path: str  # relative to the data folder
+    title: str
+    url: str
+    layout: Literal["ees", "sfr", "neighbours"]
+    years: tuple[int, ...] = ()
+    publisher: str = DFE
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Where one indicator's value sits: a file, a column and the rows that hold it."""
+
+    path: str  # key of FILES
+    column: str  # the header as published (matched ignoring case and spaces)
+    where: tuple[tuple[str, str], ...] = ()  # (column, value) pairs selecting the rows
+
+
+def _years(first: int, last: int) -> tuple[int, ...]:
+    return tuple(range(first, last + 1))
+
+
+def _file(spec: FileSpec) -> tuple[str, FileSpec]:
+    return spec.path, spec
+
+
+B1_2024 = DFE_DIR + "b1_children_in_need_2013_to_2024.csv"
+B1_2025 = DFE_DIR + "b1_children_in_need_2013_to_2025.csv"
+C1_2024 = DFE_DIR + "c1_children_in_need_referrals_and_rereferrals_2013_to_2024.csv"
+C1_2025 = DFE_DIR + "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
+C4 = DFE_DIR + "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv"
+D3 = DFE_DIR + "d3_cpps_subsequent_plan_2013_to_2025.csv"
+D5 = DFE_DIR + "d5_cpps_at31march_by_duration_2013_to_2025.csv"
+CLA_2025 = DFE_DIR + "cla_number_and_rate_per_10k_children.csv"
+CLA_2024 = BG_DIR + "ees_cla_2024_release/cla_number_and_rate_per_10k_children.csv"
+CLA_2023 = BG_DIR + "ees_cla_2023_release/cla_number_and_rate_per_10k_children.csv"
+UASC = DFE_DIR + "derived_uasc_at_31_march_by_la_2021_2025.csv"
+NETGAIN_2024 = BG_DIR + "ees_cla_2024_release/la_cla_on_31_march_la_of_placement_netgain.csv"
+NETGAIN_2022 = BG_DIR + "ees_cla_2022_release/la_cla_on_31_march_la_of_placement_net_gain.csv"
+STABILITY_2022 = (
+    BG_DIR + "ees_cla_2022_release/la_cla_at_31_march_placement_stability_indicator.csv"
+)
+STARTED_2022 = BG_DIR + "ees_cla_2022_release/la_cla_who_started_to_be_looked_after.csv"
+CEASED_2022 = BG_DIR + "ees_cla_2022_release/la_children_who_ceased_during_year.csv"
+ACTIVITY_2022 = BG_DIR + "ees_cla_2022_release/la_care_leavers_activity.csv"
+ACCOMMODATION_2022 = BG_DIR + "ees_cla_2022_release/la_care_leavers_accommodation_suitability.csv"
+CSWW = DFE_DIR + "csww_indicators_2017_to_2025.csv"
+POPULATION = DFE_DIR + "ons_mid-year_population_estimates_2012_to_2024.csv"
+SN_2021 = DFE_DIR + "New_Statistical_Neighbour_Groupings_April_2021.csv"
+SN_2025 = DFE_DIR + "sn_model_2025_wide.csv"
+
+# The 2010 to 2017 SFR underlying-data tables: year -> (SFR number, CLA file, started, ceased).
+SFR_FILES: dict[int, tuple[str, str, str, str]] = {
+    2010: ("SFR27/2010", "SFR27_2010_March.csv", "SFR27_2010_Started.csv", "SFR27_2010_Ceased.csv"),
+    2011: ("SFR21/2011", "SFR21_CLA.csv", "SFE21_ADM.csv", "SFR21_CEA.csv"),
+    2012: ("SFR20/2012", "SFR20_CLA2012.csv", "SFR20_ADM2012.csv", "SFR_CEA2012.csv"),
+    2013: ("SFR36/2013", "SFR36_CLA2013.csv", "SFR36_ADM2013.csv", "SFR36_CEA2013.csv"),
+    2014: ("SFR36/2014", "SFR36_CLA2014.csv", "SFR36_ADM2014.csv", "SFR36_CEA2014.csv"),
+    2015: ("SFR34/2015", "SFR34_CLA2015.csv", "SFR34_ADM2015.csv", "SFR34_CEA2015.csv"),
+    2016: ("SFR41/2016", "SFR41_CLA2016.csv", "SFR41_ADM2016.csv", "SFR41_CEA2016.csv"),
+    2017: ("SFR50/2017", "SFR50_CLA2017.csv", "SFR50_ADM2017.csv", "SFR50_CEA2017.csv"),
+}
+# Column names as each year's table spells them. The 2015 table of children who started to
+# be looked after heads its total "CLA_started2014", although it holds the year to 31 March
+# 2015 (its metadata says so); the column is read by the name it has.
+SFR_COLUMNS: dict[int, dict[str, str]] = {
+    2010: {"cla": "MarTotal_2010", "started": "StartTotal_2010", "ceased": "CeasedTotal_2010"},
+    **{
+        year: {
+            "cla": f"CLA_Mar{year}",
+            "uasc": "CLA_UASC",
+            "placed": "CLA_ExtPl",
+            "started": f"CLA_started{2014 if year == 2015 else year}",
+            "ceased": "CLA_cease2017" if year == 2017 else "CLA_cease",
+        }
+        for year in range(2011, 2018)
+    },
+}
+
+
+def _sfr_specs() -> list[FileSpec]:
+    specs = []
+    for year, (number, *names) in SFR_FILES.items():
+        for name, what in zip(names, ("at 31 March", "started", "ceased"), strict=True):
+            specs.append(
+                FileSpec(
+                    f"{SFR_DIR}{year}/{name}",
+                    f"Children looked after in England (including adoption and care leavers), "
+                    f"year ending 31 March {year} ({number}), underlying data: children "
+                    f"looked after {what}",
+                    SFR_URL,
+                    "sfr",
+                    (year,),
+                )
+            )
+    return specs
+
+
+def _sfr(kind: str) -> tuple[Measure, ...]:
+    """The SFR measures of one kind, newest year first (each file holds one year)."""
+    out = []
+    for year in sorted(SFR_FILES, reverse=True):
+        column = SFR_COLUMNS[year].get(kind)
+        if column is None:
+            continue
+        name = {"cla": 1, "uasc": 1, "placed": 1, "started": 2, "ceased": 3}[kind]
+        out.append(Measure(f"{SFR_DIR}{year}/{SFR_FILES[year][name]}", column))
+    return tuple(out)
+
+
+FILES: dict[str, FileSpec] = dict(
+    _file(s)
+    for s in [
+        FileSpec(B1_2024, "Characteristics of children in need, 2024 release (table B1)",
+                 CIN_URL + "2024", "ees", _years(2013, 2024)),
+        FileSpec(B1_2025, "Characteristics of children in need, 2025 release (table B1)",
+                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+        FileSpec(C1_2024, "Characteristics of children in need, 2024 release (table C1)",
+                 CIN_URL + "2024", "ees", _years(2013, 2024)),
+        FileSpec(C1_2025, "Characteristics of children in need, 2025 release (table C1)",
+                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+        FileSpec(C4, "Characteristics of children in need, 2025 release (table C4)",
+                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+        FileSpec(D3, "Characteristics of children in need, 2025 release (table D3)",
+                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+        FileSpec(D5, "Characteristics of children in need, 2025 release (table D5)",
+                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+        FileSpec(CLA_2025, "Children looked after in England including adoptions, 2025 release",
+                 CLA_URL + "2025", "ees", _years(2021, 2025)),
+        FileSpec(CLA_2024, "Children looked after in England including adoptions, 2024 release",
+                 CLA_URL + "2024", "ees", _years(2020, 2024)),
+        FileSpec(CLA_2023, "Children looked after in England including adoptions, 2023 release",
+                 CLA_URL + "2023", "ees", _years(2019, 2023)),
+        FileSpec(UASC, "Children looked after in England including adoptions, 2025 release: "
+                 "unaccompanied asylum-seeking children at 31 March (extracted from the DfE's "
+                 "children's social care outcomes and enablers dashboard)",
+                 CLA_URL + "2025", "ees", _years(2021, 2025)),
+        FileSpec(NETGAIN_2024, "Children looked after in England including adoptions, 2024 "
+                 "release: local authority of placement (net gain)",
+                 CLA_URL + "2024", "ees", _years(2020, 2024)),
+        FileSpec(NETGAIN_2022, "Children looked after in England including adoptions, 2022 "
+                 "release: local authority of placement (net gain)",
+                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+        FileSpec(STABILITY_2022, "Children looked after in England including adoptions, 2022 "
+                 "release: placement stability at 31 March",
+                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+        FileSpec(STARTED_2022, "Children looked after in England including adoptions, 2022 "
+                 "release: children who started to be looked after",
+                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+        FileSpec(CEASED_2022, "Children looked after in England including adoptions, 2022 "
+                 "release: children who ceased to be looked after",
+                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+        FileSpec(ACTIVITY_2022, "Children looked after in England including adoptions, 2022 "
+                 "release: care leavers' activity",
+                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+        FileSpec(ACCOMMODATION_2022, "Children looked after in England including adoptions, "
+                 "2022 release: care leavers' accommodation",
+                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+        FileSpec(CSWW, "Children's social work workforce, 2025 release",
+                 CSWW_URL + "2025", "ees", _years(2017, 2025)),
+        FileSpec(POPULATION, "Mid-year population estimates, children aged 0 to 17 "
+                 "(ONS, in the DfE's layout)", ONS_URL, "ees", _years(2012, 2024),
+                 publisher="Office for National Statistics"),
+        FileSpec(SN_2021, "Children's services statistical neighbour benchmarking tool "
+                 "(April 2021 groupings)", SN_URL, "neighbours"),
+        FileSpec(SN_2025, "Children's services statistical neighbour model, 2025",
+                 SN_URL, "neighbours"),
+        *_sfr_specs(),
+    ]
+)  # fmt: skip
+
+# Rows selected in the files that hold several measures per area and year.
+_CLA_2025_AT31 = (("population_type", "Children looked after on 31 March each year"),)
+_CLA_2025_STARTED = (("population_type", "Children starting to be looked after each year"),)
+_CLA_2025_CEASED = (("population_type", "Children ceasing to be looked after each year"),)
+_CLA_AT31 = (("population_count", "Children looked after at 31 March each year"),)
+_CLA_STARTED = (("population_count", "Children starting to be looked after each year"),)
+_CLA_CEASED = (("population_count", "Children ceasing to be looked after each year"),)
+_PLACED = (
+    (
+        "characteristic",
+        "1. Children who are the responsibility of other LAs placed within this LA boundary",
+    ),
+)
+
+# Each indicator's measures, newest release first (see the module docstring).
+MEASURES: dict[str, tuple[Measure, ...]] = {
+    "population_0_17": (
+        Measure(POPULATION, "population_estimate", (("age_group", "Children aged 0 to 17 years"),)),
+    ),
+    "cin_at_31_march": (Measure(B1_2025, "At31_episodes"), Measure(B1_2024, "At31_episodes")),
+    "cin_rate": (Measure(B1_2024, "At31_episodes_rate"),),
+    "referrals": (Measure(C1_2025, "referral_count"), Measure(C1_2024, "Referrals")),
+    "referrals_rate": (Measure(C1_2024, "Referrals_rate"),),
+    "rereferrals_pct": (
+        Measure(C1_2025, "rereferral_percent"),
+        Measure(C1_2024, "Re_referrals_percent"),
+    ),
+    "s47_enquiries": (Measure(C4, "Section47"),),
+    "s47_rate": (),
+    "icpc": (Measure(C4, "ICPC"),),
+    "icpc_rate": (),
+    "cpp_started": (Measure(D3, "CPP_start"),),
+    "cpp_subsequent_pct": (Measure(D3, "CPP_subsequent_percent"),),
+    "cpp_at_31_march": (Measure(D5, "CPP_At31"),),
+    "cpp_rate": (),
+    "cla_at_31_march": (
+        Measure(CLA_2025, "children_count", _CLA_2025_AT31),
+        Measure(CLA_2024, "number", _CLA_AT31),
+        Measure(CLA_2023, "number", _CLA_AT31),
+        # The 2022 release's stability table is the only file here holding 2018's total.
+        Measure(
+            STABILITY_2022,
+            "number",
+            (
+                ("cla_group", "Children looked after at 31 March"),
+                ("characteristic", "Total children"),
+            ),
+        ),
+        *_sfr("cla"),
+    ),
+    "cla_rate": (
+        Measure(CLA_2025, "rate_per_10000", _CLA_2025_AT31),
+        Measure(CLA_2024, "rate_per_10000", _CLA_AT31),
+        Measure(CLA_2023, "rate_per_10000", _CLA_AT31),
+    ),
+    "cla_started": (
+        Measure(CLA_2025, "children_count", _CLA_2025_STARTED),
+        Measure(CLA_2024, "number", _CLA_STARTED),
+        Measure(CLA_2023, "number", _CLA_STARTED),
+        Measure(STARTED_2022, "number", (("cla_group", "Age group"), ("characteristic", "Total"))),
+        *_sfr("started"),
+    ),
+    "cla_ceased": (
+        Measure(CLA_2025, "children_count", _CLA_2025_CEASED),
+        Measure(CLA_2024, "number", _CLA_CEASED),
+        Measure(CLA_2023, "number", _CLA_CEASED),
+        Measure(
+            CEASED_2022, "number", (("cla_group", "Age on ceasing"), ("characteristic", "Total"))
+        ),
+        *_sfr("ceased"),
+    ),
+    "uasc_at_31_march": (
+        Measure(UASC, "cla_31_march_number", (("characteristic", "UASC"),)),
+        *_sfr("uasc"),
+    ),
+    "cla_placed_by_other_las": (
+        Measure(NETGAIN_2024, "number", _PLACED),
+        Measure(NETGAIN_2022, "number", _PLACED),
+        *_sfr("placed"),
+    ),
+    "care_leavers_eet_pct": (
+        Measure(
+            ACTIVITY_2022,
+            "percentage",
+            (("age", "Aged 19 to 21"), ("activity", "Total in education, employment or training")),
+        ),
+    ),
+    "care_leavers_suitable_accommodation_pct": (
+        Measure(
+            ACCOMMODATION_2022,
+            "percentage",
+            (
+                ("age", "19 to 21 years"),
+                ("accommodation_suitability", "Accommodation considered suitable"),
+            ),
+        ),
+    ),
+    "sw_caseload": (Measure(CSWW, "caseload_fte"),),
+    "sw_turnover_rate": (Measure(CSWW, "turnover_rate_fte"),),
+    "sw_vacancy_rate": (Measure(CSWW, "vacancy_rate_fte"),),
+    "sw_agency_rate": (Measure(CSWW, "agency_rate_fte"),),
+}
+
+# Rates per 10,000 children: the count each is derived from where no release publishes it.
+RATE_OF: dict[str, str] = {
+    "cin_rate": "cin_at_31_march",
+    "referrals_rate": "referrals",
+    "s47_rate": "s47_enquiries",
+    "icpc_rate": "icpc",
+    "cpp_rate": "cpp_at_31_march",
+    "cla_rate": "cla_at_31_march",
+}

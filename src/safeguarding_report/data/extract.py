@@ -1,0 +1,183 @@
+"""Pull one measure out of one published table, validating every row it uses.
+
+Returns a cell per (area E-code, year): the value, its status and the line it came from.
+Every check names the file, line and column and says what was expected: a missing column,
+a geography the area list does not know, a year the file is not declared to hold, a value
+that is neither a number nor a DfE symbol, and two rows for the same area and year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from safeguarding_report.data.areas import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area, Areas
+from safeguarding_report.data.catalogue import FileSpec, Measure
+from safeguarding_report.data.read import Table, parse_value, parse_year
+from safeguarding_report.errors import DataError
+
+OLD_CODE = re.compile(r"^\d{3}$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published value with where it came from."""
+
+    value: float
+    status: str
+    source_file: str
+    column: str  # the header as published
+    line: int
+
+
+Cells = dict[tuple[str, int], Cell]
+
+
+def _where(table: Table, line: int, column: int) -> str:
+    return f"{table.source_file}, line {line}, column {table.header[column].strip()!r}"
+
+
+def _local_authority(
+    table: Table, areas: Areas, line: int, old: tuple[int, str], new: tuple[int, str] | None
+) -> Area | None:
+    """The authority a row names, None for a joint-service row, DataError if unknown."""
+    old_index, old_code = old
+    # Joint services report once for two authorities ("940 / 941"): neither alone, so skipped.
+    if " / " in old_code and all(areas.get(part) for part in old_code.split(" / ")):
+        return None
+    area = areas.get(old_code) if OLD_CODE.match(old_code) else None
+    if area is None or area.level != LOCAL:
+        raise DataError(
+            f"{_where(table, line, old_index)}: unknown local authority code {old_code!r}. "
+            f"Expected a DfE 3-digit code listed in {areas.source_file}. {areas.suggest(old_code)}"
+        )
+    if new is not None and new[1]:
+        new_index, new_code = new
+        other = areas.get(new_code)
+        if other is None or other.old_code != area.old_code:
+            raise DataError(
+                f"{_where(table, line, new_index)}: unknown local authority code "
+                f"{new_code!r} for {area.name} ({old_code}). Expected an E-code that "
+                f"{area.name} has had, such as {area.code}; restore the file as published."
+            )
+    return area
+
+
+def _store(cells: Cells, key: tuple[str, int], cell: Cell, table: Table, index: int) -> None:
+    if key in cells:
+        raise DataError(
+            f"{_where(table, cell.line, index)}: duplicate row: line {cells[key].line} already "
+            f"gives {key[0]} in {key[1]}. Expected one row per area and year; remove the "
+            "duplicate or restore the file as published."
+        )
+    cells[key] = cell
+
+
+def ees_cells(table: Table, spec: FileSpec, measure: Measure, areas: Areas) -> Cells:
+    """The measure from a tidy explore-education-statistics file (one row per area and year)."""
+    col = {
+        name: table.column(name)
+        for name in (
+            "time_period",
+            "geographic_level",
+            "region_code",
+            "old_la_code",
+            "new_la_code",
+        )
+    }
+    value_index = table.column(measure.column)
+    filters = [(table.column(name), wanted) for name, wanted in measure.where]
+    cells: Cells = {}
+    seen_years: set[int] = set()
+    for line, row in table.rows:
+        if any(table.cell(line, row, i) != wanted for i, wanted in filters):
+            continue
+        year = parse_year(
+            table.cell(line, row, col["time_period"]),
+            spec.years,
+            where=_where(table, line, col["time_period"]),
+        )
+        seen_years.add(year)
+        level = table.cell(line, row, col["geographic_level"])
+        if level == NATIONAL:
+            code = ENGLAND
+        elif level == REGIONAL:
+            code = table.cell(line, row, col["region_code"])
+            if code.startswith("E13"):
+                continue  # Inner and Outer London: not a region the report compares with
+            region = areas.get(code)
+            if region is None or region.level != REGIONAL:
+                raise DataError(
+                    f"{_where(table, line, col['region_code'])}: unknown region code {code!r}. "
+                    f"Expected an E12 region code listed in {areas.source_file}."
+                )
+        elif level == LOCAL:
+            old = (col["old_la_code"], table.cell(line, row, col["old_la_code"]))
+            new = (col["new_la_code"], table.cell(line, row, col["new_la_code"]))
+            area = _local_authority(table, areas, line, old, new)
+            if area is None:
+                continue
+            code = area.code
+        else:
+            raise DataError(
+                f"{_where(table, line, col['geographic_level'])}: unknown geographic level "
+                f"{level!r}. Expected National, Regional or Local authority."
+            )
+        text = table.cell(line, row, value_index)
+        value, status = parse_value(text, where=_where(table, line, value_index))
+        cell = Cell(value, status, table.source_file, table.header[value_index].strip(), line)
+        _store(cells, (code, year), cell, table, value_index)
+    missing = sorted(set(spec.years) - seen_years)
+    if missing:
+        raise DataError(
+            f"{table.source_file}, column 'time_period': no rows for {missing} (selecting "
+            f"{dict(measure.where) or 'every row'}). Expected every year from {spec.years[0]} "
+            f"to {spec.years[-1]}; restore the file as published."
+        )
+    return cells
+
+
+def sfr_cells(table: Table, spec: FileSpec, measure: Measure, areas: Areas) -> Cells:
+    """The measure from a 2010-2017 SFR underlying-data table (one year, one row per area)."""
+    level_index = table.column("geog_l")
+    code_index = table.column("geog_c")
+    name_index = table.column("geog_n")
+    new_index = table.column("New_geog_code") if table.has("New_geog_code") else None
+    value_index = table.column(measure.column)
+    (year,) = spec.years
+    cells: Cells = {}
+    for line, row in table.rows:
+        level = table.cell(line, row, level_index).upper()
+        code_text = table.cell(line, row, code_index)
+        if level == "NATIONAL":
+            code = ENGLAND
+        elif level in ("REGION", "GOR"):
+            name = table.cell(line, row, name_index)
+            if name.strip().lower() in ("inner london", "outer london"):
+                continue
+            region = areas.region_named(name)
+            if region is None:
+                raise DataError(
+                    f"{_where(table, line, name_index)}: unknown region {name!r}. Expected "
+                    f"an English region named as in {areas.source_file}."
+                )
+            code = region.code
+        elif level == "LA" or (level == "" and OLD_CODE.match(code_text)):
+            # The 2017 table's Isles of Scilly row leaves geog_l empty; its code says LA.
+            new = None
+            if new_index is not None:
+                new = (new_index, table.cell(line, row, new_index))
+            area = _local_authority(table, areas, line, (code_index, code_text), new)
+            if area is None:
+                continue
+            code = area.code
+        else:
+            raise DataError(
+                f"{_where(table, line, level_index)}: unknown geography level {level!r}. "
+                "Expected National, Region (or GOR) or LA."
+            )
+        text = table.cell(line, row, value_index)
+        value, status = parse_value(text, where=_where(table, line, value_index))
+        cell = Cell(value, status, table.source_file, table.header[value_index].strip(), line)
+        _store(cells, (code, year), cell, table, value_index)
+    return cells
