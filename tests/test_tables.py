@@ -86,3 +86,24 @@ def test_sentence_formats_and_records_its_numbers() -> None:
     assert said.markdown == "Kent re-referrals: 21.5%."
     assert said.records[0]["shown"] == "21.5%"
     assert said.records[0]["value"] == 21.5
+
+
+def test_table_says_which_figures_were_calculated_not_published() -> None:
+    tidy = _tidy(
+        [
+            ("cla_rate", "E10000016", "2018", 49.9, ""),
+            ("cla_rate", "E10000016", "2022", 53.0, ""),
+            ("cla_rate", "E92000001", "2018", 64.3, ""),
+            ("cla_rate", "E92000001", "2022", 70.0, ""),
+        ]
+    )
+    per_10k = "count per 10,000 of ONS mid-2017 population aged 0 to 17 (...)"
+    tidy.loc[tidy["period"] == "2018", "derivation"] = per_10k
+    table = tables.pivot(tidy, rows="area_name", columns="period", caption="CLA rate")
+    assert table.rows == [["Kent", "49.9", "53"], ["England", "64.3", "70"]]
+    html = table.to_html()
+    assert (
+        "Rates calculated for this report, because the DfE published none: Kent and England in 2018"
+        in html
+    )
+    assert "Statistical neighbours (mean)" not in html

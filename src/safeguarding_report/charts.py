@@ -82,14 +82,7 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart:
     _style(ax, indicator.unit)
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     alt = f"Line chart. {subtitle}. " + " ".join(summaries)
-    table = tables.pivot(
-        tidy,
-        rows="area_name",
-        columns="period",
-        caption=f"Data for the chart: {indicator.label.lower()}",
-        corner="Area",
-        source=source,
-    )
+    table = _data_table(tidy, indicator.label, source)
     return Chart(title, subtitle, alt, _png(fig), table)
 
 
@@ -110,15 +103,20 @@ def compare(tidy: pd.DataFrame, *, title: str, source: str) -> Chart:
     alt = f"Bar chart. {subtitle}. " + "; ".join(
         f"{name}: {label}" for name, label in zip(names, labels[::-1], strict=True)
     )
-    table = tables.pivot(
+    table = _data_table(tidy, indicator.label, source)
+    return Chart(title, subtitle, alt + ".", _png(fig), table)
+
+
+def _data_table(tidy: pd.DataFrame, label: str, source: str) -> tables.Table:
+    """The chart's figures as a table: one row per area, one column per period."""
+    return tables.pivot(
         tidy,
         rows="area_name",
         columns="period",
-        caption=f"Data for the chart: {indicator.label.lower()}",
+        caption=f"Data for the chart: {label[0].lower()}{label[1:]}",
         corner="Area",
         source=source,
     )
-    return Chart(title, subtitle, alt + ".", _png(fig), table)
 
 
 def _describe(area: str, rows: pd.DataFrame) -> str:

@@ -158,4 +158,37 @@ def pivot(
             records.append(provenance.record(cell, text))
         table_rows.append(line)
     header = [corner] + [column_labels.get(c, c) for c in col_keys]
-    return Table(caption, header, table_rows, records, source, list(notes))
+    return Table(caption, header, table_rows, records, source, [*notes, *derivation_notes(records)])
+
+
+def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Say in words which figures were calculated for the report rather than published.
+
+    The full derivation of each (which rows, which population) is in ``figures.csv``.
+    """
+    notes = []
+    derived_rates: dict[str, list[str]] = {}
+    for r in records:
+        if str(r["derivation"]).startswith("count per 10,000"):
+            derived_rates.setdefault(str(r["period"]), []).append(str(r["area_name"]))
+    if derived_rates:
+        by_areas: dict[str, list[str]] = {}
+        for period, areas in derived_rates.items():
+            by_areas.setdefault(_and(areas), []).append(period)
+        where = "; ".join(f"{areas} in {_and(periods)}" for areas, periods in by_areas.items())
+        notes.append(
+            f"Rates calculated for this report, because the DfE published none: {where}. Each is "
+            "the published count per 10,000 children in the ONS mid-year population estimate "
+            "for the year before; all other rates are as published."
+        )
+    if any(str(r["derivation"]).startswith("mean of") for r in records):
+        notes.append(
+            "Statistical neighbours (mean) is the average of the published figures of the "
+            "local authority's statistical neighbours that have one; figures.csv lists them."
+        )
+    return notes
+
+
+def _and(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
