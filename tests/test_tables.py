@@ -107,3 +107,10 @@ def test_table_says_which_figures_were_calculated_not_published() -> None:
         in html
     )
     assert "Statistical neighbours (mean)" not in html
+
+
+def test_sentence_explains_a_symbol_it_shows() -> None:
+    tidy = _tidy([("uasc_at_31_march", "E10000016", "2019", math.nan, NO_DATA)])
+    said = text.say("Unaccompanied: {n}.", n=tidy.iloc[0])
+    assert said.markdown == "Unaccompanied: [x]. ([x] " + tables.SYMBOL_MEANINGS["[x]"] + ")"
+    assert said.records[0]["shown"] == "[x]" and said.records[0]["value"] is None

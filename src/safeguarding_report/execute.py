@@ -28,8 +28,10 @@ log = logging.getLogger(__name__)
 KERNEL_NAME = "python3"
 
 
-class IPCKernelManager(AsyncKernelManager):
+class QuietKernelManager(AsyncKernelManager):
     """Talks to its kernel over Unix sockets in a folder of its own: local only, no TCP ports.
+
+    Its kernels are quiet: no warning about unencrypted TCP, no interrupt at shutdown.
 
     Over TCP, ipykernel warns on every start that its traffic is unencrypted; over IPC
     nothing leaves the machine. The socket files live in a fresh temporary folder, so kernels
@@ -48,6 +50,14 @@ class IPCKernelManager(AsyncKernelManager):
             shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
 
     cleanup_resources = _async_cleanup_resources  # the name the async manager calls
+
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client sends SIGINT before every shutdown; a finished section's kernel is
+        # idle, and ipykernel would log the interrupt as an error in the build's output.
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,7 @@ def _run_one(notebook: Path, target: Path, parameters: dict[str, Any], cwd: Path
             cwd=str(cwd),
             progress_bar=False,
             log_output=False,
-            kernel_manager_class=IPCKernelManager,
+            kernel_manager_class=QuietKernelManager,
         )
     except PapermillExecutionError as exc:
         # exec_count is the cell's execution number; cell_index counts every cell from 0.

@@ -30,6 +30,7 @@ def say(template: str, **values: Any) -> Text:
 
     A value that is a tidy row (a mapping with an ``indicator``) is formatted as the tables
     format it and recorded; ``{name:pct}`` appends a per cent sign. Anything else is text.
+    A figure shown as a GSS symbol gets the symbol's meaning in brackets at the end.
     """
     records: list[dict[str, Any]] = []
     parts: list[str] = []
@@ -47,4 +48,9 @@ def say(template: str, **values: Any) -> Text:
             parts.append(text)
         else:
             parts.append(str(value))
+    symbols = [sym for sym in tables.SYMBOL_MEANINGS if any(r["shown"] == sym for r in records)]
+    if symbols:
+        parts.append(
+            " (" + "; ".join(f"{sym} {tables.SYMBOL_MEANINGS[sym]}" for sym in symbols) + ")"
+        )
     return Text("".join(parts), records)

@@ -28,17 +28,23 @@ def headline_frame(ctx: Context) -> pd.DataFrame:
 
 
 def summary(ctx: Context) -> text.Text:
-    """Two sentences a board member can quote: children, and children in need of help."""
+    """A paragraph a board member can quote: the children, and those who needed help."""
     frame = headline_frame(ctx)
     la = _by_indicator(frame[frame["area_code"] == ctx.la.code])
     eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
+    uasc = la["uasc_at_31_march"]
+    uasc_sentence = (
+        "The number of them who were unaccompanied asylum-seeking children is not "
+        "published for this year."
+        if uasc["status"]
+        else "{uasc} of the children looked after were unaccompanied asylum-seeking children."
+    )
     return text.say(
         "{la} is home to {pop} children aged 0 to 17. At 31 March {year}, {cin} children were "
         "in need of help and protection, a rate of {cin_rate} per 10,000 children "
         "(England: {eng_cin_rate}). {cpp} children were subject to a child protection plan "
         "and {cla} were looked after, a rate of {cla_rate} per 10,000 (England: "
-        "{eng_cla_rate}); {uasc} of the children looked after were unaccompanied "
-        "asylum-seeking children.",
+        "{eng_cla_rate}). " + uasc_sentence,
         la=ctx.la.name,
         year=ctx.year,
         pop=la["population_0_17"],
@@ -49,7 +55,7 @@ def summary(ctx: Context) -> text.Text:
         cla=la["cla_at_31_march"],
         cla_rate=la["cla_rate"],
         eng_cla_rate=eng["cla_rate"],
-        uasc=la["uasc_at_31_march"],
+        uasc=uasc,
     )
 
 
