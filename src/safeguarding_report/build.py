@@ -16,8 +16,9 @@ import nbformat
 
 from safeguarding_report import appendix, export, manifest, params, pdf, provenance, publish
 from safeguarding_report.data import Published
-from safeguarding_report.errors import ReportError, SectionFailed
+from safeguarding_report.errors import DataError, ReportError, SectionFailed
 from safeguarding_report.execute import SectionRun, execute
+from safeguarding_report.indicators import INDICATORS
 from safeguarding_report.stitch import Cover, Part, stitch
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,9 @@ def build(
     """Build one report; return its published folder ``outputs/<id>/``."""
     p = params.load(params_path)
     published = Published(project.data)
-    published.area(p.local_authority)  # an unknown local authority fails before any kernel starts
+    # Bad input fails here, before any kernel starts: an unknown area, a year no file holds.
+    published.area(p.local_authority)
+    _check_year(published, p.comparison_year, params_path)
     chromium = pdf.find_chromium() if make_pdf else ""
     sections = project.sections()
     target = project.outputs / p.id
@@ -111,6 +114,20 @@ def build(
         raise
     log.info("Report written to %s", target)
     return target
+
+
+def _check_year(published: Published, year: int, params_path: Path) -> None:
+    held = {y for indicator in INDICATORS for y in published.periods(indicator)}
+    if year not in held:
+        raise DataError(
+            f"{params_path}: key 'comparison_year' is {year}, but no file in data/published/ "
+            f"holds the year ending 31 March {year} (the files hold {min(held)} to "
+            f"{max(held)}). Add that year's DfE release to data/published/, or choose a year "
+            "the files hold."
+        )
+    missing = [i for i in INDICATORS if year not in published.periods(i)]
+    if missing:
+        log.warning("No published figures for %s in %s: shown as [x].", year, ", ".join(missing))
 
 
 def _failure_summary(failed: list[SectionRun], kept: Path, staged: Path, target: Path) -> str:
