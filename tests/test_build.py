@@ -43,6 +43,25 @@ def test_default_report_has_html_pdf_figures_and_manifest(built: Path) -> None:
 
 
 @pytest.mark.build
+def test_pdf_is_a4_with_numbered_pages_and_the_sections(built: Path) -> None:
+    info = subprocess.run(
+        ["pdfinfo", str(built / "report.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "(A4)" in info
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(built / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert pages >= 6
+    assert f"Page 2 of {pages}" in text and f"Page {pages} of {pages}" in text
+    for heading in ("1. Local context", "2. Performance data", "Appendix A: Sources and notes"):
+        assert heading in text
+
+
+@pytest.mark.build
 def test_html_has_title_contents_sections_figures_and_no_code(built: Path) -> None:
     html = (built / "report.html").read_text(encoding="utf-8")
     assert "Kent Safeguarding Children Multi-agency Partnership" in html
@@ -72,6 +91,10 @@ def test_figures_csv_rows_are_the_numbers_shown(built: Path) -> None:
     html = (built / "report.html").read_text(encoding="utf-8")
     for row in rows:
         assert row["shown"] in html, f"{row['shown']} is in figures.csv but not in the report"
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    assert len(cells) > 100
+    shown = {row["shown"] for row in rows}
+    assert set(cells) <= shown, f"table cells missing from figures.csv: {set(cells) - shown}"
 
 
 @pytest.mark.build
