@@ -35,10 +35,6 @@ def _untouched(project: Project) -> None:
     assert not list(outputs.glob(".kent-2022.building-*")), "no staging folder is left behind"
 
 
-def _never(*args: object, **kwargs: object) -> None:
-    raise AssertionError("sections must not run")
-
-
 def test_publish_replaces_the_whole_folder(tmp_path: Path) -> None:
     target = tmp_path / "kent-2022"
     target.mkdir()
@@ -62,31 +58,28 @@ def test_interrupted_build_leaves_previous_report(
     _untouched(project)
 
 
-def test_unknown_local_authority_fails_before_any_section_runs(
-    project: Project, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(build_module, "execute", _never)
-    params = project.root / "params/kent-2022.yaml"
-    params.write_text(
-        params.read_text(encoding="utf-8").replace("E10000016", "E10000099"), encoding="utf-8"
-    )
-    with pytest.raises(DataError, match="Unknown area code 'E10000099'"):
-        build(params, project, make_pdf=False, progress=False)
-    _untouched(project)
-
-
-def test_year_no_file_holds_fails_before_any_section_runs(
-    project: Project, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(build_module, "execute", _never)
-    params = project.root / "params/kent-2022.yaml"
-    params.write_text(
-        params.read_text(encoding="utf-8").replace(
-            "comparison_year: 2022", "comparison_year: 2031"
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("E10000016", "E10000099", "Unknown area code 'E10000099'"),
+        (
+            "comparison_year: 2022",
+            "comparison_year: 2031",
+            r"'comparison_year' is 2031.*2010 to 2025",
         ),
-        encoding="utf-8",
-    )
-    with pytest.raises(DataError, match=r"'comparison_year' is 2031.*files hold 2010 to 2025"):
+    ],
+    ids=["unknown local authority", "year no file holds"],
+)
+def test_bad_input_fails_before_any_section_runs(
+    project: Project, monkeypatch: pytest.MonkeyPatch, old: str, new: str, expected: str
+) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("sections must not run")
+
+    monkeypatch.setattr(build_module, "execute", never)
+    params = project.root / "params/kent-2022.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(DataError, match=expected):
         build(params, project, make_pdf=False, progress=False)
     _untouched(project)
 
