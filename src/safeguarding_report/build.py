@@ -117,7 +117,8 @@ def build(
 
 
 def _check_year(published: Published, year: int, params_path: Path) -> None:
-    held = {y for indicator in INDICATORS for y in published.periods(indicator)}
+    periods = {indicator: set(published.periods(indicator)) for indicator in INDICATORS}
+    held = set().union(*periods.values())
     if year not in held:
         raise DataError(
             f"{params_path}: key 'comparison_year' is {year}, but no file in data/published/ "
@@ -125,7 +126,7 @@ def _check_year(published: Published, year: int, params_path: Path) -> None:
             f"{max(held)}). Add that year's DfE release to data/published/, or choose a year "
             "the files hold."
         )
-    missing = [i for i in INDICATORS if year not in published.periods(i)]
+    missing = [indicator for indicator, years in periods.items() if year not in years]
     if missing:
         log.warning("No published figures for %s in %s: shown as [x].", year, ", ".join(missing))
 

@@ -52,7 +52,7 @@ def stitch(parts: Sequence[Part], cover: Cover) -> nbformat.NotebookNode:
     )
     if kernelspec:
         report.metadata["kernelspec"] = copy.deepcopy(kernelspec)
-    titles = [section_title(part) for part in parts]
+    titles = [_section_title(part) for part in parts]
     anchors = _anchors(parts)
     report.cells.append(_cell("title", _title_page(cover)))
     report.cells.append(_cell("contents", _contents(titles, anchors)))
@@ -61,7 +61,7 @@ def stitch(parts: Sequence[Part], cover: Cover) -> nbformat.NotebookNode:
     return report
 
 
-def section_title(part: Part) -> str:
+def _section_title(part: Part) -> str:
     """The text of the part's first level-1 heading."""
     for cell in part.notebook.cells:
         if cell.cell_type == "markdown":

@@ -27,16 +27,6 @@ class Context:
     year: int  # the comparison year (year ending 31 March)
     periods: tuple[int, ...]  # the trend years, oldest first, ending at ``year``
 
-    @property
-    def england(self) -> Area:
-        """England, the national comparator."""
-        return self.published.area(ENGLAND)
-
-    @property
-    def region(self) -> Area:
-        """The local authority's region."""
-        return self.published.area(self.la.region_code)
-
 
 def load(data_dir: str | Path, la_code: str, comparison_year: int, trend_years: int) -> Context:
     """The section context for one local authority and comparison year."""
