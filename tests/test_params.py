@@ -102,6 +102,11 @@ def test_missing_file_and_bad_yaml_say_where(tmp_path: Path) -> None:
 def test_notebook_parameters_are_plain_literals(kent_params: Path, tmp_path: Path) -> None:
     values = params.load(kent_params).notebook_parameters(tmp_path)
     assert values == {
+        "report_id": "kent-2022",
+        "partnership": "Kent Safeguarding Children Multi-agency Partnership",
+        "period_start": "2021-10-01",
+        "period_end": "2022-09-30",
+        "framework": "wt2018",
         "la_code": "E10000016",
         "comparison_year": 2022,
         "trend_years": 5,

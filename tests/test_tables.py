@@ -83,7 +83,8 @@ def test_sentence_formats_and_records_its_numbers() -> None:
     tidy = _tidy([("rereferrals_pct", "E10000016", "2022", 21.5, "")])
     row = tidy.iloc[0]
     said = text.say("{la} re-referrals: {pct:pct}.", la="Kent", pct=row)
-    assert said.markdown == "Kent re-referrals: 21.5%."
+    assert said.plain == "Kent re-referrals: 21.5%."
+    assert said.html == "<p>Kent re-referrals: 21.5%.</p>\n"
     assert said.records[0]["shown"] == "21.5%"
     assert said.records[0]["value"] == 21.5
 
@@ -109,8 +110,83 @@ def test_table_says_which_figures_were_calculated_not_published() -> None:
     assert "Statistical neighbours (mean)" not in html
 
 
-def test_sentence_explains_a_symbol_it_shows() -> None:
-    tidy = _tidy([("uasc_at_31_march", "E10000016", "2019", math.nan, NO_DATA)])
-    said = text.say("Unaccompanied: {n}.", n=tidy.iloc[0])
-    assert said.markdown == "Unaccompanied: [x]. ([x] " + tables.SYMBOL_MEANINGS["[x]"] + ")"
-    assert said.records[0]["shown"] == "[x]" and said.records[0]["value"] is None
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        ("c", "was withheld by the publisher to protect confidentiality"),
+        ("small", "is not shown because it is a small number (from 1 to 5)"),
+        ("z", "does not apply"),
+        ("not collected", "the published series does not go back to that year"),
+        ("not held", "was published, but is not in the published files this report was built"),
+        ("not yet published", "has not yet been published"),
+        (NO_DATA, "is not in the published files"),
+    ],
+)
+def test_sentence_never_puts_a_symbol_where_a_number_belongs(status: str, words: str) -> None:
+    tidy = _tidy(
+        [
+            ("cpp_at_31_march", "E10000016", "2019", math.nan, status),
+            ("cla_at_31_march", "E10000016", "2019", 1600.0, ""),
+        ]
+    )
+    said = text.say(
+        "{cpp} children had a plan and {cla} were looked after.", cpp=tidy.iloc[0], cla=tidy.iloc[1]
+    )
+    for symbol in tables.SYMBOL_MEANINGS:
+        assert symbol not in said.plain and symbol not in said.html
+    assert said.plain.startswith(
+        "The figure for children on a child protection plan at 31 March for Kent in the year "
+        "ending 31 March 2019 "
+    )
+    assert words in said.plain
+    assert said.records == [], "a figure that is not shown is not recorded as shown"
+
+
+def test_each_reason_has_its_own_wording() -> None:
+    statuses = ["c", "small", "x", "z", "not collected", "not held", "not yet published", "u"]
+    assert len({tables.reason(s) for s in statuses}) == len(statuses)
+
+
+def test_text_from_data_cannot_become_markup() -> None:
+    tidy = _tidy([("cla_at_31_march", "E10000016", "2022", 1777.0, "")])
+    said = text.say(
+        "{la} looked after {cla} children.",
+        la="<svg onload=alert(1)>Kent</svg> *x*",
+        cla=tidy.iloc[0],
+    )
+    assert "<svg" not in said.html and "&lt;svg onload=alert(1)&gt;Kent&lt;/svg&gt;" in said.html
+    assert "<em>" not in said.html, "Markdown in a value stays text"
+
+
+def test_table_footnote_says_why_each_figure_is_missing() -> None:
+    tidy = _tidy(
+        [
+            ("cin_at_31_march", "E10000016", "2012", math.nan, "not collected"),
+            ("cin_at_31_march", "E10000016", "2013", 11000.0, ""),
+            ("cin_at_31_march", "E92000001", "2012", math.nan, "not collected"),
+            ("cin_at_31_march", "E92000001", "2013", math.nan, "c"),
+        ]
+    )
+    html = tables.pivot(tidy, rows="area_name", columns="period", caption="CIN").to_html()
+    assert "The figure for Kent and England in 2012 is not available because the published" in html
+    assert "The figure for England in 2013 was withheld by the publisher" in html
+
+
+def test_grid_mixes_text_and_recorded_figures() -> None:
+    tidy = _tidy(
+        [
+            ("cla_at_31_march", "E10000016", "2021", 1662.0, ""),
+            ("cla_at_31_march", "E10000016", "2022", 1777.0, ""),
+        ]
+    )
+    change = dict(tidy.iloc[1])
+    change.update(value=115.0, derivation="change")
+    table = tables.grid(
+        "G",
+        ["Measure", "2021", "Change", "Direction"],
+        [["Looked after", tables.Figure(tidy.iloc[0]), tables.Figure(change, signed=True), "Up"]],
+    )
+    assert table.rows == [["Looked after", "1,662", "+115", "Up"]]
+    assert [r["shown"] for r in table.records] == ["1,662", "+115"]
+    html = table.to_html()
+    assert '<td class="num">+115</td>' in html and "<td>Up</td>" in html

@@ -14,10 +14,20 @@ from pathlib import Path
 
 import nbformat
 
-from safeguarding_report import appendix, export, manifest, params, pdf, provenance, publish
+from safeguarding_report import (
+    appendix,
+    export,
+    framework,
+    manifest,
+    params,
+    pdf,
+    provenance,
+    publish,
+)
 from safeguarding_report.data import Published
 from safeguarding_report.errors import DataError, ReportError, SectionFailed
 from safeguarding_report.execute import SectionRun, execute
+from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
 from safeguarding_report.stitch import Cover, Part, stitch
 
@@ -47,15 +57,21 @@ class Project:
         """Generated reports, one folder per report id."""
         return self.root / "outputs"
 
-    def sections(self) -> list[Path]:
-        """The section notebooks in report order; an error when there are none."""
-        found = sorted(self.notebooks.glob(SECTION_GLOB))
-        if not found:
+    def sections(self, framework: Framework) -> list[tuple[str, Path]]:
+        """(key, notebook) for each of the framework's sections, in its order.
+
+        A section's notebook is ``notebooks/NN_<key>.ipynb``; an error names any that is
+        missing.
+        """
+        found = {p.stem.split("_", 1)[1]: p for p in sorted(self.notebooks.glob(SECTION_GLOB))}
+        missing = [s.key for s in framework.sections if s.key not in found]
+        if missing:
             raise ReportError(
-                f"{self.notebooks}: no section notebooks (files named like "
-                "01_local_context.ipynb). Run the build from the project's top folder."
+                f"{self.notebooks}: no notebook for section(s) {', '.join(missing)} of "
+                f"framework {framework.id} (expected files named like 02_{missing[0]}.ipynb). "
+                "Run the build from the project's top folder."
             )
-        return found
+        return [(s.key, found[s.key]) for s in framework.sections]
 
 
 def build(
@@ -65,6 +81,7 @@ def build(
     make_pdf: bool = True,
     workers: int | None = None,
     progress: bool = True,
+    strict: bool = False,
 ) -> Path:
     """Build one report; return its published folder ``outputs/<id>/``."""
     p = params.load(params_path)
@@ -73,12 +90,13 @@ def build(
     published.area(p.local_authority)
     _check_year(published, p.comparison_year, params_path)
     chromium = pdf.find_chromium() if make_pdf else ""
-    sections = project.sections()
+    fw = framework.load(p.framework)
+    sections = project.sections(fw)
     target = project.outputs / p.id
     staged = publish.staging(project.outputs, p.id)
     try:
         runs = execute(
-            sections,
+            [path for _, path in sections],
             p.notebook_parameters(project.data.resolve()),
             staged / "sections",
             cwd=project.root,
@@ -89,22 +107,59 @@ def build(
         if failed:
             kept = publish.keep_failed(staged, target)
             raise SectionFailed(_failure_summary(failed, kept, staged, target))
-        parts = [Part(run.name, nbformat.read(run.executed, as_version=4)) for run in runs]
+        parts = [
+            Part(key, nbformat.read(run.executed, as_version=4), title=fw.title(key))
+            for (key, _), run in zip(sections, runs, strict=True)
+        ]
         figures = [row for part in parts for row in provenance.collect(part.name, part.notebook)]
-        parts.append(Part("sources", appendix.sources_notebook(figures, published), appendix=True))
-        report = stitch(parts, Cover(p.partnership, p.period_label, p.publication_label))
+        chart_data = [c for part in parts for c in provenance.charts(part.notebook)]
+        statuses = {part.name: provenance.section_status(part.notebook) for part in parts}
+        numbers = {key: str(n) for n, (key, _) in enumerate(sections, start=1)}
+        checked = appendix.check(fw, statuses, numbers)
+        unmet = [c for c in checked if not c.met]
+        if unmet and strict:
+            raise ReportError(
+                f"{params_path}: strict mode: {len(unmet)} statutory requirement(s) of "
+                f"{fw.guidance} have no content: "
+                + "; ".join(f"{c.requirement.id} (expected in {', '.join(c.empty)})" for c in unmet)
+                + ". Supply the local records the sections name, or build without --strict."
+            )
+        illustrative = sorted({f for st in statuses.values() for f in st["illustrative"]})
+        parts += [
+            Part("checklist", appendix.checklist_notebook(fw, checked), appendix=True),
+            Part("sources", appendix.sources_notebook(figures, published), appendix=True),
+            Part("glossary", appendix.glossary_notebook(), appendix=True),
+            Part("accessibility", appendix.accessibility_notebook(p.partnership), appendix=True),
+        ]
+        notice = (
+            "Illustrative example: the partnership's own records in this report (marked in "
+            "each section) are invented examples, not the partnership's record."
+            if illustrative
+            else ""
+        )
+        cover = Cover(
+            p.partnership,
+            p.period_label,
+            p.publication_label,
+            notice=notice,
+            kicker=fw.report_name.capitalize(),
+        )
+        report = stitch(parts, cover)
         nbformat.write(report, staged / "report.ipynb")
         html = export.to_html(report, staged / "report.html")
         if make_pdf:
             pdf.print_pdf(html, staged / "report.pdf")
         publish.write_figures(figures, staged / "figures.csv")
+        publish.write_charts(chart_data, staged / "charts")
         inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]
         facts = manifest.manifest(
             p,
             root=project.root,
-            inputs=[*inputs, params_path, *sections],
+            inputs=[*inputs, params_path, *(path for _, path in sections)],
             runs=runs,
             tools={"chromium": _chromium_version(chromium)} if chromium else {},
+            illustrative=illustrative,
+            checklist={c.requirement.id: c.met for c in checked},
         )
         manifest.write(facts, staged / "manifest.json")
         publish.publish(staged, target)

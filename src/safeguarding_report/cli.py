@@ -51,6 +51,7 @@ def _build(args: argparse.Namespace) -> int:
         make_pdf=not args.no_pdf,
         workers=args.workers,
         progress=not args.quiet,
+        strict=args.strict,
     )
     for name in ("report.html", "report.pdf", "figures.csv", "manifest.json"):
         if (target / name).exists():
@@ -71,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-pdf", action="store_true", help="HTML only (no Chromium needed)")
     build.add_argument("--workers", type=int, default=None, help="sections run at once")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail when a statutory requirement of the framework has no content",
+    )
     build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     check = sub.add_parser("check", help="validate a params file without building")
     check.add_argument("params", type=Path)

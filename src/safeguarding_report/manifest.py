@@ -42,6 +42,8 @@ def manifest(
     inputs: Iterable[Path],
     runs: Sequence[SectionRun],
     tools: dict[str, str],
+    illustrative: Sequence[str] = (),
+    checklist: dict[str, bool] | None = None,
 ) -> dict[str, Any]:
     """The manifest as a JSON-ready dict; paths are relative to the project root."""
     return {
@@ -52,6 +54,9 @@ def manifest(
         "tools": tools,
         "git": _git(root),
         "sections": {run.name: {"seconds": round(run.seconds, 2)} for run in runs},
+        # Local record files holding invented example data, not the partnership's record.
+        "illustrative_inputs": list(illustrative),
+        "checklist": checklist or {},
     }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from safeguarding_report import framework
 from safeguarding_report.errors import ParamsError
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -35,6 +36,7 @@ class Params:
     comparison_year: int  # published statistics for the year ending 31 March of this year
     trend_years: int  # how many years the trends show, ending at comparison_year
     publication_date: dt.date  # shown on the title page
+    framework: str  # statutory framework: wt2010, wt2018 or wt2023 (see frameworks/)
 
     @property
     def period_label(self) -> str:
@@ -49,9 +51,14 @@ class Params:
     def notebook_parameters(self, data_dir: Path) -> dict[str, Any]:
         """The values injected into every section notebook's ``parameters`` cell."""
         return {
+            "report_id": self.id,
+            "partnership": self.partnership,
             "la_code": self.local_authority,
             "comparison_year": self.comparison_year,
             "trend_years": self.trend_years,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "framework": self.framework,
             "data_dir": str(data_dir),
         }
 
@@ -72,6 +79,7 @@ _TYPES: dict[str, type] = {
     "comparison_year": int,
     "trend_years": int,
     "publication_date": dt.date,
+    "framework": str,
 }
 
 
@@ -148,6 +156,11 @@ def _check_values(source: str, p: Params) -> None:
         raise ParamsError(
             f"{source}: key 'comparison_year' must be a year ending 31 March between 2010 "
             f"and 2100, found {p.comparison_year}."
+        )
+    if p.framework not in framework.available():
+        raise ParamsError(
+            f"{source}: key 'framework' must be one of {', '.join(framework.available())}, "
+            f"found {p.framework!r}."
         )
     if not 1 <= p.trend_years <= 15:
         raise ParamsError(

@@ -58,3 +58,29 @@ def _number(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+CHART_COLUMNS: tuple[str, ...] = ("area_name", "area_code", "period", "value", "shown", "status")
+
+
+def write_charts(charts: Sequence[dict[str, Any]], folder: Path) -> None:
+    """``charts/<slug>.csv`` for each chart: the figures it plots, as the table beside it shows.
+
+    The same slug always names the same data; two different charts with one slug are a bug.
+    """
+    written: dict[str, list[dict[str, Any]]] = {}
+    for chart in charts:
+        slug, rows = str(chart["slug"]), list(chart["rows"])
+        if slug in written:
+            if written[slug] != rows:
+                raise ValueError(f"two different charts share the file name charts/{slug}.csv")
+            continue
+        written[slug] = rows
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / f"{slug}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(
+                handle, fieldnames=CHART_COLUMNS, lineterminator="\n", extrasaction="ignore"
+            )
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**row, "value": _number(row["value"])})

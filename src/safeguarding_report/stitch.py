@@ -30,6 +30,7 @@ class Cover:
     period: str  # e.g. "1 October 2021 to 30 September 2022"
     published: str  # e.g. "15 December 2022"
     notice: str = ""  # e.g. a warning that some data are illustrative
+    kicker: str = "Yearly report"  # what the report is called, e.g. "Annual report"
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,13 @@ class Part:
     name: str
     notebook: nbformat.NotebookNode
     appendix: bool = False
+    title: str = ""  # overrides the notebook's own level-1 heading (the framework's title)
 
 
 def stitch(parts: Sequence[Part], cover: Cover) -> nbformat.NotebookNode:
     """One notebook holding the title page, the contents and every part, in order."""
     report: nbformat.NotebookNode = nbformat.v4.new_notebook()
-    report.metadata["title"] = f"{cover.partnership}: yearly report, {cover.period}"
+    report.metadata["title"] = f"{cover.partnership}: {cover.kicker.lower()}, {cover.period}"
     report.metadata["language"] = "en-GB"
     kernelspec = next(
         (p.notebook.metadata["kernelspec"] for p in parts if "kernelspec" in p.notebook.metadata),
@@ -62,7 +64,9 @@ def stitch(parts: Sequence[Part], cover: Cover) -> nbformat.NotebookNode:
 
 
 def _section_title(part: Part) -> str:
-    """The text of the part's first level-1 heading."""
+    """The part's title: the framework's, else the text of its first level-1 heading."""
+    if part.title:
+        return part.title
     for cell in part.notebook.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -130,7 +134,7 @@ def _title_page(cover: Cover) -> str:
     notice = f'<p class="title-notice">{esc(cover.notice)}</p>' if cover.notice else ""
     return (
         '<div class="title-page">\n'
-        f'<p class="title-kicker">Yearly report</p>\n'
+        f'<p class="title-kicker">{esc(cover.kicker)}</p>\n'
         f"<h1>{esc(cover.partnership)}</h1>\n"
         f'<p class="title-period">{esc(cover.period)}</p>\n'
         f'<p class="title-date">Published {esc(cover.published)}</p>\n'

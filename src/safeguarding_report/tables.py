@@ -18,11 +18,15 @@ from safeguarding_report import provenance
 from safeguarding_report.data.schema import NO_DATA
 from safeguarding_report.indicators import INDICATORS
 
-# DfE status codes -> Government Statistical Service symbols.
+# Why a figure is missing (the tidy tables' ``status``) -> Government Statistical Service symbol.
 GSS_SYMBOLS: dict[str, str] = {
     "c": "[c]",
+    "small": "[c]",
     "x": "[x]",
     "..": "[x]",
+    "not collected": "[x]",
+    "not held": "[x]",
+    "not yet published": "[x]",
     NO_DATA: "[x]",
     "z": "[z]",
     "-": "[z]",
@@ -32,12 +36,37 @@ GSS_SYMBOLS: dict[str, str] = {
 }
 
 SYMBOL_MEANINGS: dict[str, str] = {
-    "[c]": "confidential: withheld by the publisher to protect individuals",
-    "[x]": "not available: not collected, not published, or not held for this year",
+    "[c]": "confidential: withheld to protect individuals",
+    "[x]": "not available",
     "[z]": "not applicable",
     "[low]": "a positive number that rounds to zero",
     "[u]": "low reliability",
 }
+
+# Each status in words, to finish a sentence such as "The figure for Kent in 2012 ...".
+# Every case has its own wording: a reader must be able to tell a withheld figure from one that
+# was never collected or one the kit's files do not hold.
+REASONS: dict[str, str] = {
+    "c": "was withheld by the publisher to protect confidentiality",
+    "small": "is not shown because it is a small number (from 1 to 5), to protect the children "
+    "concerned",
+    "x": "was marked as not available by the publisher",
+    "..": "was marked as not available by the publisher",
+    "not collected": "is not available because the published series does not go back to that year",
+    "not held": "was published, but is not in the published files this report was built from",
+    "not yet published": "has not yet been published",
+    NO_DATA: "is not in the published files this report was built from",
+    "z": "does not apply",
+    "-": "does not apply",
+    "low": "is a positive number that rounds to zero",
+    "k": "is a positive number that rounds to zero",
+    "u": "was not published because it is of low reliability",
+}
+
+
+def reason(status: str) -> str:
+    """Why a figure is missing, in words that finish a sentence about it."""
+    return REASONS.get(status, "is not available")
 
 
 def shown(value: Any, status: str, unit: str, derived: bool = False) -> str:
@@ -78,6 +107,12 @@ class Table:
     source: str = ""
     notes: list[str] = field(default_factory=list)
     numeric: bool = True  # right-align the value columns as numbers
+    numeric_columns: list[bool] | None = None  # per column, overriding ``numeric``
+
+    def _numeric(self, column: int) -> bool:
+        if self.numeric_columns is not None:
+            return self.numeric_columns[column]
+        return self.numeric and column > 0
 
     def symbols_used(self) -> list[str]:
         """GSS symbols appearing in the table, in the order of ``SYMBOL_MEANINGS``."""
@@ -87,17 +122,18 @@ class Table:
     def to_html(self) -> str:
         """The table as HTML with a caption, header scopes and right-aligned numbers."""
         esc = html.escape
-        num = ' class="num"' if self.numeric else ""
-        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in self.header[:1]) + "".join(
-            f'<th scope="col"{num}>{esc(h)}</th>' for h in self.header[1:]
-        )
+
+        def num(column: int) -> str:
+            return ' class="num"' if self._numeric(column) else ""
+
+        head = "".join(f'<th scope="col"{num(i)}>{esc(h)}</th>' for i, h in enumerate(self.header))
         body = "".join(
             f'<tr><th scope="row">{esc(row[0])}</th>'
-            + "".join(f"<td{num}>{esc(cell)}</td>" for cell in row[1:])
+            + "".join(f"<td{num(i)}>{esc(cell)}</td>" for i, cell in enumerate(row[1:], 1))
             + "</tr>"
             for row in self.rows
         )
-        notes = list(self.notes) + [f"{s} {SYMBOL_MEANINGS[s]}" for s in self.symbols_used()]
+        notes = list(self.notes) + symbol_notes(self.records, self.symbols_used())
         foot = "".join(f'<p class="table-note">{esc(n)}</p>' for n in notes)
         source = f'<p class="source">Source: {esc(self.source)}</p>' if self.source else ""
         return (
@@ -116,6 +152,67 @@ class Table:
         return provenance.bundle(
             {"text/html": self.to_html(), "text/plain": self.to_markdown()}, self.records
         )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure in a table cell or sentence: a tidy row and how to dress its number."""
+
+    row: Row
+    signed: bool = False  # '+3.2' for a change
+    suffix: str = ""  # e.g. '%'
+
+    def text(self) -> str:
+        """What the reader sees, exactly as recorded in figures.csv."""
+        shown_text = shown_for(self.row)
+        if shown_text.startswith("["):
+            return shown_text
+        value = float(self.row["value"])
+        if self.signed and value > 0 and shown_text.strip("0.,") != "":
+            shown_text = "+" + shown_text
+        return shown_text + self.suffix
+
+
+Cell = str | Figure
+
+
+def grid(
+    caption: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    source: str = "",
+    notes: Sequence[str] = (),
+) -> Table:
+    """A table of text and figures: each ``Figure`` is formatted once and recorded.
+
+    A column is right-aligned as numbers when any of its cells is a figure.
+    """
+    records: list[dict[str, Any]] = []
+    table_rows: list[list[str]] = []
+    numeric = [False] * len(header)
+    for cells in rows:
+        if len(cells) != len(header):
+            raise ValueError(f"grid: row {list(cells)!r} has {len(cells)} cells, not {len(header)}")
+        line = []
+        for i, cell in enumerate(cells):
+            if isinstance(cell, Figure):
+                text = cell.text()
+                records.append(provenance.record(cell.row, text))
+                numeric[i] = i > 0
+                line.append(text)
+            else:
+                line.append(str(cell))
+        table_rows.append(line)
+    return Table(
+        caption,
+        list(header),
+        table_rows,
+        records,
+        source,
+        [*notes, *derivation_notes(records)],
+        numeric_columns=numeric,
+    )
 
 
 def pivot(
@@ -161,21 +258,41 @@ def pivot(
     return Table(caption, header, table_rows, records, source, [*notes, *derivation_notes(records)])
 
 
+def symbol_notes(records: Sequence[Mapping[str, Any]], symbols: Sequence[str]) -> list[str]:
+    """One footnote per symbol used: its meaning, then why each figure behind it is missing."""
+    notes = []
+    for symbol in symbols:
+        why: dict[str, list[Mapping[str, Any]]] = {}
+        for r in records:
+            if r["shown"] == symbol and r.get("status"):
+                why.setdefault(str(r["status"]), []).append(r)
+        reasons = [
+            f"The figure for {_where(rows)} {reason(status)}." for status, rows in why.items()
+        ]
+        notes.append(" ".join([f"{symbol} {SYMBOL_MEANINGS[symbol]}.", *reasons]))
+    return notes
+
+
+def _where(records: Sequence[Mapping[str, Any]]) -> str:
+    """'Kent in 2019 and 2020; England in 2019', grouping periods by area."""
+    periods: dict[str, list[str]] = {}
+    for r in records:
+        periods.setdefault(str(r["area_name"]), []).append(str(r["period"]))
+    by_periods: dict[str, list[str]] = {}
+    for area, ps in periods.items():
+        by_periods.setdefault(and_(list(dict.fromkeys(ps))), []).append(area)
+    return "; ".join(f"{and_(areas)} in {ps}" for ps, areas in by_periods.items())
+
+
 def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
     """Say in words which figures were calculated for the report rather than published.
 
     The full derivation of each (which rows, which population) is in ``figures.csv``.
     """
     notes = []
-    derived_rates: dict[str, list[str]] = {}
-    for r in records:
-        if str(r["derivation"]).startswith("count per 10,000"):
-            derived_rates.setdefault(str(r["period"]), []).append(str(r["area_name"]))
-    if derived_rates:
-        by_areas: dict[str, list[str]] = {}
-        for period, areas in derived_rates.items():
-            by_areas.setdefault(_and(areas), []).append(period)
-        where = "; ".join(f"{areas} in {_and(periods)}" for areas, periods in by_areas.items())
+    derived = [r for r in records if str(r["derivation"]).startswith("count per 10,000")]
+    if derived:
+        where = _where(derived)
         notes.append(
             f"Rates calculated for this report, because the DfE published none: {where}. Each is "
             "the published count per 10,000 children in the ONS mid-year population estimate "
@@ -189,6 +306,7 @@ def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
     return notes
 
 
-def _and(words: Sequence[str]) -> str:
+def and_(words: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
+    words = list(dict.fromkeys(words))
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -1,56 +1,134 @@
-"""Sentences with numbers in them, formatted and recorded like every other figure."""
+"""Sentences with numbers in them, formatted and recorded like every other figure.
+
+A sentence never puts a symbol where a number belongs. When a figure it needs is missing
+(withheld, not applicable, not collected that year, not in the kit's files ...), the sentence
+is replaced by one that says, in words, which figure is not available and why; the table
+beside it shows the symbol.
+"""
 
 from __future__ import annotations
 
+import math
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from safeguarding_report import provenance, tables
+from safeguarding_report import markup, provenance, tables
+from safeguarding_report.indicators import INDICATORS
 
 
 @dataclass
 class Text:
-    """A paragraph of Markdown whose numbers carry figure records."""
+    """A paragraph whose numbers carry figure records; displays as HTML."""
 
-    markdown: str
+    html: str
     records: list[dict[str, Any]] = field(default_factory=list)
+    plain: str = ""
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return provenance.bundle(
-            {"text/markdown": self.markdown, "text/plain": self.markdown}, self.records
+            {"text/html": self.html, "text/plain": self.plain or self.html}, self.records
         )
+
+
+def _is_row(value: Any) -> bool:
+    return isinstance(value, Mapping | pd.Series) and "indicator" in value
+
+
+def missing(row: tables.Row) -> bool:
+    """Whether a tidy row holds no number (a status says why)."""
+    value = row["value"]
+    return bool(row["status"]) or value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def say(template: str, **values: Any) -> Text:
-    """Fill ``template``'s ``{name}`` fields.
+    """Fill ``template``'s ``{name}`` fields and render it as one paragraph.
 
     A value that is a tidy row (a mapping with an ``indicator``) is formatted as the tables
-    format it and recorded; ``{name:pct}`` appends a per cent sign. Anything else is text.
-    A figure shown as a GSS symbol gets the symbol's meaning in brackets at the end.
+    format it and recorded; ``{name:pct}`` appends a per cent sign. Any other value is text
+    from data or params and is escaped. ``template`` is the library's own Markdown.
+
+    If any row is missing its number, the paragraph instead says which figures are not
+    available and why (see ``not_available``).
     """
+    rows = [v for v in values.values() if _is_row(v)]
+    absent = [r for r in rows if missing(r)]
+    if absent:
+        return not_available(absent)
+    return Text(*_fill(template, values))
+
+
+def _fill(template: str, values: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]], str]:
     records: list[dict[str, Any]] = []
     parts: list[str] = []
+    plain: list[str] = []
     for literal, name, spec, _ in string.Formatter().parse(template):
         parts.append(literal)
+        plain.append(literal)
         if name is None:
             continue
         value = values[name]
-        if isinstance(value, Mapping | pd.Series):
-            row: tables.Row = value
-            text = tables.shown_for(row)
-            if spec == "pct" and not row["status"]:
+        if _is_row(value):
+            text = tables.shown_for(value)
+            if spec == "pct":
                 text += "%"
-            records.append(provenance.record(row, text))
-            parts.append(text)
+            records.append(provenance.record(value, text))
+            parts.append(markup.escape(text))
+            plain.append(text)
         else:
-            parts.append(str(value))
-    symbols = [sym for sym in tables.SYMBOL_MEANINGS if any(r["shown"] == sym for r in records)]
-    if symbols:
-        parts.append(
-            " (" + "; ".join(f"{sym} {tables.SYMBOL_MEANINGS[sym]}" for sym in symbols) + ")"
+            parts.append(markup.escape(str(value)))
+            plain.append(str(value))
+    return markup.render("".join(parts)), records, "".join(plain)
+
+
+def not_available(rows: Sequence[tables.Row]) -> Text:
+    """A paragraph saying which figures are not available and why.
+
+    One sentence per reason and period, naming each measure with the areas it is missing for.
+    """
+    groups: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for row in rows:
+        key = (str(row["status"]) or "x", str(row["period"]))
+        label = INDICATORS[str(row["indicator"])].label
+        areas = groups.setdefault(key, {}).setdefault(label[0].lower() + label[1:], [])
+        if str(row["area_name"]) not in areas:
+            areas.append(str(row["area_name"]))
+    sentences = []
+    for (status, period), measures in groups.items():
+        if len(measures) == 1 and len(next(iter(measures.values()))) == 1:
+            ((label, (area,)),) = measures.items()
+            sentences.append(
+                f"The figure for {label} for {area} in {_period(period)} {tables.reason(status)}."
+            )
+            continue
+        listed = "; ".join(f"{label} ({tables.and_(areas)})" for label, areas in measures.items())
+        sentences.append(
+            f"Each of these figures for {_period(period)} {tables.reason(status)}: {listed}."
         )
-    return Text("".join(parts), records)
+    said = " ".join(sentences)
+    return Text(markup.render(markup.escape(said)), [], said)
+
+
+def paragraph(*texts: Text) -> Text:
+    """Several sentences as one paragraph, keeping every record."""
+    inner = " ".join(_strip_p(t.html) for t in texts)
+    return Text(
+        f"<p>{inner}</p>\n",
+        [r for t in texts for r in t.records],
+        " ".join(t.plain for t in texts),
+    )
+
+
+def _strip_p(html: str) -> str:
+    html = html.strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html
+
+
+def _period(period: str) -> str:
+    """'2022' -> 'the year ending 31 March 2022'; other labels as they are."""
+    return f"the year ending 31 March {period}" if period.isdigit() else period

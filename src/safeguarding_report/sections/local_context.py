@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from safeguarding_report import charts, tables, text
+from safeguarding_report.indicators import INDICATORS
 from safeguarding_report.sections import ENGLAND, Context, headline, label, source_line
 
 HEADLINE_INDICATORS: tuple[str, ...] = (
@@ -28,34 +29,43 @@ def headline_frame(ctx: Context) -> pd.DataFrame:
 
 
 def summary(ctx: Context) -> text.Text:
-    """A paragraph a board member can quote: the children, and those who needed help."""
+    """A paragraph a board member can quote: the children, and those who needed help.
+
+    Each sentence stands alone, so a figure that is not available replaces only its own
+    sentence with one saying why.
+    """
     frame = headline_frame(ctx)
     la = _by_indicator(frame[frame["area_code"] == ctx.la.code])
     eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
-    uasc = la["uasc_at_31_march"]
-    uasc_sentence = (
-        "The number of them who were unaccompanied asylum-seeking children is not "
-        "published for this year."
-        if uasc["status"]
-        else "{uasc} of the children looked after were unaccompanied asylum-seeking children."
-    )
-    return text.say(
-        "{la} is home to {pop} children aged 0 to 17. At 31 March {year}, {cin} children were "
-        "in need of help and protection, a rate of {cin_rate} per 10,000 children "
-        "(England: {eng_cin_rate}). {cpp} children were subject to a child protection plan "
-        "and {cla} were looked after, a rate of {cla_rate} per 10,000 (England: "
-        "{eng_cla_rate}). " + uasc_sentence,
-        la=ctx.la.name,
-        year=ctx.year,
-        pop=la["population_0_17"],
-        cin=la["cin_at_31_march"],
-        cin_rate=la["cin_rate"],
-        eng_cin_rate=eng["cin_rate"],
-        cpp=la["cpp_at_31_march"],
-        cla=la["cla_at_31_march"],
-        cla_rate=la["cla_rate"],
-        eng_cla_rate=eng["cla_rate"],
-        uasc=uasc,
+    return text.paragraph(
+        text.say(
+            "{la} is home to {pop} children aged 0 to 17.",
+            la=ctx.la.name,
+            pop=la["population_0_17"],
+        ),
+        text.say(
+            "At 31 March {year}, {cin} children were in need of help and protection, "
+            "a rate of {cin_rate} per 10,000 children (England: {eng_cin_rate}).",
+            year=ctx.year,
+            cin=la["cin_at_31_march"],
+            cin_rate=la["cin_rate"],
+            eng_cin_rate=eng["cin_rate"],
+        ),
+        text.say(
+            "{cpp} children were subject to a child protection plan.",
+            cpp=la["cpp_at_31_march"],
+        ),
+        text.say(
+            "{cla} children were looked after, a rate of {cla_rate} per 10,000 "
+            "(England: {eng_cla_rate}).",
+            cla=la["cla_at_31_march"],
+            cla_rate=la["cla_rate"],
+            eng_cla_rate=eng["cla_rate"],
+        ),
+        text.say(
+            "{uasc} of the children looked after were unaccompanied asylum-seeking children.",
+            uasc=la["uasc_at_31_march"],
+        ),
     )
 
 
@@ -74,7 +84,7 @@ def headline_table(ctx: Context) -> tables.Table:
     )
 
 
-def rate_chart(ctx: Context, indicator: str) -> charts.Chart:
+def rate_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     """One rate for the local authority, its region, its statistical neighbours and England."""
     frame = ctx.published.comparison(indicator, ctx.la.code, [ctx.year])
     title = headline(ctx, indicator, frame)
@@ -83,3 +93,58 @@ def rate_chart(ctx: Context, indicator: str) -> charts.Chart:
 
 def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.Series]:
     return {str(row["indicator"]): row for _, row in frame.iterrows()}
+
+
+def factor_indicators() -> list[str]:
+    """The factors identified at the end of assessment that the data layer reads."""
+    return [i for i in INDICATORS if i.startswith("factor_")]
+
+
+def factors_frame(ctx: Context) -> pd.DataFrame:
+    """Each factor for the area and England in the comparison year."""
+    return pd.concat(
+        [ctx.published.series(i, [ctx.la.code, ENGLAND], [ctx.year]) for i in factor_indicators()],
+        ignore_index=True,
+    )
+
+
+def factors_table(ctx: Context) -> tables.Table:
+    """The factors identified at the end of assessment, most common first, beside England."""
+    frame = factors_frame(ctx)
+    mine = frame[frame["area_code"] == ctx.la.code]
+    order = mine.sort_values("value", ascending=False, na_position="last")["indicator"]
+    frame = frame.set_index("indicator").loc[list(order)].reset_index()
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns="area_name",
+        caption=f"Factors identified at the end of assessment, {ctx.la.name} and England, "
+        f"year ending 31 March {ctx.year}",
+        row_labels={i: label(i) for i in factor_indicators()},
+        corner="Factor",
+        source=source_line(ctx, frame),
+        notes=["More than one factor can be recorded for each assessment."],
+    )
+
+
+def factors_summary(ctx: Context) -> text.Text:
+    """The three factors recorded most often in the area."""
+    frame = factors_frame(ctx)
+    mine = frame[(frame["area_code"] == ctx.la.code) & frame["status"].eq("")]
+    top = mine.sort_values("value", ascending=False).head(3)
+    if len(top) < 3:
+        return text.not_available(
+            list(frame[frame["area_code"] == ctx.la.code].head(1).to_dict("records"))
+        )
+    first, second, third = (row for _, row in top.iterrows())
+    return text.say(
+        "The factors recorded most often at the end of assessments in {year} were "
+        "{one_label} ({one}), {two_label} ({two}) and {three_label} ({three}).",
+        year=ctx.year,
+        one_label=label(str(first["indicator"])).lower(),
+        one=first,
+        two_label=label(str(second["indicator"])).lower(),
+        two=second,
+        three_label=label(str(third["indicator"])).lower(),
+        three=third,
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from safeguarding_report import charts, tables
-from safeguarding_report.sections import Context, headline, source_line
+import pandas as pd
+
+from safeguarding_report import charts, tables, text
+from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.sections import Context, headline, label, source_line
 
 
-def trend_chart(ctx: Context, indicator: str) -> charts.Chart:
+def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     """The indicator over the trend years for the local authority and its comparators."""
     frame = ctx.published.comparison(indicator, ctx.la.code, list(ctx.periods))
     title = headline(ctx, indicator, frame)
@@ -23,4 +26,92 @@ def neighbours_table(ctx: Context) -> tables.Table:
         source="Department for Education, children's services statistical neighbours",
         notes=["Listed from the most similar local authority to the least."],
         numeric=False,
+    )
+
+
+LOOKED_AFTER_INDICATORS: tuple[str, ...] = (
+    "cla_at_31_march",
+    "cla_started",
+    "cla_ceased",
+    "uasc_at_31_march",
+    "cla_placed_by_other_las",
+)
+
+WORKFORCE_INDICATORS: tuple[str, ...] = (
+    "sw_caseload",
+    "sw_turnover_rate",
+    "sw_vacancy_rate",
+    "sw_agency_rate",
+)
+
+
+def looked_after_table(ctx: Context) -> tables.Table:
+    """Children looked after, starting and ceasing, UASC and placed from elsewhere, by year."""
+    frame = pd.concat(
+        [
+            ctx.published.series(i, [ctx.la.code], list(ctx.periods))
+            for i in LOOKED_AFTER_INDICATORS
+        ],
+        ignore_index=True,
+    )
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns="period",
+        caption=f"Children looked after by {ctx.la.name}, years ending 31 March "
+        f"{ctx.periods[0]} to {ctx.periods[-1]}",
+        row_labels={i: label(i) for i in LOOKED_AFTER_INDICATORS},
+        corner="Measure",
+        source=source_line(ctx, frame),
+    )
+
+
+def workforce_table(ctx: Context) -> tables.Table:
+    """The social work workforce measures for the area and its comparators."""
+    frame = pd.concat(
+        [ctx.published.comparison(i, ctx.la.code, [ctx.year]) for i in WORKFORCE_INDICATORS],
+        ignore_index=True,
+    )
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns="area_name",
+        caption=f"Children's social work workforce, {ctx.la.name} and comparators, "
+        f"30 September {ctx.year}",
+        row_labels={i: label(i) for i in WORKFORCE_INDICATORS},
+        corner="Measure",
+        source=source_line(ctx, frame),
+    )
+
+
+def ranks_table(ctx: Context) -> tables.Table:
+    """Rank and quartile band among all English local authorities, where a direction is agreed."""
+    rows: list[list[tables.Cell]] = []
+    frames = []
+    for indicator in INDICATORS.values():
+        if indicator.polarity is None:
+            continue
+        found = ctx.published.rank(indicator.id, ctx.la.code, ctx.year)
+        if found is None:
+            continue
+        frames.append(pd.DataFrame([dict(found.row)]))
+        rows.append(
+            [
+                indicator.label,
+                tables.Figure(found.row),
+                "Higher is better" if indicator.polarity == "higher" else "Lower is better",
+                f"{found.rank} of {found.of}" if found.rank else "Not ranked",
+                found.band or "Not banded",
+            ]
+        )
+    return tables.grid(
+        f"Where {ctx.la.name} stands among English local authorities, {ctx.year}",
+        ["Measure", ctx.la.name, "Which is better", "Rank (1 = best)", "Quartile band"],
+        rows,
+        source=source_line(ctx, *frames) if frames else "",
+        notes=[
+            "Quartile bands: A is the best quarter of local authorities with a figure, D the "
+            "worst. Measures with no agreed direction (such as the rate of children in need) "
+            "are not ranked."
+        ],
     )

@@ -1,0 +1,187 @@
+"""Re-run a section only when something it depends on has changed.
+
+A section's executed notebook is reused when all of these are unchanged since it last ran:
+its notebook, the parameters, the library's own code (and the versions of the packages that
+shape its output), and the content of every data file and folder listing it actually read,
+published and local alike. What it read is recorded while it runs (``watch``) and travels
+in the executed notebook's metadata, so a cached notebook carries its own key.
+
+The cache is ``.cache/sections/<report id>/<section>.ipynb`` under the project root: outside
+``outputs/<id>/``, kept when a build fails, and safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+METADATA_KEY = "safeguarding_report"
+MISSING = "missing"
+# Packages whose version can change what a section shows.
+KEY_PACKAGES: tuple[str, ...] = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "afcharts",
+    "pydantic",
+    "markdown-it-py",
+    "ipython",
+    "papermill",
+)
+LIBRARY = Path(__file__).parent
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, 'dir:<hash of its sorted names>' for a folder, or 'missing'."""
+    try:
+        if path.is_dir():
+            names = "\n".join(sorted(p.name for p in path.iterdir()))
+            return "dir:" + sha256_bytes(names.encode("utf-8"))
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except FileNotFoundError:
+        return MISSING
+
+
+@cache
+def library_digest() -> str:
+    """One hash over the library's files and the versions of the packages that shape output."""
+    digest = hashlib.sha256()
+    for path in sorted(LIBRARY.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(LIBRARY).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    digest.update(sys.version.encode("utf-8"))
+    for name in KEY_PACKAGES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "not installed"
+        digest.update(f"{name}=={version}".encode())
+    return digest.hexdigest()
+
+
+def section_key(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, str]:
+    """What a section's run depends on before it starts: notebook, parameters, library."""
+    return {
+        "notebook": file_digest(notebook),
+        "parameters": sha256_bytes(json.dumps(dict(parameters), sort_keys=True).encode()),
+        "library": library_digest(),
+    }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a section's cached run can be reused, and why (for the manifest)."""
+
+    reuse: bool
+    reason: str
+    cached: Path | None = None
+
+
+def cached_path(cache_dir: Path, report_id: str, section: str) -> Path:
+    """Where the last executed notebook of one section of one report is kept."""
+    return cache_dir / "sections" / report_id / f"{section}.ipynb"
+
+
+def check(
+    cache_dir: Path,
+    report_id: str,
+    section: str,
+    key: Mapping[str, str],
+    root: Path,
+) -> Verdict:
+    """Whether the cached run of ``section`` is still good for ``key`` and today's files."""
+    path = cached_path(cache_dir, report_id, section)
+    if not path.is_file():
+        return Verdict(False, "no earlier run in the cache")
+    try:
+        meta = nbformat.read(path, as_version=4).metadata.get(METADATA_KEY, {})
+    except Exception:  # a damaged cache entry is simply not used
+        return Verdict(False, "the cached run could not be read")
+    old_key = meta.get("key", {})
+    for part, words in (
+        ("notebook", "its notebook changed"),
+        ("parameters", "the parameters changed"),
+        ("library", "the library's code or packages changed"),
+    ):
+        if old_key.get(part) != key.get(part):
+            return Verdict(False, words)
+    for name, digest in sorted(meta.get("inputs", {}).items()):
+        if file_digest(root / name) != digest:
+            return Verdict(False, f"{name} changed")
+    return Verdict(True, "nothing it depends on changed", path)
+
+
+def store(cache_dir: Path, report_id: str, section: str, executed: Path) -> None:
+    """Keep a successful run's executed notebook as the section's cache entry."""
+    target = cached_path(cache_dir, report_id, section)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    temp.write_bytes(executed.read_bytes())
+    os.replace(temp, target)
+
+
+def stamp(nb: nbformat.NotebookNode, key: Mapping[str, str], inputs: Mapping[str, str]) -> None:
+    """Record a run's key and the digests of what it read in the notebook's metadata."""
+    nb.metadata[METADATA_KEY] = {"key": dict(key), "inputs": dict(sorted(inputs.items()))}
+
+
+class Watcher:
+    """Records every file and folder under ``data_dir`` that this process opens or lists.
+
+    Installed as an audit hook in a section's own process (audit hooks cannot be removed,
+    and the process ends with the section).
+    """
+
+    EVENTS = frozenset({"open", "os.listdir", "os.scandir"})
+
+    def __init__(self, data_dir: Path, root: Path) -> None:
+        self.data_dir = str(data_dir.resolve())
+        self.root = root.resolve()
+        self.seen: set[str] = set()
+
+    def hook(self) -> Callable[[str, tuple[Any, ...]], None]:
+        """The audit hook to install with ``sys.addaudithook``."""
+
+        def audit(event: str, args: tuple[Any, ...]) -> None:
+            if event in self.EVENTS and args and isinstance(args[0], str | os.PathLike):
+                path = os.path.abspath(os.fspath(args[0]))
+                if path.startswith(self.data_dir):
+                    self.seen.add(path)
+
+        return audit
+
+    def digests(self) -> dict[str, str]:
+        """Each path read, relative to the project root, with its digest now."""
+        return {_relative(Path(p), self.root): file_digest(Path(p)) for p in sorted(self.seen)}
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def build_key(parts: Iterable[str]) -> str:
+    """One hash for a whole build: every section's run plus what the pages are made from."""
+    return sha256_bytes("\n".join(parts).encode("utf-8"))

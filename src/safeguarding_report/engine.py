@@ -1,0 +1,178 @@
+"""A papermill engine that runs a notebook's cells in an IPython shell in this process.
+
+papermill keeps its own behaviour (the ``parameters`` cell, the injected parameters, the
+executed notebook saved with its outputs as each cell starts and ends, a
+``PapermillExecutionError`` naming the failing cell); only where the code runs changes. Each
+section runs in a fresh process forked from a warm parent that has already imported pandas,
+matplotlib and the library (see ``execute``), so a section starts in milliseconds instead of
+the second a Jupyter kernel takes to start and import them, and nothing one section does can
+reach the next: its process ends with it.
+
+Outputs are recorded as a Jupyter kernel would send them: ``stream`` for stdout and stderr,
+``display_data`` for ``display()``, ``execute_result`` for a cell's last expression and
+``error`` with the traceback for an exception.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import nbformat
+from IPython.core.displayhook import DisplayHook
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.interactiveshell import InteractiveShell
+from papermill.engines import Engine, papermill_engines
+
+ENGINE_NAME = "safeguarding-report"
+
+
+class _Outputs:
+    """Collects one cell's outputs as nbformat output nodes, in the order they happen."""
+
+    def __init__(self) -> None:
+        self.items: list[nbformat.NotebookNode] = []
+
+    def stream(self, name: str, text: str) -> None:
+        if not text:
+            return
+        last = self.items[-1] if self.items else None
+        if last is not None and last.output_type == "stream" and last.name == name:
+            last.text += text  # one output per run of writes, as a kernel would merge them
+        else:
+            self.items.append(nbformat.v4.new_output("stream", name=name, text=text))
+
+    def display(self, data: dict[str, Any], metadata: dict[str, Any] | None) -> None:
+        self.items.append(
+            nbformat.v4.new_output("display_data", data=data, metadata=metadata or {})
+        )
+
+    def result(self, data: dict[str, Any], metadata: dict[str, Any], count: int) -> None:
+        self.items.append(
+            nbformat.v4.new_output(
+                "execute_result", data=data, metadata=metadata, execution_count=count
+            )
+        )
+
+
+class _Stream:
+    """A file-like object that turns writes into stream outputs."""
+
+    def __init__(self, outputs: _Outputs, name: str) -> None:
+        self._outputs, self.name = outputs, name
+
+    def write(self, text: str) -> int:
+        self._outputs.stream(self.name, text)
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _Publisher(DisplayPublisher):  # type: ignore[misc]
+    """Sends ``display()`` calls to the current cell's outputs."""
+
+    outputs: _Outputs | None = None
+
+    def publish(  # type: ignore[no-untyped-def]
+        self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs
+    ) -> None:
+        if self.outputs is not None:
+            self.outputs.display(dict(data), metadata)
+
+    def clear_output(self, wait: bool = False) -> None:
+        if self.outputs is not None:
+            self.outputs.items.clear()
+
+
+class _Hook(DisplayHook):  # type: ignore[misc]
+    """Sends a cell's last expression to the current cell's outputs as its result."""
+
+    outputs: _Outputs | None = None
+
+    def start_displayhook(self) -> None:
+        self._data: dict[str, Any] = {}
+        self._metadata: dict[str, Any] = {}
+
+    def write_output_prompt(self) -> None:
+        """No prompt: the result is recorded, not printed."""
+
+    def write_format_data(self, format_dict: dict[str, Any], md_dict: Any = None) -> None:
+        self._data, self._metadata = dict(format_dict), dict(md_dict or {})
+
+    def finish_displayhook(self) -> None:
+        if self.outputs is not None and self._data:
+            self.outputs.result(self._data, self._metadata, self.prompt_count)
+
+
+def _shell() -> InteractiveShell:
+    shell = InteractiveShell.instance(colors="NoColor")
+    shell.display_pub = _Publisher(shell=shell)
+    shell.displayhook = _Hook(shell=shell, cache_size=0)
+    # Rich reprs, as a notebook shows them: HTML, Markdown, images and our own MIME types.
+    shell.display_formatter.active_types = list(shell.display_formatter.formatters)
+    return shell
+
+
+@contextmanager
+def _capture(shell: InteractiveShell, outputs: _Outputs) -> Iterator[None]:
+    saved = sys.stdout, sys.stderr, sys.displayhook
+    shell.display_pub.outputs = outputs
+    shell.displayhook.outputs = outputs
+    sys.stdout, sys.stderr = _Stream(outputs, "stdout"), _Stream(outputs, "stderr")
+    sys.displayhook = shell.displayhook
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr, sys.displayhook = saved
+        shell.display_pub.outputs = None
+        shell.displayhook.outputs = None
+
+
+class InProcessEngine(Engine):  # type: ignore[misc]
+    """papermill engine: execute each code cell in this process's IPython shell."""
+
+    @classmethod
+    def execute_managed_notebook(  # type: ignore[no-untyped-def]
+        cls, nb_man, kernel_name, **kwargs
+    ) -> None:
+        shell = _shell()
+        for index, cell in enumerate(nb_man.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            nb_man.cell_start(cell, index)
+            outputs = _Outputs()
+            with _capture(shell, outputs):
+                result = shell.run_cell(cell.source, store_history=True, silent=False)
+            cell.execution_count = shell.execution_count - 1
+            error = result.error_before_exec or result.error_in_exec
+            if error is not None:
+                outputs.items.append(_error(shell, error))
+            cell.outputs = outputs.items
+            if error is not None:
+                nb_man.cell_exception(cell, cell_index=index, exception=error)
+                nb_man.cell_complete(cell, cell_index=index)
+                break  # papermill stops at the first error, as with a kernel
+            nb_man.cell_complete(cell, cell_index=index)
+
+
+def _error(shell: InteractiveShell, error: BaseException) -> nbformat.NotebookNode:
+    """An error output as a kernel sends it: name, value and the formatted traceback."""
+    etype, tb = type(error), error.__traceback__
+    try:
+        traceback = shell.InteractiveTB.structured_traceback(etype, error, tb)
+    except Exception:  # formatting a traceback must never hide the error itself
+        traceback = [f"{etype.__name__}: {error}"]
+    return nbformat.v4.new_output(
+        "error", ename=etype.__name__, evalue=str(error), traceback=list(traceback)
+    )
+
+
+def register() -> None:
+    """Make the engine available to ``papermill.execute_notebook(engine_name=...)``."""
+    papermill_engines.register(ENGINE_NAME, InProcessEngine)

@@ -1,0 +1,82 @@
+"""Section: foreword and summary. The partnership's words, then the year at a glance."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from safeguarding_report import tables
+from safeguarding_report.sections import ENGLAND, Context, change, direction, label, source_line
+
+GLANCE_INDICATORS: tuple[str, ...] = (
+    "cin_rate",
+    "referrals_rate",
+    "rereferrals_pct",
+    "s47_rate",
+    "cpp_rate",
+    "cla_rate",
+    "uasc_at_31_march",
+    "care_leavers_eet_pct",
+)
+
+
+def glance_frame(ctx: Context) -> pd.DataFrame:
+    """The headline indicators for the area and England, this year and last."""
+    periods = [ctx.year - 1, ctx.year]
+    return pd.concat(
+        [ctx.published.series(i, [ctx.la.code, ENGLAND], periods) for i in GLANCE_INDICATORS],
+        ignore_index=True,
+    )
+
+
+def at_a_glance(ctx: Context) -> tables.Table:
+    """Each headline figure with its change since last year and how it compares with England."""
+    frame = glance_frame(ctx)
+    rows: list[list[tables.Cell]] = []
+    for indicator in GLANCE_INDICATORS:
+        mine = frame[(frame["indicator"] == indicator) & (frame["area_code"] == ctx.la.code)]
+        eng = frame[(frame["indicator"] == indicator) & (frame["area_code"] == ENGLAND)]
+        last = mine[mine["period"] == str(ctx.year - 1)].iloc[0]
+        this = mine[mine["period"] == str(ctx.year)].iloc[0]
+        england = eng[eng["period"] == str(ctx.year)].iloc[0]
+        moved = change(this, last)
+        rows.append(
+            [
+                label(indicator),
+                tables.Figure(last),
+                tables.Figure(this),
+                tables.Figure(moved, signed=True),
+                _travel(tables.Figure(moved, signed=True).text()),
+                tables.Figure(england),
+                direction(this["value"], england["value"]).capitalize() or "Not compared",
+            ]
+        )
+    return tables.grid(
+        f"{ctx.la.name} at a glance, years ending 31 March {ctx.year - 1} and {ctx.year}",
+        [
+            "Measure",
+            str(ctx.year - 1),
+            str(ctx.year),
+            "Change",
+            "Direction of travel",
+            f"England {ctx.year}",
+            "Compared with England",
+        ],
+        rows,
+        source=source_line(ctx, frame),
+        notes=[
+            "Rates are per 10,000 children aged 0 to 17. 'Similar to' means within 5% of "
+            "England's figure. A rise or fall is not in itself good or bad: the sections "
+            "that follow explain what lies behind each figure."
+        ],
+    )
+
+
+def _travel(shown_change: str) -> str:
+    """'Up', 'Down' or 'No change' from the change as shown (so rounding is respected)."""
+    if shown_change.startswith("["):
+        return "Not available"
+    if shown_change.startswith("+"):
+        return "Up"
+    if shown_change.startswith("-"):
+        return "Down"
+    return "No change"
