@@ -50,9 +50,12 @@ def headings(text: str, level: int = 2) -> list[str]:
 def _links(tokens: list[Token]) -> list[tuple[int, str]]:
     found = []
     for token in tokens:
+        # An inline token knows only its block's first line; count the breaks before a link.
         line = token.map[0] + 1 if token.map else 1
         for child in token.children or []:
-            if child.type == "link_open":
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
                 found.append((line, str(child.attrs.get("href", ""))))
     return found
 

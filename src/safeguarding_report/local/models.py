@@ -262,17 +262,17 @@ class TrainingEvaluation(_Row):
     course_id: Code = Field(description="A course_id in training_courses.csv.")
     measure: EvaluationMeasure = Field(description="What was measured.")
     respondents: Count = Field(description="How many people answered.")
-    value: float = Field(ge=0, description="The result, in the unit given.")
     unit: EvaluationUnit = Field(description="The unit of value.")
+    value: float = Field(ge=0, description="The result, in the unit given.")
 
-    @field_validator("unit")
+    @field_validator("value")
     @classmethod
-    def _value_within_unit(cls, unit: str, info: ValidationInfo) -> str:
-        value = info.data.get("value")
+    def _value_within_unit(cls, value: float, info: ValidationInfo) -> float:
+        unit = info.data.get("unit")
         top = 100 if unit == "percent" else 10
-        if value is not None and value > top:
-            raise ValueError(f"the value {value:g} is more than {top}, the most a {unit} can be")
-        return unit
+        if unit is not None and value > top:
+            raise ValueError(f"it is more than {top}, the most a {unit} can be")
+        return value
 
 
 class Audit(_Row):
