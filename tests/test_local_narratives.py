@@ -57,7 +57,11 @@ def test_a_disallowed_link_is_refused_with_its_line(kent_local: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "says"),
     [
-        ("date: 2022-10-28", "date: 28/10/2022", "line 5, key 'date': '28/10/2022' is not valid"),
+        (
+            "date: 2022-10-28",
+            "date: 28/10/2022",
+            "line 5, key 'date': '28/10/2022' is not allowed: it is not a date written YYYY-MM-DD",
+        ),
         ("role: Independent Scrutineer", "title: Independent Scrutineer", "key 'title'"),
         ("scrutineer: Jordan Ellis\n", "", "scrutineer must be given unless draft is true"),
         ("role: Independent Scrutineer", "role: Independent: Scrutineer", "line 4: the front"),

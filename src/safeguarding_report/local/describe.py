@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from annotated_types import Ge, Le
 from pydantic.fields import FieldInfo
@@ -16,10 +16,13 @@ LIST_SEPARATOR = ";"
 
 
 def _strip_optional(annotation: Any) -> Any:
+    """The type of a column without ``| None`` or an ``Annotated`` wrapper."""
+    if get_origin(annotation) is Annotated:
+        return _strip_optional(get_args(annotation)[0])
     if get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
         if len(args) == 1:
-            return args[0]
+            return _strip_optional(args[0])
     return annotation
 
 

@@ -12,10 +12,12 @@ default, and is an error for a field without one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -29,6 +31,17 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=40)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Count = Annotated[int, Field(ge=0)]
+
+
+def _iso_date(value: object) -> object:
+    # pydantic would also read 20220301 or 1646092800 as a timestamp; a spreadsheet user means
+    # neither, so only YYYY-MM-DD text (or a date YAML has already read) is let through.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("it is not a date written YYYY-MM-DD, e.g. 2022-03-31")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 PartnerKind = Literal[
     "local authority", "police", "health (ICB)", "education", "other relevant agency"
@@ -200,9 +213,9 @@ class Review(_Row):
         description="Anonymised code for the case (never a name or initials), e.g. KSCMP-21-04."
     )
     kind: ReviewKind = Field(description="What kind of notification or review this row is.")
-    notified: dt.date = Field(description="Date the incident was notified or the review began.")
+    notified: Date = Field(description="Date the incident was notified or the review began.")
     decision: Decision = Field(description="What was decided, or where it stands.")
-    published: dt.date | None = Field(
+    published: Date | None = Field(
         default=None, description="Date the review was published; blank if not published."
     )
     themes: list[Theme] = Field(default_factory=list, description="Themes the learning concerns.")
@@ -280,7 +293,7 @@ class Audit(_Row):
 
     audit: Text = Field(description="The audit's name.")
     kind: AuditKind = Field(description="Who took part.")
-    completed: dt.date = Field(description="Date the audit's report was completed.")
+    completed: Date = Field(description="Date the audit's report was completed.")
     reviewed: Count = Field(description="How many cases or agencies were reviewed.")
     reviewed_unit: Reviewed = Field(description="Whether reviewed counts cases or agencies.")
     key_finding: Text = Field(description="The main finding.")
@@ -325,7 +338,7 @@ class NextPriority(_Row):
     priority: Text = Field(description="The priority.")
     success_measure: Text = Field(description="How success will be measured.")
     lead: Text = Field(description="Job title and organisation of the lead.")
-    by_when: dt.date = Field(description="Date by which it should be achieved.")
+    by_when: Date = Field(description="Date by which it should be achieved.")
 
 
 # -- narratives (Markdown front matter) ------------------------------------------------------
@@ -370,7 +383,7 @@ class ScrutinyHeader(_Narrative):
 
     scrutineer: str | None = Field(default=None, description="The scrutineer's name.")
     role: str | None = Field(default=None, description="Their role, e.g. Independent Scrutineer.")
-    date: dt.date | None = Field(default=None, description="Date the statement was written.")
+    date: Date | None = Field(default=None, description="Date the statement was written.")
 
     @model_validator(mode="after")
     def _given(self) -> ScrutinyHeader:
@@ -384,7 +397,7 @@ class ScrutinyResponseHeader(_Narrative):
     signed_by: list[Signatory] = Field(
         default_factory=list, description="Who signs the response: a list of {name, role}."
     )
-    date: dt.date | None = Field(default=None, description="Date of the response.")
+    date: Date | None = Field(default=None, description="Date of the response.")
 
     @model_validator(mode="after")
     def _given(self) -> ScrutinyResponseHeader:

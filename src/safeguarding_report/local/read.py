@@ -268,7 +268,8 @@ def read_narrative(path: Path, source_file: str, model: type[BaseModel]) -> Narr
         elif error["type"] == "missing":
             sentence = f"the key {key!r} is missing. Expected {expected(field) if field else ''}"
         elif error["type"] == "value_error":
-            sentence = str(error.get("ctx", {}).get("error", error["msg"]))
+            reason = str(error.get("ctx", {}).get("error", error["msg"]))
+            sentence = f"{error.get('input')!r} is not allowed: {reason}" if loc else reason
         else:
             wanted = f" Expected {expected(field)}" if field and len(loc) == 1 else ""
             sentence = f"{error.get('input')!r} is not valid ({error['msg']}).{wanted}"
