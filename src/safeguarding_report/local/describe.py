@@ -81,5 +81,5 @@ def expected(field: FieldInfo) -> str:
     if annotation is str:
         return _text(field)
     if get_origin(annotation) is list:
-        return "a list of " + ", ".join(get_args(annotation)[0].model_fields)
+        return "a list, each item with " + " and ".join(get_args(annotation)[0].model_fields)
     return str(annotation)

@@ -56,8 +56,11 @@ line, the column, the value found and what was expected.
 
 def _table(model: type[BaseModel], key: tuple[str, ...] = (), kind: str = "column") -> list[str]:
     lines = [f"| {kind} | required | what it holds | expected |", "|---|---|---|---|"]
+    written = getattr(model, "needed_when_written", ())
     for name, field in model.model_fields.items():
         required = "yes" if field.is_required() else "no"
+        if name in written:
+            required = "yes, unless draft is true"
         label = f"`{name}` (key)" if name in key else f"`{name}`"
         lines.append(f"| {label} | {required} | {field.description} | {expected(field)} |")
     return lines

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -352,57 +352,51 @@ class Signatory(_Row):
 
 
 class _Narrative(_Row):
+    # Keys that must be given once the text is written (not while draft is true).
+    needed_when_written: ClassVar[tuple[str, ...]] = ()
+
     draft: bool = Field(
         default=False,
         description="true while the text is still to be written; the report says so.",
     )
 
-    def _require(self, *names: str) -> None:
-        if self.draft:
-            return
-        blank = [n for n in names if getattr(self, n) in (None, [])]
-        if blank:
+    @model_validator(mode="after")
+    def _written_in_full(self) -> Self:
+        blank = [n for n in self.needed_when_written if getattr(self, n) in (None, [])]
+        if blank and not self.draft:
             raise ValueError(f"{', '.join(blank)} must be given unless draft is true")
+        return self
 
 
 class ForewordHeader(_Narrative):
     """foreword.md: the foreword, signed by the safeguarding partners' leads."""
 
+    needed_when_written = ("signed_by",)
+
     signed_by: list[Signatory] = Field(
         default_factory=list, description="Who signs it: a list of {name, role}."
     )
-
-    @model_validator(mode="after")
-    def _signed(self) -> ForewordHeader:
-        self._require("signed_by")
-        return self
 
 
 class ScrutinyHeader(_Narrative):
     """scrutiny.md: the independent scrutineer's view of the arrangements."""
 
+    needed_when_written = ("scrutineer", "role", "date")
+
     scrutineer: str | None = Field(default=None, description="The scrutineer's name.")
     role: str | None = Field(default=None, description="Their role, e.g. Independent Scrutineer.")
     date: Date | None = Field(default=None, description="Date the statement was written.")
-
-    @model_validator(mode="after")
-    def _given(self) -> ScrutinyHeader:
-        self._require("scrutineer", "role", "date")
-        return self
 
 
 class ScrutinyResponseHeader(_Narrative):
     """scrutiny_response.md: the safeguarding partners' response to the scrutineer."""
 
+    needed_when_written = ("signed_by", "date")
+
     signed_by: list[Signatory] = Field(
         default_factory=list, description="Who signs the response: a list of {name, role}."
     )
     date: Date | None = Field(default=None, description="Date of the response.")
-
-    @model_validator(mode="after")
-    def _given(self) -> ScrutinyResponseHeader:
-        self._require("signed_by", "date")
-        return self
 
 
 class PriorityHeader(_Narrative):
