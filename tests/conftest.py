@@ -19,3 +19,13 @@ def root() -> Path:
 def kent_params() -> Path:
     """The default report's params file."""
     return ROOT / "params" / "kent-2022.yaml"
+
+
+@pytest.fixture
+def kent_local(tmp_path: Path) -> Path:
+    """A copy of the illustrative Kent records, as tmp_path/data/local/kent-2022, to damage."""
+    import shutil
+
+    target = tmp_path / "data" / "local" / "kent-2022"
+    shutil.copytree(ROOT / "data" / "local" / "kent-2022", target)
+    return target

@@ -1,0 +1,33 @@
+"""The partnership's own records: templates, validation on load, safe Markdown, tidy counts.
+
+``LocalRecords.load(data_dir, report_id)`` reads ``data/local/<report_id>/``; the templates
+are declared once in ``models`` and ``catalogue``, and documented in ``docs/local-data.md``
+(regenerate with ``python -m safeguarding_report.local.docs``).
+"""
+
+from __future__ import annotations
+
+from safeguarding_report.local.counts import (
+    LOCAL_COUNTS,
+    LOCAL_INDICATORS,
+    LocalCount,
+    period_label,
+    tidy_row,
+)
+from safeguarding_report.local.markdown import render_markdown
+from safeguarding_report.local.read import Narrative, Record
+from safeguarding_report.local.records import LocalRecords
+from safeguarding_report.local.scaffold import write_empty_templates
+
+__all__ = [
+    "LOCAL_COUNTS",
+    "LOCAL_INDICATORS",
+    "LocalCount",
+    "LocalRecords",
+    "Narrative",
+    "Record",
+    "period_label",
+    "render_markdown",
+    "tidy_row",
+    "write_empty_templates",
+]

@@ -1,0 +1,414 @@
+"""What each local record holds: one pydantic model per template, declared once.
+
+The loader validates every row and front-matter header against these models, and the
+reference in ``docs/local-data.md`` is generated from them (``local/docs.py``), so a column,
+its type and its allowed values are written down here and nowhere else. A model's docstring
+says what the file is for; each field's ``description`` says what goes in the column.
+
+Column names are the field names. A blank cell means "not given": it takes the field's
+default, and is an error for a field without one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, ClassVar, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+# A code typed by hand into a spreadsheet and used to link files: no spaces, no names.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN, max_length=40)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Count = Annotated[int, Field(ge=0)]
+
+
+def _iso_date(value: object) -> object:
+    # pydantic would also read 20220301 or 1646092800 as a timestamp; a spreadsheet user means
+    # neither, so only YYYY-MM-DD text (or a date YAML has already read) is let through.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("it is not a date written YYYY-MM-DD, e.g. 2022-03-31")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+PartnerKind = Literal[
+    "local authority", "police", "health (ICB)", "education", "other relevant agency"
+]
+PartnerRole = Literal[
+    "lead safeguarding partner",
+    "delegated safeguarding partner",
+    "safeguarding partner",
+    "relevant agency",
+]
+Change = Literal["new", "continued", "changed", "closed"]
+Progress = Literal["achieved", "good progress", "some progress", "little or no progress"]
+ReviewKind = Literal[
+    "serious incident notification",
+    "rapid review",
+    "local child safeguarding practice review",
+    "serious case review (legacy)",
+]
+Decision = Literal[
+    "rapid review to follow",
+    "local child safeguarding practice review",
+    "national review by the Panel",
+    "no further review: learning shared by other routes",
+    "decision pending",
+    "serious case review commissioned (legacy)",
+]
+Theme = Literal[
+    "neglect",
+    "domestic abuse",
+    "parental mental health",
+    "parental substance misuse",
+    "physical abuse",
+    "sexual abuse",
+    "child exploitation",
+    "online harm",
+    "non-accidental injury to an infant",
+    "safer sleeping",
+    "self-harm and suicide",
+    "children with disabilities",
+    "children missing education",
+    "information sharing",
+    "professional curiosity",
+    "voice of the child",
+    "escalation and challenge",
+    "transition to adult services",
+]
+ActionStatus = Literal["complete", "in progress", "not started"]
+CourseFormat = Literal["e-learning", "virtual", "face to face"]
+Agency = Literal[
+    "children's social care",
+    "early help",
+    "police",
+    "health: acute hospital",
+    "health: community",
+    "health: mental health",
+    "health: primary care",
+    "education: schools",
+    "education: early years",
+    "education: further education",
+    "probation",
+    "youth justice",
+    "district and borough councils",
+    "housing providers",
+    "voluntary and community sector",
+    "faith organisations",
+    "sport and leisure",
+    "other",
+]
+EvaluationMeasure = Literal[
+    "confidence before",
+    "confidence after",
+    "knowledge before",
+    "knowledge after",
+    "applied learning at 3-month follow-up",
+    "would recommend the course",
+]
+EvaluationUnit = Literal["percent", "mean score out of 10"]
+AuditKind = Literal["multi-agency", "section 11", "single-agency"]
+Reviewed = Literal["cases", "agencies"]
+Section11Standard = Literal[
+    "line of accountability",
+    "senior board lead",
+    "listening to children",
+    "whistleblowing",
+    "escalation",
+    "information sharing",
+    "designated practitioners",
+    "safer recruitment",
+    "supervision and training",
+    "culture of safety and equality",
+    "allegations against staff",
+]
+Rating = Literal["met", "partially met", "not met"]
+LadoMeasure = Literal[
+    "contacts received",
+    "referrals meeting the harm threshold",
+    "outcome: substantiated",
+    "outcome: unsubstantiated",
+    "outcome: unfounded",
+    "outcome: false",
+    "outcome: malicious",
+    "referrals resolved within one month",
+]
+PrivateFosteringMeasure = Literal[
+    "notifications received",
+    "arrangements started",
+    "arrangements ended",
+    "arrangements open at the end of the period",
+    "initial visits within 7 working days",
+]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# -- records (CSV) ---------------------------------------------------------------------------
+
+
+class KeyMessage(_Row):
+    """The report's key messages, in the order they are shown (a few sentences each)."""
+
+    order: int = Field(ge=1, description="Position in the list, from 1.")
+    message: Text = Field(description="The message, in one or two plain sentences.")
+
+
+class Partner(_Row):
+    """The safeguarding partners and relevant agencies in the arrangements."""
+
+    partner: Text = Field(description="The organisation's name, e.g. Kent Police.")
+    kind: PartnerKind = Field(description="What kind of organisation it is.")
+    role: PartnerRole = Field(description="Its place in the arrangements.")
+    representative_job_title: Text = Field(
+        description="Job title (never the name) of the person who represents it."
+    )
+
+
+class Subgroup(_Row):
+    """The partnership's subgroups and what changed in them this year."""
+
+    name: Text = Field(description="The subgroup's name.")
+    purpose: Text = Field(description="What it is for, in one sentence.")
+    chaired_by: Text = Field(description="The chair's job title and organisation.")
+    change: Change = Field(description="What happened to it this year.")
+    note: str = Field(default="", description="Why it changed, if it did.")
+
+
+class Funding(_Row):
+    """Each partner's financial contribution to the arrangements in the year."""
+
+    partner: Text = Field(description="A partner named in partners.csv.")
+    contribution_pounds: Count = Field(description="Money contributed, in whole pounds.")
+    in_kind: str = Field(default="", description="Help given in kind (staff, rooms), if any.")
+
+
+class Priority(_Row):
+    """The year's priorities and how far each got; each has priorities/<id>.md."""
+
+    id: Code = Field(description="Short code, also the name of its Markdown file, e.g. P1.")
+    title: Text = Field(description="The priority as published in the business plan.")
+    lead: Text = Field(description="Job title and organisation of the lead.")
+    status: Progress = Field(description="How far it got by the end of the period.")
+
+
+class Review(_Row):
+    """Serious incident notifications and reviews: themes and dates only, never a child."""
+
+    reference: Code = Field(
+        description="Anonymised code for the case (never a name or initials), e.g. KSCMP-21-04."
+    )
+    kind: ReviewKind = Field(description="What kind of notification or review this row is.")
+    notified: Date = Field(description="Date the incident was notified or the review began.")
+    decision: Decision = Field(description="What was decided, or where it stands.")
+    published: Date | None = Field(
+        default=None, description="Date the review was published; blank if not published."
+    )
+    themes: list[Theme] = Field(default_factory=list, description="Themes the learning concerns.")
+
+    @field_validator("published")
+    @classmethod
+    def _published_after_notified(
+        cls, value: dt.date | None, info: ValidationInfo
+    ) -> dt.date | None:
+        notified = info.data.get("notified")
+        if value is not None and notified is not None and value < notified:
+            raise ValueError(f"the date is before the notified date ({notified.isoformat()})")
+        return value
+
+
+class Recommendation(_Row):
+    """Recommendations from local reviews and what was done about each."""
+
+    review: Code = Field(description="A reference in reviews.csv.")
+    number: int = Field(ge=1, description="The recommendation's number in the review.")
+    recommendation: Text = Field(description="The recommendation, shortened if long.")
+    action_taken: Text = Field(description="What the partners did.")
+    evidence_of_change: str = Field(
+        default="", description="What shows practice changed (audit, survey, data)."
+    )
+    status: ActionStatus = Field(description="Where the action stands.")
+
+
+class NationalReview(_Row):
+    """National reviews and reports the partnership considered in the year."""
+
+    title: Text = Field(description="The national review's title.")
+    year_published: int = Field(ge=2000, le=2100, description="Year it was published.")
+    how_considered: Text = Field(description="How the partnership considered and used it.")
+
+
+class TrainingCourse(_Row):
+    """The multi-agency training courses run in the year."""
+
+    course_id: Code = Field(description="Short code used by the attendance file, e.g. C01.")
+    title: Text = Field(description="The course's title.")
+    format: CourseFormat = Field(description="How it was delivered.")
+    sessions: Count = Field(description="Number of sessions run in the period.")
+
+
+class TrainingAttendance(_Row):
+    """How many people from each agency attended each course."""
+
+    course_id: Code = Field(description="A course_id in training_courses.csv.")
+    agency: Agency = Field(description="The attendees' sector.")
+    attendees: Count = Field(description="Number of attendances in the period.")
+
+
+class TrainingEvaluation(_Row):
+    """What course evaluations measured, before, after and some months on."""
+
+    course_id: Code = Field(description="A course_id in training_courses.csv.")
+    measure: EvaluationMeasure = Field(description="What was measured.")
+    respondents: Count = Field(description="How many people answered.")
+    unit: EvaluationUnit = Field(description="The unit of value.")
+    value: float = Field(ge=0, description="The result, in the unit given.")
+
+    @field_validator("value")
+    @classmethod
+    def _value_within_unit(cls, value: float, info: ValidationInfo) -> float:
+        unit = info.data.get("unit")
+        top = 100 if unit == "percent" else 10
+        if unit is not None and value > top:
+            raise ValueError(f"it is more than {top}, the most a {unit} can be")
+        return value
+
+
+class Audit(_Row):
+    """Audits completed in the year: what was looked at, found and done."""
+
+    audit: Text = Field(description="The audit's name.")
+    kind: AuditKind = Field(description="Who took part.")
+    completed: Date = Field(description="Date the audit's report was completed.")
+    reviewed: Count = Field(description="How many cases or agencies were reviewed.")
+    reviewed_unit: Reviewed = Field(description="Whether reviewed counts cases or agencies.")
+    key_finding: Text = Field(description="The main finding.")
+    action: Text = Field(description="What the partnership did about it.")
+
+
+class Section11(_Row):
+    """Each organisation's section 11 self-assessment, standard by standard."""
+
+    organisation: Text = Field(description="The organisation that assessed itself.")
+    standard: Section11Standard = Field(
+        description="The section 11 duty (Working Together, chapter 2) assessed."
+    )
+    rating: Rating = Field(description="The rating agreed after challenge.")
+
+
+class Lado(_Row):
+    """Counts from the Local Authority Designated Officer's (LADO) work in the period."""
+
+    measure: LadoMeasure = Field(description="What is counted.")
+    count: Count = Field(description="The count for the period.")
+
+
+class PrivateFostering(_Row):
+    """Counts of private fostering notifications and arrangements in the period."""
+
+    measure: PrivateFosteringMeasure = Field(description="What is counted.")
+    count: Count = Field(description="The count for the period.")
+
+
+class Voice(_Row):
+    """What children, young people and families told the partners, and what changed."""
+
+    source: Text = Field(description="Where it was heard (survey, forum, review), no names.")
+    what_was_said: Text = Field(description="What they said, in their words where possible.")
+    what_changed: Text = Field(description="What changed as a result.")
+
+
+class NextPriority(_Row):
+    """The priorities for the coming year and how success will be measured."""
+
+    priority: Text = Field(description="The priority.")
+    success_measure: Text = Field(description="How success will be measured.")
+    lead: Text = Field(description="Job title and organisation of the lead.")
+    by_when: Date = Field(description="Date by which it should be achieved.")
+
+
+# -- narratives (Markdown front matter) ------------------------------------------------------
+
+
+class Signatory(_Row):
+    """One person who signs a narrative."""
+
+    name: Text = Field(description="Their name as it should be printed.")
+    role: Text = Field(description="Their job title and organisation.")
+
+
+class _Narrative(_Row):
+    # Keys that must be given once the text is written (not while draft is true).
+    needed_when_written: ClassVar[tuple[str, ...]] = ()
+
+    draft: bool = Field(
+        default=False,
+        description="true while the text is still to be written; the report says so.",
+    )
+
+    @model_validator(mode="after")
+    def _written_in_full(self) -> Self:
+        blank = [n for n in self.needed_when_written if getattr(self, n) in (None, [])]
+        if blank and not self.draft:
+            raise ValueError(f"{', '.join(blank)} must be given unless draft is true")
+        return self
+
+
+class ForewordHeader(_Narrative):
+    """foreword.md: the foreword, signed by the safeguarding partners' leads."""
+
+    needed_when_written = ("signed_by",)
+
+    signed_by: list[Signatory] = Field(
+        default_factory=list, description="Who signs it: a list of {name, role}."
+    )
+
+
+class ScrutinyHeader(_Narrative):
+    """scrutiny.md: the independent scrutineer's view of the arrangements."""
+
+    needed_when_written = ("scrutineer", "role", "date")
+
+    scrutineer: str | None = Field(default=None, description="The scrutineer's name.")
+    role: str | None = Field(default=None, description="Their role, e.g. Independent Scrutineer.")
+    date: Date | None = Field(default=None, description="Date the statement was written.")
+
+
+class ScrutinyResponseHeader(_Narrative):
+    """scrutiny_response.md: the safeguarding partners' response to the scrutineer."""
+
+    needed_when_written = ("signed_by", "date")
+
+    signed_by: list[Signatory] = Field(
+        default_factory=list, description="Who signs the response: a list of {name, role}."
+    )
+    date: Date | None = Field(default=None, description="Date of the response.")
+
+
+class PriorityHeader(_Narrative):
+    """priorities/<id>.md: what was done on one priority and what difference it made."""
+
+    priority: str = Field(description="The priority's id in priorities.csv; the file's name.")
+
+
+class About(_Row):
+    """about.yaml: whether the folder's records are the partnership's own or illustrative."""
+
+    illustrative: bool = Field(
+        description="true when the records are made-up examples; the report shows a banner."
+    )
+    note: str = Field(default="", description="Shown with the banner: where the records came from.")

@@ -1,0 +1,59 @@
+"""Empty templates for a new report's folder: every file, valid on load, nothing filled in."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from safeguarding_report.local.catalogue import (
+    ABOUT_FILE,
+    CSV_TEMPLATES,
+    PRIORITY_FOLDER,
+    TEXT_TEMPLATES,
+)
+
+log = logging.getLogger(__name__)
+
+TO_BE_WRITTEN = "To be written."
+
+
+def front_matter(model: type[BaseModel], **values: str) -> str:
+    """A front-matter header with every key of ``model``, each with its description."""
+    lines = ["---", "draft: true  # set to false when the text is written"]
+    for name, field in model.model_fields.items():
+        if name == "draft":
+            continue
+        value = values.get(name, "[]" if field.default_factory is list else "")
+        lines.append(f"{name}: {value}  # {field.description}".replace(":   #", ":  #"))
+    return "\n".join([*lines, "---", ""])
+
+
+def write_empty_templates(folder: Path) -> list[Path]:
+    """Create each template that ``folder`` lacks (header row, or front matter and a
+    "To be written" body) and an about.yaml saying the records are the partnership's own.
+
+    Existing files are left as they are. Returns the files created.
+    """
+    folder = Path(folder)
+    (folder / PRIORITY_FOLDER).mkdir(parents=True, exist_ok=True)
+    files: dict[str, str] = {
+        ABOUT_FILE: (
+            "# Set illustrative: true if these records are examples, not the partnership's own.\n"
+            'illustrative: false\nnote: ""\n'
+        )
+    }
+    for template in CSV_TEMPLATES.values():
+        files[template.file] = ",".join(template.columns) + "\n"
+    for text in TEXT_TEMPLATES.values():
+        files[text.file] = front_matter(text.model) + f"\n{TO_BE_WRITTEN}\n"
+    created = []
+    for name, content in files.items():
+        path = folder / name
+        if path.exists():
+            continue
+        path.write_text(content, encoding="utf-8")
+        created.append(path)
+    log.info("created %d empty templates in %s", len(created), folder)
+    return created
