@@ -41,7 +41,7 @@ def test_wording_follows_the_framework() -> None:
 
 
 def test_unknown_framework_names_the_ones_that_exist() -> None:
-    with pytest.raises(ParamsError, match="unknown framework 'wt2015'.*wt2010, wt2018, wt2023"):
+    with pytest.raises(ParamsError, match=r"unknown framework 'wt2015'.*wt2010, wt2018, wt2023"):
         framework.load("wt2015")
 
 

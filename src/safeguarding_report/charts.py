@@ -38,6 +38,7 @@ UNIT_WORDS: dict[str, str] = {
     "rate": "rate per 10,000 children aged 0 to 17",
     "percent": "percentage",
     "ratio": "average number",
+    "pounds": "pounds",
 }
 
 
@@ -107,8 +108,10 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text:
     return Chart(_slug("trend", tidy), title, subtitle, alt, png, table)
 
 
-def compare(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text:
-    """A bar chart comparing one indicator across areas in one period."""
+def compare(
+    tidy: pd.DataFrame, *, title: str, source: str, categories: str = "Area"
+) -> Chart | text.Text:
+    """A bar chart comparing one indicator across areas (or other ``categories``) in a period."""
     indicator = INDICATORS[_one(tidy, "indicator")]
     if all(text.missing(row) for _, row in tidy.iterrows()):
         return _nothing_to_draw(tidy)
@@ -128,7 +131,7 @@ def compare(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text
     alt = f"Bar chart. {subtitle}. " + "; ".join(
         f"{name}: {label}" for name, label in zip(names, labels, strict=True)
     )
-    table = _data_table(tidy, indicator.label, source)
+    table = _data_table(tidy, indicator.label, source, corner=categories)
     return Chart(_slug("compare", tidy), title, subtitle, alt + ".", png, table)
 
 
@@ -148,6 +151,8 @@ def _nothing_to_draw(tidy: pd.DataFrame) -> text.Text:
 
 
 def _years(periods: Sequence[str]) -> str:
+    if not all(p.isdigit() for p in periods):
+        return " to ".join(dict.fromkeys([periods[0], periods[-1]]))
     if len(periods) == 1:
         return f"year ending 31 March {periods[0]}"
     return f"years ending 31 March {periods[0]} to {periods[-1]}"
@@ -162,14 +167,14 @@ def _slug(kind: str, tidy: pd.DataFrame) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
 
 
-def _data_table(tidy: pd.DataFrame, label: str, source: str) -> tables.Table:
+def _data_table(tidy: pd.DataFrame, label: str, source: str, corner: str = "Area") -> tables.Table:
     """The chart's figures as a table: one row per area, one column per period."""
     return tables.pivot(
         tidy,
         rows="area_name",
         columns="period",
         caption=f"Data for the chart: {label[0].lower()}{label[1:]}",
-        corner="Area",
+        corner=corner,
         source=source,
     )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import nbformat
@@ -74,7 +75,7 @@ class _Stream:
         return False
 
 
-class _Publisher(DisplayPublisher):  # type: ignore[misc]
+class _Publisher(DisplayPublisher):
     """Sends ``display()`` calls to the current cell's outputs."""
 
     outputs: _Outputs | None = None
@@ -90,7 +91,7 @@ class _Publisher(DisplayPublisher):  # type: ignore[misc]
             self.outputs.items.clear()
 
 
-class _Hook(DisplayHook):  # type: ignore[misc]
+class _Hook(DisplayHook):
     """Sends a cell's last expression to the current cell's outputs as its result."""
 
     outputs: _Outputs | None = None
@@ -110,28 +111,38 @@ class _Hook(DisplayHook):  # type: ignore[misc]
             self.outputs.result(self._data, self._metadata, self.prompt_count)
 
 
-def _shell() -> InteractiveShell:
-    shell = InteractiveShell.instance(colors="NoColor")
-    shell.display_pub = _Publisher(shell=shell)
-    shell.displayhook = _Hook(shell=shell, cache_size=0)
+@dataclass
+class _Shell:
+    """An IPython shell whose displays go to the current cell's outputs."""
+
+    shell: Any
+    publisher: _Publisher
+    hook: _Hook
+
+
+def _shell() -> _Shell:
+    shell: Any = InteractiveShell.instance(colors="NoColor")
+    publisher = _Publisher(shell=shell)  # type: ignore[no-untyped-call]
+    hook = _Hook(shell=shell, cache_size=0)  # type: ignore[no-untyped-call]
+    shell.display_pub, shell.displayhook = publisher, hook
     # Rich reprs, as a notebook shows them: HTML, Markdown, images and our own MIME types.
     shell.display_formatter.active_types = list(shell.display_formatter.formatters)
-    return shell
+    return _Shell(shell, publisher, hook)
 
 
 @contextmanager
-def _capture(shell: InteractiveShell, outputs: _Outputs) -> Iterator[None]:
+def _capture(shell: _Shell, outputs: _Outputs) -> Iterator[None]:
     saved = sys.stdout, sys.stderr, sys.displayhook
-    shell.display_pub.outputs = outputs
-    shell.displayhook.outputs = outputs
+    shell.publisher.outputs = outputs
+    shell.hook.outputs = outputs
     sys.stdout, sys.stderr = _Stream(outputs, "stdout"), _Stream(outputs, "stderr")
-    sys.displayhook = shell.displayhook
+    sys.displayhook = shell.hook
     try:
         yield
     finally:
         sys.stdout, sys.stderr, sys.displayhook = saved
-        shell.display_pub.outputs = None
-        shell.displayhook.outputs = None
+        shell.publisher.outputs = None
+        shell.hook.outputs = None
 
 
 class InProcessEngine(Engine):  # type: ignore[misc]
@@ -148,11 +159,11 @@ class InProcessEngine(Engine):  # type: ignore[misc]
             nb_man.cell_start(cell, index)
             outputs = _Outputs()
             with _capture(shell, outputs):
-                result = shell.run_cell(cell.source, store_history=True, silent=False)
-            cell.execution_count = shell.execution_count - 1
+                result = shell.shell.run_cell(cell.source, store_history=True, silent=False)
+            cell.execution_count = shell.shell.execution_count - 1
             error = result.error_before_exec or result.error_in_exec
             if error is not None:
-                outputs.items.append(_error(shell, error))
+                outputs.items.append(_error(shell.shell, error))
             cell.outputs = outputs.items
             if error is not None:
                 nb_man.cell_exception(cell, cell_index=index, exception=error)
@@ -161,16 +172,17 @@ class InProcessEngine(Engine):  # type: ignore[misc]
             nb_man.cell_complete(cell, cell_index=index)
 
 
-def _error(shell: InteractiveShell, error: BaseException) -> nbformat.NotebookNode:
+def _error(shell: Any, error: BaseException) -> nbformat.NotebookNode:
     """An error output as a kernel sends it: name, value and the formatted traceback."""
     etype, tb = type(error), error.__traceback__
     try:
         traceback = shell.InteractiveTB.structured_traceback(etype, error, tb)
     except Exception:  # formatting a traceback must never hide the error itself
         traceback = [f"{etype.__name__}: {error}"]
-    return nbformat.v4.new_output(
+    output: nbformat.NotebookNode = nbformat.v4.new_output(
         "error", ename=etype.__name__, evalue=str(error), traceback=list(traceback)
     )
+    return output
 
 
 def register() -> None:

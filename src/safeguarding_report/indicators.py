@@ -15,7 +15,9 @@ class Indicator:
 
     id: str
     label: str  # plain English for a board member
-    unit: Literal["count", "rate", "percent", "ratio"]  # rate = per 10,000 children aged 0 to 17
+    unit: Literal[
+        "count", "rate", "percent", "ratio", "pounds"
+    ]  # rate = per 10,000 children aged 0 to 17
     description: str  # one sentence: what it measures, from the DfE's definition
 
 
@@ -197,3 +199,14 @@ INDICATORS: dict[str, Indicator] = _all(
         "percentage of agency workers plus workers in post.",
     ),
 )
+
+
+# Counts from the partnership's own records, declared with how each is counted in local/counts.
+# Added here, once Indicator exists, so every figure's label and unit are found in one place.
+def _add_local() -> None:
+    from safeguarding_report.local.counts import LOCAL_INDICATORS
+
+    INDICATORS.update(LOCAL_INDICATORS)
+
+
+_add_local()

@@ -2,7 +2,8 @@
 
 Narrative written by the partnership (forewords, statements, records) and every sentence the
 library writes go through ``render``. Raw HTML in the source is shown as text, never passed
-through, and links may only be http(s), mailto or in-page anchors. Values put into a
+through, and links may only be http(s), mailto or in-page anchors, and images are not rendered (the
+report must not load anything from the network). Values put into a
 library-written sentence go through ``escape`` first, so a name in a data file can never turn
 into Markdown or HTML syntax.
 """
@@ -21,22 +22,32 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.disable("image")  # the report loads nothing from anywhere
     parser.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
     return parser
 
 
-_PARSER = _parser()
+PARSER = _parser()
 
 
-def render(markdown: str) -> str:
-    """Markdown as HTML; raw HTML in ``markdown`` is escaped, unsafe links are not made links."""
-    rendered: str = _PARSER.render(markdown)
+def render(markdown: str, heading_offset: int = 0) -> str:
+    """Markdown as HTML; raw HTML in ``markdown`` is escaped, unsafe links are not made links.
+
+    ``heading_offset`` moves every heading down that many levels (at most to h6), so text
+    written with ``##`` headings sits under the report's own section headings.
+    """
+    tokens = PARSER.parse(markdown)
+    if heading_offset:
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1]) + heading_offset)}"
+    rendered: str = PARSER.renderer.render(tokens, PARSER.options, {})
     return rendered
 
 
 def render_inline(markdown: str) -> str:
     """Markdown as HTML without the enclosing paragraph, for a sentence inside other markup."""
-    rendered: str = _PARSER.renderInline(markdown)
+    rendered: str = PARSER.renderInline(markdown)
     return rendered
 
 

@@ -27,6 +27,7 @@ GSS_SYMBOLS: dict[str, str] = {
     "not collected": "[x]",
     "not held": "[x]",
     "not yet published": "[x]",
+    "not supplied": "[x]",
     NO_DATA: "[x]",
     "z": "[z]",
     "-": "[z]",
@@ -55,6 +56,7 @@ REASONS: dict[str, str] = {
     "not collected": "is not available because the published series does not go back to that year",
     "not held": "was published, but is not in the published files this report was built from",
     "not yet published": "has not yet been published",
+    "not supplied": "is not available because the partnership's record of it has not been supplied",
     NO_DATA: "is not in the published files this report was built from",
     "z": "does not apply",
     "-": "does not apply",
@@ -81,6 +83,8 @@ def shown(value: Any, status: str, unit: str, derived: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "[x]"
     number = float(value)
+    if unit == "pounds":
+        return f"£{number:,.0f}"
     if unit == "count" or (not derived and number.is_integer()):
         return f"{number:,.0f}"
     return f"{number:,.1f}"

@@ -233,3 +233,38 @@ def tidy_row(
     if len(matched) > 1:
         row["derivation"] = f"sum of {_rows_word(len(matched))}{span}"
     return row
+
+
+# Figures the sections count from the records by breakdown (per agency, per rating, per
+# measure ...): the section says which rows, and the figure's ``breakdown`` says which part.
+BREAKDOWN_INDICATORS: dict[str, Indicator] = {
+    i.id: i
+    for i in (
+        Indicator("funding_contribution", "Financial contribution", "pounds",
+                  "Money contributed to the arrangements in the period, in pounds."),
+        Indicator("reviews_published", "Reviews published", "count",
+                  "Local child safeguarding practice reviews and legacy serious case reviews "
+                  "published in the period."),
+        Indicator("review_theme", "Notifications and reviews by theme", "count",
+                  "Notifications and reviews whose learning concerns the theme."),
+        Indicator("recommendations", "Recommendations", "count",
+                  "Recommendations from local reviews, by the status of the action taken."),
+        Indicator("national_reviews_considered", "National reviews considered", "count",
+                  "National reviews and reports the partnership considered in the period."),
+        Indicator("training_evaluation_percent", "Course evaluation result (%)", "percent",
+                  "The share of respondents giving the answer the measure counts."),
+        Indicator("training_evaluation_score", "Course evaluation result (mean score out of "
+                  "10)", "ratio", "The respondents' mean score out of 10."),
+        Indicator("training_respondents", "Respondents to a course evaluation", "count",
+                  "People who answered the evaluation measure."),
+        Indicator("audit_reviewed", "Cases or agencies reviewed by an audit", "count",
+                  "How many cases or agencies an audit reviewed."),
+        Indicator("section11_standards", "Section 11 standards by rating", "count",
+                  "Section 11 standards given the rating, over all organisations."),
+        Indicator("lado_count", "LADO activity", "count",
+                  "A count from the Local Authority Designated Officer's work in the period."),
+        Indicator("private_fostering_count", "Private fostering", "count",
+                  "A count of private fostering notifications or arrangements in the period."),
+    )
+}  # fmt: skip
+LOCAL_INDICATORS.update(BREAKDOWN_INDICATORS)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from safeguarding_report import markup
+
 ALLOWED_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
 
 
@@ -18,22 +20,12 @@ def _allowed(url: str) -> bool:
     return url.strip().lower().startswith(ALLOWED_SCHEMES)
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
-    md.disable("image")
-    md.validateLink = _allowed  # type: ignore[method-assign]
-    return md
-
-
-_MD = _parser()
+# Rendering is the library's one way (``markup.render``): raw HTML off, safe links, no images.
+_MD = markup.PARSER
+render_markdown = markup.render
 # Finds every link, allowed or not, so that a bad one is reported where it was written.
 _ANY_LINK = MarkdownIt("commonmark", {"html": False})
 _ANY_LINK.validateLink = lambda url: True  # type: ignore[method-assign]
-
-
-def render_markdown(text: str) -> str:
-    """HTML for a narrative's Markdown: raw HTML escaped, only http(s) and mailto links."""
-    return str(_MD.render(text))
 
 
 def headings(text: str, level: int = 2) -> list[str]:

@@ -8,15 +8,21 @@ sentence) and carries the records of the figures it shows.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from safeguarding_report import framework
+from safeguarding_report import framework, markup, provenance, text
 from safeguarding_report.data import Area, Published
 from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.local import LocalRecords, Record, period_label
+from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 
 ENGLAND = "E92000001"
 
@@ -41,6 +47,18 @@ class Context:
         if self.period_start is None or self.period_end is None:
             return ""
         return f"{long_date(self.period_start)} to {long_date(self.period_end)}"
+
+    @cached_property
+    def records(self) -> LocalRecords:
+        """The partnership's own records for this report (``data/local/<report_id>/``)."""
+        return LocalRecords.load(self.published.data_dir, self.report_id)
+
+    @property
+    def local_period(self) -> str:
+        """The reporting period as local figures are labelled, e.g. '2021-22'."""
+        if self.period_start is None or self.period_end is None:
+            return str(self.year)
+        return period_label(self.period_start, self.period_end)
 
     @property
     def terms(self) -> Framework:
@@ -148,3 +166,125 @@ def change(this: pd.Series, last: pd.Series) -> dict[str, object]:
         f"{last['value']:.15g} ({last['source_file']}, {last['period']})"
     )
     return row
+
+
+def template_file(ctx: Context, name: str) -> str:
+    """The file a template is read from, as shown to the reader."""
+    if name in CSV_TEMPLATES:
+        return ctx.records.source_file(CSV_TEMPLATES[name].file)
+    if name in TEXT_TEMPLATES:
+        return ctx.records.source_file(TEXT_TEMPLATES[name].file)
+    return ctx.records.source_file(name)
+
+
+def local_figure(
+    ctx: Context,
+    indicator: str,
+    rows: Sequence[Record[Any]],
+    *,
+    template: str,
+    column: str = "",
+    breakdown: str = "",
+) -> dict[str, Any]:
+    """A tidy row for a count from the partnership's records, citing the file and lines.
+
+    With ``column``, the sum of that column over ``rows``; otherwise the number of rows.
+    A template with no file gives a row marked "not supplied".
+    """
+    source_file = template_file(ctx, template)
+    lines = sorted(r.line for r in rows)
+    row: dict[str, Any] = {
+        "indicator": indicator,
+        "area_code": ctx.la.code,
+        "area_name": ctx.partnership or ctx.la.name,
+        "area_level": "Partnership",
+        "period": ctx.local_period,
+        "breakdown": breakdown,
+        "value": float("nan"),
+        "status": "",
+        "source_file": source_file,
+        "source_column": column,
+        "source_line": "; ".join(str(n) for n in lines),
+        "source_area_code": "",
+        "derivation": "",
+    }
+    if template in ctx.records.missing:
+        return {**row, "status": "not supplied"}
+    if column:
+        row["value"] = float(sum(getattr(r.data, column) for r in rows))
+        if len(rows) != 1:
+            row["derivation"] = f"sum of {column} over {len(rows)} rows"
+    else:
+        row["value"] = float(len(rows))
+        row["derivation"] = f"count of {len(rows)} rows"
+    return row
+
+
+@dataclass
+class Banner:
+    """A visible notice at the top of a section about the records it uses.
+
+    It says when the records are illustrative or not yet supplied, and tells the build (as
+    a section status) whether the section has content and which inputs were illustrative.
+    """
+
+    html: str
+    status: dict[str, Any]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        plain = re.sub(r"<[^>]+>", "", self.html)
+        return {
+            "text/html": self.html,
+            "text/plain": plain,
+            provenance.SECTION_MIME_TYPE: self.status,
+        }
+
+
+def banner(ctx: Context, templates: Sequence[str]) -> Banner:
+    """The banner for a section built from these templates of the partnership's records."""
+    present = [t for t in templates if t not in ctx.records.missing]
+    missing = [t for t in templates if t in ctx.records.missing]
+    illustrative = ctx.records.illustrative and bool(present)
+    drafts = [
+        t
+        for t in present
+        if t in TEXT_TEMPLATES and (n := ctx.records.text(t)) is not None and n.draft
+    ]
+    parts = []
+    if illustrative:
+        note = ctx.records.about.note if ctx.records.about else ""
+        parts.append(
+            '<div class="banner banner-illustrative" role="note"><p><strong>Illustrative '
+            "example.</strong> The partnership's records shown in this section are invented "
+            "examples, not the partnership's record.</p>"
+            + (f"<p>{markup.escape_html(note)}</p>" if note else "")
+            + "</div>"
+        )
+    if missing or drafts:
+        files = [template_file(ctx, t) for t in missing]
+        items = "".join(f"<li><code>{markup.escape_html(f)}</code></li>" for f in files)
+        items += "".join(
+            f"<li><code>{markup.escape_html(template_file(ctx, t))}</code> (to be written: it "
+            "is marked as a draft)</li>"
+            for t in drafts
+        )
+        parts.append(
+            '<div class="banner banner-missing" role="note"><p><strong>Records still to be '
+            "supplied.</strong> This section is incomplete until these files are filled in "
+            "(see docs/local-data.md):</p><ul>" + items + "</ul></div>"
+        )
+    status = {
+        "content": bool(present) and len(drafts) < len(present),
+        "illustrative": [template_file(ctx, t) for t in present] if illustrative else [],
+        "missing": [template_file(ctx, t) for t in missing],
+    }
+    return Banner("\n".join(parts), status)
+
+
+def not_supplied(ctx: Context, template: str) -> text.Text:
+    """What a part of a section shows while its record file has not been supplied."""
+    said = (
+        f"No records yet: {template_file(ctx, template)} has not been supplied, so this part "
+        "of the report is empty."
+    )
+    return text.Text(f'<p class="empty">{markup.escape_html(said)}</p>\n', [], said)

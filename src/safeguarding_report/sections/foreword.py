@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report import tables
-from safeguarding_report.sections import ENGLAND, Context, change, direction, label, source_line
+from safeguarding_report import markup, sections, tables, text
+from safeguarding_report.local.models import KeyMessage
+from safeguarding_report.sections import (
+    ENGLAND,
+    Banner,
+    Context,
+    change,
+    direction,
+    label,
+    source_line,
+)
 
 GLANCE_INDICATORS: tuple[str, ...] = (
     "cin_rate",
@@ -80,3 +89,35 @@ def _travel(shown_change: str) -> str:
     if shown_change.startswith("-"):
         return "Down"
     return "No change"
+
+
+TEMPLATES: tuple[str, ...] = ("foreword", "key_messages")
+
+
+def banner(ctx: Context) -> Banner:
+    """Says when the foreword and key messages are illustrative or still to be supplied."""
+    return sections.banner(ctx, TEMPLATES)
+
+
+def foreword(ctx: Context) -> text.Text:
+    """The partnership's foreword, as written, with who signed it."""
+    narrative = ctx.records.text("foreword")
+    if narrative is None:
+        return sections.not_supplied(ctx, "foreword")
+    signed = getattr(narrative.meta, "signed_by", [])
+    names = "".join(
+        f"<li>{markup.escape_html(s.name)}, {markup.escape_html(s.role)}</li>" for s in signed
+    )
+    sign_off = f'<ul class="signatories">{names}</ul>' if names else ""
+    body = markup.render(narrative.markdown, heading_offset=1)
+    return text.Text(f'<div class="narrative">{body}{sign_off}</div>\n', [], narrative.markdown)
+
+
+def key_messages(ctx: Context) -> text.Text:
+    """The year's key messages, in the partnership's order."""
+    if "key_messages" in ctx.records.missing:
+        return sections.not_supplied(ctx, "key_messages")
+    rows = sorted(ctx.records.rows(KeyMessage), key=lambda r: r.data.order)
+    items = "".join(f"<li>{markup.escape_html(r.data.message)}</li>" for r in rows)
+    plain = "\n".join(r.data.message for r in rows)
+    return text.Text(f'<ol class="key-messages">{items}</ol>\n', [], plain)

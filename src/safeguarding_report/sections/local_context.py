@@ -133,9 +133,8 @@ def factors_summary(ctx: Context) -> text.Text:
     mine = frame[(frame["area_code"] == ctx.la.code) & frame["status"].eq("")]
     top = mine.sort_values("value", ascending=False).head(3)
     if len(top) < 3:
-        return text.not_available(
-            list(frame[frame["area_code"] == ctx.la.code].head(1).to_dict("records"))
-        )
+        absent = frame[frame["area_code"] == ctx.la.code].head(1)
+        return text.not_available([row for _, row in absent.iterrows()])
     first, second, third = (row for _, row in top.iterrows())
     return text.say(
         "The factors recorded most often at the end of assessments in {year} were "
