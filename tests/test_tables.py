@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from safeguarding_report import provenance, tables, text
-from safeguarding_report.data.schema import NO_DATA, TIDY_COLUMNS
+from safeguarding_report.data.schema import NOT_HELD, TIDY_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ from safeguarding_report.data.schema import NO_DATA, TIDY_COLUMNS
         (math.nan, "z", "count", False, "[z]"),
         (math.nan, "u", "percent", False, "[u]"),
         (math.nan, "..", "count", False, "[x]"),
-        (math.nan, NO_DATA, "count", False, "[x]"),
+        (math.nan, NOT_HELD, "count", False, "[x]"),
     ],
 )
 def test_shown(value: float, status: str, unit: str, derived: bool, expected: str) -> None:
@@ -48,6 +48,8 @@ def _tidy(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
                 "status": status,
                 "source_file": "data/published/x.csv",
                 "source_column": "number",
+                "source_line": "2",
+                "source_area_code": code,
                 "derivation": "",
             }
             for ind, code, period, value, status in rows
@@ -110,7 +112,7 @@ def test_table_says_which_figures_were_calculated_not_published() -> None:
 
 
 def test_sentence_explains_a_symbol_it_shows() -> None:
-    tidy = _tidy([("uasc_at_31_march", "E10000016", "2019", math.nan, NO_DATA)])
+    tidy = _tidy([("uasc_at_31_march", "E10000016", "2019", math.nan, NOT_HELD)])
     said = text.say("Unaccompanied: {n}.", n=tidy.iloc[0])
     assert said.markdown == "Unaccompanied: [x]. ([x] " + tables.SYMBOL_MEANINGS["[x]"] + ")"
     assert said.records[0]["shown"] == "[x]" and said.records[0]["value"] is None

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from safeguarding_report import provenance
-from safeguarding_report.data.schema import NO_DATA
+from safeguarding_report.data.schema import NOT_COLLECTED, NOT_HELD, NOT_YET_PUBLISHED, SMALL
 from safeguarding_report.indicators import INDICATORS
 
 # DfE status codes -> Government Statistical Service symbols.
@@ -23,7 +23,10 @@ GSS_SYMBOLS: dict[str, str] = {
     "c": "[c]",
     "x": "[x]",
     "..": "[x]",
-    NO_DATA: "[x]",
+    NOT_COLLECTED: "[x]",
+    NOT_HELD: "[x]",
+    NOT_YET_PUBLISHED: "[x]",
+    SMALL: "[c]",
     "z": "[z]",
     "-": "[z]",
     "low": "[low]",
