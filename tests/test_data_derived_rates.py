@@ -115,7 +115,7 @@ def test_the_2024_release_used_an_older_population_and_the_kit_says_so(
 
 def test_a_derived_rate_names_its_population_and_lines(published: Published) -> None:
     row = published.series("s47_rate", ["886"], [2024]).iloc[0]
-    assert row["status"] == "" and "population aged 0 to 17 is" in row["derivation"]
+    assert row["status"] == "" and "the population is the ONS mid-2023" in row["derivation"]
     lines = row["source_line"].split("; ")
     assert lines[0].startswith(D + "c4_") and len(lines) >= 2
     assert all(":" in line for line in lines)

@@ -327,9 +327,13 @@ class Published:
             return Row(*head, math.nan, status, *tail, str(count.line), count.area_code, note)
         value = count.value / population.value * 10_000
         lines = "; ".join([f"{count.source_file}:{count.line}", *population.lines()])
+        ons = population.ons
+        cited = f" ({ons.source_file}, line {ons.line})" if ons is not None else ""
+        # The ONS line, then the count's line, then the rest: the order readers rely on.
         note = (
+            f"count per 10,000 of the mid-{year - 1} population aged 0 to 17{cited}: "
             f"{count.value:.15g} ({where}) / {population.value:.15g} x 10,000; the population "
-            f"aged 0 to 17 is {population.describe()}"
+            f"is {population.describe()}"
         )
         return Row(*head, value, "", *tail, lines, count.area_code, note)
 
