@@ -16,9 +16,9 @@ Release choice
 Rates per 10,000 children
     The published rate where a release publishes one (newest such release first, so for
     children in need the 2024 release of table B1, because the 2025 release dropped its
-    rates); otherwise the count divided by the ONS mid-year estimate of children aged 0 to
-    17 for the previous mid-year (mid-2021 for the year ending 31 March 2022), times
-    10,000, as the DfE computes them. Kent 2022: 11,925 children in need / 336,091 x 10,000
+    rates); otherwise the count divided by the population of children aged 0 to 17 for the
+    previous mid-year (mid-2021 for the year ending 31 March 2022) that the count's release
+    used (data/population.py), times 10,000, as the DfE computes them. Kent 2022: 11,925 children in need / 336,091 x 10,000
     = 354.8, the published At31_episodes_rate. The derivation column says which.
 Years
     Each file declares the years it holds; a row for any other year is an error. The
@@ -29,7 +29,7 @@ Geography
     Local authority rows are matched by the DfE's 3-digit code, which has stayed the same
     through the ONS recodings (Gateshead, Northumberland, North Yorkshire, Somerset ...), so
     one authority's years line up whatever E-code a release used. Inner and Outer London
-    sub-regions are skipped; rows for joint services ("940 / 941") are skipped.
+    (E13) rows are read as sub-regions; rows for joint services ("940 / 941") are skipped.
 """
 
 from __future__ import annotations
