@@ -19,7 +19,8 @@ Rates per 10,000 children
     rates); otherwise the count divided by the population of children aged 0 to 17 for the
     previous mid-year (mid-2021 for the year ending 31 March 2022) that the count's release
     used (data/population.py), times 10,000, as the DfE computes them. Kent 2022: 11,925
-    children in need / 336,091 x 10,000 = 354.8, the published At31_episodes_rate. The derivation column says which.
+    children in need / 336,091 x 10,000 = 354.8, the published At31_episodes_rate. The
+    derivation column says which.
 Years
     Each file declares the years it holds; a row for any other year is an error. The
     2010 to 2017 SFR tables hold one year each (the year ending 31 March of the folder's
