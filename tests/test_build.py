@@ -235,7 +235,7 @@ def _check_derivation(row: dict[str, str]) -> None:
     cited = [(path, int(n)) for path, n in CITED.findall(derivation)]
     assert cited, f"derivation cites no file and line: {derivation}"
     if derivation.startswith("count per 10,000"):
-        (pop_file, pop_line), (count_file, count_line) = cited
+        (pop_file, pop_line), (count_file, count_line), *_ = cited
         pop_cells, count_cells = _line(pop_file, pop_line), _line(count_file, count_line)
         assert row["area_code"] in pop_cells and row["area_code"] in count_cells, row
         population = float(pop_cells[-1])  # population_estimate is the last column

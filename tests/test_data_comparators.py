@@ -10,9 +10,10 @@ import pytest
 
 from safeguarding_report.data import Published
 from safeguarding_report.data.catalogue import MEASURES
-from safeguarding_report.data.schema import AREA_LEVELS, NO_DATA, TIDY_COLUMNS
+from safeguarding_report.data.schema import AREA_LEVELS, TIDY_COLUMNS
 from safeguarding_report.errors import DataError
 from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.local import LOCAL_INDICATORS
 
 ROOT = Path(__file__).parents[1]
 D = "data/published/dfe-csc-outcomes-enablers/"
@@ -25,7 +26,18 @@ REQUIRED_IDS = {
     "cpp_at_31_march", "cpp_rate", "cpp_subsequent_pct", "cla_at_31_march", "cla_rate",
     "cla_started", "cla_ceased", "uasc_at_31_march", "cla_placed_by_other_las",
     "care_leavers_eet_pct", "care_leavers_suitable_accommodation_pct", "sw_caseload",
-    "sw_turnover_rate", "sw_vacancy_rate", "sw_agency_rate",
+    "sw_turnover_rate", "sw_vacancy_rate", "sw_agency_rate", "cpp_2_years_or_more",
+    "cpp_2_years_or_more_pct",
+    *(f"factor_{name}" for name in (
+        "domestic_abuse_child", "domestic_abuse_parent", "domestic_abuse_other",
+        "mental_health_child", "mental_health_parent", "neglect", "emotional_abuse",
+        "physical_abuse_adult_on_child", "physical_abuse_child_on_child",
+        "sexual_abuse_adult_on_child", "sexual_abuse_child_on_child",
+        "child_sexual_exploitation", "child_criminal_exploitation", "drug_misuse_child",
+        "drug_misuse_parent", "drug_misuse_other", "alcohol_misuse_child",
+        "alcohol_misuse_parent", "alcohol_misuse_other", "going_missing", "self_harm", "gangs",
+        "trafficking",
+    )),
 }  # fmt: skip
 
 
@@ -48,17 +60,26 @@ def raw_cla_rates(year: int) -> dict[str, str]:
 
 def test_indicator_ids_are_the_contract() -> None:
     assert set(INDICATORS) == REQUIRED_IDS == set(MEASURES)
+    assert not set(LOCAL_INDICATORS) & set(MEASURES), "a local count never shadows a published one"
     for key, indicator in INDICATORS.items():
         assert indicator.id == key
-        assert indicator.unit in ("count", "rate", "percent", "ratio")
+        assert indicator.unit in ("count", "rate", "percent", "ratio", "pounds")
         assert indicator.label and indicator.description.endswith(".")
         if indicator.unit == "rate":
             assert "10,000" in indicator.label
 
 
 def test_kents_april_2021_neighbours(published: Published) -> None:
-    for year in (2021, 2022, 2024):
+    for year in (2022, 2024):
         assert [a.old_code for a in published.neighbours("886", year)] == KENT_2021_NEIGHBOURS
+    # West Northamptonshire (941) began in April 2021: not a neighbour for 2020-21 or earlier.
+    for year in (2012, 2015, 2021):
+        group = published.neighbour_group("886", year)
+        assert [a.old_code for a, _ in group.neighbours] == [
+            c for c in KENT_2021_NEIGHBOURS if c != "941"
+        ]
+        assert [a.name for a in group.absent] == ["West Northamptonshire"]
+    assert "earliest grouping held" in published.neighbour_group("886", 2015).model
     assert published.neighbours("E10000016", 2022)[0].name == "Essex"
 
 
@@ -118,14 +139,14 @@ def test_neighbour_mean_is_the_mean_of_the_neighbours_published_rates(
 def test_neighbour_mean_skips_a_neighbour_without_a_value_and_says_so(
     published: Published,
 ) -> None:
-    """West Northamptonshire (941) began in April 2021: its 2021 rate is z."""
+    """West Northamptonshire (941) began in April 2021: its 2021 rate is z, and it is left out."""
     rates = raw_cla_rates(2021)
     assert rates["941"] == "z"
     have = [float(rates[c]) for c in KENT_2021_NEIGHBOURS if c != "941"]
     row = published.comparison("cla_rate", "886", [2021]).iloc[3]
     assert row["value"] == pytest.approx(sum(have) / len(have))
     assert "9 of 10" in row["derivation"]
-    assert "941 West Northamptonshire [z]" in row["derivation"]
+    assert "did not exist in 2021: 941 West Northamptonshire" in row["derivation"]
 
 
 def test_neighbour_mean_of_a_derived_rate(published: Published) -> None:
@@ -137,13 +158,13 @@ def test_neighbour_mean_of_a_derived_rate(published: Published) -> None:
 
 def test_neighbour_mean_with_no_values_is_marked(published: Published) -> None:
     row = published.comparison("cin_at_31_march", "886", [2012]).iloc[3]
-    assert math.isnan(row["value"]) and row["status"] == NO_DATA
+    assert math.isnan(row["value"]) and row["status"] == "not collected"
     assert "0 of 10" in row["derivation"]
 
 
 def test_a_2025_comparison_uses_the_2025_model(published: Published) -> None:
     frame = published.comparison("cpp_started", "886", [2024, 2025])
-    assert frame["derivation"].iloc[3].count("2025 model") == 1
+    assert "April 2021 groupings" in frame["derivation"].iloc[3]
     assert "2025 model" in frame["derivation"].iloc[7]
 
 
@@ -162,7 +183,7 @@ def test_comparison_over_every_year_held(published: Published) -> None:
         ("cin_at_31_march", 2013, 2025),
         ("cin_rate", 2013, 2025),
         ("cla_rate", 2013, 2025),
-        ("uasc_at_31_march", 2011, 2025),
+        ("uasc_at_31_march", 2004, 2025),  # England's from the national time series
         ("care_leavers_eet_pct", 2018, 2022),
         ("sw_caseload", 2017, 2025),
         ("population_0_17", 2012, 2024),

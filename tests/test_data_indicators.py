@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from safeguarding_report.data import Published
-from safeguarding_report.data.schema import NO_DATA, TIDY_COLUMNS
+from safeguarding_report.data.schema import TIDY_COLUMNS
 
 ROOT = Path(__file__).parents[1]
 D = "data/published/dfe-csc-outcomes-enablers/"
@@ -150,7 +150,8 @@ OTHERS = [
     ("cla_started", "886", 2015, SFR + "2015/SFR34_ADM2015.csv", "CLA_started2014", {}, 903),
     ("cla_ceased", "886", 2017, SFR + "2017/SFR50_CEA2017.csv", "CLA_cease2017", {}, 1310),
     ("uasc_at_31_march", "890", 2022, UASC, "cla_31_march_number", UASC_ROW, "c"),
-    ("uasc_at_31_march", "201", 2012, SFR + "2012/SFR20_CLA2012.csv", "CLA_UASC", {}, "x"),
+    # The SFR tables' cross (x) is a suppressed number from 1 to 5, as their metadata says.
+    ("uasc_at_31_march", "201", 2012, SFR + "2012/SFR20_CLA2012.csv", "CLA_UASC", {}, "small"),
     ("cla_placed_by_other_las", "857", 2024, NETGAIN_2024, "number", PLACED, "c"),
     ("cla_placed_by_other_las", "352", 2019, NETGAIN_2022, "number", PLACED, ""),
     ("care_leavers_eet_pct", "928", 2022, ACTIVITY, "percentage", EET, "z"),
@@ -179,14 +180,25 @@ def test_value_matches_the_raw_row(
     where: dict[str, str],
     expected: float | str,
 ) -> None:
-    _, row = raw(source, area, None if "sfr_" in source else year, where)
+    line, row = raw(source, area, None if "sfr_" in source else year, where)
     cell = row[column.lower()]
     frame = published.series(indicator, [_code(published, area)], [year])
     assert list(frame.columns) == list(TIDY_COLUMNS)
     got = frame.iloc[0]
     assert (got["source_file"], got["source_column"], got["derivation"]) == (source, column, "")
     assert got["period"] == str(year)
-    if expected in ("c", "x", "z", "u", "k", "low"):
+    assert got["source_line"] == str(line)
+    assert got["source_area_code"] in (
+        row.get("new_la_code"),
+        row.get("old_la_code"),
+        row.get("geog_c"),
+        row.get("region_code"),
+        "E92000001",
+    )
+    if expected == "small":
+        assert cell == "x" and "sfr_" in source
+        assert math.isnan(got["value"]) and got["status"] == "small"
+    elif expected in ("c", "x", "z", "u", "low"):
         assert cell == expected
         assert math.isnan(got["value"]) and got["status"] == expected
     else:
@@ -254,22 +266,23 @@ def test_a_derived_rate_keeps_the_population_suppression(published: Published) -
 
 
 @pytest.mark.parametrize(
-    ("indicator", "area", "year"),
+    ("indicator", "area", "year", "status"),
     [
-        ("cin_at_31_march", "886", 2012),  # children in need tables start in 2012/13
-        ("referrals", "886", 2010),
-        ("cla_rate", "886", 2012),  # no ONS mid-2011 population in the files
-        ("uasc_at_31_march", "886", 2019),  # no file holds 2018 to 2020 by authority
-        ("care_leavers_eet_pct", "886", 2023),
-        ("sw_caseload", "886", 2016),
-        ("cla_at_31_march", "886", 2030),
+        ("cin_at_31_march", "886", 2012, "not collected"),  # the tables start in 2012/13
+        ("referrals", "886", 2010, "not collected"),
+        ("cla_rate", "886", 2012, "not held"),  # no ONS mid-2011 population in the files
+        ("uasc_at_31_march", "886", 2019, "not held"),  # no file holds 2018-2020 by authority
+        ("care_leavers_eet_pct", "886", 2023, "not yet published"),
+        ("sw_caseload", "886", 2016, "not collected"),
+        ("cla_at_31_march", "886", 2030, "not yet published"),
+        ("factor_child_criminal_exploitation", "886", 2021, "not collected"),
     ],
 )
 def test_years_no_file_holds_are_marked_not_guessed(
-    published: Published, indicator: str, area: str, year: int
+    published: Published, indicator: str, area: str, year: int, status: str
 ) -> None:
     got = published.series(indicator, [area], [year]).iloc[0]
-    assert math.isnan(got["value"]) and got["status"] == NO_DATA
+    assert math.isnan(got["value"]) and got["status"] == status
 
 
 def test_series_keeps_the_order_asked_for(published: Published) -> None:

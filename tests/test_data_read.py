@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from safeguarding_report.data import Published
-from safeguarding_report.data.catalogue import MEASURES
-from safeguarding_report.data.read import SYMBOLS, parse_value, read_table
+from safeguarding_report.data.catalogue import EES_SYMBOLS, MEASURES
+from safeguarding_report.data.read import parse_value, read_table
+from safeguarding_report.data.schema import NO_FIGURE
 from safeguarding_report.errors import DataError, ReportError
 
 ROOT = Path(__file__).parents[1]
@@ -76,22 +77,23 @@ def fails(call: Callable[[], object], *parts: str) -> str:
 # -- values and symbols ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("symbol", sorted(SYMBOLS))
+@pytest.mark.parametrize("symbol", sorted(EES_SYMBOLS.meanings))
 def test_every_dfe_symbol_is_a_status_beside_a_missing_value(symbol: str) -> None:
-    value, status = parse_value(f" {symbol} ", where="f, line 2, column 'x'")
-    assert math.isnan(value) and status == symbol
+    value, status = parse_value(f" {symbol} ", EES_SYMBOLS.meanings, where="f, line 2")
+    assert math.isnan(value) and status == EES_SYMBOLS.meanings[symbol]
+    assert status in NO_FIGURE
 
 
 @pytest.mark.parametrize(("text", "expected"), [("1777", 1777.0), ("354.8", 354.8), ("0", 0.0),
                                                 ("-490", -490.0)])  # fmt: skip
 def test_numbers_are_read_as_numbers(text: str, expected: float) -> None:
-    assert parse_value(text, where="") == (expected, "")
+    assert parse_value(text, EES_SYMBOLS.meanings, where="") == (expected, "")
 
 
 @pytest.mark.parametrize("text", ["", "#VALUE!", "12a", "n/a", "nan", "inf"])
 def test_anything_else_is_an_error_naming_where(text: str) -> None:
     with pytest.raises(DataError, match=r"f\.csv, line 7, column 'CPP_At31'"):
-        parse_value(text, where="f.csv, line 7, column 'CPP_At31'")
+        parse_value(text, EES_SYMBOLS.meanings, where="f.csv, line 7, column 'CPP_At31'")
 
 
 def test_data_error_is_a_report_error() -> None:
@@ -270,7 +272,7 @@ def test_every_catalogued_file_passes_validation() -> None:
     for indicator in MEASURES:
         frame = published.series(indicator, codes, published.periods(indicator))
         assert len(frame) == len(codes) * len(published.periods(indicator))
-        assert frame["status"].isin(SYMBOLS | {"", "no data"}).all()
+        assert frame["status"].isin(NO_FIGURE | {""}).all()
         assert frame.loc[frame["status"] != "", "value"].isna().all()
 
 

@@ -65,7 +65,7 @@ def test_interrupted_build_leaves_previous_report(
         (
             "comparison_year: 2022",
             "comparison_year: 2031",
-            r"'comparison_year' is 2031.*2010 to 2025",
+            r"'comparison_year' is 2031.*2004 to 2025",
         ),
     ],
     ids=["unknown local authority", "year no file holds"],

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from safeguarding_report import provenance, tables, text
-from safeguarding_report.data.schema import NO_DATA, TIDY_COLUMNS
+from safeguarding_report.data.schema import NOT_HELD, TIDY_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ from safeguarding_report.data.schema import NO_DATA, TIDY_COLUMNS
         (math.nan, "z", "count", False, "[z]"),
         (math.nan, "u", "percent", False, "[u]"),
         (math.nan, "..", "count", False, "[x]"),
-        (math.nan, NO_DATA, "count", False, "[x]"),
+        (math.nan, NOT_HELD, "count", False, "[x]"),
     ],
 )
 def test_shown(value: float, status: str, unit: str, derived: bool, expected: str) -> None:
@@ -48,6 +48,8 @@ def _tidy(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
                 "status": status,
                 "source_file": "data/published/x.csv",
                 "source_column": "number",
+                "source_line": "2",
+                "source_area_code": code,
                 "derivation": "",
             }
             for ind, code, period, value, status in rows
@@ -119,7 +121,6 @@ def test_table_says_which_figures_were_calculated_not_published() -> None:
         ("not collected", "the published series does not go back to that year"),
         ("not held", "was published, but is not in the published files this report was built"),
         ("not yet published", "has not yet been published"),
-        (NO_DATA, "is not in the published files"),
     ],
 )
 def test_sentence_never_puts_a_symbol_where_a_number_belongs(status: str, words: str) -> None:

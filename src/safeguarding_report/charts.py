@@ -24,8 +24,7 @@ from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
-from safeguarding_report import provenance, tables, text
-from safeguarding_report.indicators import INDICATORS
+from safeguarding_report import indicators, provenance, tables, text
 from safeguarding_report.markup import escape_html
 
 AF_STYLE = "afcharts.afcharts"
@@ -77,7 +76,7 @@ class Chart:
 
 def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text:
     """A line chart of one indicator over the periods in ``tidy``, one line per area."""
-    indicator = INDICATORS[_one(tidy, "indicator")]
+    indicator = indicators.get(_one(tidy, "indicator"))
     if all(text.missing(row) for _, row in tidy.iterrows()):
         return _nothing_to_draw(tidy)
     periods = list(dict.fromkeys(tidy["period"].astype(str)))
@@ -112,7 +111,7 @@ def compare(
     tidy: pd.DataFrame, *, title: str, source: str, categories: str = "Area"
 ) -> Chart | text.Text:
     """A bar chart comparing one indicator across areas (or other ``categories``) in a period."""
-    indicator = INDICATORS[_one(tidy, "indicator")]
+    indicator = indicators.get(_one(tidy, "indicator"))
     if all(text.missing(row) for _, row in tidy.iterrows()):
         return _nothing_to_draw(tidy)
     period = _one(tidy, "period")

@@ -19,6 +19,9 @@ class Indicator:
         "count", "rate", "percent", "ratio", "pounds"
     ]  # rate = per 10,000 children aged 0 to 17
     description: str  # one sentence: what it measures, from the DfE's definition
+    # "higher" = a higher value is better; set only where the direction is agreed (as in the
+    # DfE's Local Authority Interactive Tool); None for rates with no agreed direction.
+    polarity: Literal["higher", "lower"] | None = None
 
 
 def _all(*items: Indicator) -> dict[str, Indicator]:
@@ -65,6 +68,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "percent",
         "Referrals in the year that came within 12 months of a previous referral for the same "
         "child, as a percentage of all referrals.",
+        polarity="lower",
     ),
     Indicator(
         "s47_enquiries",
@@ -117,6 +121,181 @@ INDICATORS: dict[str, Indicator] = _all(
         "percent",
         "Child protection plans started in the year that were the child's second or later "
         "plan, as a percentage of all plans started.",
+        polarity="lower",
+    ),
+    Indicator(
+        "cpp_2_years_or_more",
+        "Child protection plans at 31 March lasting two years or more",
+        "count",
+        "Children on a child protection plan at 31 March whose plan had lasted two years or more.",
+    ),
+    Indicator(
+        "cpp_2_years_or_more_pct",
+        "Child protection plans at 31 March lasting two years or more (%)",
+        "percent",
+        "Child protection plans open at 31 March that had lasted two years or more, as a "
+        "percentage of all plans open at 31 March.",
+        polarity="lower",
+    ),
+    Indicator(
+        "factor_domestic_abuse_child",
+        "Assessments identifying domestic abuse concerning the child",
+        "count",
+        "Assessments completed in the year to 31 March that identified domestic abuse where the "
+        "child is the subject as a factor.",
+    ),
+    Indicator(
+        "factor_domestic_abuse_parent",
+        "Assessments identifying domestic abuse concerning a parent or carer",
+        "count",
+        "Assessments completed in the year to 31 March that identified domestic abuse where a "
+        "parent or carer is the subject as a factor.",
+    ),
+    Indicator(
+        "factor_domestic_abuse_other",
+        "Assessments identifying domestic abuse concerning another person in the household",
+        "count",
+        "Assessments completed in the year to 31 March that identified domestic abuse where "
+        "another person living in the household is the subject as a factor.",
+    ),
+    Indicator(
+        "factor_mental_health_child",
+        "Assessments identifying mental health of the child",
+        "count",
+        "Assessments completed in the year to 31 March that identified concerns about the child's"
+        " mental health as a factor.",
+    ),
+    Indicator(
+        "factor_mental_health_parent",
+        "Assessments identifying mental health of a parent or carer",
+        "count",
+        "Assessments completed in the year to 31 March that identified concerns about a parent's "
+        "or carer's mental health as a factor.",
+    ),
+    Indicator(
+        "factor_drug_misuse_child",
+        "Assessments identifying drug misuse by the child",
+        "count",
+        "Assessments completed in the year to 31 March that identified drug misuse by the child "
+        "as a factor.",
+    ),
+    Indicator(
+        "factor_drug_misuse_parent",
+        "Assessments identifying drug misuse by a parent or carer",
+        "count",
+        "Assessments completed in the year to 31 March that identified drug misuse by a parent or"
+        " carer as a factor.",
+    ),
+    Indicator(
+        "factor_drug_misuse_other",
+        "Assessments identifying drug misuse by another person in the household",
+        "count",
+        "Assessments completed in the year to 31 March that identified drug misuse by another "
+        "person living in the household as a factor.",
+    ),
+    Indicator(
+        "factor_alcohol_misuse_child",
+        "Assessments identifying alcohol misuse by the child",
+        "count",
+        "Assessments completed in the year to 31 March that identified alcohol misuse by the "
+        "child as a factor.",
+    ),
+    Indicator(
+        "factor_alcohol_misuse_parent",
+        "Assessments identifying alcohol misuse by a parent or carer",
+        "count",
+        "Assessments completed in the year to 31 March that identified alcohol misuse by a parent"
+        " or carer as a factor.",
+    ),
+    Indicator(
+        "factor_alcohol_misuse_other",
+        "Assessments identifying alcohol misuse by another person in the household",
+        "count",
+        "Assessments completed in the year to 31 March that identified alcohol misuse by another "
+        "person living in the household as a factor.",
+    ),
+    Indicator(
+        "factor_neglect",
+        "Assessments identifying neglect",
+        "count",
+        "Assessments completed in the year to 31 March that identified neglect as a factor.",
+    ),
+    Indicator(
+        "factor_emotional_abuse",
+        "Assessments identifying emotional abuse",
+        "count",
+        "Assessments completed in the year to 31 March that identified emotional abuse as a "
+        "factor.",
+    ),
+    Indicator(
+        "factor_physical_abuse_adult_on_child",
+        "Assessments identifying physical abuse by an adult",
+        "count",
+        "Assessments completed in the year to 31 March that identified physical abuse of the "
+        "child by an adult as a factor.",
+    ),
+    Indicator(
+        "factor_physical_abuse_child_on_child",
+        "Assessments identifying physical abuse by another child",
+        "count",
+        "Assessments completed in the year to 31 March that identified physical abuse of the "
+        "child by another child as a factor.",
+    ),
+    Indicator(
+        "factor_sexual_abuse_adult_on_child",
+        "Assessments identifying sexual abuse by an adult",
+        "count",
+        "Assessments completed in the year to 31 March that identified sexual abuse of the child "
+        "by an adult as a factor.",
+    ),
+    Indicator(
+        "factor_sexual_abuse_child_on_child",
+        "Assessments identifying sexual abuse by another child",
+        "count",
+        "Assessments completed in the year to 31 March that identified sexual abuse of the child "
+        "by another child as a factor.",
+    ),
+    Indicator(
+        "factor_child_sexual_exploitation",
+        "Assessments identifying child sexual exploitation",
+        "count",
+        "Assessments completed in the year to 31 March that identified child sexual exploitation "
+        "as a factor.",
+    ),
+    Indicator(
+        "factor_child_criminal_exploitation",
+        "Assessments identifying child criminal exploitation",
+        "count",
+        "Assessments completed in the year to 31 March that identified child criminal "
+        "exploitation as a factor.",
+    ),
+    Indicator(
+        "factor_going_missing",
+        "Assessments identifying going missing",
+        "count",
+        "Assessments completed in the year to 31 March that identified the child going missing as"
+        " a factor.",
+    ),
+    Indicator(
+        "factor_self_harm",
+        "Assessments identifying self-harm",
+        "count",
+        "Assessments completed in the year to 31 March that identified self-harm by the child as "
+        "a factor.",
+    ),
+    Indicator(
+        "factor_gangs",
+        "Assessments identifying gangs",
+        "count",
+        "Assessments completed in the year to 31 March that identified the child's involvement "
+        "with gangs as a factor.",
+    ),
+    Indicator(
+        "factor_trafficking",
+        "Assessments identifying trafficking",
+        "count",
+        "Assessments completed in the year to 31 March that identified trafficking of the child "
+        "as a factor.",
     ),
     Indicator(
         "cla_at_31_march",
@@ -162,6 +341,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "percent",
         "Care leavers aged 19 to 21 in education, employment or training around their "
         "birthday, as a percentage of all care leavers of that age.",
+        polarity="higher",
     ),
     Indicator(
         "care_leavers_suitable_accommodation_pct",
@@ -169,6 +349,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "percent",
         "Care leavers aged 19 to 21 whose accommodation was considered suitable, as a "
         "percentage of all care leavers of that age.",
+        polarity="higher",
     ),
     Indicator(
         "sw_caseload",
@@ -176,6 +357,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "ratio",
         "Cases held by case-holding children's social workers at 30 September divided by "
         "their full-time equivalent number.",
+        polarity="lower",
     ),
     Indicator(
         "sw_turnover_rate",
@@ -183,6 +365,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "percent",
         "Full-time equivalent children's social workers who left in the year to 30 September "
         "as a percentage of those in post at 30 September.",
+        polarity="lower",
     ),
     Indicator(
         "sw_vacancy_rate",
@@ -190,6 +373,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "percent",
         "Full-time equivalent vacancies for children's social workers at 30 September as a "
         "percentage of vacancies plus workers in post.",
+        polarity="lower",
     ),
     Indicator(
         "sw_agency_rate",
@@ -197,16 +381,26 @@ INDICATORS: dict[str, Indicator] = _all(
         "percent",
         "Full-time equivalent agency children's social workers at 30 September as a "
         "percentage of agency workers plus workers in post.",
+        polarity="lower",
     ),
 )
 
 
-# Counts from the partnership's own records, declared with how each is counted in local/counts.
-# Added here, once Indicator exists, so every figure's label and unit are found in one place.
-def _add_local() -> None:
-    from safeguarding_report.local.counts import LOCAL_INDICATORS
+def get(indicator_id: str) -> Indicator:
+    """Any figure's indicator: a published one, or a count from the partnership's records.
 
-    INDICATORS.update(LOCAL_INDICATORS)
+    The local counts are declared with how each is counted, in ``local/counts.py``; they are
+    looked up there, so each is declared once.
+    """
+    found = INDICATORS.get(indicator_id)
+    if found is not None:
+        return found
+    from safeguarding_report.local.counts import LOCAL_INDICATORS  # local imports this module
 
-
-_add_local()
+    try:
+        return LOCAL_INDICATORS[indicator_id]
+    except KeyError:
+        raise KeyError(
+            f"unknown indicator {indicator_id!r}: neither published (indicators.INDICATORS) nor "
+            "counted from local records (local/counts.py)"
+        ) from None

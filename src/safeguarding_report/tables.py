@@ -14,9 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding_report import provenance
-from safeguarding_report.data.schema import NO_DATA
-from safeguarding_report.indicators import INDICATORS
+from safeguarding_report import indicators, provenance
 
 # Why a figure is missing (the tidy tables' ``status``) -> Government Statistical Service symbol.
 GSS_SYMBOLS: dict[str, str] = {
@@ -28,7 +26,6 @@ GSS_SYMBOLS: dict[str, str] = {
     "not held": "[x]",
     "not yet published": "[x]",
     "not supplied": "[x]",
-    NO_DATA: "[x]",
     "z": "[z]",
     "-": "[z]",
     "low": "[low]",
@@ -57,7 +54,6 @@ REASONS: dict[str, str] = {
     "not held": "was published, but is not in the published files this report was built from",
     "not yet published": "has not yet been published",
     "not supplied": "is not available because the partnership's record of it has not been supplied",
-    NO_DATA: "is not in the published files this report was built from",
     "z": "does not apply",
     "-": "does not apply",
     "low": "is a positive number that rounds to zero",
@@ -96,7 +92,7 @@ Row = Mapping[str, Any] | pd.Series
 
 def shown_for(row: Row) -> str:
     """``shown`` for a tidy row, using its indicator's unit."""
-    unit = INDICATORS[str(row["indicator"])].unit
+    unit = indicators.get(str(row["indicator"])).unit
     return shown(row["value"], str(row["status"]), unit, derived=bool(row["derivation"]))
 
 

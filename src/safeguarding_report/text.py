@@ -16,8 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding_report import markup, provenance, tables
-from safeguarding_report.indicators import INDICATORS
+from safeguarding_report import indicators, markup, provenance, tables
 
 
 @dataclass
@@ -92,7 +91,7 @@ def not_available(rows: Sequence[tables.Row]) -> Text:
     groups: dict[tuple[str, str], dict[str, list[str]]] = {}
     for row in rows:
         key = (str(row["status"]) or "x", str(row["period"]))
-        label = INDICATORS[str(row["indicator"])].label
+        label = indicators.get(str(row["indicator"])).label
         areas = groups.setdefault(key, {}).setdefault(label[0].lower() + label[1:], [])
         if str(row["area_name"]) not in areas:
             areas.append(str(row["area_name"]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from safeguarding_report.data.areas import Area
 from safeguarding_report.data.catalogue import Source
-from safeguarding_report.data.published import Published
+from safeguarding_report.data.neighbours import NeighbourGroup
+from safeguarding_report.data.published import Published, Rank
 
-__all__ = ["Area", "Published", "Source"]
+__all__ = ["Area", "NeighbourGroup", "Published", "Rank", "Source"]

@@ -4,6 +4,11 @@ Built from the ONS population file in the DfE's layout, the file the DfE uses fo
 rate, which names every authority from 2012 to 2024 with both its 3-digit DfE code and its
 E-code. An authority's current E-code, name and region are those of its latest row; the
 E-codes it had earlier are kept as aliases, so any release's codes resolve.
+
+The population file gives a London borough the code of its sub-region, Inner London
+(E13000001) or Outer London (E13000002), as ``region_code``, and lists both sub-regions as
+regional rows beside London (E12000007). The region of a London borough is London; its
+sub-region is kept as ``subregion_code`` so a caller can show it as an extra comparator.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from safeguarding_report.data.read import Table, normalise
 from safeguarding_report.errors import DataError
 
 ENGLAND = "E92000001"
-NATIONAL, REGIONAL, LOCAL = "National", "Regional", "Local authority"
+LONDON = "E12000007"
+NATIONAL, REGIONAL, SUBREGIONAL, LOCAL = "National", "Regional", "Sub-regional", "Local authority"
 
 # E-codes some releases use that the population file does not: Gateshead and Northumberland
 # before their 2014 recoding (the C4 table keeps them to 2019), Barnsley and Sheffield after
@@ -35,9 +41,11 @@ class Area:
     code: str  # E-code
     old_code: str  # 3-digit code ("" for England/regions)
     name: str
-    level: str  # "National" | "Regional" | "Local authority"
-    region_code: str  # "" for England
+    level: str  # "National" | "Regional" | "Sub-regional" | "Local authority"
+    region_code: str  # "" for England; London (E12000007) for a London borough
     region_name: str
+    subregion_code: str = ""  # Inner (E13000001) or Outer London (E13000002); "" elsewhere
+    subregion_name: str = ""
 
 
 class Areas:
@@ -63,37 +71,59 @@ class Areas:
         }
         latest: dict[str, tuple[int, Area]] = {}
         aliases: dict[str, str] = dict(EXTRA_ALIASES)
-        for line, row in t.rows:
-
-            def cell(name: str, line: int = line, row: list[str] = row) -> str:
-                return t.cell(line, row, cols[name])
-
-            level = cell("geographic_level")
-            if level == REGIONAL:
-                code, name = cell("region_code"), cell("region_name")
+        self._mid_years: dict[str, set[int]] = {}
+        rows = [
+            (line, row, {n: t.cell(line, row, i) for n, i in cols.items()}) for line, row in t.rows
+        ]
+        names = {c["region_code"]: c["region_name"] for _, _, c in rows if c["region_code"]}
+        for _line, _row, c in rows:
+            level = c["geographic_level"]
+            code, name = c["region_code"], c["region_name"]
+            if level == REGIONAL and code.startswith("E13"):
+                self._by_code[code] = Area(code, "", name, SUBREGIONAL, LONDON, names[LONDON],
+                                           code, name)  # fmt: skip
+            elif level == REGIONAL:
                 self._by_code[code] = Area(code, "", name, REGIONAL, code, name)
             elif level == LOCAL:
-                old, new = cell("old_la_code"), cell("new_la_code")
-                year = int(cell("time_period"))
-                area = Area(new, old, cell("la_name"), LOCAL, cell("region_code"),
-                            cell("region_name"))  # fmt: skip
+                old, new = c["old_la_code"], c["new_la_code"]
+                year = int(c["time_period"])
+                sub = (code, name) if code.startswith("E13") else ("", "")
+                region = (LONDON, names[LONDON]) if sub[0] else (code, name)
+                area = Area(new, old, c["la_name"], LOCAL, *region, *sub)
                 if old not in latest or year >= latest[old][0]:
                     latest[old] = (year, area)
                 aliases[new] = old
+                self._mid_years.setdefault(old, set()).add(year)
         for old, (_, area) in latest.items():
             self._by_code[old] = area
         for new, old in aliases.items():
             self._by_code.setdefault(new, latest[old][1])
         self._regions_by_name = {
-            normalise(a.name): a for a in self._by_code.values() if a.level == REGIONAL
+            normalise(a.name): a
+            for a in self._by_code.values()
+            if a.level in (REGIONAL, SUBREGIONAL)
         }
+        self.first_mid_year = min(y for ys in self._mid_years.values() for y in ys)
+        self.last_mid_year = max(y for ys in self._mid_years.values() for y in ys)
+
+    def existed(self, area: Area, year: int) -> bool:
+        """Whether a local authority existed in the year ending 31 March ``year``.
+
+        Read from the population file: an authority existed if the file has its row for the
+        mid-year before (mid-2021 for 2021-22); years outside the file's range use its
+        nearest year. England and regions always exist.
+        """
+        if area.level != LOCAL:
+            return True
+        mid = min(max(year - 1, self.first_mid_year), self.last_mid_year)
+        return mid in self._mid_years.get(area.old_code, set())
 
     def get(self, code: str) -> Area | None:
         """The area with this E-code (current or earlier) or 3-digit code, or None."""
         return self._by_code.get(code.strip().upper())
 
     def region_named(self, name: str) -> Area | None:
-        """The region with this name (case and spaces ignored), or None."""
+        """The region or London sub-region with this name (case, spaces ignored), or None."""
         return self._regions_by_name.get(normalise(name))
 
     def find(self, code: str) -> Area:
@@ -128,6 +158,6 @@ class Areas:
 
     def all(self) -> list[Area]:
         """Every distinct area, England first, then regions, then local authorities."""
-        order = {NATIONAL: 0, REGIONAL: 1, LOCAL: 2}
+        order = {NATIONAL: 0, REGIONAL: 1, SUBREGIONAL: 2, LOCAL: 3}
         unique = {a.code: a for a in self._by_code.values()}
         return sorted(unique.values(), key=lambda a: (order[a.level], a.code))

@@ -16,10 +16,11 @@ Release choice
 Rates per 10,000 children
     The published rate where a release publishes one (newest such release first, so for
     children in need the 2024 release of table B1, because the 2025 release dropped its
-    rates); otherwise the count divided by the ONS mid-year estimate of children aged 0 to
-    17 for the previous mid-year (mid-2021 for the year ending 31 March 2022), times
-    10,000, as the DfE computes them. Kent 2022: 11,925 children in need / 336,091 x 10,000
-    = 354.8, the published At31_episodes_rate. The derivation column says which.
+    rates); otherwise the count divided by the population of children aged 0 to 17 for the
+    previous mid-year (mid-2021 for the year ending 31 March 2022) that the count's release
+    used (data/population.py), times 10,000, as the DfE computes them. Kent 2022: 11,925
+    children in need / 336,091 x 10,000 = 354.8, the published At31_episodes_rate. The
+    derivation column says which.
 Years
     Each file declares the years it holds; a row for any other year is an error. The
     2010 to 2017 SFR tables hold one year each (the year ending 31 March of the folder's
@@ -29,13 +30,23 @@ Geography
     Local authority rows are matched by the DfE's 3-digit code, which has stayed the same
     through the ONS recodings (Gateshead, Northumberland, North Yorkshire, Somerset ...), so
     one authority's years line up whatever E-code a release used. Inner and Outer London
-    sub-regions are skipped; rows for joint services ("940 / 941") are skipped.
+    (E13) rows are read as sub-regions; rows for joint services ("940 / 941") are skipped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from safeguarding_report.data.schema import (
+    CONFIDENTIAL,
+    LOW_RELIABILITY,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    ROUNDS_TO_ZERO,
+    SMALL,
+)
 
 OGL = "Open Government Licence v3.0"
 DFE = "Department for Education"
@@ -67,6 +78,14 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Symbols:
+    """What a release's symbols mean, as the release itself states, mapped to kit statuses."""
+
+    meanings: Mapping[str, str]  # the symbol as published (lower case) -> schema status
+    stated_in: str  # where the release states them: "<file under data/>, line <n>" or a URL
+
+
+@dataclass(frozen=True)
 class FileSpec:
     """One published file: where it is under data/, what it is, which years it holds."""
 
@@ -76,6 +95,8 @@ class FileSpec:
     layout: Literal["ees", "sfr", "neighbours"]
     years: tuple[int, ...] = ()
     publisher: str = DFE
+    release: str = ""  # e.g. "2024": files of one release year share one population vintage
+    symbols: Symbols | None = None  # None only for files with no values (neighbour groupings)
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,53 @@ def _years(first: int, last: int) -> tuple[int, ...]:
 
 def _file(spec: FileSpec) -> tuple[str, FileSpec]:
     return spec.path, spec
+
+
+# What each release's symbols mean, from the release's own metadata or data guidance.
+# Explore-education-statistics releases (2018 on) share the service's convention; the
+# 2022 and 2023 looked-after releases state it in their data-guidance.txt (c, z, x, k).
+EES_SYMBOLS = Symbols(
+    {"c": CONFIDENTIAL, "x": NOT_AVAILABLE, "z": NOT_APPLICABLE, "u": LOW_RELIABILITY,
+     "low": ROUNDS_TO_ZERO, "k": ROUNDS_TO_ZERO},
+    "https://explore-education-statistics.service.gov.uk/ (symbols used in every release; "
+    "this release's data guidance is not held here)",
+)  # fmt: skip
+CLA_2022_SYMBOLS = Symbols(
+    {"c": CONFIDENTIAL, "z": NOT_APPLICABLE, "x": NOT_AVAILABLE, "k": ROUNDS_TO_ZERO},
+    BG_DIR + "ees_cla_2022_release/data-guidance.txt, lines 43 to 48",
+)
+CLA_2023_SYMBOLS = Symbols(
+    {"c": CONFIDENTIAL, "z": NOT_APPLICABLE, "x": NOT_AVAILABLE, "k": ROUNDS_TO_ZERO},
+    BG_DIR + "ees_cla_2023_release/data-guidance.txt, lines 46 to 51",
+)
+# The SFR tables: "numbers from one to five inclusive have been suppressed and replaced by a
+# cross (x)" (and the next smallest figure with them); 2017 adds ".." for not available.
+# The 2011 to 2013 metadata documents were Word files and are not held: the 2010 and 2014
+# documents state the same convention, word for word, so it is used for the years between.
+SFR_SYMBOL_SOURCE: dict[int, str] = {
+    2010: SFR_DIR + "2010/SFR27_2010_metadata_1.txt, line 44",
+    2011: SFR_DIR
+    + "2010/SFR27_2010_metadata_1.txt, line 44 and "
+    + SFR_DIR
+    + "2014/Meta Data Document.txt, line 18 (the 2011 document is not held)",
+    2012: SFR_DIR
+    + "2010/SFR27_2010_metadata_1.txt, line 44 and "
+    + SFR_DIR
+    + "2014/Meta Data Document.txt, line 18 (the 2012 document is not held)",
+    2013: SFR_DIR
+    + "2010/SFR27_2010_metadata_1.txt, line 44 and "
+    + SFR_DIR
+    + "2014/Meta Data Document.txt, line 18 (the 2013 document is not held)",
+    2014: SFR_DIR + "2014/Meta Data Document.txt, line 18",
+    2015: SFR_DIR + "2015/Meta Data Document.txt, line 18",
+    2016: SFR_DIR + "2016/Meta Data Document.txt, line 18",
+    2017: SFR_DIR + "2017/SFR50_2017_MetaData.txt, line 19",
+}
+
+
+def _sfr_symbols(year: int) -> Symbols:
+    meanings = {"x": SMALL, **({"..": NOT_AVAILABLE} if year == 2017 else {})}
+    return Symbols(meanings, SFR_SYMBOL_SOURCE[year])
 
 
 B1_2024 = DFE_DIR + "b1_children_in_need_2013_to_2024.csv"
@@ -119,6 +187,12 @@ CSWW = DFE_DIR + "csww_indicators_2017_to_2025.csv"
 POPULATION = DFE_DIR + "ons_mid-year_population_estimates_2012_to_2024.csv"
 SN_2021 = DFE_DIR + "New_Statistical_Neighbour_Groupings_April_2021.csv"
 SN_2025 = DFE_DIR + "sn_model_2025_wide.csv"
+C3 = DFE_DIR + "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"
+NATIONAL_UASC_2024 = (
+    BG_DIR + "ees_cla_2024_release/national_cla_on_31_march_who_were_unaccompanied_asylum_"
+    "seeking_children.csv"
+)
+TIME_SERIES_2024 = BG_DIR + "ees_cla_2024_release/cla_time_series_1994_2024.csv"
 
 # The 2010 to 2017 SFR underlying-data tables: year -> (SFR number, CLA file, started, ceased).
 SFR_FILES: dict[int, tuple[str, str, str, str]] = {
@@ -162,6 +236,8 @@ def _sfr_specs() -> list[FileSpec]:
                     SFR_URL,
                     "sfr",
                     (year,),
+                    release=f"SFR {year}",
+                    symbols=_sfr_symbols(year),
                 )
             )
     return specs
@@ -183,59 +259,89 @@ FILES: dict[str, FileSpec] = dict(
     _file(s)
     for s in [
         FileSpec(B1_2024, "Characteristics of children in need, 2024 release (table B1)",
-                 CIN_URL + "2024", "ees", _years(2013, 2024)),
+                 CIN_URL + "2024", "ees", _years(2013, 2024),
+                 release="2024", symbols=EES_SYMBOLS),
         FileSpec(B1_2025, "Characteristics of children in need, 2025 release (table B1)",
-                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+                 CIN_URL + "2025", "ees", _years(2013, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
         FileSpec(C1_2024, "Characteristics of children in need, 2024 release (table C1)",
-                 CIN_URL + "2024", "ees", _years(2013, 2024)),
+                 CIN_URL + "2024", "ees", _years(2013, 2024),
+                 release="2024", symbols=EES_SYMBOLS),
         FileSpec(C1_2025, "Characteristics of children in need, 2025 release (table C1)",
-                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+                 CIN_URL + "2025", "ees", _years(2013, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
         FileSpec(C4, "Characteristics of children in need, 2025 release (table C4)",
-                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+                 CIN_URL + "2025", "ees", _years(2013, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
         FileSpec(D3, "Characteristics of children in need, 2025 release (table D3)",
-                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+                 CIN_URL + "2025", "ees", _years(2013, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
         FileSpec(D5, "Characteristics of children in need, 2025 release (table D5)",
-                 CIN_URL + "2025", "ees", _years(2013, 2025)),
+                 CIN_URL + "2025", "ees", _years(2013, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
         FileSpec(CLA_2025, "Children looked after in England including adoptions, 2025 release",
-                 CLA_URL + "2025", "ees", _years(2021, 2025)),
+                 CLA_URL + "2025", "ees", _years(2021, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
         FileSpec(CLA_2024, "Children looked after in England including adoptions, 2024 release",
-                 CLA_URL + "2024", "ees", _years(2020, 2024)),
+                 CLA_URL + "2024", "ees", _years(2020, 2024),
+                 release="2024", symbols=EES_SYMBOLS),
         FileSpec(CLA_2023, "Children looked after in England including adoptions, 2023 release",
-                 CLA_URL + "2023", "ees", _years(2019, 2023)),
+                 CLA_URL + "2023", "ees", _years(2019, 2023),
+                 release="2023", symbols=CLA_2023_SYMBOLS),
         FileSpec(UASC, "Children looked after in England including adoptions, 2025 release: "
                  "unaccompanied asylum-seeking children at 31 March (extracted from the DfE's "
                  "children's social care outcomes and enablers dashboard)",
-                 CLA_URL + "2025", "ees", _years(2021, 2025)),
+                 CLA_URL + "2025", "ees", _years(2021, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
         FileSpec(NETGAIN_2024, "Children looked after in England including adoptions, 2024 "
                  "release: local authority of placement (net gain)",
-                 CLA_URL + "2024", "ees", _years(2020, 2024)),
+                 CLA_URL + "2024", "ees", _years(2020, 2024),
+                 release="2024", symbols=EES_SYMBOLS),
         FileSpec(NETGAIN_2022, "Children looked after in England including adoptions, 2022 "
                  "release: local authority of placement (net gain)",
-                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+                 CLA_URL + "2022", "ees", _years(2018, 2022),
+                 release="2022", symbols=CLA_2022_SYMBOLS),
         FileSpec(STABILITY_2022, "Children looked after in England including adoptions, 2022 "
                  "release: placement stability at 31 March",
-                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+                 CLA_URL + "2022", "ees", _years(2018, 2022),
+                 release="2022", symbols=CLA_2022_SYMBOLS),
         FileSpec(STARTED_2022, "Children looked after in England including adoptions, 2022 "
                  "release: children who started to be looked after",
-                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+                 CLA_URL + "2022", "ees", _years(2018, 2022),
+                 release="2022", symbols=CLA_2022_SYMBOLS),
         FileSpec(CEASED_2022, "Children looked after in England including adoptions, 2022 "
                  "release: children who ceased to be looked after",
-                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+                 CLA_URL + "2022", "ees", _years(2018, 2022),
+                 release="2022", symbols=CLA_2022_SYMBOLS),
         FileSpec(ACTIVITY_2022, "Children looked after in England including adoptions, 2022 "
                  "release: care leavers' activity",
-                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+                 CLA_URL + "2022", "ees", _years(2018, 2022),
+                 release="2022", symbols=CLA_2022_SYMBOLS),
         FileSpec(ACCOMMODATION_2022, "Children looked after in England including adoptions, "
                  "2022 release: care leavers' accommodation",
-                 CLA_URL + "2022", "ees", _years(2018, 2022)),
+                 CLA_URL + "2022", "ees", _years(2018, 2022),
+                 release="2022", symbols=CLA_2022_SYMBOLS),
         FileSpec(CSWW, "Children's social work workforce, 2025 release",
-                 CSWW_URL + "2025", "ees", _years(2017, 2025)),
+                 CSWW_URL + "2025", "ees", _years(2017, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
         FileSpec(POPULATION, "Mid-year population estimates, children aged 0 to 17 "
                  "(ONS, in the DfE's layout)", ONS_URL, "ees", _years(2012, 2024),
-                 publisher="Office for National Statistics"),
+                 publisher="Office for National Statistics", release="2025",
+                 symbols=EES_SYMBOLS),
         FileSpec(SN_2021, "Children's services statistical neighbour benchmarking tool "
                  "(April 2021 groupings)", SN_URL, "neighbours"),
         FileSpec(SN_2025, "Children's services statistical neighbour model, 2025",
                  SN_URL, "neighbours"),
+        FileSpec(C3, "Characteristics of children in need, 2025 release (table C3)",
+                 CIN_URL + "2025", "ees", _years(2018, 2025),
+                 release="2025", symbols=EES_SYMBOLS),
+        FileSpec(NATIONAL_UASC_2024, "Children looked after in England including adoptions, "
+                 "2024 release: children looked after at 31 March who were unaccompanied "
+                 "asylum-seeking children (national)", CLA_URL + "2024", "ees",
+                 _years(2020, 2024), release="2024", symbols=EES_SYMBOLS),
+        FileSpec(TIME_SERIES_2024, "Children looked after in England including adoptions, "
+                 "2024 release: national time series 1994 to 2024", CLA_URL + "2024", "ees",
+                 _years(1994, 2024), release="2024", symbols=EES_SYMBOLS),
         *_sfr_specs(),
     ]
 )  # fmt: skip
@@ -253,6 +359,36 @@ _PLACED = (
         "1. Children who are the responsibility of other LAs placed within this LA boundary",
     ),
 )
+
+# Factors identified at the end of assessment (table C3): indicator name -> (column, first
+# year). Each is the number of assessments (episodes) in which the factor was identified.
+# The file marks x the years before a factor was recorded: child-on-child and adult-on-child
+# abuse were split out from 2020-21, child criminal exploitation added from 2021-22.
+FACTORS: dict[str, tuple[str, int]] = {
+    "domestic_abuse_child": ("Domestic_Abuse_child", 2018),
+    "domestic_abuse_parent": ("Domestic_Abuse_parent", 2018),
+    "domestic_abuse_other": ("Domestic_Abuse_person", 2018),
+    "mental_health_child": ("Mental_Health_child", 2018),
+    "mental_health_parent": ("Mental_Health_parent", 2018),
+    "drug_misuse_child": ("Drug_Misuse_child", 2018),
+    "drug_misuse_parent": ("Drug_Misuse_parent", 2018),
+    "drug_misuse_other": ("Drug_Misuse_person", 2018),
+    "alcohol_misuse_child": ("Alcohol_Misuse_child", 2018),
+    "alcohol_misuse_parent": ("Alcohol_Misuse_parent", 2018),
+    "alcohol_misuse_other": ("Alcohol_Misuse_person", 2018),
+    "neglect": ("Neglect", 2018),
+    "emotional_abuse": ("Emotional_Abuse", 2018),
+    "physical_abuse_adult_on_child": ("Physical_Abuse_adult_on_child", 2021),
+    "physical_abuse_child_on_child": ("Physical_Abuse_child_on_child", 2021),
+    "sexual_abuse_adult_on_child": ("Sexual_Abuse_adult_on_child", 2021),
+    "sexual_abuse_child_on_child": ("Sexual_Abuse_child_on_child", 2021),
+    "child_sexual_exploitation": ("Child_sexual_exploitation", 2018),
+    "child_criminal_exploitation": ("Child_criminal_exploitation", 2022),
+    "going_missing": ("Going_missing", 2018),
+    "self_harm": ("Self_harm", 2018),
+    "gangs": ("Gangs", 2018),
+    "trafficking": ("Trafficking", 2018),
+}
 
 # Each indicator's measures, newest release first (see the module docstring).
 MEASURES: dict[str, tuple[Measure, ...]] = {
@@ -275,6 +411,8 @@ MEASURES: dict[str, tuple[Measure, ...]] = {
     "cpp_subsequent_pct": (Measure(D3, "CPP_subsequent_percent"),),
     "cpp_at_31_march": (Measure(D5, "CPP_At31"),),
     "cpp_rate": (),
+    "cpp_2_years_or_more": (Measure(D5, "2_years_or_more"),),
+    "cpp_2_years_or_more_pct": (Measure(D5, "2_years_or_more_percent"),),
     "cla_at_31_march": (
         Measure(CLA_2025, "children_count", _CLA_2025_AT31),
         Measure(CLA_2024, "number", _CLA_AT31),
@@ -313,6 +451,21 @@ MEASURES: dict[str, tuple[Measure, ...]] = {
     ),
     "uasc_at_31_march": (
         Measure(UASC, "cla_31_march_number", (("characteristic", "UASC"),)),
+        # England only: the LA-level file starts in 2021, these two hold England's earlier years.
+        Measure(
+            NATIONAL_UASC_2024, "number", (("cla_group", "Age group"), ("characteristic", "Total"))
+        ),
+        Measure(
+            TIME_SERIES_2024,
+            "number",
+            (
+                (
+                    "population_count",
+                    "Children looked after at 31 March who were unaccompanied asylum-seeking "
+                    "children",
+                ),
+            ),
+        ),
         *_sfr("uasc"),
     ),
     "cla_placed_by_other_las": (
@@ -341,6 +494,7 @@ MEASURES: dict[str, tuple[Measure, ...]] = {
     "sw_turnover_rate": (Measure(CSWW, "turnover_rate_fte"),),
     "sw_vacancy_rate": (Measure(CSWW, "vacancy_rate_fte"),),
     "sw_agency_rate": (Measure(CSWW, "agency_rate_fte"),),
+    **{f"factor_{name}": (Measure(C3, column),) for name, (column, _) in FACTORS.items()},
 }
 
 # Rates per 10,000 children: the count each is derived from where no release publishes it.
@@ -352,3 +506,48 @@ RATE_OF: dict[str, str] = {
     "cpp_rate": "cpp_at_31_march",
     "cla_rate": "cla_at_31_march",
 }
+
+# The first year (ending 31 March) of each indicator's published series: an earlier year is
+# "not collected". Children in need tables start in 2012-13; the national looked-after time
+# series in 1994 (UASC from 2004: its earlier years are x). Later years that no file here
+# holds (looked-after rates before 2013, for which no population is held) are "not held".
+# Care leavers aged 19 to 21 and the workforce indicators start with the first year held.
+FIRST_YEAR: dict[str, int] = {
+    "population_0_17": 2012,
+    **dict.fromkeys(
+        ("cin_at_31_march", "cin_rate", "referrals", "referrals_rate", "rereferrals_pct",
+         "s47_enquiries", "s47_rate", "icpc", "icpc_rate", "cpp_started", "cpp_at_31_march",
+         "cpp_rate", "cpp_subsequent_pct", "cpp_2_years_or_more", "cpp_2_years_or_more_pct"),
+        2013,
+    ),
+    "cla_at_31_march": 1994,
+    "cla_rate": 1994,
+    "cla_started": 1994,
+    "cla_ceased": 1994,
+    "uasc_at_31_march": 2004,
+    "cla_placed_by_other_las": 2011,
+    "care_leavers_eet_pct": 2018,
+    "care_leavers_suitable_accommodation_pct": 2018,
+    **dict.fromkeys(("sw_caseload", "sw_turnover_rate", "sw_vacancy_rate", "sw_agency_rate"), 2017),
+    **{f"factor_{name}": first for name, (_, first) in FACTORS.items()},
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RatePair:
+    """A count and the rate per 10,000 the DfE published beside it, in the same row."""
+
+    count: Measure
+    rate: Measure
+    precision: float  # the rate's published precision: 0.1 or 1
+
+
+# The published count/rate pairs, from which the population the DfE used for each release,
+# area and year is recovered (data/population.py).
+RATE_PAIRS: tuple[RatePair, ...] = (
+    RatePair(Measure(B1_2024, "At31_episodes"), Measure(B1_2024, "At31_episodes_rate"), 0.1),
+    RatePair(Measure(C1_2024, "Referrals"), Measure(C1_2024, "Referrals_rate"), 0.1),
+    RatePair(MEASURES["cla_at_31_march"][0], MEASURES["cla_rate"][0], 1),
+    RatePair(MEASURES["cla_at_31_march"][1], MEASURES["cla_rate"][1], 1),
+    RatePair(MEASURES["cla_at_31_march"][2], MEASURES["cla_rate"][2], 1),
+)

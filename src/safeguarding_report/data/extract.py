@@ -11,8 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from safeguarding_report.data.areas import ENGLAND, LOCAL, NATIONAL, REGIONAL, Area, Areas
-from safeguarding_report.data.catalogue import FileSpec, Measure
+from safeguarding_report.data.areas import (
+    ENGLAND,
+    LOCAL,
+    NATIONAL,
+    REGIONAL,
+    SUBREGIONAL,
+    Area,
+    Areas,
+)
+from safeguarding_report.data.catalogue import FileSpec, Measure, Symbols
 from safeguarding_report.data.read import Table, parse_value, parse_year
 from safeguarding_report.errors import DataError
 
@@ -28,6 +36,8 @@ class Cell:
     source_file: str
     column: str  # the header as published
     line: int
+    area_code: str  # the area's code as the row writes it (E10000023, 886, E92000001 ...)
+    release: str  # the release the file belongs to (catalogue.FileSpec.release)
 
 
 Cells = dict[tuple[str, int], Cell]
@@ -73,18 +83,23 @@ def _store(cells: Cells, key: tuple[str, int], cell: Cell, table: Table, index: 
     cells[key] = cell
 
 
+def _symbols(spec: FileSpec) -> Symbols:
+    if spec.symbols is None:
+        raise DataError(f"{spec.path}: the catalogue gives no symbol meanings for this file.")
+    return spec.symbols
+
+
 def ees_cells(table: Table, spec: FileSpec, measure: Measure, areas: Areas) -> Cells:
-    """The measure from a tidy explore-education-statistics file (one row per area and year)."""
-    col = {
-        name: table.column(name)
-        for name in (
-            "time_period",
-            "geographic_level",
-            "region_code",
-            "old_la_code",
-            "new_la_code",
-        )
-    }
+    """The measure from a tidy explore-education-statistics file (one row per area and year).
+
+    National-only files (the national time series) have no region or local authority
+    columns; a row of another level in such a file is an error.
+    """
+    col = {name: table.column(name) for name in ("time_period", "geographic_level")}
+    for name in ("region_code", "old_la_code", "new_la_code"):
+        if table.has(name):
+            col[name] = table.column(name)
+    symbols = _symbols(spec)
     value_index = table.column(measure.column)
     filters = [(table.column(name), wanted) for name, wanted in measure.where]
     cells: Cells = {}
@@ -99,33 +114,39 @@ def ees_cells(table: Table, spec: FileSpec, measure: Measure, areas: Areas) -> C
         )
         seen_years.add(year)
         level = table.cell(line, row, col["geographic_level"])
+        if level != NATIONAL and ("region_code" not in col or "old_la_code" not in col):
+            table.column("region_code" if "region_code" not in col else "old_la_code")
         if level == NATIONAL:
-            code = ENGLAND
+            code = written = ENGLAND
         elif level == REGIONAL:
-            code = table.cell(line, row, col["region_code"])
-            if code.startswith("E13"):
-                continue  # Inner and Outer London: not a region the report compares with
+            code = written = table.cell(line, row, col["region_code"])
             region = areas.get(code)
-            if region is None or region.level != REGIONAL:
+            # Inner and Outer London (E13) come as regional rows: kept as sub-regions.
+            if region is None or region.level not in (REGIONAL, SUBREGIONAL):
                 raise DataError(
                     f"{_where(table, line, col['region_code'])}: unknown region code {code!r}. "
-                    f"Expected an E12 region code listed in {areas.source_file}."
+                    f"Expected an E12 region or E13 sub-region code listed in "
+                    f"{areas.source_file}."
                 )
         elif level == LOCAL:
             old = (col["old_la_code"], table.cell(line, row, col["old_la_code"]))
-            new = (col["new_la_code"], table.cell(line, row, col["new_la_code"]))
+            new = None
+            if "new_la_code" in col:
+                new = (col["new_la_code"], table.cell(line, row, col["new_la_code"]))
             area = _local_authority(table, areas, line, old, new)
             if area is None:
                 continue
             code = area.code
+            written = new[1] if new is not None and new[1] else old[1]
         else:
             raise DataError(
                 f"{_where(table, line, col['geographic_level'])}: unknown geographic level "
                 f"{level!r}. Expected National, Regional or Local authority."
             )
         text = table.cell(line, row, value_index)
-        value, status = parse_value(text, where=_where(table, line, value_index))
-        cell = Cell(value, status, table.source_file, table.header[value_index].strip(), line)
+        value, status = parse_value(text, symbols.meanings, where=_where(table, line, value_index))
+        column = table.header[value_index].strip()
+        cell = Cell(value, status, table.source_file, column, line, written, spec.release)
         _store(cells, (code, year), cell, table, value_index)
     missing = sorted(set(spec.years) - seen_years)
     if missing:
@@ -145,6 +166,7 @@ def sfr_cells(table: Table, spec: FileSpec, measure: Measure, areas: Areas) -> C
     new_index = table.column("New_geog_code") if table.has("New_geog_code") else None
     value_index = table.column(measure.column)
     (year,) = spec.years
+    symbols = _symbols(spec)
     cells: Cells = {}
     for line, row in table.rows:
         level = table.cell(line, row, level_index).upper()
@@ -153,9 +175,7 @@ def sfr_cells(table: Table, spec: FileSpec, measure: Measure, areas: Areas) -> C
             code = ENGLAND
         elif level in ("REGION", "GOR"):
             name = table.cell(line, row, name_index)
-            if name.strip().lower() in ("inner london", "outer london"):
-                continue
-            region = areas.region_named(name)
+            region = areas.region_named(name)  # Inner and Outer London included
             if region is None:
                 raise DataError(
                     f"{_where(table, line, name_index)}: unknown region {name!r}. Expected "
@@ -177,7 +197,8 @@ def sfr_cells(table: Table, spec: FileSpec, measure: Measure, areas: Areas) -> C
                 "Expected National, Region (or GOR) or LA."
             )
         text = table.cell(line, row, value_index)
-        value, status = parse_value(text, where=_where(table, line, value_index))
-        cell = Cell(value, status, table.source_file, table.header[value_index].strip(), line)
+        value, status = parse_value(text, symbols.meanings, where=_where(table, line, value_index))
+        column = table.header[value_index].strip()
+        cell = Cell(value, status, table.source_file, column, line, code_text, spec.release)
         _store(cells, (code, year), cell, table, value_index)
     return cells

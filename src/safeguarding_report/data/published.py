@@ -10,36 +10,95 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-from safeguarding_report.data.areas import LOCAL, Area, Areas
+from safeguarding_report.data.areas import ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.catalogue import (
     FILES,
+    FIRST_YEAR,
     MEASURES,
     POPULATION,
     RATE_OF,
+    RATE_PAIRS,
     SN_2021,
     SN_2025,
     Measure,
     Source,
 )
 from safeguarding_report.data.extract import Cell, Cells, ees_cells, sfr_cells
-from safeguarding_report.data.neighbours import FIRST_2025_YEAR, Group, read_groups
+from safeguarding_report.data.neighbours import (
+    MODEL_2025,
+    Group,
+    NeighbourGroup,
+    for_year,
+    model_for,
+    read_groups,
+)
+from safeguarding_report.data.population import Pair, RatePopulation, choose
 from safeguarding_report.data.read import Table, read_table
-from safeguarding_report.data.schema import NO_DATA, TIDY_COLUMNS
+from safeguarding_report.data.schema import (
+    NOT_COLLECTED,
+    NOT_HELD,
+    NOT_YET_PUBLISHED,
+    TIDY_COLUMNS,
+)
 from safeguarding_report.errors import DataError
+from safeguarding_report.indicators import INDICATORS
 
-Row = tuple[str, str, str, str, str, float, str, str, str, str]
+
+class Row(NamedTuple):
+    """One tidy row, its fields in the order of ``schema.TIDY_COLUMNS``."""
+
+    indicator: str
+    area_code: str
+    area_name: str
+    area_level: str
+    period: str
+    value: float
+    status: str
+    source_file: str
+    source_column: str
+    source_line: str
+    source_area_code: str
+    derivation: str
+
+
 NEIGHBOURS_LEVEL = "Statistical neighbours"
 NEIGHBOURS_NAME = "Statistical neighbours (mean)"
+POLARITY_WORDS = {"higher": "a higher value is better", "lower": "a lower value is better"}
+
+
+@dataclass(frozen=True)
+class Rank:
+    """A local authority's place among all English local authorities with a figure."""
+
+    indicator: str
+    la_code: str
+    year: int
+    rank: int  # 1 = best per the indicator's polarity; ties share the best rank
+    of: int  # how many authorities were ranked (those with a figure that year)
+    quartile: str  # "A" (best quarter) to "D"
+    polarity: str  # in words, e.g. "a lower value is better"
+    row: pd.Series  # the tidy row of the authority's own value (its provenance)
 
 
 def _frame(rows: list[Row]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(TIDY_COLUMNS))
     frame["value"] = frame["value"].astype(float)
     return frame
+
+
+def quartile_band(rank: int, of: int) -> str:
+    """LAIT's quartile band: A for ranks in the best quarter, then B, C, D.
+
+    Rank r of n is in band ceil(4 r / n): with 152 authorities, ranks 1-38 are A, 39-76 B,
+    77-114 C and 115-152 D. Tied authorities share the best rank, hence the same band.
+    """
+    return "ABCD"[min(4, math.ceil(4 * rank / of)) - 1]
 
 
 class Published:
@@ -51,6 +110,7 @@ class Published:
         self._cells: dict[Measure, Cells] = {}
         self._areas: Areas | None = None
         self._groups: dict[str, dict[str, Group]] = {}
+        self._populations: dict[tuple[str, str, int], RatePopulation | None] = {}
 
     # -- files ---------------------------------------------------------------------------
 
@@ -111,40 +171,102 @@ class Published:
             counts = self.periods(RATE_OF[indicator])
             population = set(self.periods("population_0_17"))
             years |= {y for y in counts if y - 1 in population}
-        return sorted(years)
+        return sorted(y for y in years if y >= FIRST_YEAR[indicator])
 
     def series(
         self, indicator: str, area_codes: Sequence[str], periods: Sequence[int]
     ) -> pd.DataFrame:
-        """Tidy rows, one per area and period in the order given; NO_DATA where none is held."""
+        """Tidy rows, one per area and period in the order given; a status where no figure."""
         self._check(indicator)
         areas = [self.area(code) for code in area_codes]
         return _frame([self._row(indicator, a, int(p)) for a in areas for p in periods])
 
-    def neighbours(self, la_code: str, year: int) -> list[Area]:
-        """The local authority's ten statistical neighbours, nearest first.
+    def neighbour_group(self, la_code: str, year: int) -> NeighbourGroup:
+        """The statistical neighbours that apply to the authority in the year.
 
-        The April 2021 groupings for years up to 2024; the 2025 model from 2025.
+        The April 2021 groupings for years up to 2024 (the only grouping held for years
+        before 2021, and ``model`` says so); the 2025 model from 2025. Neighbours that did
+        not exist in the year (no ONS population row) are left out and named in ``absent``.
         """
-        return list(self._group(self._local(la_code), year).neighbours)
+        la = self._local(la_code)
+        return for_year(self._group(la, year), self.areas, year, model_for(year))
+
+    def neighbours(self, la_code: str, year: int) -> list[Area]:
+        """The neighbours of ``neighbour_group`` that existed in the year, nearest first."""
+        return [area for area, _ in self.neighbour_group(la_code, year).neighbours]
 
     def comparison(self, indicator: str, la_code: str, periods: Sequence[int]) -> pd.DataFrame:
         """For each period: the authority, its region, England and its neighbours' mean.
 
-        The neighbours are those of the latest period's model, so every year compares with
-        the same group.
+        Each period's neighbours are those of the grouping that applies to that year.
+        A London borough's region is London; ``Area.subregion_code`` names Inner or Outer
+        London for a caller that wants it as a further comparator (``series`` serves it).
         """
         self._check(indicator)
         la = self._local(la_code)
-        region, england = self.area(la.region_code), self.area("E92000001")
-        group = self._group(la, max(periods)) if periods else None
+        region, england = self.area(la.region_code), self.area(ENGLAND)
         rows: list[Row] = []
         for period in periods:
             year = int(period)
             rows += [self._row(indicator, a, year) for a in (la, region, england)]
-            if group is not None:
-                rows.append(self._neighbour_mean(indicator, group, year))
+            rows.append(self._neighbour_mean(indicator, self.neighbour_group(la.code, year), year))
         return _frame(rows)
+
+    def rank(self, indicator: str, la_code: str, year: int) -> Rank | None:
+        """The authority's rank among English local authorities, as LAIT ranks them.
+
+        None when the indicator has no agreed direction (no polarity) or the authority has
+        no figure for the year. Only authorities with a figure are ranked.
+        """
+        polarity = INDICATORS[self._check(indicator)].polarity
+        la = self._local(la_code)
+        if polarity is None:
+            return None
+        locals_ = [a for a in self.areas.all() if a.level == LOCAL]
+        frame = self.series(indicator, [a.code for a in locals_], [year])
+        have = frame[frame["status"] == ""]
+        own = frame[frame["area_code"] == la.code].iloc[0]
+        if own["status"]:
+            return None
+        values = have["value"]
+        better = values > own["value"] if polarity == "higher" else values < own["value"]
+        rank = int(better.sum()) + 1
+        of = len(have)
+        return Rank(
+            indicator, la.code, year, rank, of, quartile_band(rank, of),
+            POLARITY_WORDS[polarity], own,
+        )  # fmt: skip
+
+    def population_for_rates(
+        self, area_code: str, year: int, release: str
+    ) -> RatePopulation | None:
+        """The population a rate for the year is derived with, for a count of that release.
+
+        See ``data/population.py``: the ONS estimate for the previous mid-year when it
+        reproduces every count/rate pair the release published for the area and year,
+        otherwise the nearest whole number that does. None when there is neither.
+        """
+        area = self.area(area_code)
+        key = (release, area.code, year)
+        if key not in self._populations:
+            ons = self._published("population_0_17", area.code, year - 1)
+            if ons is not None and (ons.status or ons.value <= 0):
+                ons = None
+            pairs = []
+            for pair in RATE_PAIRS:
+                if FILES[pair.count.path].release != release:
+                    continue
+                if year not in FILES[pair.count.path].years:
+                    continue
+                count = self._measure(pair.count).get((area.code, year))
+                rate = self._measure(pair.rate).get((area.code, year))
+                if count is None or rate is None or count.status or rate.status:
+                    continue
+                if count.value <= 0 or rate.value - pair.precision / 2 <= 0:
+                    continue  # a zero count fits any population
+                pairs.append(Pair(count, rate, pair.precision, area.level != LOCAL))
+            self._populations[key] = choose(release, year - 1, ons, pairs)
+        return self._populations[key]
 
     # -- rows ----------------------------------------------------------------------------
 
@@ -165,41 +287,58 @@ class Published:
             )
         return area
 
+    def _missing(self, indicator: str, year: int) -> str:
+        """Why no file gives a figure: before the series, after the files, or not held."""
+        if year < FIRST_YEAR[indicator]:
+            return NOT_COLLECTED
+        held = self.periods(indicator)
+        if not held or year > held[-1]:
+            return NOT_YET_PUBLISHED
+        return NOT_HELD
+
     def _row(self, indicator: str, area: Area, year: int) -> Row:
         head = (indicator, area.code, area.name, area.level, str(year))
+        if year < FIRST_YEAR[indicator]:
+            return Row(*head, math.nan, NOT_COLLECTED, "", "", "", "", "")
         cell = self._published(indicator, area.code, year)
         if cell is not None:
-            return (*head, cell.value, cell.status, cell.source_file, cell.column, "")
+            return Row(*head, cell.value, cell.status, cell.source_file, cell.column,
+                    str(cell.line), cell.area_code, "")  # fmt: skip
         if indicator in RATE_OF:
             return self._derived_rate(indicator, area, year)
-        return (*head, math.nan, NO_DATA, "", "", "")
+        return Row(*head, math.nan, self._missing(indicator, year), "", "", "", "", "")
 
     def _derived_rate(self, indicator: str, area: Area, year: int) -> Row:
-        """A count per 10,000 children, from the ONS estimate for the previous mid-year."""
+        """A count per 10,000 children, with the population the count's release used."""
         head = (indicator, area.code, area.name, area.level, str(year))
         count = self._published(RATE_OF[indicator], area.code, year)
         if count is None:
-            return (*head, math.nan, NO_DATA, "", "", "")
-        mid = year - 1
-        population = self._published("population_0_17", area.code, mid)
+            return Row(*head, math.nan, self._missing(indicator, year), "", "", "", "", "")
         where = f"{count.source_file}, line {count.line}"
+        tail = (count.source_file, count.column)
         if count.status:
             note = f"not computed: the count is withheld ({count.status}) in {where}"
-            return (*head, math.nan, count.status, count.source_file, count.column, note)
-        if population is None or population.status or population.value <= 0:
-            status = population.status if population and population.status else NO_DATA
-            note = f"not computed: no ONS mid-{mid} population aged 0 to 17 for {area.name}"
-            return (*head, math.nan, status, count.source_file, count.column, note)
+            return Row(*head, math.nan, count.status, *tail, str(count.line), count.area_code, note)
+        population = self.population_for_rates(area.code, year, count.release)
+        if population is None:
+            ons = self._published("population_0_17", area.code, year - 1)
+            status = ons.status if ons is not None and ons.status else NOT_HELD
+            note = f"not computed: no mid-{year - 1} population aged 0 to 17 for {area.name}"
+            return Row(*head, math.nan, status, *tail, str(count.line), count.area_code, note)
         value = count.value / population.value * 10_000
+        lines = "; ".join([f"{count.source_file}:{count.line}", *population.lines()])
+        ons = population.ons
+        cited = f" ({ons.source_file}, line {ons.line})" if ons is not None else ""
+        # The ONS line, then the count's line, then the rest: the order readers rely on.
         note = (
-            f"count per 10,000 of ONS mid-{mid} population aged 0 to 17 "
-            f"({population.source_file}, line {population.line}): "
-            f"{count.value:.15g} ({where}) / {population.value:.15g} x 10,000"
+            f"count per 10,000 of the mid-{year - 1} population aged 0 to 17{cited}: "
+            f"{count.value:.15g} ({where}) / {population.value:.15g} x 10,000; the population "
+            f"is {population.describe()}"
         )
-        return (*head, value, "", count.source_file, count.column, note)
+        return Row(*head, value, "", *tail, lines, count.area_code, note)
 
     def _group(self, la: Area, year: int) -> Group:
-        path = SN_2025 if year >= FIRST_2025_YEAR else SN_2021
+        path = SN_2025 if model_for(year) == MODEL_2025 else SN_2021
         if path not in self._groups:
             self._groups[path] = read_groups(
                 self._table(path), self.areas, model_2025=path == SN_2025
@@ -213,24 +352,40 @@ class Published:
             )
         return group
 
-    def _neighbour_mean(self, indicator: str, group: Group, year: int) -> Row:
-        rows = [self._row(indicator, n, year) for n in group.neighbours]
-        have = [r for r in rows if not math.isnan(r[5])]
-        model = "2025 model" if group.source_file.endswith(SN_2025) else "April 2021 groupings"
-        named = {n.code: f"{n.old_code} {n.name}" for n in group.neighbours}
-        codes = ", ".join(named[r[1]] for r in have)
-        missing = ", ".join(f"{named[r[1]]} [{r[6]}]" for r in rows if math.isnan(r[5]))
+    def _neighbour_mean(self, indicator: str, group: NeighbourGroup, year: int) -> Row:
+        areas = [a for a, _ in group.neighbours]
+        rows = [self._row(indicator, n, year) for n in areas]
+        have = [r for r in rows if not math.isnan(r.value)]
+        named = {n.code: f"{n.old_code} {n.name}" for n in areas}
+        codes = ", ".join(named[r.area_code] for r in have)
+        missing = ", ".join(
+            f"{named[r.area_code]} [{r.status}]" for r in rows if math.isnan(r.value)
+        )
+        listed = len(areas) + len(group.absent)
         note = (
-            f"mean of the {len(have)} of {len(rows)} statistical neighbours with a value "
-            f"({model}, {group.source_file}, line {group.line}): {codes or 'none'}"
+            f"mean of the {len(have)} of {listed} statistical neighbours with a value "
+            f"({group.describe()}): {codes or 'none'}"
         )
         if missing:
             note += f"; no value: {missing}"
+        if group.absent:
+            gone = ", ".join(f"{a.old_code} {a.name}" for a in group.absent)
+            note += f"; left out, as they did not exist in {year}: {gone}"
+        if group.all_not_close:
+            note += "; the DfE rates every one of these neighbours as not close"
         head = (indicator, "", NEIGHBOURS_NAME, NEIGHBOURS_LEVEL, str(year))
         if not have:
-            return (*head, math.nan, NO_DATA, "", "", note)
-        value = sum(r[5] for r in have) / len(have)
+            status = Counter(r.status for r in rows).most_common(1)[0][0] if rows else NOT_HELD
+            return Row(*head, math.nan, status, "", "", "", "", note)
+        value = sum(r.value for r in have) / len(have)
         # Neighbours' values normally come from one file; name the one most of them used.
-        source_file = Counter(r[7] for r in have).most_common(1)[0][0]
-        column = Counter(r[8] for r in have).most_common(1)[0][0]
-        return (*head, value, "", source_file, column, note)
+        source_file = Counter(r.source_file for r in have).most_common(1)[0][0]
+        column = Counter(r.source_column for r in have).most_common(1)[0][0]
+        lines = [f"{group.source_file}:{group.line}"]
+        for r in have:
+            lines += (
+                [f"{r.source_file}:{r.source_line}"]
+                if r.source_line.isdigit()
+                else r.source_line.split("; ")
+            )
+        return Row(*head, value, "", source_file, column, "; ".join(lines), "", note)

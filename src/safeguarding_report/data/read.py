@@ -13,17 +13,13 @@ from __future__ import annotations
 import csv
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from safeguarding_report.errors import DataError
 
 log = logging.getLogger(__name__)
-
-# The DfE's codes for a value that is withheld or does not exist (the SFR tables use ``x``).
-# c: confidential, x: not available, z: not applicable, u: low reliability, k: rounds to zero,
-# low: fewer than the threshold, -: nil or not collected, ..: not available in older tables.
-SYMBOLS: frozenset[str] = frozenset({"c", "x", "z", "u", "k", "low", "-", ".."})
 
 
 def normalise(name: str) -> str:
@@ -106,23 +102,25 @@ def read_table(path: Path, source_file: str) -> Table:
     return Table(source_file, header, rows)
 
 
-def parse_value(text: str, *, where: str) -> tuple[float, str]:
-    """A published cell as (value, status): a number and "", or NaN and the DfE symbol.
+def parse_value(text: str, symbols: Mapping[str, str], *, where: str) -> tuple[float, str]:
+    """A published cell as (value, status): a number and "", or NaN and the kit's status.
 
-    ``where`` names the file, line and column for the error message.
+    ``symbols`` maps the release's own symbols to statuses (data/catalogue.py); ``where``
+    names the file, line and column for the error message.
     """
     text = text.strip()
-    if text.lower() in SYMBOLS:
-        return math.nan, text.lower()
+    status = symbols.get(text.lower())
+    if status is not None:
+        return math.nan, status
     try:
         value = float(text)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        shown = ", ".join(sorted(SYMBOLS))
+        shown = ", ".join(repr(s) for s in sorted(symbols))
         raise DataError(
-            f"{where}: {text!r} is neither a number nor a DfE symbol. Expected a number or one "
-            f"of {shown}; restore the value as published."
+            f"{where}: {text!r} is neither a number nor a symbol this release defines. "
+            f"Expected a number or one of {shown}; restore the value as published."
         )
     return value, ""
 

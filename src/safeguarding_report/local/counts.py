@@ -18,7 +18,7 @@ from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.records import LocalRecords
 
 AREA_LEVEL = "Partnership"
-NO_DATA = "no data"  # as data/schema.py: shown with the GSS symbol [x]
+NOT_SUPPLIED = "not supplied"  # a status of the tidy tables: shown with the GSS symbol [x]
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,11 @@ def tidy_row(
         "derivation": "",
     }
     if count.template in records.missing:
-        return {**row, "status": NO_DATA, "derivation": f"not counted: {source_file} is missing"}
+        return {
+            **row,
+            "status": NOT_SUPPLIED,
+            "derivation": f"not counted: {source_file} is missing",
+        }
     matched = [
         r
         for r in records.rows(count.template)
@@ -228,7 +232,7 @@ def tidy_row(
         return {**row, "value": float(len(matched))}
     if not matched:
         where = f" with {condition}" if condition else ""
-        return {**row, "status": NO_DATA, "derivation": f"not counted: no row{where}"}
+        return {**row, "status": NOT_SUPPLIED, "derivation": f"not counted: no row{where}"}
     row["value"] = float(sum(getattr(r.data, count.column) for r in matched))
     if len(matched) > 1:
         row["derivation"] = f"sum of {_rows_word(len(matched))}{span}"

@@ -94,7 +94,13 @@ def _indicators() -> list[str]:
         "|---|---|---|",
     ]
     for key, indicator in LOCAL_INDICATORS.items():
-        count = LOCAL_COUNTS[key]
+        count = LOCAL_COUNTS.get(key)
+        if count is None:
+            lines.append(
+                f"| `{key}` | {indicator.label} | by part (agency, rating, measure ...): the "
+                "section says which rows, and `figures.csv`'s `breakdown` column which part |"
+            )
+            continue
         how = f"sum of `{count.column}`" if count.column else "number of rows"
         if count.where:
             how += " where " + " and ".join(f"`{k}` is {v}" for k, v in count.where)

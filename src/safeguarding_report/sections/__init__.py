@@ -17,10 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding_report import framework, markup, provenance, text
+from safeguarding_report import framework, indicators, markup, provenance, text
 from safeguarding_report.data import Area, Published
 from safeguarding_report.framework import Framework
-from safeguarding_report.indicators import INDICATORS
 from safeguarding_report.local import LocalRecords, Record, period_label
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 
@@ -111,7 +110,7 @@ def source_line(ctx: Context, *frames: pd.DataFrame) -> str:
 
 def label(indicator: str) -> str:
     """The plain-English label of an indicator."""
-    return INDICATORS[indicator].label
+    return indicators.get(indicator).label
 
 
 def headline(ctx: Context, indicator: str, frame: pd.DataFrame) -> str:
@@ -122,7 +121,7 @@ def headline(ctx: Context, indicator: str, frame: pd.DataFrame) -> str:
     latest = frame[frame["period"] == str(ctx.year)]
     la_value = latest.loc[latest["area_code"] == ctx.la.code, "value"].iloc[0]
     eng_value = latest.loc[latest["area_code"] == ENGLAND, "value"].iloc[0]
-    spec = INDICATORS[indicator]
+    spec = indicators.get(indicator)
     topic = spec.label.split(",")[0].removesuffix(" (%)")
     word = direction(la_value, eng_value)
     if not word:

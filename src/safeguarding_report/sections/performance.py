@@ -101,7 +101,7 @@ def ranks_table(ctx: Context) -> tables.Table:
                 tables.Figure(found.row),
                 "Higher is better" if indicator.polarity == "higher" else "Lower is better",
                 f"{found.rank} of {found.of}" if found.rank else "Not ranked",
-                found.band or "Not banded",
+                found.quartile or "Not banded",
             ]
         )
     return tables.grid(
