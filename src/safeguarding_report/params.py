@@ -219,7 +219,7 @@ def _unquoted_code(source: str, value: int) -> str:
     raise ParamsError(
         f"{source}: key 'local_authority' was written {written}, which YAML reads as the "
         f"number {int(value)}, not a code. Put the code in quotes, "
-        f"local_authority: \"{written}\", or give the E-code (e.g. E10000016)."
+        f'local_authority: "{written}", or give the E-code (e.g. E10000016).'
     )
 
 
