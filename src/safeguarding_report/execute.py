@@ -63,6 +63,11 @@ class QuietKernelManager(AsyncKernelManager):
         # Short names: a Unix socket's path must stay under 108 bytes.
         return str(Path(tempfile.mkdtemp(prefix="k-", dir=root)) / "kernel")
 
+    @default("connection_file")
+    def _connection_file_default(self) -> str:
+        # Beside the sockets (not a loose tmp*.json in /tmp), so it goes when they go.
+        return str(Path(self.ip).parent / "kernel.json")
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
@@ -75,6 +80,8 @@ class QuietKernelManager(AsyncKernelManager):
         if pgid:
             with contextlib.suppress(OSError):
                 os.killpg(pgid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            self.cleanup_connection_file()
         shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
 
     cleanup_resources = _async_cleanup_resources  # the name the async manager calls
