@@ -327,3 +327,20 @@ def test_sigterm_while_printing_the_pdf_removes_chromium_and_its_profile(
 def test_publish_module_names_its_staging_folders() -> None:
     # The tests above look for staging folders by this name.
     assert publish.STAGING_INFIX == ".building-"
+
+
+def test_failure_summary_never_points_at_a_notebook_that_was_not_saved(tmp_path: Path) -> None:
+    from safeguarding_report.build import _failure_summary
+    from safeguarding_report.execute import SectionRun
+
+    staged, kept = tmp_path / ".kent-2022.building-x", tmp_path / "kent-2022.failed"
+    (kept / "sections").mkdir(parents=True)
+    (kept / "sections/01_ran.ipynb").write_text("{}", encoding="utf-8")
+    runs = [
+        SectionRun("01_ran", staged / "sections/01_ran.ipynb", 1.0, "cell 3 ...: ValueError: x"),
+        SectionRun("02_never", staged / "sections/02_never.ipynb", 0.1, "NoSuchKernel: python3"),
+    ]
+    summary = _failure_summary(runs, kept, staged, tmp_path / "kent-2022")
+    assert f"traceback in the executed notebook: {kept / 'sections/01_ran.ipynb'}" in summary
+    assert "02_never.ipynb" not in summary
+    assert "no executed notebook was saved" in summary
