@@ -9,17 +9,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,)
 
-.PHONY: help setup chromium report test lint lab clean
+.PHONY: help setup chromium report test lint lab lock clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Exact versions from requirements.lock (the same on every machine), then the kit itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); scripts/apt-install.sh - python3-venv \
 		&& $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 setup: $(STAMP) chromium ## Create the virtual environment and install Chromium (for the PDF)
@@ -42,6 +44,12 @@ lint: $(STAMP) ## Check formatting, lint and types
 lab: $(STAMP) ## Open the section notebooks in JupyterLab
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	$(BIN)/jupyter lab notebooks
+
+lock: ## Pin exact versions of every dependency (python 3.11, linux) in requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv>=0.4'
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--python-platform linux --output-file requirements.lock
 
 clean: ## Remove generated reports (outputs/)
 	rm -rf outputs

@@ -32,8 +32,11 @@ def test_runs_every_section_keeps_order_and_names_the_failing_cell(tmp_path: Pat
     )
     assert [r.name for r in runs] == ["01_good", "02_bad", "03_also_good"]
     assert [r.ok for r in runs] == [True, False, True]
-    # cell 5 of the executed notebook: title, parameters, injected parameters, x = 1, raise
-    assert runs[1].error == "cell 5: ValueError: bad answer 21"
+    # cell 5 of the executed notebook: title, parameters, injected parameters, x = 1, raise;
+    # cell 4 of the section's own notebook, which has no injected cell
+    assert runs[1].error == (
+        "cell 5 of the kept notebook (cell 4 of 02_bad.ipynb): ValueError: bad answer 21"
+    )
     executed = nbformat.read(runs[0].executed, as_version=4)
     assert executed.cells[-1].outputs[0]["text"] == "42\n"
     failed = nbformat.read(runs[1].executed, as_version=4)

@@ -311,6 +311,12 @@ def test_writes_into_new_folders_and_leaves_no_temporary_files(
         "<style>@import 'https://example.org/a.css';</style>",
         '<iframe src="https://example.org/"></iframe>',
         '<img src="figure.png" alt="A local file, not in the page">',
+        f'<img src="data:image/png;base64,{PNG}" alt="" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">Click</a>',
+        '<a href="JaVa&#09;Script:alert(1)">Entity-encoded tab in the scheme</a>',
+        '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+        '<meta http-equiv="refresh" content="0; url=javascript:alert(1)">',
+        '<body onload="alert(1)">',
     ],
 )
 def test_refuses_a_page_that_would_load_anything(
@@ -318,9 +324,39 @@ def test_refuses_a_page_that_would_load_anything(
 ) -> None:
     nb.cells.append(shown({"text/html": snippet}))
     target = tmp_path / "report.html"
-    with pytest.raises(ExportError, match="outside the file"):
+    with pytest.raises(ExportError, match=r"would load or run \d+ thing.*outside the file"):
         export.to_html(nb, target)
     assert not target.exists()
+
+
+def test_script_injected_through_data_is_named_in_the_refusal(
+    nb: nbformat.NotebookNode, tmp_path: Path
+) -> None:
+    # An area name from a data file, pasted into HTML without escaping.
+    name = 'Kent<img src=x onerror="fetch(1)">'
+    nb.cells.append(shown({"text/html": f"<p>{name}</p>"}))
+    with pytest.raises(ExportError) as refused:
+        export.to_html(nb, tmp_path / "report.html")
+    assert "would load or run 2 thing(s)" in str(refused.value)
+    assert "onerror= on <img>" in str(refused.value)
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_content_security_policy_forbids_scripts_and_requests(page: str) -> None:
+    metas = [a for t, a in Elements(page).tags if t == "meta" and "http-equiv" in a]
+    assert len(metas) == 1
+    assert metas[0]["http-equiv"] == "Content-Security-Policy"
+    policy = {
+        directive.split()[0]: directive.split()[1:]
+        for directive in metas[0]["content"].split(";")
+        if directive.strip()
+    }
+    assert policy["default-src"] == ["'none'"]
+    assert policy["script-src"] == ["'none'"]
+    assert policy["img-src"] == ["data:"]
+    assert policy["style-src"] == ["'unsafe-inline'"]
+    head = page.split("<head>", 1)[1]
+    assert head.index("Content-Security-Policy") < head.index("<style")
 
 
 @pytest.mark.parametrize(
@@ -335,6 +371,13 @@ def test_refuses_a_page_that_would_load_anything(
         ("<style>p { background: url('a.png') }</style>", ["a.png"]),
         ('<style>@import url("https://x.org/a.css");</style>', ["https://x.org/a.css"]),
         ('<object data="https://x.org/a.pdf"></object>', ["https://x.org/a.pdf"]),
+        ('<img src="data:," alt="" onerror="x()">', ["onerror= on <img>"]),
+        ('<div ONMOUSEOVER="x()">a</div>', ["onmouseover= on <div>"]),
+        ('<a href=" javascript:x()">a</a>', ["javascript: URL in <a href>"]),
+        ('<iframe src="javascript:x()"></iframe>', ["javascript: URL in <iframe src>"]),
+        ('<form action="vbscript:x"></form>', ["vbscript: URL in <form action>"]),
+        ("<p>Type javascript: into nothing; it is only text.</p>", []),
+        ('<p class="online">Online</p>', []),
     ],
 )
 def test_external_references(snippet: str, found: list[str]) -> None:

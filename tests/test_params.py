@@ -112,3 +112,101 @@ def test_notebook_parameters_are_plain_literals(kent_params: Path, tmp_path: Pat
         "trend_years": 5,
         "data_dir": str(tmp_path),
     }
+
+
+def _text(tmp_path: Path, kent_params: Path, old: str, new: str) -> Path:
+    """The default params file with one piece of its text replaced."""
+    text = kent_params.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "report.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [("2021-13-01", "month must be in 1..12"), ("2021-02-30", "day is out of range")],
+)
+def test_impossible_date_is_named_with_its_line(
+    tmp_path: Path, kent_params: Path, written: str, reason: str
+) -> None:
+    path = _text(tmp_path, kent_params, "period_start: 2021-10-01", f"period_start: {written}")
+    line = next(
+        n for n, text in enumerate(path.read_text().splitlines(), 1) if "period_start" in text
+    )
+    with pytest.raises(ParamsError) as caught:
+        params.load(path)
+    message = str(caught.value)
+    assert f"report.yaml, line {line}: key 'period_start' is {written}" in message
+    assert "not a date on the calendar" in message and reason in message
+
+
+def test_key_given_twice_is_refused_naming_both_lines(tmp_path: Path, kent_params: Path) -> None:
+    path = _text(tmp_path, kent_params, "trend_years: 5", "trend_years: 5\ntrend_years: 10")
+    lines = [n for n, t in enumerate(path.read_text().splitlines(), 1) if "trend_years" in t]
+    with pytest.raises(
+        ParamsError,
+        match=rf"'trend_years' is given twice, on line {lines[0]} and "
+        rf"line {lines[1]}",
+    ):
+        params.load(path)
+
+
+@pytest.mark.parametrize("written", ["886", "'886'", '"886"'])
+def test_old_la_code_is_accepted_quoted_or_not(
+    tmp_path: Path, kent_params: Path, written: str
+) -> None:
+    path = _text(tmp_path, kent_params, "E10000016", written)
+    assert params.load(path).local_authority == "886"
+
+
+@pytest.mark.parametrize(("written", "number"), [("025", 21), ("017", 15), ("88", 88)])
+def test_unquoted_code_that_yaml_reads_as_another_number_says_to_quote_it(
+    tmp_path: Path, kent_params: Path, written: str, number: int
+) -> None:
+    path = _text(tmp_path, kent_params, "E10000016", written)
+    with pytest.raises(ParamsError) as caught:
+        params.load(path)
+    message = str(caught.value)
+    assert f"written {written}, which YAML reads as the number {number}" in message
+    assert f'local_authority: "{written}"' in message
+
+
+def test_file_that_is_not_utf8_names_the_line(tmp_path: Path, kent_params: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    text = kent_params.read_text(encoding="utf-8")
+    path.write_bytes(text.replace("partnership: ", "partnership: Sant\xe9 ", 1).encode("latin-1"))
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("partnership"))
+    with pytest.raises(ParamsError, match=rf"line {line} holds byte 0xe9, which is not UTF-8"):
+        params.load(path)
+
+
+def test_folder_where_the_file_belongs_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ParamsError, match="is a folder, not a params file"):
+        params.load(tmp_path)
+
+
+def test_unreadable_file_is_named(
+    tmp_path: Path, kent_params: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Permission bits do not stop root (which the tests may run as), so refuse the read itself.
+    def refused(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(ParamsError, match=r"could not read the params file \(Permission denied\)"):
+        params.load(kent_params)
+
+
+def test_empty_file_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ParamsError, match="the file is empty"):
+        params.load(empty)
+
+
+def test_wrong_type_names_the_line(tmp_path: Path, kent_params: Path) -> None:
+    path = _text(tmp_path, kent_params, "trend_years: 5", "trend_years: five")
+    line = next(n for n, t in enumerate(path.read_text().splitlines(), 1) if "trend_years" in t)
+    with pytest.raises(ParamsError, match=rf"line {line}: key 'trend_years' must be a whole"):
+        params.load(path)

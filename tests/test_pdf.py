@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import shutil
 import stat
@@ -9,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+import pikepdf
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -20,6 +23,8 @@ PNG = (
     "AAAABJRU5ErkJggg=="
 )
 SECTIONS = ("Local context", "Performance", "Learning from reviews")
+DAY = dt.date(2022, 12, 15)  # the publication date, which the build passes
+TITLE = "Kent Safeguarding Children Partnership: yearly report"
 
 
 def fake_chromium(folder: Path, script: str) -> Path:
@@ -88,7 +93,7 @@ def test_chromium_failure_reports_its_stderr(
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(exe))
     target = tmp_path / "report.pdf"
     with pytest.raises(ExportError, match=r"(?s)status 3.*Aw, Snap! renderer crashed"):
-        pdf.print_pdf(html, target)
+        pdf.print_pdf(html, target, date=DAY)
     assert not target.exists()
 
 
@@ -97,7 +102,7 @@ def test_no_pdf_written_is_an_error(
 ) -> None:
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake_chromium(tmp_path, "exit 0\n")))
     with pytest.raises(ExportError, match="did not write a PDF"):
-        pdf.print_pdf(html, tmp_path / "report.pdf")
+        pdf.print_pdf(html, tmp_path / "report.pdf", date=DAY)
 
 
 def test_half_written_pdf_never_reaches_the_target(
@@ -111,7 +116,7 @@ def test_half_written_pdf_never_reaches_the_target(
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake_chromium(tmp_path, script)))
     target = tmp_path / "out" / "report.pdf"
     with pytest.raises(ExportError):
-        pdf.print_pdf(html, target)
+        pdf.print_pdf(html, target, date=DAY)
     assert list(target.parent.iterdir()) == []
 
 
@@ -120,13 +125,13 @@ def test_timeout_names_the_file(
 ) -> None:
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake_chromium(tmp_path, "sleep 30\n")))
     with pytest.raises(ExportError, match=r"report\.html.*within 0\.5 s"):
-        pdf.print_pdf(html, tmp_path / "report.pdf", timeout=0.5)
+        pdf.print_pdf(html, tmp_path / "report.pdf", timeout=0.5, date=DAY)
 
 
 def test_missing_html_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake_chromium(tmp_path, "exit 0\n")))
     with pytest.raises(ExportError, match="no HTML report"):
-        pdf.print_pdf(tmp_path / "missing.html", tmp_path / "report.pdf")
+        pdf.print_pdf(tmp_path / "missing.html", tmp_path / "report.pdf", date=DAY)
 
 
 # --- printing with the real Chromium ----------------------------------------------------
@@ -178,7 +183,7 @@ def three_sections() -> nbformat.NotebookNode:
         figure.outputs = [new_output("display_data", data={"image/png": PNG})]
         cells += [table, figure]
     nb = new_notebook(cells=cells)
-    nb.metadata["title"] = "Kent Safeguarding Children Partnership: yearly report"
+    nb.metadata["title"] = TITLE
     return nb
 
 
@@ -187,7 +192,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The three-section report printed to PDF by the real Chromium (once for this module)."""
     folder = tmp_path_factory.mktemp("pdf")
     html = export.to_html(three_sections(), folder / "report.html")
-    return pdf.print_pdf(html, folder / "report.pdf", timeout=60)
+    return pdf.print_pdf(html, folder / "report.pdf", timeout=60, date=DAY)
 
 
 def page_text(pdf_path: Path, page: int) -> str:
@@ -237,3 +242,44 @@ def test_page_numbers_in_the_footer_except_on_the_title_page(printed: Path) -> N
     assert "Page 2 of" in page_text(printed, 2)
     assert f"Page {total} of {total}" in page_text(printed, total)
     assert "Page 1 of" not in page_text(printed, 1)
+
+
+@needs_chromium
+def test_same_html_gives_identical_pdf_bytes(printed: Path, tmp_path: Path) -> None:
+    again = pdf.print_pdf(printed.with_suffix(".html"), tmp_path / "again.pdf", date=DAY)
+    assert again.read_bytes() == printed.read_bytes()
+
+
+@needs_chromium
+def test_pdf_dates_and_id_come_from_the_publication_date_and_content(printed: Path) -> None:
+    with pikepdf.open(printed) as document:
+        assert str(document.docinfo["/CreationDate"]) == "D:20221215000000Z"
+        assert str(document.docinfo["/ModDate"]) == "D:20221215000000Z"
+        first, second = document.trailer.ID
+        assert bytes(first) == bytes(second) and len(bytes(first)) == 16
+
+
+@needs_chromium
+def test_pdf_is_tagged_with_title_language_and_bookmarks(printed: Path) -> None:
+    with pikepdf.open(printed) as document:
+        assert str(document.docinfo["/Title"]) == TITLE
+        assert str(document.Root.Lang) == "en-GB"
+        assert bool(document.Root.ViewerPreferences.DisplayDocTitle) is True
+        assert bool(document.Root.MarkInfo.Marked) is True
+        assert "/StructTreeRoot" in document.Root
+        with document.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+            titles += [child.title for item in outline.root for child in item.children]
+    assert "Kent Safeguarding Children Partnership" in titles
+    for n, section in enumerate(SECTIONS, 1):
+        assert f"{n}. {section}" in titles
+
+
+@needs_chromium
+def test_pdf_has_ordinary_permissions_under_the_umask(printed: Path, tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        written = pdf.print_pdf(printed.with_suffix(".html"), tmp_path / "r.pdf", date=DAY)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o640

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ import pytest
 from safeguarding_report import build as build_module
 from safeguarding_report import publish
 from safeguarding_report.build import Project, build
-from safeguarding_report.errors import DataError
+from safeguarding_report.errors import DataError, OutputError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +47,69 @@ def test_publish_replaces_the_whole_folder(tmp_path: Path) -> None:
     publish.publish(staged, target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kent-2022"]
     assert [p.name for p in target.iterdir()] == ["report.html"]
+
+
+@pytest.fixture
+def umask() -> Iterator[None]:
+    """Sets the process umask to 022 for one test, then puts the old one back."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    return {
+        path.relative_to(folder.parent).as_posix(): stat.S_IMODE(path.stat().st_mode)
+        for path in [folder, *folder.rglob("*")]
+    }
+
+
+@pytest.mark.parametrize(("mask", "folder", "file"), [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)])
+def test_published_folder_has_ordinary_permissions_under_the_umask(
+    tmp_path: Path, umask: None, mask: int, folder: int, file: int
+) -> None:
+    os.umask(mask)
+    staged = publish.staging(tmp_path, "kent-2022")
+    (staged / "sections").mkdir()
+    (staged / "report.html").write_text("new", encoding="utf-8")
+    publish.write_figures([], staged / "figures.csv")
+    publish.publish(staged, tmp_path / "kent-2022")
+    assert _modes(tmp_path / "kent-2022") == {
+        "kent-2022": folder,
+        "kent-2022/sections": folder,
+        "kent-2022/report.html": file,
+        "kent-2022/figures.csv": file,
+    }
+
+
+def test_kept_failure_has_ordinary_permissions(tmp_path: Path, umask: None) -> None:
+    staged = publish.staging(tmp_path, "kent-2022")
+    kept = publish.keep_failed(staged, tmp_path / "kent-2022")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o755
+
+
+def test_successful_build_removes_a_stale_failure(tmp_path: Path) -> None:
+    target = tmp_path / "kent-2022"
+    kept = publish.keep_failed(publish.staging(tmp_path, "kent-2022"), target)
+    (kept / "sections").mkdir()
+    publish.publish(publish.staging(tmp_path, "kent-2022"), target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kent-2022"]
+
+
+def test_a_file_where_the_report_folder_goes_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "kent-2022").write_text("not a folder", encoding="utf-8")
+    (tmp_path / ".kent-2022.previous").write_text("left from a crash", encoding="utf-8")
+    staged = publish.staging(tmp_path, "kent-2022")
+    (staged / "report.html").write_text("new", encoding="utf-8")
+    publish.publish(staged, tmp_path / "kent-2022")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kent-2022"]
+    assert (tmp_path / "kent-2022/report.html").read_text(encoding="utf-8") == "new"
+
+
+def test_a_file_where_the_outputs_folder_goes_is_named(tmp_path: Path) -> None:
+    (tmp_path / "outputs").write_text("", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"outputs: expected a folder .* found a file"):
+        publish.staging(tmp_path / "outputs", "kent-2022")
 
 
 def test_interrupted_build_leaves_previous_report(

@@ -6,6 +6,7 @@ Nothing else calls across stages. A failed or interrupted build leaves the last 
 
 from __future__ import annotations
 
+import errno
 import logging
 import shutil
 import subprocess
@@ -25,8 +26,8 @@ from safeguarding_report import (
     publish,
 )
 from safeguarding_report.data import Published
-from safeguarding_report.errors import DataError, ReportError, SectionFailed
-from safeguarding_report.execute import SectionRun, execute
+from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
+from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, execute
 from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
 from safeguarding_report.stitch import Cover, Part, stitch
@@ -82,8 +83,12 @@ def build(
     workers: int | None = None,
     progress: bool = True,
     strict: bool = False,
+    section_timeout: float = DEFAULT_SECTION_TIMEOUT,
 ) -> Path:
-    """Build one report; return its published folder ``outputs/<id>/``."""
+    """Build one report; return its published folder ``outputs/<id>/``.
+
+    A section running longer than ``section_timeout`` seconds fails.
+    """
     p = params.load(params_path)
     published = Published(project.data)
     # Bad input fails here, before any kernel starts: an unknown area, a year no file holds.
@@ -102,6 +107,7 @@ def build(
             cwd=project.root,
             workers=workers,
             progress=progress,
+            section_timeout=section_timeout,
         )
         failed = [run for run in runs if not run.ok]
         if failed:
@@ -148,7 +154,7 @@ def build(
         nbformat.write(report, staged / "report.ipynb")
         html = export.to_html(report, staged / "report.html")
         if make_pdf:
-            pdf.print_pdf(html, staged / "report.pdf")
+            pdf.print_pdf(html, staged / "report.pdf", date=p.publication_date)
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
         inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]
@@ -163,9 +169,11 @@ def build(
         )
         manifest.write(facts, staged / "manifest.json")
         publish.publish(staged, target)
-    except BaseException:
+    except BaseException as exc:
         if staged.exists():
             shutil.rmtree(staged, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _os_error(exc, target) from exc
         raise
     log.info("Report written to %s", target)
     return target
@@ -191,8 +199,23 @@ def _failure_summary(failed: list[SectionRun], kept: Path, staged: Path, target:
     for run in failed:
         notebook = kept / run.executed.relative_to(staged)
         lines.append(f"  {run.name}: {run.error}")
-        lines.append(f"    traceback in the executed notebook: {notebook}")
+        if notebook.is_file():
+            lines.append(f"    traceback in the executed notebook: {notebook}")
+        else:  # the kernel never started, so papermill saved nothing
+            lines.append("    no executed notebook was saved: the section never started running")
     return "\n".join(lines)
+
+
+def _os_error(exc: OSError, target: Path) -> OutputError:
+    """A file-system failure while building, as one clear message."""
+    where = exc.filename or "a file of the build"
+    if exc.errno == errno.ENOSPC:
+        problem = "the disk is full"
+        advice = "Free some space and build again."
+    else:
+        problem = exc.strerror or str(exc)
+        advice = "Check the file, its folder and their permissions, then build again."
+    return OutputError(f"{where}: {problem}; {target} was left as it was. {advice}")
 
 
 def _chromium_version(executable: str) -> str:

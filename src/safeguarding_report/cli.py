@@ -1,45 +1,89 @@
 """Command line: a very light wrapper over ``build``.
 
-Any ``ReportError`` becomes one clear message and exit status 1; ``--debug`` shows the
-traceback too.
+Any error becomes one clear message and exit status 1 (``--debug`` shows the traceback
+instead). Ctrl-C and SIGTERM take the same path: the build removes what it had made so far
+(staging folder, kernels and their sockets, Chromium and its profile, partial files), leaves
+the previous report as it was, and the command says so in one line and exits with 128 plus the
+signal's number.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from safeguarding_report import params
 from safeguarding_report.errors import ReportError
 
 DEFAULT_PARAMS = Path("params/kent-2022.yaml")
+PACKAGE_LOGGER = "safeguarding_report"
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so cleanup is the same."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``safeguarding-report`` command."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO, format="%(message)s")
+    # The kit says what it does; other libraries (pikepdf, papermill ...) only warnings.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger(PACKAGE_LOGGER).setLevel(logging.DEBUG if args.debug else logging.INFO)
     try:
-        if args.command == "build":
-            return _build(args)
-        if args.command == "check":
-            p = params.load(args.params)
-            print(f"{args.params}: valid ({p.partnership}, {p.period_label}).")
-            return 0
-    except ReportError as exc:
+        with _sigterm_as_interrupt():
+            if args.command == "build":
+                return _build(args)
+            if args.command == "check":
+                p = params.load(args.params)
+                print(f"{args.params}: valid ({p.partnership}, {p.period_label}).")
+                return 0
+    except KeyboardInterrupt as exc:
+        name = "terminated" if isinstance(exc, _Terminated) else "interrupted"
+        print(f"{name}: the previous report was left as it was.", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT)
+    except Exception as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted: the previous report was left as it was.", file=sys.stderr)
-        return 130
     parser.print_help()
     return 2
+
+
+def _one_line(exc: Exception) -> str:
+    """What went wrong, for a reader: the kit's own message, or the error and where."""
+    if isinstance(exc, ReportError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror}. Run again with --debug to see where it happened."
+    return (
+        f"unexpected {type(exc).__name__}: {exc}. This is a fault in the kit: run again with "
+        "--debug and report the traceback."
+    )
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While building, SIGTERM raises ``_Terminated`` (a KeyboardInterrupt) in the main thread."""
+
+    def terminated(signum: int, frame: FrameType | None) -> None:
+        # Once is enough: a second SIGTERM during cleanup must not cut the cleanup short.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -52,6 +96,7 @@ def _build(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=not args.quiet,
         strict=args.strict,
+        section_timeout=args.section_timeout,
     )
     for name in ("report.html", "report.pdf", "figures.csv", "manifest.json"):
         if (target / name).exists():
@@ -77,8 +122,25 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail when a statutory requirement of the framework has no content",
     )
+    build.add_argument(
+        "--section-timeout",
+        type=_seconds,
+        default=600.0,
+        metavar="SECONDS",
+        help="a section still running after this long fails (default 600)",
+    )
     build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     check = sub.add_parser("check", help="validate a params file without building")
     check.add_argument("params", type=Path)
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, found {text!r}")
+    return value

@@ -30,3 +30,7 @@ class ExportError(ReportError):
 
 class ToolMissing(ReportError):
     """A program the build needs (such as Chromium) is not installed."""
+
+
+class OutputError(ReportError):
+    """An output could not be written: the disk is full, or a file stands where a folder goes."""

@@ -3,9 +3,11 @@
 Readers see the narrative, tables and figures and nothing else: no code, no prompts, no
 streams (warnings, logs), no errors, no plain-text reprs and no build-only MIME types such as
 the figure records, no raw cells. Cells tagged ``remove-cell`` are dropped, outputs of cells
-tagged ``remove-output`` are dropped. The page loads nothing from anywhere: the stylesheet is
-inlined, there are no scripts, and images are data URIs. ``to_html`` checks this on the
-finished page and refuses to write a page that would make a request.
+tagged ``remove-output`` are dropped. The page loads nothing from anywhere and runs nothing:
+the stylesheet is inlined, there are no scripts, no event-handler attributes and no
+``javascript:`` URLs, and images are data URIs. ``to_html`` checks this on the finished page and
+refuses to write a page that would make a request or run code; the page also carries a
+Content-Security-Policy that forbids both, should anything slip past.
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ _CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<url>.*?)(?P=q)\s*\)""", re.IGN
 _SRCSET_URL = re.compile(r"(?:^|,)\s*([^\s,][^\s]*)")
 # ``@import url(...)`` is found by _CSS_URL; this finds the string form, ``@import "a.css"``.
 _CSS_IMPORT = re.compile(r"""@import\s+(?P<q>['"])(?P<url>.*?)(?P=q)""", re.IGNORECASE)
+# Browsers drop ASCII whitespace and control characters inside a URL's scheme ("java\tscript:").
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
+_SCRIPT_SCHEMES: tuple[str, ...] = ("javascript:", "vbscript:")
 
 
 def to_html(nb: nbformat.NotebookNode, path: Path) -> Path:
@@ -85,10 +90,12 @@ def to_html(nb: nbformat.NotebookNode, path: Path) -> Path:
     if external:
         shown = ", ".join(external[:5]) + (" ..." if len(external) > 5 else "")
         raise ExportError(
-            f"{path}: the report would load {len(external)} resource(s) from outside the file "
-            f"({shown}). Embed images as data: URIs (display them through the library's "
+            f"{path}: the report would load or run {len(external)} thing(s) from outside the "
+            f"file ({shown}). Embed images as data: URIs (display them through the library's "
             "tables and charts, or attach them to the Markdown cell) and remove scripts, "
-            "stylesheet links and CSS imports from Markdown and HTML outputs."
+            "event-handler attributes (on...=), javascript: links, stylesheet links and CSS "
+            "imports from Markdown and HTML outputs; text from data or params must be escaped "
+            "before it becomes HTML."
         )
     _write_atomically(path, page)
     log.debug("Wrote %s (%d kB)", path, len(page.encode("utf-8")) // 1024)
@@ -108,11 +115,14 @@ def render(nb: nbformat.NotebookNode, *, name: str = "report") -> str:
 
 
 def external_references(page: str) -> list[str]:
-    """Every URL the page would fetch by itself that is not a data: URI or a #fragment.
+    """Every URL the page would fetch by itself, and everything in it that could run code.
 
-    Looks at fetching attributes (``<img src>``, ``<script src>``, ``<link href>``, ...),
-    every ``<script>`` (inline scripts could fetch anything), and ``url()`` and ``@import``
-    in ``<style>`` elements and ``style`` attributes. Hyperlinks are not requests.
+    Finds URLs that are not a data: URI or a #fragment in fetching attributes (``<img src>``,
+    ``<script src>``, ``<link href>``, ...) and in ``url()`` and ``@import`` in ``<style>``
+    elements and ``style`` attributes; every ``<script>`` (inline scripts could fetch
+    anything), as ``<script>``; every event-handler attribute, as ``onerror= on <img>``; and
+    every ``javascript:`` URL in any attribute, as ``javascript: URL in <a href>``. Hyperlinks
+    to other pages are not requests.
     """
     finder = _ReferenceFinder()
     finder.feed(page)
@@ -211,9 +221,13 @@ class _ReferenceFinder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         fetching = _FETCHING_ATTRIBUTES.get(tag, frozenset())
         for name, value in attrs:
+            if name.startswith("on"):  # onload, onerror, onclick, ...: all run code
+                self.found.append(f"{name}= on <{tag}>")
             if value is None:
                 continue
-            if name in fetching:
+            if _runs_script(value):
+                self.found.append(f"{_scheme(value)} URL in <{tag} {name}>")
+            elif name in fetching:
                 urls = _srcset(value) if name == "srcset" else [value]
                 self.found.extend(url for url in urls if not _local(url))
             elif name == "style":
@@ -233,6 +247,17 @@ class _ReferenceFinder(HTMLParser):
 
     def _css(self, css: str) -> None:
         self.found.extend(url for url in _css_references(css) if not _local(url))
+
+
+def _runs_script(value: str) -> bool:
+    """Whether an attribute's value holds a script URL (also inside CSS or a meta refresh)."""
+    folded = _IGNORED_IN_URLS.sub("", value).lower()
+    return any(scheme in folded for scheme in _SCRIPT_SCHEMES)
+
+
+def _scheme(value: str) -> str:
+    folded = _IGNORED_IN_URLS.sub("", value).lower()
+    return next(scheme for scheme in _SCRIPT_SCHEMES if scheme in folded)
 
 
 def _srcset(value: str) -> list[str]:

@@ -1,8 +1,9 @@
 """Load and validate a params file into one frozen, typed ``Params`` object.
 
-Validation is strict where papermill is lenient: an unknown key, a missing key or a value of
-the wrong type is an error naming the key, the file and what was expected, raised before any
-notebook runs.
+Validation is strict where papermill is lenient: an unknown key, a key given twice, a missing
+key, a value of the wrong type and a date that is not on the calendar are errors naming the
+key, the file, the line and what was expected, raised before any notebook runs. So are a file
+that cannot be read or is not UTF-8, and a folder where the file should be.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from safeguarding_report.errors import ParamsError
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LA_CODE_PATTERN = re.compile(r"^(E(06|08|09|10)\d{6}|\d{3})$")
+# An unquoted old LA code reads as a YAML integer; without a leading zero it is clearly the code.
+_UNQUOTED_LA_CODE = re.compile(r"^[1-9]\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -85,50 +89,102 @@ _TYPES: dict[str, type] = {
 
 def load(path: Path) -> Params:
     """Read and validate ``path``; raise ``ParamsError`` naming the key at fault."""
-    if not path.is_file():
+    if path.is_dir():
+        raise ParamsError(
+            f"{path}: is a folder, not a params file. Give the path of a YAML file such as "
+            "params/kent-2022.yaml."
+        )
+    if not path.exists():
         raise ParamsError(
             f"{path}: params file not found. Give the path of a YAML file such as "
             "params/kent-2022.yaml."
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParamsError(
+            f"{path}: could not read the params file ({exc.strerror or exc}). Check that it "
+            "is a file you may read."
+        ) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParamsError(
+            f"{path}: line {line} holds byte 0x{data[exc.start]:02x}, which is not UTF-8. "
+            "Save the file as UTF-8 (most editors offer it under 'Save as' or 'Encoding')."
+        ) from exc
+    loader = _Loader(text, source=str(path))
+    try:
+        raw = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ParamsError(f"{path}:{where} is not valid YAML ({exc}).") from exc
+    finally:
+        loader.dispose()
+    if raw is None:
+        raise ParamsError(f"{path}: the file is empty; expected every key of a params file.")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys to values, found {raw!r}.")
-    return validate(raw, source=str(path))
+    return validate(raw, source=str(path), lines=loader.key_lines)
 
 
-def validate(raw: dict[Any, Any], source: str = "params") -> Params:
-    """Check keys and types of an already-parsed mapping and build ``Params``."""
+def validate(
+    raw: Mapping[Any, Any], source: str = "params", *, lines: Mapping[str, int] | None = None
+) -> Params:
+    """Check keys and types of an already-parsed mapping and build ``Params``.
+
+    ``lines`` gives the line each key is on, for messages.
+    """
+    where = _Where(source, lines or {})
     unknown = [str(k) for k in raw if k not in _TYPES]
     if unknown:
         hints = [_suggest(k) for k in unknown]
         detail = "; ".join(f"'{k}'{h}" for k, h in zip(unknown, hints, strict=True))
-        raise ParamsError(f"{source}: unknown key {detail}. Allowed keys: {', '.join(_TYPES)}.")
+        raise ParamsError(
+            f"{where(unknown[0])}: unknown key {detail}. Allowed keys: {', '.join(_TYPES)}."
+        )
     missing = [k for k in _TYPES if k not in raw]
     if missing:
         raise ParamsError(f"{source}: missing key {', '.join(repr(k) for k in missing)}.")
-    values = {key: _check_type(source, key, raw[key]) for key in _TYPES}
+    values = {key: _check_type(where(key), key, raw[key]) for key in _TYPES}
     params = Params(**values)
     _check_values(source, params)
     return params
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Says where a key is: 'params/x.yaml, line 4', or just the file when the line is unknown."""
+
+    source: str
+    lines: Mapping[str, int]
+
+    def __call__(self, key: str) -> str:
+        line = self.lines.get(key)
+        return f"{self.source}, line {line}" if line else self.source
+
+
 def _check_type(source: str, key: str, value: Any) -> Any:
     expected = _TYPES[key]
     if expected is dt.date:
+        if isinstance(value, _NotADate):
+            raise ParamsError(
+                f"{source}: key '{key}' is {value}, which is not a date on the calendar "
+                f"({value.reason}). Write a real date as YYYY-MM-DD."
+            )
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         raise ParamsError(
             f"{source}: key '{key}' must be a date written YYYY-MM-DD, found {value!r}."
         )
+    if key == "local_authority" and isinstance(value, int) and not isinstance(value, bool):
+        return _unquoted_code(source, value)
     if expected is int:
         # bool is an int in Python; 'true' is never a year
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
+            return int(value)  # a plain int, not the loader's _WrittenInt
         raise ParamsError(f"{source}: key '{key}' must be a whole number, found {value!r}.")
     if isinstance(value, str) and value.strip():
         return value.strip()
@@ -166,6 +222,76 @@ def _check_values(source: str, p: Params) -> None:
         raise ParamsError(
             f"{source}: key 'trend_years' must be between 1 and 15, found {p.trend_years}."
         )
+
+
+def _unquoted_code(source: str, value: int) -> str:
+    """An old 3-digit LA code written without quotes, which YAML read as a number."""
+    written = getattr(value, "written", str(value))
+    if _UNQUOTED_LA_CODE.match(written):
+        return written
+    raise ParamsError(
+        f"{source}: key 'local_authority' was written {written}, which YAML reads as the "
+        f"number {int(value)}, not a code. Put the code in quotes, "
+        f'local_authority: "{written}", or give the E-code (e.g. E10000016).'
+    )
+
+
+class _NotADate(str):
+    """A value written like a date but not on the calendar (2021-02-30), kept for the message."""
+
+    reason: str
+
+
+class _WrittenInt(int):
+    """A YAML integer that remembers how it was written (025 is the number 21)."""
+
+    written: str
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, stricter: a key given twice is an error naming both lines.
+
+    It also keeps impossible dates and integers as written, so that the checks can name them,
+    and the line each key is on.
+    """
+
+    def __init__(self, text: str, *, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+        self.key_lines: dict[str, int] = {}
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Hashable, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, Hashable):
+                continue  # the base class says what is wrong with it
+            if key in seen:
+                raise ParamsError(
+                    f"{self.source}: key '{key}' is given twice, on line {seen[key]} and line "
+                    f"{line}. Keep one of them."
+                )
+            seen[key] = line
+            self.key_lines.setdefault(str(key), line)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            value = _NotADate(node.value)
+            value.reason = str(exc)
+            return value
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        value = _WrittenInt(super().construct_yaml_int(node))
+        value.written = str(node.value)
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def _suggest(key: str) -> str:

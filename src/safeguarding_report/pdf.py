@@ -4,18 +4,27 @@ The page size, margins and page numbers come from the report's own CSS (``@page`
 looks like the HTML printed from a browser. Chromium runs with a fresh profile and with every
 background network feature switched off: the report is self-contained, and on a machine with
 no network Chromium would otherwise wait on connection attempts.
+
+The PDF is tagged (for screen readers), has bookmarks made from the headings, and carries the
+page's title and language. The same HTML and date always give the same bytes: Chromium stamps
+the time of printing, so the creation and modification dates are set to the date given (the
+report's publication date), and the document /ID is made from the file's content (pikepdf).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pikepdf
 
 from safeguarding_report.errors import ExportError, ToolMissing
 
@@ -48,6 +57,8 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
     # path and the date (which would also make the PDF differ between runs).
     "--no-pdf-header-footer",
     "--print-to-pdf-no-header",  # the same, for Chromium older than 120
+    # Bookmarks from the headings (h1 to h6), nested as they are; the PDF is tagged anyway.
+    "--generate-pdf-document-outline",
     # Lay out and paint everything (fonts, data: images) before printing.
     "--run-all-compositor-stages-before-draw",
     "--virtual-time-budget=10000",
@@ -81,12 +92,14 @@ def find_chromium() -> str:
     )
 
 
-def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120) -> Path:
+def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float = 120) -> Path:
     """Print the HTML report to an A4 PDF with headless Chromium; return pdf_path.
 
-    The PDF is written under a temporary name beside ``pdf_path`` and renamed when complete,
-    so a half-written PDF never sits at ``pdf_path``. Raises ``ExportError`` when Chromium
-    fails, times out or leaves no PDF, and ``ToolMissing`` when there is no Chromium.
+    ``date`` (the publication date) is the PDF's creation and modification date, so that
+    the same HTML gives the same bytes. The PDF is written under a temporary name beside
+    ``pdf_path`` and renamed when complete, so a half-written PDF never sits at ``pdf_path``.
+    Raises ``ExportError`` when Chromium fails, times out or leaves no PDF, and
+    ``ToolMissing`` when there is no Chromium.
     """
     chromium = find_chromium()
     html_path = Path(html_path).resolve()
@@ -96,6 +109,7 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120) -> Path:
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     # Chromium writes beside the target under a temporary name; renamed once complete.
     partial = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.partial")
+    printed = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.printed")
     partial.unlink(missing_ok=True)
     try:
         with tempfile.TemporaryDirectory(prefix="safeguarding-report-chromium-") as profile:
@@ -112,11 +126,92 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120) -> Path:
             returncode, stderr = _run(command, timeout, html_path)
         _check(returncode, stderr, partial, html_path, chromium)
         log.debug("Chromium said: %s", stderr.strip() or "(nothing)")
-        os.replace(partial, pdf_path)
+        _finish(partial, printed, _page_facts(html_path), date)
+        os.replace(printed, pdf_path)
     finally:
         partial.unlink(missing_ok=True)
+        printed.unlink(missing_ok=True)
     log.debug("Wrote %s (%d kB)", pdf_path, pdf_path.stat().st_size // 1024)
     return pdf_path
+
+
+def _finish(printed: Path, finished: Path, facts: dict[str, str], date: dt.date) -> None:
+    """Fixed dates and /ID, the page's title and language; written to ``finished``."""
+    stamp = f"D:{date:%Y%m%d}000000Z"
+    try:
+        with pikepdf.open(printed) as document:
+            if facts.get("title"):
+                document.docinfo["/Title"] = facts["title"]
+            document.docinfo["/CreationDate"] = stamp
+            document.docinfo["/ModDate"] = stamp
+            if facts.get("lang"):
+                document.Root.Lang = pikepdf.String(facts["lang"])
+            # Viewers show the title, not the file name, in the window (PDF/UA asks for it).
+            preferences = document.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+            preferences.DisplayDocTitle = True
+            document.Root.ViewerPreferences = preferences
+            _mend_bookmarks(document, facts)
+            # Opened by Python, so the file gets the umask's mode like every other output.
+            with finished.open("wb") as handle:
+                document.save(handle, deterministic_id=True)
+    except pikepdf.PdfError as exc:
+        raise ExportError(f"{printed}: Chromium's PDF could not be read ({exc}).") from exc
+
+
+def _mend_bookmarks(document: pikepdf.Pdf, facts: dict[str, str]) -> None:
+    """Put back the spaces Chromium drops from a bookmark where its heading wraps a line."""
+    headings = {"".join(text.split()): text for key, text in facts.items() if key[0] == "h"}
+
+    def mend(items: list[pikepdf.OutlineItem]) -> None:
+        for item in items:
+            heading = headings.get("".join(item.title.split()))
+            if heading is not None and heading != item.title:
+                item.title = heading
+            mend(item.children)
+
+    with document.open_outline() as outline:
+        mend(outline.root)
+
+
+class _PageFacts(HTMLParser):
+    """A page's ``<title>`` text, ``<html lang>`` and headings' text (keys h0, h1, ...)."""
+
+    _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.facts: dict[str, str] = {}
+        self._open: str | None = None  # "title" or a heading tag
+        self._text: list[str] = []
+        self._headings = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.facts["lang"] = dict(attrs).get("lang") or ""
+        elif self._open is None and (tag == "title" or tag in self._HEADINGS):
+            self._open, self._text = tag, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != self._open:
+            return
+        text = " ".join("".join(self._text).split())
+        if tag == "title":
+            self.facts.setdefault("title", text)
+        else:
+            self.facts[f"h{self._headings}"] = text
+            self._headings += 1
+        self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+
+def _page_facts(html_path: Path) -> dict[str, str]:
+    parser = _PageFacts()
+    parser.feed(html_path.read_text(encoding="utf-8", errors="replace"))
+    parser.close()
+    return parser.facts
 
 
 def _run(command: list[str], timeout: float, html_path: Path) -> tuple[int, str]:

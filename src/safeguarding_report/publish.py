@@ -2,45 +2,85 @@
 
 The build writes everything into a staging folder beside the target; only when every stage
 has succeeded does the staging folder replace ``outputs/<id>/``. A failed build's staging
-folder is kept as ``outputs/<id>.failed/`` for its executed notebooks and tracebacks.
+folder is kept as ``outputs/<id>.failed/`` for its executed notebooks and tracebacks, until a
+later build succeeds.
+
+Outputs get ordinary permissions: folders and files are created with the mode the user's umask
+gives (0755 and 0644 under the usual umask 022), never the private 0700 of a temporary folder.
 """
 
 from __future__ import annotations
 
 import csv
+import secrets
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from safeguarding_report.errors import OutputError
 from safeguarding_report.provenance import FIGURE_COLUMNS
+
+STAGING_INFIX = ".building-"
 
 
 def staging(outputs: Path, report_id: str) -> Path:
-    """A new, empty staging folder for one build, on the same file system as the target."""
-    outputs.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{report_id}.building-", dir=outputs))
+    """A new, empty staging folder for one build, on the same file system as the target.
+
+    Made with ``mkdir`` (so the umask decides its mode), not ``mkdtemp`` (always 0700): it
+    becomes the published folder as it is.
+    """
+    try:
+        outputs.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise OutputError(
+            f"{outputs}: expected a folder for the reports, found a file. Move the file away "
+            "(or build with another --root) and build again."
+        ) from exc
+    for _ in range(100):
+        staged = outputs / f".{report_id}{STAGING_INFIX}{secrets.token_hex(4)}"
+        try:
+            staged.mkdir(mode=0o777)
+        except FileExistsError:
+            continue
+        return staged
+    raise OutputError(
+        f"{outputs}: could not make a new staging folder; remove the old "
+        f".{report_id}{STAGING_INFIX}* folders there and build again."
+    )
 
 
 def publish(staged: Path, target: Path) -> None:
-    """Replace ``target`` with ``staged`` (both in the same folder)."""
+    """Replace ``target`` with ``staged`` (both in the same folder); drop a stale ``.failed``."""
     previous = target.with_name(f".{target.name}.previous")
-    if previous.exists():
-        shutil.rmtree(previous)
-    if target.exists():
+    _remove(previous)
+    if target.exists() or target.is_symlink():
         target.rename(previous)
     staged.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
+    _remove(previous)
+    # The failure it kept is older than this report: it would only mislead.
+    _remove(failed_folder(target))
 
 
 def keep_failed(staged: Path, target: Path) -> Path:
     """Move a failed build's staging folder to ``<target>.failed`` and return that path."""
-    failed = target.with_name(f"{target.name}.failed")
-    if failed.exists():
-        shutil.rmtree(failed)
+    failed = failed_folder(target)
+    _remove(failed)
     staged.rename(failed)
     return failed
+
+
+def failed_folder(target: Path) -> Path:
+    """Where a failed build of ``target`` keeps its executed notebooks."""
+    return target.with_name(f"{target.name}.failed")
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder, file or link at ``path``, if there is one."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def write_figures(rows: Sequence[dict[str, Any]], path: Path) -> None:

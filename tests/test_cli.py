@@ -1,0 +1,346 @@
+"""The command line: one line per error, and every way a build ends leaves nothing behind.
+
+Builds here use a tiny project (the real data, one short section notebook), so that a build
+takes seconds; the signals are sent to the command in a subprocess, mid-build.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from safeguarding_report import publish
+from safeguarding_report.build import Project, build
+from safeguarding_report.cli import main
+from safeguarding_report.errors import OutputError
+
+ROOT = Path(__file__).resolve().parents[1]
+PREVIOUS = "the last good report"
+KENT = (ROOT / "params/kent-2022.yaml").read_text(encoding="utf-8")
+PARAMETERS = (
+    'la_code: str = "E10000016"  # local authority\n'
+    "comparison_year: int = 2022  # year ending 31 March\n"
+    "trend_years: int = 5  # years shown\n"
+    'data_dir: str = "../data"  # the data folder'
+)
+
+
+def section(path: Path, *code: str) -> Path:
+    """A section notebook: a title, the parameters cell, then ``code`` cells."""
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"# {path.stem}\n\nA short section."),
+            new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+            *(new_code_cell(c) for c in code),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def private_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """TMPDIR for this test alone (short: kernel socket paths must stay under 108 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="sr-cli-", dir="/tmp"))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """The real data and params, one quick section, and a previous report in outputs/."""
+    (tmp_path / "notebooks").mkdir()
+    section(tmp_path / "notebooks/01_quick.ipynb", "print(la_code)")
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    previous = tmp_path / "outputs/kent-2022"
+    previous.mkdir(parents=True)
+    (previous / "report.html").write_text(PREVIOUS, encoding="utf-8")
+    return Project(tmp_path)
+
+
+def command(project: Project, *extra: str) -> list[str]:
+    params = project.root / "params/kent-2022.yaml"
+    return [
+        sys.executable, "-m", "safeguarding_report", "build", "--params", str(params),
+        "--root", str(project.root), "--quiet", *extra,
+    ]  # fmt: skip
+
+
+def left_behind(project: Project, tmp: Path) -> list[str]:
+    """Anything a build should have removed: staging folders, partial files, temp files."""
+    found = [p.name for p in project.outputs.iterdir() if p.name.startswith(".")]
+    found += [p.name for p in tmp.iterdir()]
+    return found
+
+
+def previous_untouched(project: Project) -> bool:
+    return (project.outputs / "kent-2022/report.html").read_text(encoding="utf-8") == PREVIOUS
+
+
+def processes_using(tmp: Path) -> list[int]:
+    """Processes (kernels, workers, Chromium) still running with this test's TMPDIR."""
+    mine = f"TMPDIR={tmp}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environ = (entry / "environ").read_bytes()
+            except OSError:
+                continue
+            if mine in environ.split(b"\0"):
+                found.append(int(entry.name))
+    return found
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the build never reached the point to interrupt")
+        time.sleep(0.1)
+
+
+# --- one line per error --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("write", "expected"),
+    [
+        (lambda p: p.write_text("id: kent-2022\n"), "missing key"),
+        (lambda p: p.mkdir(), "is a folder, not a params file"),
+        (lambda p: p.write_bytes(b"id: caf\xe9\n"), "not UTF-8"),
+        (lambda p: p.write_text("id: a\nid: b\n"), "'id' is given twice, on line 1 and line 2"),
+        (lambda p: p.write_text(KENT.replace("2021-10-01", "2021-02-30")), "not a date on the"),
+    ],
+    ids=["missing key", "folder", "not utf-8", "key twice", "impossible date"],
+)
+def test_bad_params_give_one_line_and_status_1(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    write: Callable[[Path], object],
+    expected: str,
+) -> None:
+    path = tmp_path / "bad.yaml"
+    write(path)
+    assert main(["check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and expected in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: kent-2022\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "safeguarding_report", "--debug", "check", str(bad)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "ParamsError: " in result.stderr
+
+
+def test_unexpected_error_is_one_line_that_says_to_use_debug(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, kent_params: Path
+) -> None:
+    def broken(path: Path) -> None:
+        raise RuntimeError("something the kit did not foresee")
+
+    monkeypatch.setattr("safeguarding_report.params.load", broken)
+    assert main(["check", str(kent_params)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "error: unexpected RuntimeError: something the kit did not foresee. This is a fault in "
+        "the kit: run again with --debug and report the traceback.\n"
+    )
+
+
+# --- a full disk ---------------------------------------------------------------------------
+
+
+def _disk_full_at(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing a file called ``name`` fails as on a full disk, after writing part of it."""
+    real_open = Path.open
+
+    def open_(self: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if self.name == name and "w" in mode:
+            handle = real_open(self, mode, *args, **kwargs)  # type: ignore[call-overload]
+            handle.write("partial")
+            handle.close()
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real_open(self, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", open_)
+
+
+def _nbformat_disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_write = nbformat.write
+
+    def write(nb: object, fp: object, *args: object, **kwargs: object) -> None:
+        if str(fp).endswith("report.ipynb"):
+            Path(str(fp)).write_text("{partial", encoding="utf-8")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(fp))
+        real_write(nb, fp, *args, **kwargs)
+
+    monkeypatch.setattr(nbformat, "write", write)
+
+
+@pytest.mark.parametrize("name", ["report.ipynb", "figures.csv"])
+def test_full_disk_is_one_clear_line_and_the_previous_report_is_kept(
+    project: Project,
+    private_tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+) -> None:
+    if name == "report.ipynb":
+        _nbformat_disk_full(monkeypatch)
+    else:
+        _disk_full_at(name, monkeypatch)
+    params = project.root / "params/kent-2022.yaml"
+    with pytest.raises(OutputError) as caught:
+        build(params, project, make_pdf=False, progress=False)
+    message = str(caught.value)
+    assert f"{name}: the disk is full" in message and "Free some space" in message
+    assert "\n" not in message
+    assert previous_untouched(project)
+    assert left_behind(project, private_tmp) == []
+
+
+# --- a stuck section, a stale failure ------------------------------------------------------
+
+
+def test_stuck_section_fails_by_name_and_cell_and_a_later_success_clears_it(
+    project: Project, private_tmp: Path
+) -> None:
+    stuck = section(
+        project.notebooks / "02_stuck.ipynb", "x = 1", "import time\nwhile True: time.sleep(1)"
+    )
+    result = subprocess.run(
+        command(project, "--no-pdf", "--section-timeout", "3"),
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "02_stuck: cell 5 of the kept notebook (cell 4 of 02_stuck.ipynb)" in result.stderr
+    assert "time limit of 3 s" in result.stderr
+    kept = project.outputs / "kent-2022.failed/sections/02_stuck.ipynb"
+    assert f"traceback in the executed notebook: {kept}" in result.stderr
+    cells = nbformat.read(kept, as_version=4).cells
+    assert "while True" in cells[4].source, "cell 5 of the kept notebook is the stuck one"
+    assert previous_untouched(project)
+
+    stuck.unlink()
+    subprocess.run(command(project, "--no-pdf"), check=True, capture_output=True, timeout=120)
+    assert not (project.outputs / "kent-2022.failed").exists(), "a stale failure is removed"
+    assert sorted(p.name for p in project.outputs.iterdir()) == ["kent-2022"]
+    assert left_behind(project, private_tmp) == []
+
+
+def test_published_report_has_ordinary_permissions(project: Project, private_tmp: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        subprocess.run(command(project, "--no-pdf"), check=True, capture_output=True, timeout=120)
+    finally:
+        os.umask(previous)
+    target = project.outputs / "kent-2022"
+    for path in [target, *target.rglob("*")]:
+        expected = 0o755 if path.is_dir() else 0o644
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+# --- signals -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("signum", "word"), [(signal.SIGTERM, "terminated"), (signal.SIGINT, "interrupted")]
+)
+def test_signal_mid_section_cleans_up_and_says_so_in_one_line(
+    project: Project, private_tmp: Path, signum: int, word: str
+) -> None:
+    section(project.notebooks / "02_slow.ipynb", "import time\ntime.sleep(120)")
+    process = subprocess.Popen(
+        command(project, "--no-pdf"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        # Mid-build: the staging folder is there and a kernel is running the slow cell.
+        wait_for(lambda: any(private_tmp.rglob("kernel-*")))
+        wait_for(lambda: (next(project.outputs.glob(".kent-2022.building-*/sections"), None)
+                          is not None))  # fmt: skip
+        time.sleep(2)
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + signum
+    assert err == f"{word}: the previous report was left as it was.\n"
+    assert previous_untouched(project)
+    assert left_behind(project, private_tmp) == []
+    wait_for(lambda: not processes_using(private_tmp), seconds=10)
+
+
+def test_sigterm_while_printing_the_pdf_removes_chromium_and_its_profile(
+    project: Project, private_tmp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = tmp_path / "chromium-started"
+    fake = tmp_path / "fake-chromium"
+    fake.write_text(f"#!/bin/sh\ntouch {started}\nsleep 120\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("SAFEGUARDING_REPORT_CHROMIUM", str(fake))
+    process = subprocess.Popen(
+        command(project), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for(started.exists)
+        assert any(
+            p.name.startswith("safeguarding-report-chromium-") for p in private_tmp.iterdir()
+        )
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + signal.SIGTERM
+    assert err == "terminated: the previous report was left as it was.\n"
+    assert previous_untouched(project)
+    assert left_behind(project, private_tmp) == []
+    wait_for(lambda: not processes_using(private_tmp), seconds=10)
+
+
+def test_publish_module_names_its_staging_folders() -> None:
+    # The tests above look for staging folders by this name.
+    assert publish.STAGING_INFIX == ".building-"
+
+
+def test_failure_summary_never_points_at_a_notebook_that_was_not_saved(tmp_path: Path) -> None:
+    from safeguarding_report.build import _failure_summary
+    from safeguarding_report.execute import SectionRun
+
+    staged, kept = tmp_path / ".kent-2022.building-x", tmp_path / "kent-2022.failed"
+    (kept / "sections").mkdir(parents=True)
+    (kept / "sections/01_ran.ipynb").write_text("{}", encoding="utf-8")
+    runs = [
+        SectionRun("01_ran", staged / "sections/01_ran.ipynb", 1.0, "cell 3 ...: ValueError: x"),
+        SectionRun("02_never", staged / "sections/02_never.ipynb", 0.1, "NoSuchKernel: python3"),
+    ]
+    summary = _failure_summary(runs, kept, staged, tmp_path / "kent-2022")
+    assert f"traceback in the executed notebook: {kept / 'sections/01_ran.ipynb'}" in summary
+    assert "02_never.ipynb" not in summary
+    assert "no executed notebook was saved" in summary

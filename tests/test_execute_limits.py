@@ -1,0 +1,73 @@
+"""A section that never finishes fails on its own, naming the cell; nothing is left in /tmp."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from safeguarding_report.execute import KERNEL_DIR_PREFIX, execute
+
+
+def _notebook(path: Path, *code: str) -> Path:
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"# {path.stem}"),
+            new_code_cell("answer: int = 0  # injected", metadata={"tags": ["parameters"]}),
+            *(new_code_cell(c) for c in code),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def private_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A temporary folder of this test's own, used by the run and its workers.
+
+    Short, under /tmp: kernels' socket paths must stay under 108 bytes.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="sr-test-", dir="/tmp"))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_cell_that_never_returns_fails_its_section_naming_the_cell(
+    tmp_path: Path, private_tmp: Path
+) -> None:
+    stuck = _notebook(
+        tmp_path / "01_stuck.ipynb", "x = 1", "import time\nwhile True: time.sleep(1)"
+    )
+    fine = _notebook(tmp_path / "02_fine.ipynb", "answer + 1")
+    runs = execute(
+        [stuck, fine],
+        {"answer": 1},
+        tmp_path / "out",
+        cwd=tmp_path,
+        progress=False,
+        section_timeout=3,
+    )
+    assert [r.ok for r in runs] == [False, True]
+    assert runs[0].error.startswith(
+        "cell 5 of the kept notebook (cell 4 of 01_stuck.ipynb) was still running when the "
+        "section reached its time limit of 3 s (section_timeout)"
+    )
+    assert runs[0].seconds < 30
+    assert runs[0].executed.exists(), "the kept notebook the message points to exists"
+    assert not list(private_tmp.glob(f"{KERNEL_DIR_PREFIX}*")), "kernel sockets removed"
+
+
+def test_time_limit_is_for_the_whole_section(tmp_path: Path, private_tmp: Path) -> None:
+    # Each cell alone is within the limit; together they are not.
+    slow = _notebook(tmp_path / "01_slow.ipynb", *["import time; time.sleep(1)"] * 6)
+    (run,) = execute([slow], {}, tmp_path / "out", cwd=tmp_path, progress=False, section_timeout=3)
+    assert not run.ok
+    assert "time limit of 3 s" in run.error
