@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from safeguarding_report.build import Project, build
+from safeguarding_report.data.schema import NO_FIGURE
 from safeguarding_report.errors import ParamsError, SectionFailed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,40 +43,90 @@ def test_default_report_has_html_pdf_figures_and_manifest(built: Path) -> None:
     assert (built / "report.pdf").read_bytes().startswith(b"%PDF")
 
 
+SECTIONS = (
+    "1. Foreword and summary",
+    "2. Local context",
+    "3. Arrangements and governance",
+    "4. Our priorities and the progress made",
+    "5. Performance data",
+    "6. Learning from reviews",
+    "7. Training and its impact",
+    "8. Quality assurance",
+    "9. Voice of children and families",
+    "10. Independent scrutiny",
+    "11. Next year's priorities",
+    "Appendix A: Statutory checklist",
+    "Appendix B: Sources and notes",
+    "Appendix C: Glossary",
+    "Appendix D: Accessibility statement",
+)
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
 @pytest.mark.build
-def test_pdf_is_a4_with_numbered_pages_and_the_sections(built: Path) -> None:
+def test_pdf_is_a4_with_numbered_pages_and_every_section(built: Path) -> None:
     info = subprocess.run(
         ["pdfinfo", str(built / "report.pdf")], capture_output=True, text=True, check=True
     ).stdout
     assert "(A4)" in info
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(built / "report.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = _pdf_text(built / "report.pdf")
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
-    assert pages >= 6
+    assert pages >= 20
     assert f"Page 2 of {pages}" in text and f"Page {pages} of {pages}" in text
-    for heading in ("1. Local context", "2. Performance data", "Appendix A: Sources and notes"):
-        assert heading in text
+    flat = " ".join(text.split())
+    for heading in SECTIONS:
+        assert heading in flat, heading
+    assert "Illustrative example" in flat
 
 
 @pytest.mark.build
-def test_html_has_title_contents_sections_figures_and_no_code(built: Path) -> None:
+def test_html_has_title_contents_every_section_figures_and_no_code(built: Path) -> None:
     html = (built / "report.html").read_text(encoding="utf-8")
     assert "Kent Safeguarding Children Multi-agency Partnership" in html
     assert "1 October 2021 to 30 September 2022" in html
-    assert '<a href="#section-1">1. Local context</a>' in html
-    assert '<h2 id="section-1">1. Local context</h2>' in html
-    assert '<h2 id="section-2">2. Performance data</h2>' in html
+    for n, heading in enumerate(SECTIONS[:11], start=1):
+        assert f'<a href="#section-{n}">{heading}</a>' in html, heading
+        assert f'<h2 id="section-{n}">{heading}</h2>' in html, heading
     images = re.findall(r"<img [^>]*>", html)
-    assert len(images) >= 10, "three comparison charts and seven trend charts"
+    assert len(images) >= 14, "comparison, trend and attendance charts"
     for image in images:
         assert 'src="data:image/png;base64,' in image and 'alt="' in image
     for code in ("import safeguarding_report", "section.trend_chart", "ctx = load("):
         assert code not in html
     assert "Traceback" not in html
+    # Every section built from the partnership's records says the records are illustrative.
+    assert html.count('class="banner banner-illustrative"') == 9
+
+
+@pytest.mark.build
+def test_checklist_maps_each_working_together_2018_element_to_sections(built: Path) -> None:
+    html = (built / "report.html").read_text(encoding="utf-8")
+    checklist = html.split('id="appendix-a"', 1)[1].split('id="appendix-b"', 1)[0]
+    for words, section in (
+        ("including training", "7. Training and its impact"),
+        ("little or no evidence of progress", "4. Our priorities and the progress made"),
+        ("national child safeguarding practice reviews", "6. Learning from reviews"),
+        ("feedback from children and families", "9. Voice of children and families"),
+    ):
+        row = next(r for r in checklist.split("<tr>") if words in r)
+        assert section in row.replace("&#x27;", "'"), (words, row)
+    assert "Not met" not in checklist
+
+
+@pytest.mark.build
+def test_chart_csvs_are_written_and_linked(built: Path) -> None:
+    html = (built / "report.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="(charts/[^"]+\.csv)"', html))
+    assert len(links) >= 14
+    for link in links:
+        with (built / link).open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and {"area_name", "period", "value", "shown"} <= set(rows[0]), link
 
 
 @pytest.mark.build
@@ -86,27 +137,39 @@ def test_figures_csv_rows_are_the_numbers_shown(built: Path) -> None:
     kent_cla = [
         r for r in rows if r["indicator"] == "cla_at_31_march" and r["area_code"] == "E10000016"
     ]
-    assert kent_cla and all(r["period"] == "2022" for r in kent_cla)
-    assert {(r["value"], r["shown"]) for r in kent_cla} == {("1777", "1,777")}
+    assert kent_cla and {r["period"] for r in kent_cla} >= {"2022"}
+    assert {(r["value"], r["shown"]) for r in kent_cla if r["period"] == "2022"} == {
+        ("1777", "1,777")
+    }
     html = (built / "report.html").read_text(encoding="utf-8")
     for row in rows:
-        assert row["shown"] in html, f"{row['shown']} is in figures.csv but not in the report"
+        shown = row["shown"].replace("'", "&#x27;")
+        assert shown in html, f"{row['shown']} is in figures.csv but not in the report"
     cells = re.findall(r'<td class="num">([^<]*)</td>', html)
-    assert len(cells) > 100
-    shown = {row["shown"] for row in rows}
-    assert set(cells) <= shown, f"table cells missing from figures.csv: {set(cells) - shown}"
+    assert len(cells) > 200
+    shown_all = {row["shown"] for row in rows}
+    assert set(cells) <= shown_all, (
+        f"table cells missing from figures.csv: {set(cells) - shown_all}"
+    )
+    sections = {row["section"] for row in rows}
+    assert {"foreword", "local_context", "performance", "reviews", "training"} <= sections
+    local = [r for r in rows if r["source_file"].startswith("data/local/kent-2022/")]
+    assert len(local) > 50, "counts from the partnership's records are recorded too"
 
 
 @pytest.mark.build
-def test_manifest_records_params_checksums_versions_and_timings(built: Path) -> None:
+def test_manifest_records_params_checksums_versions_illustrative_inputs(built: Path) -> None:
     facts = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     assert facts["parameters"]["local_authority"] == "E10000016"
-    assert set(facts["sections"]) == {"01_local_context", "02_performance"}
+    assert facts["parameters"]["framework"] == "wt2018"
+    assert len(facts["sections"]) == 11
     assert all(s["seconds"] > 0 for s in facts["sections"].values())
     assert any(path.endswith("b1_children_in_need_2013_to_2024.csv") for path in facts["inputs"])
     assert all(len(digest) == 64 for digest in facts["inputs"].values())
     assert facts["packages"]["papermill"][0].isdigit()
     assert "commit" in facts["git"]
+    assert "data/local/kent-2022/reviews.csv" in facts["illustrative_inputs"]
+    assert all(facts["checklist"].values())
 
 
 @pytest.mark.build
@@ -140,19 +203,20 @@ def test_misspelt_key_fails_and_leaves_previous_report(built: Path, project: Pro
 @pytest.mark.build
 def test_failing_section_is_named_and_previous_report_kept(built: Path, project: Project) -> None:
     before = (built / "report.html").read_bytes()
-    broken = project.root / "notebooks/03_broken.ipynb"
-    nb = nbformat.read(project.root / "notebooks/02_performance.ipynb", as_version=4)
+    path = project.root / "notebooks/05_performance.ipynb"
+    original = path.read_bytes()
+    nb = nbformat.read(path, as_version=4)
     nb.cells[-1].source = 'section.trend_chart(ctx, "no_such_indicator")'
-    nbformat.write(nb, broken)
+    nbformat.write(nb, path)
     try:
         with pytest.raises(SectionFailed) as failure:
             build(project.root / "params/kent-2022.yaml", project, progress=False, make_pdf=False)
     finally:
-        broken.unlink()
+        path.write_bytes(original)
     message = str(failure.value)
-    assert "03_broken" in message and "02_performance" not in message.split("\n", 1)[1]
+    assert "05_performance" in message and "02_local_context" not in message
     assert "no_such_indicator" in message
-    kept = project.outputs / "kent-2022.failed/sections/03_broken.ipynb"
+    kept = project.outputs / "kent-2022.failed/sections/05_performance.ipynb"
     assert str(kept) in message and kept.exists()
     assert (built / "report.html").read_bytes() == before
     assert not list(project.outputs.glob(".kent-2022.building-*")), "no staging folder left"
@@ -181,32 +245,31 @@ def _is_row_for(raw: dict[str, str], area_code: str, period: str, file_year: str
 
 
 @pytest.mark.build
-def test_every_published_figure_in_figures_csv_is_in_its_raw_row(built: Path) -> None:
+def test_every_figure_in_figures_csv_is_at_the_line_it_cites(built: Path) -> None:
+    """A reviewer can open each source file at ``source_line`` and find the value there."""
     with (built / "figures.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    cache: dict[str, list[dict[str, str]]] = {}
     checked = 0
     for row in rows:
-        source = ROOT / row["source_file"]
-        assert source.is_file(), row
+        if not row["source_file"]:
+            # No file holds it: shown as a symbol, with the reason as its status.
+            assert row["status"] in NO_FIGURE and not row["value"], row
+            continue
+        assert (ROOT / row["source_file"]).is_file(), row
         if row["derivation"]:
             _check_derivation(row)
             continue
-        raw_rows = cache.setdefault(row["source_file"], _raw(source))
-        column = row["source_column"].strip().lower()
-        year = next((p for p in Path(row["source_file"]).parts if p.isdigit()), "")
-        cells = [
-            r[column]
-            for r in raw_rows
-            if column in r and _is_row_for(r, row["area_code"], row["period"], year)
-        ]
-        assert cells, f"no raw row for {row}"
+        header = [h.strip().lower() for h in _line(row["source_file"], 1)]
+        cells = _line(row["source_file"], int(row["source_line"]))
+        cell = cells[header.index(row["source_column"].strip().lower())]
+        if row["source_area_code"]:
+            assert row["source_area_code"] in cells, row
         if row["value"]:
-            assert float(row["value"]) in {float(c) for c in cells if _number(c)}, (row, cells)
+            assert float(row["value"]) == float(cell), (row, cell)
         else:
-            assert any(not _number(c) for c in cells), (row, cells)
+            assert not _number(cell), (row, cell)
         checked += 1
-    assert checked > 50
+    assert checked > 100
 
 
 def _number(text: str) -> bool:
@@ -218,6 +281,7 @@ def _number(text: str) -> bool:
 
 
 CITED = re.compile(r"(data/published/[^,()]+\.csv), line (\d+)")
+LOCAL_LINES = re.compile(r"^(count of (\d+) rows|sum of (\w+) over (\d+) rows)$")
 
 
 def _line(path: str, number: int) -> list[str]:
@@ -232,6 +296,21 @@ def _line(path: str, number: int) -> list[str]:
 def _check_derivation(row: dict[str, str]) -> None:
     """A derived figure is recomputed from the raw lines its derivation cites."""
     derivation = row["derivation"]
+    local = LOCAL_LINES.match(derivation)
+    if local:
+        lines = [int(n) for n in row["source_line"].split("; ") if n]
+        if local.group(2) is not None:
+            assert float(row["value"]) == len(lines) == int(local.group(2)), row
+        else:
+            header = [h.strip().lower() for h in _line(row["source_file"], 1)]
+            column = header.index(local.group(3))
+            total = sum(float(_line(row["source_file"], n)[column]) for n in lines)
+            assert float(row["value"]) == pytest.approx(total), row
+        return
+    if derivation.startswith("change: "):
+        this, last = (float(n) for n in re.findall(r"(?:change: |minus )(-?[\d.]+)", derivation))
+        assert float(row["value"]) == pytest.approx(this - last), row
+        return
     cited = [(path, int(n)) for path, n in CITED.findall(derivation)]
     assert cited, f"derivation cites no file and line: {derivation}"
     if derivation.startswith("count per 10,000"):

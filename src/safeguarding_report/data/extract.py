@@ -117,7 +117,13 @@ def ees_cells(table: Table, spec: FileSpec, measure: Measure, areas: Areas) -> C
         if level != NATIONAL and ("region_code" not in col or "old_la_code" not in col):
             table.column("region_code" if "region_code" not in col else "old_la_code")
         if level == NATIONAL:
-            code = written = ENGLAND
+            code = ENGLAND
+            # As the row writes it: some releases leave the national row's code empty.
+            written = (
+                table.cell(line, row, table.column("country_code"))
+                if table.has("country_code")
+                else ""
+            )
         elif level == REGIONAL:
             code = written = table.cell(line, row, col["region_code"])
             region = areas.get(code)
