@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from safeguarding_report import execute
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,3 +31,14 @@ def kent_local(tmp_path: Path) -> Path:
     target = tmp_path / "data" / "local" / "kent-2022"
     shutil.copytree(ROOT / "data" / "local" / "kent-2022", target)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def section_server() -> None:
+    """Start the section server before any test changes TMPDIR.
+
+    Its socket folder (``pymp-*``) then lives in the usual temporary folder for the whole
+    session, and tests that check they leave nothing behind in a TMPDIR of their own see only
+    what the build made there.
+    """
+    execute.warm()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 from safeguarding_report import charts, provenance, text
 from safeguarding_report.data.schema import TIDY_COLUMNS
@@ -77,22 +78,15 @@ def test_trend_chart_has_alt_text_table_csv_link_and_chart_data() -> None:
     assert chart.png.startswith(b"\x89PNG")
 
 
-def test_series_with_no_values_has_no_legend_entry(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_series_with_no_values_has_no_legend_entry(monkeypatch: pytest.MonkeyPatch) -> None:
     labels: list[str] = []
-    real = charts.Figure.subplots
+    real = charts.Figure.legend
 
-    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        ax = real(self, *args, **kwargs)
-        original = ax.legend
+    def legend(self: charts.Figure, *args: object, **kwargs: object) -> object:
+        labels.extend(self.axes[0].get_legend_handles_labels()[1])
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-        def legend(*a, **k):  # type: ignore[no-untyped-def]
-            labels.extend(ax.get_legend_handles_labels()[1])
-            return original(*a, **k)
-
-        ax.legend = legend
-        return ax
-
-    monkeypatch.setattr(charts.Figure, "subplots", spy)
+    monkeypatch.setattr(charts.Figure, "legend", legend)
     tidy = _tidy(
         [
             ("E10000016", "2021", 1.0, ""),

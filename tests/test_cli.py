@@ -22,7 +22,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from safeguarding_report import publish
+from safeguarding_report import framework, publish
 from safeguarding_report.build import Project, build
 from safeguarding_report.cli import main
 from safeguarding_report.errors import OutputError
@@ -64,9 +64,10 @@ def private_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    """The real data and params, one quick section, and a previous report in outputs/."""
+    """The real data and params, a quick notebook per section, and a previous report."""
     (tmp_path / "notebooks").mkdir()
-    section(tmp_path / "notebooks/01_quick.ipynb", "print(la_code)")
+    for number, spec in enumerate(framework.load("wt2018").sections, start=1):
+        section(tmp_path / f"notebooks/{number:02d}_{spec.key}.ipynb", "print(la_code)")
     shutil.copytree(ROOT / "params", tmp_path / "params")
     (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)
     previous = tmp_path / "outputs/kent-2022"
@@ -230,7 +231,9 @@ def test_stuck_section_fails_by_name_and_cell_and_a_later_success_clears_it(
     project: Project, private_tmp: Path
 ) -> None:
     stuck = section(
-        project.notebooks / "02_stuck.ipynb", "x = 1", "import time\nwhile True: time.sleep(1)"
+        project.notebooks / "02_local_context.ipynb",
+        "x = 1",
+        "import time\nwhile True: time.sleep(1)",
     )
     result = subprocess.run(
         command(project, "--no-pdf", "--section-timeout", "3"),
@@ -238,15 +241,18 @@ def test_stuck_section_fails_by_name_and_cell_and_a_later_success_clears_it(
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert "02_stuck: cell 5 of the kept notebook (cell 4 of 02_stuck.ipynb)" in result.stderr
+    assert (
+        "02_local_context: cell 5 of the kept notebook (cell 4 of 02_local_context.ipynb)"
+        in result.stderr
+    )
     assert "time limit of 3 s" in result.stderr
-    kept = project.outputs / "kent-2022.failed/sections/02_stuck.ipynb"
+    kept = project.outputs / "kent-2022.failed/sections/02_local_context.ipynb"
     assert f"traceback in the executed notebook: {kept}" in result.stderr
     cells = nbformat.read(kept, as_version=4).cells
     assert "while True" in cells[4].source, "cell 5 of the kept notebook is the stuck one"
     assert previous_untouched(project)
 
-    stuck.unlink()
+    section(stuck, "print(la_code)")
     subprocess.run(command(project, "--no-pdf"), check=True, capture_output=True, timeout=120)
     assert not (project.outputs / "kent-2022.failed").exists(), "a stale failure is removed"
     assert sorted(p.name for p in project.outputs.iterdir()) == ["kent-2022"]
@@ -274,15 +280,15 @@ def test_published_report_has_ordinary_permissions(project: Project, private_tmp
 def test_signal_mid_section_cleans_up_and_says_so_in_one_line(
     project: Project, private_tmp: Path, signum: int, word: str
 ) -> None:
-    section(project.notebooks / "02_slow.ipynb", "import time\ntime.sleep(120)")
+    section(project.notebooks / "02_local_context.ipynb", "import time\ntime.sleep(120)")
     process = subprocess.Popen(
         command(project, "--no-pdf"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        # Mid-build: the staging folder is there and a kernel is running the slow cell.
-        wait_for(lambda: any(private_tmp.rglob("kernel-*")))
-        wait_for(lambda: (next(project.outputs.glob(".kent-2022.building-*/sections"), None)
-                          is not None))  # fmt: skip
+        # Mid-build: the staging folder is there and the slow section has started its cell.
+        wait_for(lambda: (next(project.outputs.glob(
+            ".kent-2022.building-*/sections/02_local_context.ipynb"), None) is not None)
+        )  # fmt: skip
         time.sleep(2)
         process.send_signal(signum)
         _, err = process.communicate(timeout=60)

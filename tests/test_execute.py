@@ -42,3 +42,27 @@ def test_runs_every_section_keeps_order_and_names_the_failing_cell(tmp_path: Pat
     failed = nbformat.read(runs[1].executed, as_version=4)
     assert any(o.get("ename") == "ValueError" for c in failed.cells for o in c.get("outputs", []))
     assert all(r.seconds > 0 for r in runs)
+
+
+def test_outputs_are_recorded_as_a_kernel_sends_them(tmp_path: Path) -> None:
+    rich = _notebook(
+        tmp_path / "01_rich.ipynb",
+        "class Shown:\n"
+        "    def _repr_mimebundle_(self, include=None, exclude=None):\n"
+        "        return {'text/html': '<p>hi</p>', 'text/plain': 'hi',\n"
+        "                'application/vnd.example+json': {'n': 1}}",
+        "Shown()",
+        "from IPython.display import display\ndisplay(Shown())\nprint('printed')",
+        "import sys\nprint('warned', file=sys.stderr)",
+    )
+    (run,) = execute([rich], {}, tmp_path / "out", cwd=tmp_path, progress=False)
+    assert run.ok, run.error
+    cells = [c for c in nbformat.read(run.executed, as_version=4).cells if c.cell_type == "code"]
+    result = cells[-3].outputs
+    assert [o.output_type for o in result] == ["execute_result"]
+    assert result[0].data["text/html"] == "<p>hi</p>"
+    assert result[0].data["application/vnd.example+json"] == {"n": 1}
+    shown = cells[-2].outputs
+    assert [o.output_type for o in shown] == ["display_data", "stream"]
+    assert shown[1].name == "stdout" and shown[1].text == "printed\n"
+    assert cells[-1].outputs[0].name == "stderr"

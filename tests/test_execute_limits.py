@@ -1,4 +1,4 @@
-"""A section that never finishes fails on its own, naming the cell; nothing is left in /tmp."""
+"""A section that never finishes, or whose process dies, fails on its own, naming the cell."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from safeguarding_report.execute import KERNEL_DIR_PREFIX, execute
+from safeguarding_report.execute import execute
 
 
 def _notebook(path: Path, *code: str) -> Path:
@@ -62,7 +62,10 @@ def test_cell_that_never_returns_fails_its_section_naming_the_cell(
     )
     assert runs[0].seconds < 30
     assert runs[0].executed.exists(), "the kept notebook the message points to exists"
-    assert not list(private_tmp.glob(f"{KERNEL_DIR_PREFIX}*")), "kernel sockets removed"
+    kept = nbformat.read(runs[0].executed, as_version=4)
+    stopped = kept.cells[4].outputs[-1]
+    assert stopped["ename"] == "SectionStopped" and "time limit of 3 s" in stopped["evalue"]
+    assert not list(private_tmp.iterdir()), "nothing left in the temporary folder"
 
 
 def test_time_limit_is_for_the_whole_section(tmp_path: Path, private_tmp: Path) -> None:
@@ -71,3 +74,38 @@ def test_time_limit_is_for_the_whole_section(tmp_path: Path, private_tmp: Path) 
     (run,) = execute([slow], {}, tmp_path / "out", cwd=tmp_path, progress=False, section_timeout=3)
     assert not run.ok
     assert "time limit of 3 s" in run.error
+
+
+def test_a_killed_section_names_the_cell_it_was_running(tmp_path: Path, private_tmp: Path) -> None:
+    killed = _notebook(
+        tmp_path / "01_killed.ipynb", "x = 1", "import os, signal\nos.kill(os.getpid(), 9)"
+    )
+    fine = _notebook(tmp_path / "02_fine.ipynb", "answer + 1")
+    runs = execute([killed, fine], {"answer": 1}, tmp_path / "out", cwd=tmp_path, progress=False)
+    assert [r.ok for r in runs] == [False, True]
+    assert runs[0].error == (
+        "cell 5 of the kept notebook (cell 4 of 01_killed.ipynb) was running when the "
+        "section's process died (signal 9), perhaps killed or out of memory."
+    )
+    kept = nbformat.read(runs[0].executed, as_version=4)
+    assert kept.cells[4].outputs[-1]["ename"] == "SectionStopped"
+
+
+def test_sections_are_isolated_from_each_other(tmp_path: Path) -> None:
+    """No variable, module, option or figure state reaches the next section."""
+    first = _notebook(
+        tmp_path / "01_first.ipynb",
+        "leaked = 'yes'",
+        "import json, pandas as pd\npd.set_option('display.max_rows', 3)",
+        "import matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 9",
+        "import sys\nsys.modules['json'].leaked_attribute = True",
+    )
+    second = _notebook(
+        tmp_path / "02_second.ipynb",
+        "assert 'leaked' not in globals()",
+        "import pandas as pd\nassert pd.get_option('display.max_rows') == 60",
+        "import matplotlib\nassert matplotlib.rcParams['lines.linewidth'] != 9",
+        "import json\nassert not hasattr(json, 'leaked_attribute')",
+    )
+    runs = execute([first, second], {}, tmp_path / "out", cwd=tmp_path, progress=False, workers=1)
+    assert [r.error for r in runs] == ["", ""]

@@ -6,7 +6,9 @@ Nothing else calls across stages. A failed or interrupted build leaves the last 
 
 from __future__ import annotations
 
+import dataclasses
 import errno
+import json
 import logging
 import shutil
 import subprocess
@@ -17,6 +19,7 @@ import nbformat
 
 from safeguarding_report import (
     appendix,
+    cache,
     export,
     framework,
     manifest,
@@ -27,9 +30,10 @@ from safeguarding_report import (
 )
 from safeguarding_report.data import Published
 from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
-from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, execute
+from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, execute, warm
 from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.local import LocalRecords
 from safeguarding_report.stitch import Cover, Part, stitch
 
 log = logging.getLogger(__name__)
@@ -52,6 +56,11 @@ class Project:
     def notebooks(self) -> Path:
         """The section notebooks, run in file-name order."""
         return self.root / "notebooks"
+
+    @property
+    def cache(self) -> Path:
+        """Executed sections and parsed data kept between builds; safe to delete."""
+        return self.root / ".cache"
 
     @property
     def outputs(self) -> Path:
@@ -84,27 +93,41 @@ def build(
     progress: bool = True,
     strict: bool = False,
     section_timeout: float = DEFAULT_SECTION_TIMEOUT,
+    force: bool = False,
 ) -> Path:
     """Build one report; return its published folder ``outputs/<id>/``.
 
-    A section running longer than ``section_timeout`` seconds fails.
+    A section whose notebook, parameters, library and data files are unchanged since its last
+    run is not run again: its executed notebook is reused from the cache (``force`` runs every
+    section). When nothing at all has changed since the published report was built, the
+    build stops there. A section running longer than ``section_timeout`` seconds fails.
     """
     p = params.load(params_path)
+    warm()  # the section server imports pandas and matplotlib while the inputs are checked
     published = Published(project.data)
     # Bad input fails here, before any kernel starts: an unknown area, a year no file holds.
     published.area(p.local_authority)
     _check_year(published, p.comparison_year, params_path)
+    # The partnership's records are checked here too: a wrong value stops the build at once.
+    LocalRecords.load(project.data, p.id)
     chromium = pdf.find_chromium() if make_pdf else ""
     fw = framework.load(p.framework)
     sections = project.sections(fw)
     target = project.outputs / p.id
+    parameters = p.notebook_parameters(project.data.resolve())
+    plan = _plan(sections, parameters, project, p.id, force=force)
+    build_key = _build_key(plan, params_path, make_pdf=make_pdf, strict=strict)
+    if build_key and _up_to_date(target, build_key):
+        log.info("Nothing changed since the last build: %s is up to date.", target)
+        return target
     staged = publish.staging(project.outputs, p.id)
     try:
-        runs = execute(
-            [path for _, path in sections],
-            p.notebook_parameters(project.data.resolve()),
+        runs = _run(
+            plan,
+            parameters,
             staged / "sections",
-            cwd=project.root,
+            project,
+            report_id=p.id,
             workers=workers,
             progress=progress,
             section_timeout=section_timeout,
@@ -164,6 +187,7 @@ def build(
             inputs=[*inputs, params_path, *(path for _, path in sections)],
             runs=runs,
             tools={"chromium": _chromium_version(chromium)} if chromium else {},
+            build_key=_build_key(plan, params_path, make_pdf=make_pdf, strict=strict, runs=runs),
             illustrative=illustrative,
             checklist={c.requirement.id: c.met for c in checked},
         )
@@ -192,6 +216,111 @@ def _check_year(published: Published, year: int, params_path: Path) -> None:
     missing = [indicator for indicator, years in periods.items() if year not in years]
     if missing:
         log.warning("No published figures for %s in %s: shown as [x].", year, ", ".join(missing))
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One section and whether its cached run can be reused."""
+
+    key: str  # the framework's section key
+    notebook: Path
+    cache_key: dict[str, str]
+    verdict: cache.Verdict
+
+
+def _plan(
+    sections: list[tuple[str, Path]],
+    parameters: dict[str, object],
+    project: Project,
+    report_id: str,
+    *,
+    force: bool,
+) -> list[_Planned]:
+    """Each section with its cache key and whether its last run is still good."""
+    planned = []
+    for key, notebook in sections:
+        cache_key = cache.section_key(notebook, parameters)
+        verdict = (
+            cache.Verdict(False, "every section was asked to run (--force)")
+            if force
+            else cache.check(project.cache, report_id, notebook.stem, cache_key, project.root)
+        )
+        planned.append(_Planned(key, notebook, cache_key, verdict))
+    return planned
+
+
+def _run(
+    plan: list[_Planned],
+    parameters: dict[str, object],
+    out_dir: Path,
+    project: Project,
+    *,
+    report_id: str,
+    workers: int | None,
+    progress: bool,
+    section_timeout: float,
+) -> list[SectionRun]:
+    """Run the sections that changed, reuse the others; keep each new success in the cache."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reused: dict[str, SectionRun] = {}
+    for item in plan:
+        if item.verdict.reuse and item.verdict.cached is not None:
+            target = out_dir / item.notebook.name
+            shutil.copyfile(item.verdict.cached, target)
+            reused[item.notebook.stem] = SectionRun(
+                item.notebook.stem, target, 0.0, reused=True, reason=item.verdict.reason
+            )
+    to_run = [item for item in plan if item.notebook.stem not in reused]
+    ran = execute(
+        [item.notebook for item in to_run],
+        parameters,
+        out_dir,
+        cwd=project.root,
+        workers=workers,
+        progress=progress and bool(to_run),
+        section_timeout=section_timeout,
+        data_dir=project.data,
+        keys={item.notebook.stem: item.cache_key for item in to_run},
+    )
+    reasons = {item.notebook.stem: item.verdict.reason for item in to_run}
+    runs = {run.name: dataclasses.replace(run, reason=reasons[run.name]) for run in ran}
+    for run in runs.values():
+        if run.ok:
+            cache.store(project.cache, report_id, run.name, run.executed)
+    runs.update(reused)
+    return [runs[item.notebook.stem] for item in plan]
+
+
+def _build_key(
+    plan: list[_Planned],
+    params_path: Path,
+    *,
+    make_pdf: bool,
+    strict: bool,
+    runs: list[SectionRun] | None = None,
+) -> str:
+    """One hash of everything the published report was made from, or "" if a section changed.
+
+    Before the sections run it can be known only when every section's cached run is reused;
+    after they run, each executed notebook's own key and inputs stand in for it.
+    """
+    parts = [cache.library_digest(), cache.file_digest(params_path), f"{make_pdf} {strict}"]
+    executed = [run.executed for run in runs] if runs else None
+    if executed is None:
+        if not all(item.verdict.reuse and item.verdict.cached for item in plan):
+            return ""
+        executed = [item.verdict.cached for item in plan if item.verdict.cached]
+    parts += [cache.file_digest(path) for path in executed]
+    return cache.build_key(parts)
+
+
+def _up_to_date(target: Path, build_key: str) -> bool:
+    """Whether the published report was built from exactly these inputs, and is all there."""
+    try:
+        facts = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(facts.get("build_key") == build_key and (target / "report.html").is_file())
 
 
 def _failure_summary(failed: list[SectionRun], kept: Path, staged: Path, target: Path) -> str:

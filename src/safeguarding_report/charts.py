@@ -83,7 +83,7 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text:
     subtitle = f"{indicator.label}, {_years(periods)}"
     with matplotlib.style.context(AF_STYLE):
         # Figure without pyplot: no global state, no display backend, nothing left open.
-        fig = Figure(figsize=(8, 4.2), dpi=150)
+        fig = Figure(figsize=(8, 4.2), dpi=150, layout="constrained")
         ax = fig.subplots()
         summaries = []
         for i, (area, rows) in enumerate(tidy.groupby("area_name", sort=False)):
@@ -100,7 +100,7 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text:
                 label=str(area),
             )
         _style(ax, indicator.unit)
-        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
+        fig.legend(frameon=False, loc="outside right upper", fontsize=10)
         png = _png(fig)
     alt = f"Line chart. {subtitle}. " + " ".join(summaries)
     table = _data_table(tidy, indicator.label, source)
@@ -120,7 +120,7 @@ def compare(
     values = [0.0 if pd.isna(v) else float(v) for v in tidy["value"]]
     labels = [tables.shown_for(row) for _, row in tidy.iterrows()]
     with matplotlib.style.context(AF_STYLE):
-        fig = Figure(figsize=(8, 0.6 + 0.55 * len(names)), dpi=150)
+        fig = Figure(figsize=(8, 0.6 + 0.55 * len(names)), dpi=150, layout="constrained")
         ax = fig.subplots()
         bars = ax.barh(names[::-1], values[::-1], color=PALETTE[0])
         ax.bar_label(bars, labels=labels[::-1], padding=4, fontsize=10, color="#0b0c0c")
@@ -201,8 +201,9 @@ def _style(ax: Any, unit: str, axis: str = "y") -> None:
 
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    # No 'Software' text chunk: the same data gives the same bytes on every machine.
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    # No 'Software' text chunk: the same data gives the same bytes on every machine. The
+    # constrained layout fits labels and legend in one drawing ("tight" would draw twice).
+    fig.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
 
 

@@ -97,6 +97,7 @@ def _build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         strict=args.strict,
         section_timeout=args.section_timeout,
+        force=args.force,
     )
     for name in ("report.html", "report.pdf", "figures.csv", "manifest.json"):
         if (target / name).exists():
@@ -121,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="fail when a statutory requirement of the framework has no content",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="run every section, even those the cache holds"
     )
     build.add_argument(
         "--section-timeout",

@@ -125,6 +125,7 @@ def _shell() -> _Shell:
     publisher = _Publisher(shell=shell)  # type: ignore[no-untyped-call]
     hook = _Hook(shell=shell, cache_size=0)  # type: ignore[no-untyped-call]
     shell.display_pub, shell.displayhook = publisher, hook
+    shell.display_trap.hook = hook  # run_cell installs the trap's hook as sys.displayhook
     # Rich reprs, as a notebook shows them: HTML, Markdown, images and our own MIME types.
     shell.display_formatter.active_types = list(shell.display_formatter.formatters)
     return _Shell(shell, publisher, hook)

@@ -1,115 +1,119 @@
 """Run the section notebooks with papermill, in parallel, and report how each one went.
 
-A failing section does not stop the others. Each worker process runs one notebook in its own
-kernel; papermill saves the executed notebook even when a cell fails, so the traceback can be
-read in it. A section that runs longer than ``section_timeout`` seconds fails, naming the cell
-that was still running.
+Each section runs in a process of its own, forked from a warm server process that has
+already imported pandas, matplotlib, IPython and the library (the standard library's
+``forkserver``). papermill executes the notebook there with an in-process engine
+(``engine.py``): the parameters cell, the injected parameters, the executed notebook saved as
+each cell starts and ends, and a clear failure, as with a Jupyter kernel, but a section starts
+in milliseconds instead of the second a kernel takes to start and import. A section's process
+ends with it, so no variable, figure, option or imported module can leak into the next.
 
-Nothing outlives the run: kernels talk over sockets in one temporary folder per run, removed at
-the end whatever happens; when the run is interrupted (Ctrl-C, SIGTERM, an error in the caller)
-the workers are stopped and each kills its kernel on the way out.
+A failing section does not stop the others. A section still running after
+``section_timeout`` seconds, or whose process dies, fails with a message naming the cell that
+was running, and that cell of the kept notebook says so. While a section runs, every data file
+and folder it opens is recorded (``cache.Watcher``); the executed notebook carries that record
+and its cache key, for ``cache.check``.
+
+On any exit (an error, Ctrl-C, SIGTERM turned into an exception by the command line) the
+running sections are killed and waited for before the exception goes on: nothing outlives the
+run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
-import shutil
 import signal
-import tempfile
+import sys
 import time
-import weakref
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jupyter_client.manager import AsyncKernelManager
+import nbformat
 from tqdm import tqdm
-from traitlets import CaselessStrEnum, default
 
 log = logging.getLogger(__name__)
 
-KERNEL_NAME = "python3"
 DEFAULT_SECTION_TIMEOUT = 600.0  # seconds
-KERNEL_DIR_PREFIX = "safeguarding-kernel-"
-_KERNEL_ROOT_ENV = "SAFEGUARDING_REPORT_KERNEL_ROOT"
-_WORKER_STOP_SECONDS = 10.0
-
-# This worker's live kernel managers, for the SIGTERM handler to kill their kernels.
-_live_kernels: weakref.WeakSet[QuietKernelManager] = weakref.WeakSet()
-
-
-class QuietKernelManager(AsyncKernelManager):
-    """Talks to its kernel over Unix sockets in a folder of its own: local only, no TCP ports.
-
-    Its kernels are quiet: no warning about unencrypted TCP, no interrupt at shutdown.
-
-    Over TCP, ipykernel warns on every start that its traffic is unencrypted; over IPC
-    nothing leaves the machine. The socket files live in a fresh temporary folder, so kernels
-    running side by side never share an endpoint.
-    """
-
-    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-    @default("ip")
-    def _ip_default(self) -> str:
-        # Inside the run's own folder (see execute), so that nothing can be left behind.
-        root = os.environ.get(_KERNEL_ROOT_ENV) or None
-        _live_kernels.add(self)
-        # Short names: a Unix socket's path must stay under 108 bytes.
-        return str(Path(tempfile.mkdtemp(prefix="k-", dir=root)) / "kernel")
-
-    @default("connection_file")
-    def _connection_file_default(self) -> str:
-        # Beside the sockets (not a loose tmp*.json in /tmp), so it goes when they go.
-        return str(Path(self.ip).parent / "kernel.json")
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
-        if not restart:
-            shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
-            _live_kernels.discard(self)
-
-    def kill_now(self) -> None:
-        """Kill the kernel's process group and remove its sockets (from a signal handler)."""
-        pgid = getattr(self.provisioner, "pgid", None)
-        if pgid:
-            with contextlib.suppress(OSError):
-                os.killpg(pgid, signal.SIGKILL)
-        with contextlib.suppress(Exception):
-            self.cleanup_connection_file()
-        shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
-
-    cleanup_resources = _async_cleanup_resources  # the name the async manager calls
-
-    async def _async_interrupt_kernel(self) -> None:
-        # jupyter_client sends SIGINT before every shutdown; a finished section's kernel is
-        # idle, and ipykernel would log the interrupt as an error in the build's output.
-        if not self.shutting_down:
-            await super()._async_interrupt_kernel()
-
-    interrupt_kernel = _async_interrupt_kernel
+KERNEL_NAME = "python3"
+# Imported once in the server process, so every section's process starts with them loaded.
+PRELOAD: tuple[str, ...] = (
+    "pandas",
+    "numpy",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.font_manager",
+    "afcharts",
+    "IPython.core.interactiveshell",
+    "papermill",
+    "nbformat",
+    "safeguarding_report.engine",
+    "safeguarding_report.cache",
+    "safeguarding_report.sections.foreword",
+    "safeguarding_report.sections.local_context",
+    "safeguarding_report.sections.arrangements",
+    "safeguarding_report.sections.priorities",
+    "safeguarding_report.sections.performance",
+    "safeguarding_report.sections.reviews",
+    "safeguarding_report.sections.training",
+    "safeguarding_report.sections.quality_assurance",
+    "safeguarding_report.sections.voice",
+    "safeguarding_report.sections.scrutiny",
+    "safeguarding_report.sections.next_priorities",
+)
+_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
 class SectionRun:
-    """How one section's execution went."""
+    """How one section's execution went (or why its cached run was reused)."""
 
-    name: str  # notebook stem, e.g. "01_local_context"
+    name: str  # notebook stem, e.g. "02_local_context"
     executed: Path  # the executed notebook (with the traceback when it failed)
     seconds: float
     # "" when it succeeded, else e.g. "cell 5 of the kept notebook (cell 4 of 02_x.ipynb):
     # ErrorName: message"
     error: str = ""
+    reused: bool = False  # True when the cached run was used instead of running it
+    reason: str = ""  # why it ran or was reused, for the manifest
 
     @property
     def ok(self) -> bool:
         """True when every cell ran without error."""
         return not self.error
+
+
+@dataclass
+class _Job:
+    notebook: Path
+    target: Path
+    result: Path
+    stamp: dict[str, str]
+    process: Any = None
+    started: float = 0.0
+
+
+def _context() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
+    return context
+
+
+def warm() -> None:
+    """Start the section server now, so that its imports overlap with the build's checks.
+
+    The server lives as long as this process; later builds in the same process reuse it.
+    """
+    _context()
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
 
 
 def execute(
@@ -121,141 +125,147 @@ def execute(
     workers: int | None = None,
     progress: bool = True,
     section_timeout: float = DEFAULT_SECTION_TIMEOUT,
+    data_dir: Path | None = None,
+    keys: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[SectionRun]:
     """Execute every notebook with the same parameters; return the runs in notebook order.
 
-    A section still running after ``section_timeout`` seconds fails (its other cells never
-    run); the others go on.
+    ``data_dir`` is the folder whose files a section's reads are recorded from (default
+    ``cwd/data``); ``keys`` gives each notebook's cache key (by stem) to stamp on the
+    executed notebook with those reads.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    if not notebooks:
+        return []
     workers = max(1, min(workers or os.cpu_count() or 1, len(notebooks)))
+    data_dir = (data_dir or cwd / "data").resolve()
+    jobs = [
+        _Job(
+            nb,
+            out_dir / nb.name,
+            out_dir / f".{nb.stem}.result.json",
+            dict((keys or {}).get(nb.stem, {})),
+        )
+        for nb in notebooks
+    ]
+    waiting: list[_Job] = list(jobs)
+    running: list[_Job] = []
     runs: dict[str, SectionRun] = {}
-    kernel_root = tempfile.mkdtemp(prefix=KERNEL_DIR_PREFIX)
-    # 'spawn' gives each worker a clean interpreter: no state inherited from the caller.
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(kernel_root,),
-    )
+    context = _context()
     try:
-        with tqdm(total=len(notebooks), unit="section", disable=not progress, leave=True) as bar:
-            futures: dict[Future[SectionRun], str] = {}
-            for nb in notebooks:
-                target = out_dir / nb.name
-                job = (nb, target, dict(parameters), cwd, section_timeout)
-                futures[pool.submit(_run_one, *job)] = nb.stem
-            bar.set_postfix_str(_status(runs, futures.values()))
-            for future in as_completed(futures):
-                run = future.result()
-                runs[run.name] = run
-                verdict = "done  " if run.ok else "FAILED"
-                bar.write(f"  {verdict} {run.name} ({run.seconds:.1f} s)")
-                bar.update(1)
-                bar.set_postfix_str(_status(runs, futures.values()))
+        with tqdm(total=len(jobs), unit="section", disable=not progress, leave=True) as bar:
+            while waiting or running:
+                while waiting and len(running) < workers:
+                    job = waiting.pop(0)
+                    job.process = context.Process(
+                        target=_run_section,
+                        args=(
+                            str(job.notebook),
+                            str(job.target),
+                            dict(parameters),
+                            str(cwd),
+                            str(data_dir),
+                            str(job.result),
+                            job.stamp,
+                        ),
+                        name=f"section {job.notebook.stem}",
+                    )
+                    # start() returns once the server has forked the section's process (after
+                    # its own imports, the first time), so the time limit starts from there.
+                    job.process.start()
+                    job.started = time.monotonic()
+                    running.append(job)
+                bar.set_postfix_str(f"running {len(running)}, failed {_failed(runs)}")
+                multiprocessing.connection.wait(
+                    [j.process.sentinel for j in running], timeout=_POLL_SECONDS
+                )
+                for job in list(running):
+                    overdue = time.monotonic() - job.started > section_timeout
+                    if job.process.is_alive() and not overdue:
+                        continue
+                    if job.process.is_alive():
+                        job.process.kill()
+                    job.process.join()
+                    running.remove(job)
+                    run = _finish(job, section_timeout, overdue)
+                    runs[run.name] = run
+                    verdict = "done  " if run.ok else "FAILED"
+                    bar.write(f"  {verdict} {run.name} ({run.seconds:.1f} s)")
+                    bar.update(1)
     except BaseException:
-        _stop_workers(pool)
+        for job in running:
+            with contextlib.suppress(Exception):
+                job.process.kill()
+                job.process.join()
+                job.result.unlink(missing_ok=True)
         raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(kernel_root, ignore_errors=True)
     return [runs[nb.stem] for nb in notebooks]
 
 
-def _start_worker(kernel_root: str) -> None:
-    """In each worker: kernels in the run's folder; stopped only by the parent, cleanly."""
-    os.environ[_KERNEL_ROOT_ENV] = kernel_root
-    # Ctrl-C reaches the whole process group; the parent decides, and stops us with SIGTERM.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop_worker)
+def _failed(runs: Mapping[str, SectionRun]) -> int:
+    return sum(1 for r in runs.values() if not r.ok)
 
 
-def _stop_worker(signum: int, frame: object) -> None:
-    """SIGTERM in a worker: kill this worker's kernels (their own sessions) and exit at once."""
-    for manager in list(_live_kernels):
-        manager.kill_now()
-    os._exit(128 + signum)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop every worker now (each kills its kernel), instead of waiting for its section."""
-    # The pool keeps its processes private; there is no public way to stop a running task.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError):
-            process.terminate()
-    deadline = time.monotonic() + _WORKER_STOP_SECONDS
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _status(runs: Mapping[str, SectionRun], names: Any) -> str:
-    failed = sum(1 for r in runs.values() if not r.ok)
-    running = len(list(names)) - len(runs)
-    return f"running {running}, failed {failed}"
-
-
-def _run_one(
-    notebook: Path, target: Path, parameters: dict[str, Any], cwd: Path, section_timeout: float
-) -> SectionRun:
-    """Worker: execute one notebook; never raises, so one failure cannot stop the pool."""
-    import papermill
-    from nbclient.exceptions import CellTimeoutError
-    from papermill.exceptions import PapermillExecutionError
-
-    start = time.perf_counter()
-    deadline = time.monotonic() + section_timeout
-    running: dict[str, Any] = {}
-
-    def time_left(cell: Any) -> float:
-        # nbclient asks before each cell: the section's budget, not a fresh one per cell.
-        running["cell"] = cell
-        return max(deadline - time.monotonic(), 0.001)
-
-    error = ""
+def _finish(job: _Job, section_timeout: float, overdue: bool) -> SectionRun:
+    """The run of a finished (or stopped) section process, from what it left behind."""
+    seconds = time.monotonic() - job.started
+    name = job.notebook.stem
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(target),
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            language="python",
-            cwd=str(cwd),
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=QuietKernelManager,
-            timeout_func=time_left,
+        result = json.loads(job.result.read_text(encoding="utf-8"))
+        job.result.unlink()
+    except (OSError, ValueError):
+        result = None
+    if result is not None:
+        return SectionRun(name, job.target, result["seconds"], result["error"])
+    if overdue:
+        why = (
+            f"was still running when the section reached its time limit of {section_timeout:g} "
+            "s (section_timeout), so it was stopped. Check that cell for a loop that never ends "
+            "or a wait for input; if the section is simply slow, build with a longer "
+            "section_timeout"
         )
-    except PapermillExecutionError as exc:
-        error = f"{_cell_place(target, exc.cell_index, notebook)}: {exc.ename}: {exc.evalue}"
-    except CellTimeoutError:
-        cell = running.get("cell")
-        index = _index_of(target, cell) if cell is not None else None
-        place = _cell_place(target, index, notebook) if index is not None else "a cell"
-        error = (
-            f"{place} was still running when the section reached its time limit of "
-            f"{section_timeout:g} s (section_timeout), so it was stopped. Check that cell for "
-            "a loop that never ends or a wait for input; if the section is simply slow, build "
-            "with a longer section_timeout."
+    else:
+        code = job.process.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        why = (
+            f"was running when the section's process died ({how}), perhaps killed or out of memory"
         )
-    except Exception as exc:  # a kernel that died or would not start is a failed section too
-        error = f"{type(exc).__name__}: {exc}"
-    return SectionRun(notebook.stem, target, time.perf_counter() - start, error)
+    place = _mark_stopped(job, why)
+    return SectionRun(name, job.target, seconds, f"{place} {why}.")
 
 
-def _cell_place(executed: Path, index: int, source: Path) -> str:
+def _mark_stopped(job: _Job, why: str) -> str:
+    """Record in the kept notebook that its running cell was stopped; return where it is."""
+    try:
+        nb = nbformat.read(job.target, as_version=4)
+    except Exception:  # nothing saved yet: the process died before its first cell
+        return "the section (before its first cell)"
+    index = next(
+        (
+            i
+            for i, cell in enumerate(nb.cells)
+            if cell.get("metadata", {}).get("papermill", {}).get("status") == "running"
+        ),
+        None,
+    )
+    if index is None:
+        return "the section"
+    nb.cells[index].outputs.append(
+        nbformat.v4.new_output(
+            "error", ename="SectionStopped", evalue=f"This cell {why}.", traceback=[]
+        )
+    )
+    nbformat.write(nb, job.target)
+    return cell_place(job.target, index, job.notebook)
+
+
+def cell_place(executed: Path, index: int, source: Path) -> str:
     """Where cell ``index`` (from 0) of an executed notebook is, as a reader finds it.
 
     papermill inserts an 'injected-parameters' cell, so cell numbers differ by one between the
     kept (executed) notebook and the section's own notebook after the parameters cell.
     """
-    injected_before = 0
     with contextlib.suppress(Exception):  # unreadable: say only the kept notebook's number
-        import nbformat
-
         cells = nbformat.read(executed, as_version=4).cells
         injected_before = sum(
             "injected-parameters" in cell.metadata.get("tags", []) for cell in cells[:index]
@@ -267,13 +277,55 @@ def _cell_place(executed: Path, index: int, source: Path) -> str:
     return f"cell {index + 1} of the kept notebook"
 
 
-def _index_of(executed: Path, cell: Any) -> int | None:
-    """Index of ``cell`` in the saved notebook, by its id (nbformat 4.5 cells carry one)."""
-    import nbformat
+def _run_section(
+    notebook: str,
+    target: str,
+    parameters: dict[str, Any],
+    cwd: str,
+    data_dir: str,
+    result_file: str,
+    stamp: dict[str, str],
+) -> None:
+    """In the section's own process: run the notebook, record what it read, write a result.
 
-    with contextlib.suppress(Exception):
-        cells = nbformat.read(executed, as_version=4).cells
-        for index, candidate in enumerate(cells):
-            if candidate.get("id") == cell.get("id"):
-                return index
-    return None
+    Never raises: the parent reads the result file (a process that dies leaves none).
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from safeguarding_report import cache, engine
+
+    # Ctrl-C reaches the whole process group; the parent decides, and kills us if need be.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    start = time.perf_counter()
+    # papermill warns of parameters a notebook does not declare: every section is passed the
+    # report's whole set, and uses what it needs.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    os.chdir(cwd)
+    watcher = cache.Watcher(Path(data_dir), Path(cwd))
+    sys.addaudithook(watcher.hook())  # ends with this process
+    engine.register()
+    error = ""
+    try:
+        papermill.execute_notebook(
+            notebook,
+            target,
+            parameters=parameters,
+            engine_name=engine.ENGINE_NAME,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        error = f"{cell_place(Path(target), exc.cell_index, Path(notebook))}: {exc.ename}: "
+        error += exc.evalue
+    except Exception as exc:  # a notebook that cannot be read or parameterised
+        error = f"{type(exc).__name__}: {exc}"
+    if not error:
+        nb = nbformat.read(target, as_version=4)
+        cache.stamp(nb, stamp, watcher.digests())
+        nbformat.write(nb, target)
+    result = {"seconds": time.perf_counter() - start, "error": error}
+    Path(result_file).write_text(json.dumps(result), encoding="utf-8")

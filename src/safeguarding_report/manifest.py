@@ -23,6 +23,10 @@ PACKAGES: tuple[str, ...] = (
     "pandas",
     "matplotlib",
     "pyyaml",
+    "pydantic",
+    "markdown-it-py",
+    "afcharts",
+    "pikepdf",
 )
 
 
@@ -44,6 +48,7 @@ def manifest(
     tools: dict[str, str],
     illustrative: Sequence[str] = (),
     checklist: dict[str, bool] | None = None,
+    build_key: str = "",
 ) -> dict[str, Any]:
     """The manifest as a JSON-ready dict; paths are relative to the project root."""
     return {
@@ -53,7 +58,17 @@ def manifest(
         "packages": {name: _version(name) for name in PACKAGES},
         "tools": tools,
         "git": _git(root),
-        "sections": {run.name: {"seconds": round(run.seconds, 2)} for run in runs},
+        # Per section: whether it ran or its cached run was reused, and why.
+        "sections": {
+            run.name: {
+                "ran": not run.reused,
+                "why": run.reason,
+                "seconds": round(run.seconds, 2),
+            }
+            for run in runs
+        },
+        # What the whole build was made from: the next build with the same key does nothing.
+        "build_key": build_key,
         # Local record files holding invented example data, not the partnership's record.
         "illustrative_inputs": list(illustrative),
         "checklist": checklist or {},

@@ -7,6 +7,7 @@ of the instance (each section runs in its own process, so nothing is shared on d
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ from safeguarding_report.data.neighbours import (
     model_for,
     read_groups,
 )
+from safeguarding_report.data.parsed import ParseCache
 from safeguarding_report.data.population import Pair, RatePopulation, choose
 from safeguarding_report.data.read import Table, read_table
 from safeguarding_report.data.schema import (
@@ -104,9 +106,14 @@ def quartile_band(rank: int, of: int) -> str:
 class Published:
     """The DfE's (and ONS's) published files under ``data_dir``, read on demand."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, parse_cache: Path | None = None) -> None:
         self.data_dir = Path(data_dir)
+        # Parsed files are kept beside the data folder (see data/parsed.py).
+        self._parsed = ParseCache(
+            parse_cache if parse_cache is not None else self.data_dir.parent / ".cache" / "data"
+        )
         self._tables: dict[str, Table] = {}
+        self._population_digest: str | None = None
         self._cells: dict[Measure, Cells] = {}
         self._areas: Areas | None = None
         self._groups: dict[str, dict[str, Group]] = {}
@@ -127,15 +134,28 @@ class Published:
     def areas(self) -> Areas:
         """Every area the files name (built from the ONS population file)."""
         if self._areas is None:
-            self._areas = Areas(self._table(POPULATION))
+            self._areas = self._parsed.get(
+                "areas", self.data_dir / POPULATION, lambda: Areas(self._table(POPULATION))
+            )
         return self._areas
+
+    def _areas_digest(self) -> str:
+        """The population file's SHA-256: the areas every parse of a measure depends on."""
+        if self._population_digest is None:
+            self._population_digest = hashlib.sha256(
+                (self.data_dir / POPULATION).read_bytes()
+            ).hexdigest()
+        return self._population_digest
 
     def _measure(self, measure: Measure) -> Cells:
         if measure not in self._cells:
             spec = FILES[measure.path]
-            table = self._table(measure.path)
             read = sfr_cells if spec.layout == "sfr" else ees_cells
-            self._cells[measure] = read(table, spec, measure, self.areas)
+            self._cells[measure] = self._parsed.get(
+                f"cells {measure!r} as {spec!r} (areas of {self._areas_digest()})",
+                self.data_dir / measure.path,
+                lambda: read(self._table(measure.path), spec, measure, self.areas),
+            )
         return self._cells[measure]
 
     def _published(self, indicator: str, code: str, year: int) -> Cell | None:

@@ -211,7 +211,7 @@ def tidy_row(
         "source_area_code": "",
         "derivation": "",
     }
-    if count.template in records.missing:
+    if records.is_missing(count.template):
         return {
             **row,
             "status": NOT_SUPPLIED,

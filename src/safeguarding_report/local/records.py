@@ -23,6 +23,7 @@ from safeguarding_report.local.catalogue import (
     PRIORITY_FOLDER,
     PRIORITY_TEMPLATE,
     TEXT_TEMPLATES,
+    CsvTemplate,
     headings_for,
 )
 from safeguarding_report.local.describe import LIST_SEPARATOR
@@ -50,17 +51,29 @@ def _ignored(path: Path) -> bool:
 
 
 class LocalRecords:
-    """Validated records and narratives from one report's folder under ``data/local/``."""
+    """Validated records and narratives from one report's folder under ``data/local/``.
+
+    ``load`` reads and checks every file at once (before a build, and for ``check``);
+    ``lazy`` reads each file only when a caller asks for it, so a section depends only on the
+    files it uses (the section cache re-runs it only when one of those changes).
+    """
 
     def __init__(self, data_dir: Path, report_id: str) -> None:
         self.folder = Path(data_dir) / "local" / report_id
         # As shown to the user: relative to the project root, like the published files.
         self.source_folder = f"{Path(data_dir).name}/local/{report_id}"
-        self.about: About | None = None
         self.files_read: list[Path] = []
-        self.missing: list[str] = []
+        self._about: About | None = None
+        self._about_read = False
+        self._listing: set[str] | None = None
+        self._priority_listing: dict[str, Path] | None = None
         self._rows: dict[str, list[Record[BaseModel]]] = {}
-        self._texts: dict[str, Narrative] = {}
+        self._texts: dict[str, Narrative | None] = {}
+
+    @classmethod
+    def lazy(cls, data_dir: Path, report_id: str) -> LocalRecords:
+        """The records, each file read and checked the first time it is asked for."""
+        return cls(data_dir, report_id)
 
     @classmethod
     def load(cls, data_dir: Path, report_id: str) -> LocalRecords:
@@ -68,36 +81,62 @@ class LocalRecords:
         records = cls(data_dir, report_id)
         if not records.folder.is_dir():
             log.warning("%s does not exist: every local template is missing", records.folder)
-        records._check_names()
+        records._names()
         records._load_about()
         for template in CSV_TEMPLATES.values():
-            path = records.folder / template.file
-            if path.is_file():
-                records._rows[template.name] = read_csv(
-                    path, records.source_file(template.file), template
-                )
-                records.files_read.append(path)
-            else:
-                records.missing.append(template.name)
-        records._check_links()
+            records._csv(template.name)
         records._load_priorities()
         for text in TEXT_TEMPLATES.values():
-            path = records.folder / text.file
-            if path.is_file():
-                records._texts[text.name] = read_narrative(
-                    path, records.source_file(text.file), text.model
-                )
-                records.files_read.append(path)
-            else:
-                records.missing.append(text.name)
+            records._text(text.name)
         return records
+
+    # -- what is there -------------------------------------------------------------------
+
+    def _names(self) -> set[str]:
+        """The folder's file names (listed once, and checked against the templates)."""
+        if self._listing is None:
+            self._listing = set()
+            if self.folder.is_dir():
+                self._check_names()
+                self._listing = {p.name for p in self.folder.iterdir() if not _ignored(p)}
+        return self._listing
+
+    def is_missing(self, name: str) -> bool:
+        """Whether a template (``reviews``, ``about``, ``priorities/P1`` ...) has no file."""
+        if name == ABOUT:
+            return ABOUT_FILE not in self._names()
+        if name.startswith(f"{PRIORITY_FOLDER}/"):
+            return name.split("/", 1)[1] not in self._priority_files()
+        if name in CSV_TEMPLATES:
+            return CSV_TEMPLATES[name].file not in self._names()
+        if name in TEXT_TEMPLATES:
+            return TEXT_TEMPLATES[name].file not in self._names()
+        raise KeyError(f"{name!r} is not a template of the partnership's records")
+
+    @property
+    def missing(self) -> list[str]:
+        """Every template with no file, and every priority with no text, in template order."""
+        names = [ABOUT, *CSV_TEMPLATES]
+        missing = [n for n in names if self.is_missing(n)]
+        statuses = [r.data.id for r in self.rows(Priority)]
+        missing += [n for n in TEXT_TEMPLATES if self.is_missing(n)]
+        missing += [f"{PRIORITY_FOLDER}/{i}" for i in statuses if i not in self._priority_files()]
+        return missing
+
+    @property
+    def about(self) -> About | None:
+        """about.yaml, read the first time it is asked for; None when there is none."""
+        if not self._about_read:
+            self._load_about()
+        return self._about
 
     # -- what callers use ----------------------------------------------------------------
 
     @property
     def illustrative(self) -> bool:
         """Whether about.yaml says these records are made-up examples (show a banner)."""
-        return self.about is not None and self.about.illustrative
+        about = self.about
+        return about is not None and about.illustrative
 
     def source_file(self, file: str) -> str:
         """A file of this folder as shown to the user, e.g. data/local/kent-2022/lado.csv."""
@@ -110,11 +149,23 @@ class LocalRecords:
     def rows(self, template: type[M] | str) -> list[Record[M]] | list[Record[BaseModel]]:
         """The validated rows of a CSV template, by name or model; [] when its file is missing."""
         if isinstance(template, str):
-            return self._rows.get(self._csv_name(template), [])
+            return self._csv(self._csv_name(template))
         names = [t.name for t in CSV_TEMPLATES.values() if t.model is template]
         if not names:
             raise KeyError(f"{template.__name__} is not the model of a CSV template")
-        return self._rows.get(names[0], [])
+        return self._csv(names[0])
+
+    def _csv(self, name: str) -> list[Record[BaseModel]]:
+        """A CSV template's rows, read and checked (with the files it refers to) once."""
+        if name not in self._rows:
+            template = CSV_TEMPLATES[name]
+            self._rows[name] = []
+            if not self.is_missing(name):
+                path = self.folder / template.file
+                self._rows[name] = read_csv(path, self.source_file(template.file), template)
+                self.files_read.append(path)
+                self._check_links(template)
+        return self._rows[name]
 
     def table(self, template: str) -> pd.DataFrame:
         """A CSV template's rows as a DataFrame, one column per field plus ``source_line``."""
@@ -130,16 +181,36 @@ class LocalRecords:
 
     def text(self, name: str) -> Narrative | None:
         """A narrative (``foreword``, ``scrutiny``, ``priorities/<id>`` ...); None if missing."""
-        known = set(TEXT_TEMPLATES) | {
-            f"{PRIORITY_FOLDER}/{r.data.id}" for r in self.rows(Priority)
-        }
-        if name not in known:
-            raise KeyError(f"{name!r} is not a narrative of this report; known: {sorted(known)}")
-        return self._texts.get(name)
+        return self._text(name)
+
+    def _text(self, name: str) -> Narrative | None:
+        if name in self._texts:
+            return self._texts[name]
+        if name.startswith(f"{PRIORITY_FOLDER}/"):
+            stems = {r.data.id for r in self.rows(Priority)}
+            stem = name.split("/", 1)[1]
+            if stem not in stems:
+                known = sorted({*TEXT_TEMPLATES, *(f"{PRIORITY_FOLDER}/{i}" for i in stems)})
+                raise KeyError(f"{name!r} is not a narrative of this report; known: {known}")
+            self._load_priorities()
+            return self._texts.get(name)
+        if name not in TEXT_TEMPLATES:
+            known = sorted(
+                {*TEXT_TEMPLATES, *(f"{PRIORITY_FOLDER}/{r.data.id}" for r in self.rows(Priority))}
+            )
+            raise KeyError(f"{name!r} is not a narrative of this report; known: {known}")
+        text = TEXT_TEMPLATES[name]
+        narrative = None
+        if not self.is_missing(name):
+            path = self.folder / text.file
+            narrative = read_narrative(path, self.source_file(text.file), text.model)
+            self.files_read.append(path)
+        self._texts[name] = narrative
+        return narrative
 
     def require(self, name: str) -> None:
         """DataError saying which file to write when the template ``name`` has no file."""
-        if name not in self.missing:
+        if not self.is_missing(name):
             return
         file = CSV_TEMPLATES[name].file if name in CSV_TEMPLATES else f"{name}.md"
         if name == ABOUT:
@@ -173,9 +244,9 @@ class LocalRecords:
             )
 
     def _load_about(self) -> None:
+        self._about_read = True
         path = self.folder / ABOUT_FILE
-        if not path.is_file():
-            self.missing.append(ABOUT)
+        if self.is_missing(ABOUT):
             return
         source = self.source_file(ABOUT_FILE)
         try:
@@ -187,7 +258,7 @@ class LocalRecords:
                 "'illustrative: true' or 'illustrative: false' and a 'note: ...' line."
             ) from None
         try:
-            self.about = About.model_validate(loaded or {})
+            self._about = About.model_validate(loaded or {})
         except ValidationError as exc:
             error = exc.errors()[0]
             key = str(error["loc"][0]) if error["loc"] else ""
@@ -198,32 +269,41 @@ class LocalRecords:
             ) from None
         self.files_read.append(path)
 
-    def _check_links(self) -> None:
-        for template in CSV_TEMPLATES.values():
-            for link in template.links:
-                rows = self._rows.get(template.name, [])
-                if not rows:
+    def _check_links(self, template: CsvTemplate) -> None:
+        """Every reference from ``template``'s rows names a row of the file it refers to."""
+        for link in template.links:
+            rows = self._rows.get(template.name, [])
+            if not rows:
+                continue
+            target = CSV_TEMPLATES[link.template]
+            keys = {str(getattr(r.data, link.key)) for r in self._csv(link.template)}
+            for record in rows:
+                value = str(getattr(record.data, link.column))
+                if value in keys:
                     continue
-                target = CSV_TEMPLATES[link.template]
-                keys = {str(getattr(r.data, link.key)) for r in self._rows.get(link.template, [])}
-                for record in rows:
-                    value = str(getattr(record.data, link.column))
-                    if value in keys:
-                        continue
-                    shown = ", ".join(sorted(keys)[:20]) or "none: the file is missing or empty"
-                    raise DataError(
-                        f"{record.source_file}, line {record.line}, column {link.column!r}: "
-                        f"{value!r} is not a {link.key} in {self.source_file(target.file)}. "
-                        f"Expected one of: {shown}; add it there or correct this row."
-                    )
+                shown = ", ".join(sorted(keys)[:20]) or "none: the file is missing or empty"
+                raise DataError(
+                    f"{record.source_file}, line {record.line}, column {link.column!r}: "
+                    f"{value!r} is not a {link.key} in {self.source_file(target.file)}. "
+                    f"Expected one of: {shown}; add it there or correct this row."
+                )
+
+    def _priority_files(self) -> dict[str, Path]:
+        """The files in priorities/, by name without .md (listed once)."""
+        if self._priority_listing is None:
+            folder = self.folder / PRIORITY_FOLDER
+            self._priority_listing = {}
+            if PRIORITY_FOLDER in self._names() and folder.is_dir():
+                self._priority_listing = {
+                    p.stem: p for p in sorted(folder.iterdir()) if not _ignored(p)
+                }
+        return self._priority_listing
 
     def _load_priorities(self) -> None:
+        if any(k.startswith(f"{PRIORITY_FOLDER}/") for k in self._texts):
+            return
         statuses = {r.data.id: r.data.status for r in self.rows(Priority)}
-        folder = self.folder / PRIORITY_FOLDER
-        files = {}
-        if folder.is_dir():
-            files = {p.stem: p for p in sorted(folder.iterdir()) if not _ignored(p)}
-        for stem, path in files.items():
+        for stem, path in self._priority_files().items():
             source = self.source_file(f"{PRIORITY_FOLDER}/{path.name}")
             if path.suffix != ".md" or stem not in statuses:
                 shown = ", ".join(f"{i}.md" for i in statuses) or "none (priorities.csv is empty)"
@@ -242,7 +322,8 @@ class LocalRecords:
                 self._check_headings(narrative, statuses[stem])
             self._texts[f"{PRIORITY_FOLDER}/{stem}"] = narrative
             self.files_read.append(path)
-        self.missing.extend(f"{PRIORITY_FOLDER}/{i}" for i in statuses if i not in files)
+        for stem in statuses:
+            self._texts.setdefault(f"{PRIORITY_FOLDER}/{stem}", None)
 
     @staticmethod
     def _check_headings(narrative: Narrative, status: str) -> None:

@@ -50,7 +50,8 @@ class Context:
     @cached_property
     def records(self) -> LocalRecords:
         """The partnership's own records for this report (``data/local/<report_id>/``)."""
-        return LocalRecords.load(self.published.data_dir, self.report_id)
+        # Lazy: a section reads only the files it uses, so only their changes re-run it.
+        return LocalRecords.lazy(self.published.data_dir, self.report_id)
 
     @property
     def local_period(self) -> str:
@@ -207,7 +208,7 @@ def local_figure(
         "source_area_code": "",
         "derivation": "",
     }
-    if template in ctx.records.missing:
+    if ctx.records.is_missing(template):
         return {**row, "status": "not supplied"}
     if column:
         row["value"] = float(sum(getattr(r.data, column) for r in rows))
@@ -241,8 +242,8 @@ class Banner:
 
 def banner(ctx: Context, templates: Sequence[str]) -> Banner:
     """The banner for a section built from these templates of the partnership's records."""
-    present = [t for t in templates if t not in ctx.records.missing]
-    missing = [t for t in templates if t in ctx.records.missing]
+    present = [t for t in templates if not ctx.records.is_missing(t)]
+    missing = [t for t in templates if ctx.records.is_missing(t)]
     illustrative = ctx.records.illustrative and bool(present)
     drafts = [
         t

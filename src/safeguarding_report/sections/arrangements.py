@@ -16,7 +16,7 @@ def banner(ctx: Context) -> Banner:
 
 def partners_table(ctx: Context) -> tables.Table | text.Text:
     """The safeguarding partners and relevant agencies, with their place in the arrangements."""
-    if "partners" in ctx.records.missing:
+    if ctx.records.is_missing("partners"):
         return sections.not_supplied(ctx, "partners")
     rows = ctx.records.rows(Partner)
     order = {
@@ -39,7 +39,7 @@ def partners_table(ctx: Context) -> tables.Table | text.Text:
 
 def subgroups_table(ctx: Context) -> tables.Table | text.Text:
     """The subgroups, what each is for, and what changed this year."""
-    if "subgroups" in ctx.records.missing:
+    if ctx.records.is_missing("subgroups"):
         return sections.not_supplied(ctx, "subgroups")
     rows = ctx.records.rows(Subgroup)
     return tables.grid(
@@ -61,7 +61,7 @@ def subgroups_table(ctx: Context) -> tables.Table | text.Text:
 
 def funding_summary(ctx: Context) -> text.Text:
     """The total the partners contributed."""
-    if "funding" in ctx.records.missing:
+    if ctx.records.is_missing("funding"):
         return sections.not_supplied(ctx, "funding")
     rows = ctx.records.rows(Funding)
     total = local_figure(
@@ -77,7 +77,7 @@ def funding_summary(ctx: Context) -> text.Text:
 
 def funding_table(ctx: Context) -> tables.Table | text.Text:
     """Each partner's financial contribution and help in kind."""
-    if "funding" in ctx.records.missing:
+    if ctx.records.is_missing("funding"):
         return sections.not_supplied(ctx, "funding")
     rows = ctx.records.rows(Funding)
     body: list[list[tables.Cell]] = [

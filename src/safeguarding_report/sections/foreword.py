@@ -115,7 +115,7 @@ def foreword(ctx: Context) -> text.Text:
 
 def key_messages(ctx: Context) -> text.Text:
     """The year's key messages, in the partnership's order."""
-    if "key_messages" in ctx.records.missing:
+    if ctx.records.is_missing("key_messages"):
         return sections.not_supplied(ctx, "key_messages")
     rows = sorted(ctx.records.rows(KeyMessage), key=lambda r: r.data.order)
     items = "".join(f"<li>{markup.escape_html(r.data.message)}</li>" for r in rows)

@@ -18,7 +18,7 @@ def banner(ctx: Context) -> Banner:
 
 def summary(ctx: Context) -> text.Text:
     """How many courses and sessions ran and how many attended."""
-    if "training_courses" in ctx.records.missing:
+    if ctx.records.is_missing("training_courses"):
         return sections.not_supplied(ctx, "training_courses")
     courses = ctx.records.rows(TrainingCourse)
     attendance = ctx.records.rows(TrainingAttendance)
@@ -42,7 +42,7 @@ def summary(ctx: Context) -> text.Text:
 
 def courses_table(ctx: Context) -> tables.Table | text.Text:
     """Each course: how it was delivered, how many sessions, how many attended."""
-    if "training_courses" in ctx.records.missing:
+    if ctx.records.is_missing("training_courses"):
         return sections.not_supplied(ctx, "training_courses")
     attendance = ctx.records.rows(TrainingAttendance)
     body: list[list[tables.Cell]] = []
@@ -106,7 +106,7 @@ def attendance_frame(ctx: Context) -> pd.DataFrame:
 
 def attendance_chart(ctx: Context) -> charts.Chart | text.Text:
     """A bar chart of attendances by agency."""
-    if "training_attendance" in ctx.records.missing:
+    if ctx.records.is_missing("training_attendance"):
         return sections.not_supplied(ctx, "training_attendance")
     frame = attendance_frame(ctx)
     top = frame.iloc[0]
@@ -120,7 +120,7 @@ def attendance_chart(ctx: Context) -> charts.Chart | text.Text:
 
 def evaluation_table(ctx: Context) -> tables.Table | text.Text:
     """What course evaluations found, before, after and at follow-up."""
-    if "training_evaluation" in ctx.records.missing:
+    if ctx.records.is_missing("training_evaluation"):
         return sections.not_supplied(ctx, "training_evaluation")
     titles = {c.data.course_id: c.data.title for c in ctx.records.rows(TrainingCourse)}
     body: list[list[tables.Cell]] = []

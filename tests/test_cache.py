@@ -1,0 +1,116 @@
+"""Incremental builds: a section re-runs exactly when something it depends on changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from safeguarding_report import cache, framework
+from safeguarding_report.build import Project, build
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMETERS = 'data_dir: str = "../data"  # the data folder'
+C1 = (
+    "published/dfe-csc-outcomes-enablers/"
+    "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
+)
+# What each quick section reads: one a local record, one a published file, the rest nothing.
+READS = {
+    "arrangements": "print(len(open(data_dir + '/local/kent-2022/funding.csv').read()))",
+    "performance": f"print(len(open(data_dir + '/{C1}').read()))",
+}
+
+
+def _section(path: Path, code: str) -> None:
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"# {path.stem}"),
+            new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+            new_code_cell(code),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Quick notebooks for every section; its own copy of the data, params and cache."""
+    base = tmp_path_factory.mktemp("cached")
+    (base / "notebooks").mkdir()
+    for number, spec in enumerate(framework.load("wt2018").sections, start=1):
+        code = READS.get(spec.key, "print('no data read')")
+        _section(base / f"notebooks/{number:02d}_{spec.key}.ipynb", code)
+    shutil.copytree(ROOT / "params", base / "params")
+    shutil.copytree(ROOT / "data", base / "data")
+    return Project(base)
+
+
+def _build(project: Project, **options: object) -> dict[str, dict[str, object]]:
+    target = build(
+        project.root / "params/kent-2022.yaml", project, make_pdf=False, progress=False,
+        **options,  # type: ignore[arg-type]
+    )  # fmt: skip
+    facts = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    sections: dict[str, dict[str, object]] = facts["sections"]
+    return sections
+
+
+def _ran(sections: dict[str, dict[str, object]]) -> dict[str, object]:
+    return {name: s["why"] for name, s in sections.items() if s["ran"]}
+
+
+def test_incremental_builds(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One test, in order: each step starts from the state the one before left.
+    first = _build(project)
+    assert set(_ran(first)) == set(first), "a first build runs every section"
+    assert set(_ran(first).values()) == {"no earlier run in the cache"}
+
+    manifest = project.outputs / "kent-2022/manifest.json"
+    before = manifest.read_bytes()
+    _build(project)
+    assert manifest.read_bytes() == before, "nothing changed: nothing is rebuilt at all"
+
+    funding = project.data / "local/kent-2022/funding.csv"
+    funding.write_text(funding.read_text(encoding="utf-8").replace("318500", "318501"))
+    assert _ran(_build(project)) == {
+        "03_arrangements": "data/local/kent-2022/funding.csv changed"
+    }, "a changed local file re-runs only the section that read it"
+
+    c1 = project.data / C1
+    c1.write_bytes(c1.read_bytes() + b"\n")
+    assert _ran(_build(project)) == {"05_performance": f"data/{C1} changed"}
+
+    _section(project.notebooks / "09_voice.ipynb", "print('changed')")
+    assert _ran(_build(project)) == {"09_voice": "its notebook changed"}
+
+    params = project.root / "params/kent-2022.yaml"
+    params.write_text(
+        params.read_text(encoding="utf-8").replace("trend_years: 5", "trend_years: 4")
+    )
+    ran = _ran(_build(project))
+    assert len(ran) == 11 and set(ran.values()) == {"the parameters changed"}
+
+    monkeypatch.setattr(cache, "library_digest", lambda: "a changed library")
+    ran = _ran(_build(project))
+    assert len(ran) == 11 and set(ran.values()) == {"the library's code or packages changed"}
+
+    ran = _ran(_build(project, force=True))
+    assert set(ran.values()) == {"every section was asked to run (--force)"}
+
+
+def test_the_cache_is_outside_the_outputs_and_survives_a_failed_build(project: Project) -> None:
+    entries = list((project.cache / "sections/kent-2022").glob("*.ipynb"))
+    assert len(entries) == 11
+    assert not any(project.outputs in e.parents for e in entries)
+    executed = nbformat.read(entries[0], as_version=4)
+    assert set(executed.metadata[cache.METADATA_KEY]) == {"key", "inputs"}
+    _section(project.notebooks / "04_priorities.ipynb", "raise ValueError('broken')")
+    with pytest.raises(Exception, match="broken"):
+        build(project.root / "params/kent-2022.yaml", project, make_pdf=False, progress=False)
+    assert len(list((project.cache / "sections/kent-2022").glob("*.ipynb"))) == 11
