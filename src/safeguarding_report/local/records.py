@@ -23,12 +23,20 @@ from safeguarding_report.local.catalogue import (
     PRIORITY_FOLDER,
     PRIORITY_TEMPLATE,
     TEXT_TEMPLATES,
+    YAML_TEMPLATES,
     headings_for,
 )
 from safeguarding_report.local.describe import LIST_SEPARATOR
 from safeguarding_report.local.markdown import headings
 from safeguarding_report.local.models import About, Priority
-from safeguarding_report.local.read import Narrative, Record, read_csv, read_narrative, read_text
+from safeguarding_report.local.read import (
+    Narrative,
+    Record,
+    read_csv,
+    read_narrative,
+    read_text,
+    read_yaml,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +48,7 @@ def _known_files() -> set[str]:
     return (
         {t.file for t in CSV_TEMPLATES.values()}
         | {t.file for t in TEXT_TEMPLATES.values()}
+        | {t.file for t in YAML_TEMPLATES.values()}
         | {ABOUT_FILE, PRIORITY_FOLDER}
     )
 
@@ -61,6 +70,7 @@ class LocalRecords:
         self.missing: list[str] = []
         self._rows: dict[str, list[Record[BaseModel]]] = {}
         self._texts: dict[str, Narrative] = {}
+        self._documents: dict[str, BaseModel] = {}
 
     @classmethod
     def load(cls, data_dir: Path, report_id: str) -> LocalRecords:
@@ -90,6 +100,15 @@ class LocalRecords:
                 records.files_read.append(path)
             else:
                 records.missing.append(text.name)
+        for document in YAML_TEMPLATES.values():
+            path = records.folder / document.file
+            if path.is_file():
+                records._documents[document.name] = read_yaml(
+                    path, records.source_file(document.file), document.model
+                )
+                records.files_read.append(path)
+            else:
+                records.missing.append(document.name)
         return records
 
     # -- what callers use ----------------------------------------------------------------
@@ -137,11 +156,21 @@ class LocalRecords:
             raise KeyError(f"{name!r} is not a narrative of this report; known: {sorted(known)}")
         return self._texts.get(name)
 
+    def document(self, template: type[M]) -> M | None:
+        """The validated YAML document whose model is ``template``; None when it is missing."""
+        names = [t.name for t in YAML_TEMPLATES.values() if t.model is template]
+        if not names:
+            raise KeyError(f"{template.__name__} is not the model of a YAML template")
+        found = self._documents.get(names[0])
+        return found if isinstance(found, template) else None
+
     def require(self, name: str) -> None:
         """DataError saying which file to write when the template ``name`` has no file."""
         if name not in self.missing:
             return
         file = CSV_TEMPLATES[name].file if name in CSV_TEMPLATES else f"{name}.md"
+        if name in YAML_TEMPLATES:
+            file = YAML_TEMPLATES[name].file
         if name == ABOUT:
             file = ABOUT_FILE
         raise DataError(
