@@ -34,6 +34,7 @@ report: setup ## Build the report for PARAMS into outputs/<id>/ (HTML and PDF)
 
 test: setup ## Run the test suite (includes one full build of the default report)
 	@scripts/apt-install.sh pdftotext poppler-utils
+	@scripts/apt-install.sh soffice libreoffice-writer-nogui
 	$(BIN)/pytest
 
 lint: $(STAMP) ## Check formatting, lint and types

@@ -28,6 +28,7 @@ from safeguarding_report import (
     provenance,
     publish,
 )
+from safeguarding_report import cover as committee_cover
 from safeguarding_report.data import Published
 from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
 from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, execute, warm
@@ -178,6 +179,8 @@ def build(
         html = export.to_html(report, staged / "report.html")
         if make_pdf:
             pdf.print_pdf(html, staged / "report.pdf", date=p.publication_date)
+        # The committee cover report quotes the same figures, listed under section "cover".
+        figures += committee_cover.write(p, published, staged, make_pdf=make_pdf)
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
         inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]

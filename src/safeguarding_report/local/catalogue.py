@@ -3,6 +3,7 @@
 A CSV template's ``key`` is the columns no two rows may share; a ``Link`` says a column must
 hold a key of another template (attendance for a course that exists). Narratives are Markdown
 files with a YAML front-matter header; a priority's narrative must have the headings listed.
+YAML documents (the committee cover report) hold keys, lists and nested keys.
 """
 
 from __future__ import annotations
@@ -56,6 +57,19 @@ class TextTemplate:
         return f"{self.name}.md"
 
 
+@dataclass(frozen=True)
+class YamlTemplate:
+    """One YAML document of keys and values (lists and nested keys allowed)."""
+
+    name: str
+    model: type[BaseModel]
+
+    @property
+    def file(self) -> str:
+        """The file's name inside the report's folder."""
+        return f"{self.name}.yaml"
+
+
 def _csv(*items: CsvTemplate) -> dict[str, CsvTemplate]:
     return {t.name: t for t in items}
 
@@ -103,6 +117,10 @@ TEXT_TEMPLATES: dict[str, TextTemplate] = {
         TextTemplate("scrutiny", m.ScrutinyHeader),
         TextTemplate("scrutiny_response", m.ScrutinyResponseHeader),
     )
+}
+
+YAML_TEMPLATES: dict[str, YamlTemplate] = {
+    t.name: t for t in (YamlTemplate("cover_report", m.CoverReport),)
 }
 
 # One narrative per row of priorities.csv, at priorities/<id>.md.

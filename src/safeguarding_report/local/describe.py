@@ -8,6 +8,7 @@ import typing
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from annotated_types import Ge, Le
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from safeguarding_report.local.models import CODE_PATTERN
@@ -81,5 +82,15 @@ def expected(field: FieldInfo) -> str:
     if annotation is str:
         return _text(field)
     if get_origin(annotation) is list:
-        return "a list, each item with " + " and ".join(get_args(annotation)[0].model_fields)
+        item = _strip_optional(get_args(annotation)[0])
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return "a list, each item with " + " and ".join(_keys(item))
+        return "a list of text items"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "keys " + " and ".join(_keys(annotation))
     return str(annotation)
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    """A model's keys as written in a file (its aliases where it has them)."""
+    return [f.alias or name for name, f in model.model_fields.items()]

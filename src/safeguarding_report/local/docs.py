@@ -6,6 +6,7 @@ project's top folder. A test fails while the file is out of date.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -20,11 +21,13 @@ from safeguarding_report.local.catalogue import (
     STALLED,
     STALLED_HEADINGS,
     TEXT_TEMPLATES,
+    YAML_TEMPLATES,
     CsvTemplate,
+    YamlTemplate,
 )
 from safeguarding_report.local.counts import LOCAL_COUNTS, LOCAL_INDICATORS
 from safeguarding_report.local.describe import expected
-from safeguarding_report.local.models import About
+from safeguarding_report.local.models import About, BackgroundDocument, Contact, Meeting, Person
 
 DOCS_FILE = Path("docs") / "local-data.md"
 COMMAND = "python -m safeguarding_report.local.docs"
@@ -61,7 +64,8 @@ def _table(model: type[BaseModel], key: tuple[str, ...] = (), kind: str = "colum
         required = "yes" if field.is_required() else "no"
         if name in written:
             required = "yes, unless draft is true"
-        label = f"`{name}` (key)" if name in key else f"`{name}`"
+        shown = field.alias or name
+        label = f"`{shown}` (key)" if name in key else f"`{shown}`"
         lines.append(f"| {label} | {required} | {field.description} | {expected(field)} |")
     return lines
 
@@ -81,6 +85,25 @@ def _csv_section(template: CsvTemplate) -> list[str]:
 def _text_section(file: str, model: type[BaseModel], extra: list[str]) -> list[str]:
     lines = [f"### `{file}`", "", str(model.__doc__).strip(), "", *extra]
     return [*lines, "Front matter:", "", *_table(model, kind="key"), ""]
+
+
+# The models of nested keys in the YAML documents, documented after the document itself.
+NESTED: tuple[type[BaseModel], ...] = (Person, Meeting, BackgroundDocument, Contact)
+
+
+def _yaml_section(template: YamlTemplate) -> list[str]:
+    lines = [f"### `{template.file}`", "", inspect.cleandoc(str(template.model.__doc__)), ""]
+    lines += [
+        "It has no empty template: without the file the build makes no cover report (and says "
+        "so). Dates are written YYYY-MM-DD; a list is written one `- item` per line.",
+        "",
+        *_table(template.model, kind="key"),
+        "",
+    ]
+    for model in NESTED:
+        lines += [f"Each item of {model.__name__}: {str(model.__doc__).strip()}", ""]
+        lines += [*_table(model, kind="key"), ""]
+    return lines
 
 
 def _indicators() -> list[str]:
@@ -129,6 +152,9 @@ def render_reference() -> str:
             "",
         ],
     )
+    lines += ["## Documents (YAML)", ""]
+    for document in YAML_TEMPLATES.values():
+        lines += _yaml_section(document)
     lines += _indicators()
     return "\n".join(lines).rstrip() + "\n"
 

@@ -405,6 +405,104 @@ class PriorityHeader(_Narrative):
     priority: str = Field(description="The priority's id in priorities.csv; the file's name.")
 
 
+# -- documents (YAML) ------------------------------------------------------------------------
+
+
+class Person(_Row):
+    """Someone the cover report is from: name and job title."""
+
+    name: Text = Field(description="Their name as it should be printed.")
+    role: Text = Field(
+        description="Their job title, e.g. Corporate Director of Children's Services."
+    )
+
+
+class Contact(_Row):
+    """A report author or the relevant director, with how to reach them."""
+
+    name: Text = Field(description="Their name as it should be printed.")
+    role: Text = Field(description="Their job title and organisation.")
+    telephone: str = Field(default="", description="Telephone number, if given.")
+    email: str = Field(default="", description="Email address, if given.")
+
+    @field_validator("email")
+    @classmethod
+    def _looks_like_email(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError("it is not an email address such as name@example.org")
+        return value
+
+
+class Meeting(_Row):
+    """A meeting that considered (or will consider) the report."""
+
+    body: Text = Field(description="Who met, e.g. the partnership's executive board.")
+    date: Date = Field(description="Date of the meeting.")
+
+
+class BackgroundDocument(_Row):
+    """A document the cover report lists as background."""
+
+    title: Text = Field(description="The document's title.")
+    url: str = Field(default="", description="Where it is published (http or https), if online.")
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if value and not re.match(r"^https?://", value, re.IGNORECASE):
+            raise ValueError("it is not a web address starting http:// or https://")
+        return value
+
+
+class CoverReport(_Row):
+    """cover_report.yaml: the cover report that takes the yearly report to a committee.
+
+    Its header (from, to, subject, classification, pathway, electoral division, summary and
+    recommendation in the council's words), the year's key activities, the conclusions and the
+    contacts. The figures in it come from the published data, as in the report itself.
+    """
+
+    from_: list[Person] = Field(
+        alias="from",
+        min_length=1,
+        description="Who the report is from: cabinet member, corporate director and, for a "
+        "Board, the independent chair; a list of {name, role}.",
+    )
+    to: Text = Field(description="The committee or council that receives it.")
+    meeting_date: Date = Field(description="Date of the meeting that receives it.")
+    subject: Text = Field(description="The subject line, e.g. the report's title and year.")
+    classification: Text = Field(description="Its classification, e.g. Unrestricted.")
+    past_pathway: list[Meeting] = Field(
+        default_factory=list,
+        description="Meetings that considered it before, e.g. the executive board; a list of "
+        "{body, date}.",
+    )
+    future_pathway: list[Meeting] = Field(
+        default_factory=list,
+        description="Meetings that will consider it after this one; a list of {body, date}.",
+    )
+    electoral_division: Text = Field(description="The electoral divisions concerned, e.g. All.")
+    summary: Text = Field(description="One paragraph: what the report is and what it shows.")
+    recommendation: Text = Field(
+        description="What the meeting is asked to do, in the council's words, e.g. The Cabinet "
+        "Committee is asked to CONSIDER the progress made and NOTE the content of the report."
+    )
+    key_activities: list[Text] = Field(
+        min_length=1, description="The year's key activities, one sentence each, in order."
+    )
+    conclusions: list[Text] = Field(
+        min_length=1, description="The conclusions, one paragraph each, in order."
+    )
+    background_documents: list[BackgroundDocument] = Field(
+        default_factory=list, description="Background documents; a list of {title, url}."
+    )
+    authors: list[Contact] = Field(
+        min_length=1,
+        description="The report's authors; a list of {name, role, telephone, email}.",
+    )
+    director: Contact = Field(description="The relevant director: {name, role, telephone, email}.")
+
+
 class About(_Row):
     """about.yaml: whether the folder's records are the partnership's own or illustrative."""
 

@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -190,6 +190,94 @@ def _record(
             )
         keys[key] = line
     return Record(data, line, source_file)
+
+
+# -- YAML documents ------------------------------------------------------------------------
+
+
+def _node_line(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
+    """The line (1-based) of the deepest node of ``loc`` the document has."""
+    if node is None:
+        return 1
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            child = node.value[part] if part < len(node.value) else None
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1
+
+
+def read_yaml(path: Path, source_file: str, model: type[M]) -> M:
+    """One YAML document validated by ``model``; DataError naming the line and key at fault."""
+    log.debug("reading %s", source_file)
+    text = read_text(path, source_file)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            f"{source_file}, line {mark.line + 1 if mark else 1}: not valid YAML "
+            f"({getattr(exc, 'problem', exc)}). Expected 'key: value' lines; put text holding a "
+            "colon in quotes."
+        ) from None
+    if not isinstance(loaded, dict):
+        raise DataError(
+            f"{source_file}, line 1: expected 'key: value' lines, found "
+            f"{'nothing' if loaded is None else repr(loaded)}. {FIX}"
+        )
+    try:
+        return model.model_validate(loaded)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        line = _node_line(node, loc)
+        key = _where(error)
+        found = error.get("input")
+        if error["type"] == "missing":
+            owner = _model_at(model, loc[:-1])
+            field = owner.model_fields.get(_field_name(owner, str(loc[-1]))) if owner else None
+            wanted = expected(field) if field else "a value"
+            sentence = f"the key {key!r} is missing. Expected {wanted}"
+        elif error["type"] == "extra_forbidden":
+            owner = _model_at(model, loc[:-1])
+            known = ", ".join(_keys(owner)) if owner else ""
+            sentence = f"the key {key!r} is not one this file has. Expected only: {known}"
+        elif error["type"] == "value_error":
+            reason = str(error.get("ctx", {}).get("error", error["msg"]))
+            sentence = f"key {key!r}: {found!r} is not allowed: {reason}"
+        else:
+            sentence = f"key {key!r}: {found!r} is not valid ({error['msg']})"
+        raise DataError(f"{source_file}, line {line}: {sentence}. {FIX}") from None
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    """A model's keys as written in the file (its aliases where it has them)."""
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _field_name(model: type[BaseModel], key: str) -> str:
+    return next((n for n, f in model.model_fields.items() if (f.alias or n) == key), key)
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model that holds the keys at ``loc`` (following nested models and lists)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(_field_name(current, part))
+        if field is None:
+            return None
+        annotation = field.annotation
+        while get_origin(annotation) is list:
+            annotation = get_args(annotation)[0]
+        current = annotation
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
 # -- Markdown with front matter ------------------------------------------------------------

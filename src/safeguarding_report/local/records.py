@@ -23,13 +23,21 @@ from safeguarding_report.local.catalogue import (
     PRIORITY_FOLDER,
     PRIORITY_TEMPLATE,
     TEXT_TEMPLATES,
+    YAML_TEMPLATES,
     CsvTemplate,
     headings_for,
 )
 from safeguarding_report.local.describe import LIST_SEPARATOR
 from safeguarding_report.local.markdown import headings
 from safeguarding_report.local.models import About, Priority
-from safeguarding_report.local.read import Narrative, Record, read_csv, read_narrative, read_text
+from safeguarding_report.local.read import (
+    Narrative,
+    Record,
+    read_csv,
+    read_narrative,
+    read_text,
+    read_yaml,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,7 @@ def _known_files() -> set[str]:
     return (
         {t.file for t in CSV_TEMPLATES.values()}
         | {t.file for t in TEXT_TEMPLATES.values()}
+        | {t.file for t in YAML_TEMPLATES.values()}
         | {ABOUT_FILE, PRIORITY_FOLDER}
     )
 
@@ -69,6 +78,7 @@ class LocalRecords:
         self._priority_listing: dict[str, Path] | None = None
         self._rows: dict[str, list[Record[BaseModel]]] = {}
         self._texts: dict[str, Narrative | None] = {}
+        self._documents: dict[str, BaseModel | None] = {}
 
     @classmethod
     def lazy(cls, data_dir: Path, report_id: str) -> LocalRecords:
@@ -88,6 +98,8 @@ class LocalRecords:
         records._load_priorities()
         for text in TEXT_TEMPLATES.values():
             records._text(text.name)
+        for document in YAML_TEMPLATES.values():
+            records._document(document.name)
         return records
 
     # -- what is there -------------------------------------------------------------------
@@ -111,6 +123,8 @@ class LocalRecords:
             return CSV_TEMPLATES[name].file not in self._names()
         if name in TEXT_TEMPLATES:
             return TEXT_TEMPLATES[name].file not in self._names()
+        if name in YAML_TEMPLATES:
+            return YAML_TEMPLATES[name].file not in self._names()
         raise KeyError(f"{name!r} is not a template of the partnership's records")
 
     @property
@@ -120,6 +134,7 @@ class LocalRecords:
         missing = [n for n in names if self.is_missing(n)]
         statuses = [r.data.id for r in self.rows(Priority)]
         missing += [n for n in TEXT_TEMPLATES if self.is_missing(n)]
+        missing += [n for n in YAML_TEMPLATES if self.is_missing(n)]
         missing += [f"{PRIORITY_FOLDER}/{i}" for i in statuses if i not in self._priority_files()]
         return missing
 
@@ -208,11 +223,33 @@ class LocalRecords:
         self._texts[name] = narrative
         return narrative
 
+    def document(self, template: type[M]) -> M | None:
+        """The validated YAML document whose model is ``template``; None when it is missing."""
+        names = [t.name for t in YAML_TEMPLATES.values() if t.model is template]
+        if not names:
+            raise KeyError(f"{template.__name__} is not the model of a YAML template")
+        found = self._document(names[0])
+        return found if isinstance(found, template) else None
+
+    def _document(self, name: str) -> BaseModel | None:
+        if name not in self._documents:
+            document = YAML_TEMPLATES[name]
+            self._documents[name] = None
+            if not self.is_missing(name):
+                path = self.folder / document.file
+                self._documents[name] = read_yaml(
+                    path, self.source_file(document.file), document.model
+                )
+                self.files_read.append(path)
+        return self._documents[name]
+
     def require(self, name: str) -> None:
         """DataError saying which file to write when the template ``name`` has no file."""
         if not self.is_missing(name):
             return
         file = CSV_TEMPLATES[name].file if name in CSV_TEMPLATES else f"{name}.md"
+        if name in YAML_TEMPLATES:
+            file = YAML_TEMPLATES[name].file
         if name == ABOUT:
             file = ABOUT_FILE
         raise DataError(

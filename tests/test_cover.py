@@ -1,0 +1,316 @@
+"""The committee cover report: three files, the report's own figures, Word a reader can use."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from docx.oxml.ns import qn
+
+from safeguarding_report import cover, framework, params
+from safeguarding_report.build import Project, build
+from safeguarding_report.data import Published
+from safeguarding_report.errors import DataError
+from safeguarding_report.local import LocalRecords
+
+ROOT = Path(__file__).resolve().parents[1]
+
+KENT_2012_PARAMS = """\
+id: kent-2012
+partnership: Kent Safeguarding Children Board
+local_authority: "886"
+period_start: 2011-04-01
+period_end: 2012-03-31
+comparison_year: 2012
+trend_years: 5
+publication_date: 2012-10-31
+framework: wt2010
+"""
+
+
+def _project(tmp_path: Path, report_id: str) -> tuple[Path, Path]:
+    """A data folder holding the published files and a copy of one report's local records."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "published").symlink_to(ROOT / "data" / "published", target_is_directory=True)
+    local = data / "local" / report_id
+    local.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "local" / report_id / "cover_report.yaml", local)
+    # The cover report's illustrative banner follows the folder's about.yaml.
+    shutil.copy(ROOT / "data" / "local" / "kent-2022" / "about.yaml", local)
+    params_file = ROOT / "params" / f"{report_id}.yaml"
+    if report_id == "kent-2012" and not params_file.exists():
+        params_file = tmp_path / "kent-2012.yaml"
+        params_file.write_text(KENT_2012_PARAMS, encoding="utf-8")
+    return data, params_file
+
+
+def _write(tmp_path: Path, report_id: str, *, make_pdf: bool = False) -> tuple[Path, list[dict]]:
+    data, params_file = _project(tmp_path, report_id)
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = cover.write(params.load(params_file), Published(data), out, make_pdf=make_pdf)
+    return out, rows
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
+@pytest.fixture(scope="module")
+def kent_2022(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    return _write(tmp_path_factory.mktemp("cover-2022"), "kent-2022", make_pdf=True)
+
+
+@pytest.fixture(scope="module")
+def kent_2012(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    return _write(tmp_path_factory.mktemp("cover-2012"), "kent-2012", make_pdf=True)
+
+
+@pytest.mark.parametrize("which", ["kent_2022", "kent_2012"])
+def test_each_kent_report_gets_html_a4_pdf_and_word(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    out, rows = request.getfixturevalue(which)
+    for name in (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE):
+        assert (out / name).stat().st_size > 0, name
+    info = subprocess.run(
+        ["pdfinfo", str(out / cover.PDF_FILE)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "(A4)" in info
+    assert rows and all(r["section"] == "cover" for r in rows)
+
+
+def test_2012_cover_quotes_the_published_looked_after_figures(kent_2012: tuple) -> None:
+    out, rows = kent_2012
+    said = "At 31 March 2012, 1,798 children were looked after by Kent, 187 of them"
+    placed = "A further 1,163 children looked after by other local authorities were placed in Kent"
+    html = (out / cover.HTML_FILE).read_text(encoding="utf-8")
+    word = _docx_text(out / cover.DOCX_FILE)
+    for text in (said, placed):
+        assert text in html and text in word
+    shown = {r["indicator"]: r["shown"] for r in rows}
+    assert shown["cla_at_31_march"] == "1,798"
+    assert shown["uasc_at_31_march"] == "187"
+    assert shown["cla_placed_by_other_las"] == "1,163"
+
+
+def test_2012_cover_is_a_boards_under_the_2009_act_and_working_together_2010(
+    kent_2012: tuple,
+) -> None:
+    out, _ = kent_2012
+    word = _docx_text(out / cover.DOCX_FILE)
+    assert "Apprenticeships, Skills, Children and Learning Act 2009" in word
+    assert "Working Together to Safeguard Children 2010" in word
+    assert "Independent Chair, Kent Safeguarding Children Board" in word
+    assert "County Council is asked to COMMENT on the progress made" in word
+    assert "The annual report" in [
+        p.text for p in docx.Document(str(out / cover.DOCX_FILE)).paragraphs
+    ]
+
+
+def test_2022_cover_lists_key_activities_and_the_four_working_together_2018_elements(
+    kent_2022: tuple,
+) -> None:
+    out, _ = kent_2022
+    document = docx.Document(str(out / cover.DOCX_FILE))
+    lettered = [p.text for p in document.paragraphs if _level(p) == "2"]
+    wt2018 = framework.load("wt2018")
+    elements = [r.text for r in wt2018.requirements if r.id != "publish"]
+    assert len(elements) == 4
+    assert lettered[:4] == elements
+    written = yaml.safe_load(
+        (ROOT / "data/local/kent-2022/cover_report.yaml").read_text(encoding="utf-8")
+    )
+    assert lettered[4:] == [" ".join(a.split()) for a in written["key_activities"]]
+
+
+def _level(paragraph: docx.text.paragraph.Paragraph) -> str | None:
+    found = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
+    return None if found is None else found.get(qn("w:val"))
+
+
+def test_word_headings_are_headings_and_paragraphs_are_numbered(kent_2022: tuple) -> None:
+    out, _ = kent_2022
+    document = docx.Document(str(out / cover.DOCX_FILE))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "Introduction",
+        "The yearly report",
+        "Conclusions",
+        "Recommendation",
+        "Background documents",
+        "Contact details",
+    ]
+    assert all(_level(p) == "0" for p in document.paragraphs if p.style.name == "Heading 1")
+    subheadings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert subheadings == ["Report authors", "Relevant director"]
+    numbered = [p for p in document.paragraphs if _level(p) == "1"]
+    assert len(numbered) >= 12
+    assert document.core_properties.title.startswith("Kent Safeguarding Children")
+
+
+def test_every_picture_in_the_word_file_has_alt_text(kent_2022: tuple) -> None:
+    out, _ = kent_2022
+    document = docx.Document(str(out / cover.DOCX_FILE))
+    pictures = list(document.element.body.iter(qn("wp:docPr")))
+    assert len(pictures) == 1  # the looked-after rate against its comparators
+    for picture in pictures:
+        assert picture.get("descr", "").startswith("Bar chart. Children looked after")
+        assert "Kent: 53" in picture.get("descr")
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice is not installed (make test installs libreoffice-writer-nogui)",
+)
+def test_libreoffice_opens_the_word_file_with_its_numbering(
+    kent_2022: tuple, tmp_path: Path
+) -> None:
+    out, _ = kent_2022
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(out / cover.DOCX_FILE)],
+        capture_output=True, check=True, timeout=180,
+    )  # fmt: skip
+    converted = tmp_path / "cover-report.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "1. Introduction" in text
+    assert "1.1" in text and "2.2" in text
+    assert "a) Evidence of the impact" in text
+    assert "1,777" in text
+
+
+def test_html_shows_the_numbered_paragraphs_the_notice_and_no_script(kent_2022: tuple) -> None:
+    out, _ = kent_2022
+    html = (out / cover.HTML_FILE).read_text(encoding="utf-8")
+    assert '<span class="number">2.2</span>' in html
+    assert "Illustrative example" in html
+    assert "Illustrative example" in _docx_text(out / cover.DOCX_FILE)
+    assert "<script" not in html and 'alt="Bar chart.' in html
+
+
+def test_text_from_data_is_escaped_in_html(tmp_path: Path) -> None:
+    data, params_file = _project(tmp_path, "kent-2022")
+    path = data / "local/kent-2022/cover_report.yaml"
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))
+    written["summary"] = "<script>alert(1)</script> & <b>bold</b>"
+    written["key_activities"] = ["<img src=x onerror=alert(1)>"]
+    written["conclusions"] = ["*not emphasis* <i>x</i>"]
+    path.write_text(yaml.safe_dump(written), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    cover.write(params.load(params_file), Published(data), out, make_pdf=False)
+    html = (out / cover.HTML_FILE).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "*not emphasis* &lt;i&gt;x&lt;/i&gt;" in html
+    assert "<script" not in html and "<img src=x" not in html
+
+
+MISSING = ["from", "to", "meeting_date", "subject", "classification", "electoral_division"]
+MISSING += ["summary", "recommendation", "key_activities", "conclusions", "authors", "director"]
+
+
+@pytest.mark.parametrize("key", MISSING)
+def test_each_missing_field_is_named_with_the_file(tmp_path: Path, key: str) -> None:
+    data, _ = _project(tmp_path, "kent-2022")
+    path = data / "local/kent-2022/cover_report.yaml"
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del written[key]
+    path.write_text(yaml.safe_dump(written, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        LocalRecords.load(data, "kent-2022")
+    message = str(caught.value)
+    assert message.startswith("data/local/kent-2022/cover_report.yaml, line ")
+    assert f"the key '{key}' is missing" in message
+    assert "docs/local-data.md" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"meeting_date": "17/01/2023"}, "key 'meeting_date': '17/01/2023' is not allowed"),
+        ({"key_activities": []}, "key 'key_activities': [] is not valid"),
+        ({"from": [{"name": "A Person"}]}, "the key 'from, item 1, role' is missing"),
+        ({"director": {"name": "A", "role": "B", "email": "nobody"}}, "not an email address"),
+        ({"background_documents": [{"title": "T", "url": "ftp://x"}]}, "not a web address"),
+        ({"chair": "X"}, "the key 'chair' is not one this file has. Expected only: from, to"),
+    ],
+)
+def test_wrong_values_are_named_with_file_line_and_key(
+    tmp_path: Path, change: dict, expected: str
+) -> None:
+    data, _ = _project(tmp_path, "kent-2022")
+    path = data / "local/kent-2022/cover_report.yaml"
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))
+    written.update(change)
+    path.write_text(yaml.safe_dump(written, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError, match=r"cover_report\.yaml, line [0-9]+: ") as caught:
+        LocalRecords.load(data, "kent-2022")
+    assert expected in str(caught.value)
+
+
+def test_the_line_named_is_the_line_of_the_key(tmp_path: Path) -> None:
+    data, _ = _project(tmp_path, "kent-2022")
+    path = data / "local/kent-2022/cover_report.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("meeting_date:"))
+    lines[at] = "meeting_date: next week"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=f"line {at + 1}: key 'meeting_date'"):
+        LocalRecords.load(data, "kent-2022")
+
+
+def test_no_cover_report_file_means_no_cover_files(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data, params_file = _project(tmp_path, "kent-2022")
+    (data / "local/kent-2022/cover_report.yaml").unlink()
+    out = tmp_path / "out"
+    out.mkdir()
+    assert cover.write(params.load(params_file), Published(data), out, make_pdf=False) == []
+    assert list(out.iterdir()) == []
+    assert "cover_report.yaml is missing" in caplog.text
+
+
+@pytest.mark.parametrize("framework_id", framework.available())
+def test_every_framework_has_its_statutory_wording(framework_id: str) -> None:
+    wording = cover.statutory(framework_id)
+    ids = {r.id for r in framework.load(framework_id).requirements}
+    assert set(wording.elements) <= ids
+    assert wording.elements and wording.recipients
+
+
+@pytest.mark.build
+def test_build_writes_the_cover_report_with_the_reports_own_figures(tmp_path: Path) -> None:
+    base = tmp_path / "project"
+    base.mkdir()
+    for name in ("notebooks", "params"):
+        shutil.copytree(ROOT / name, base / name)
+    (base / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    built = build(base / "params/kent-2022.yaml", Project(base), progress=False, make_pdf=False)
+    for name in (cover.HTML_FILE, cover.DOCX_FILE):
+        assert (built / name).stat().st_size > 0
+    with (built / "figures.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    ours = [r for r in rows if r["section"] == "cover"]
+    report = {}
+    for r in rows:
+        if r["section"] != "cover":
+            report.setdefault((r["indicator"], r["area_name"], r["period"]), []).append(r)
+    assert len(ours) >= 12
+    same = ("value", "shown", "source_file", "source_line", "source_column", "derivation")
+    for r in ours:
+        theirs = report.get((r["indicator"], r["area_name"], r["period"]))
+        assert theirs, f"{r['indicator']} {r['area_name']} {r['period']} is not in the report"
+        assert any(all(t[k] == r[k] for k in same) for t in theirs), r
