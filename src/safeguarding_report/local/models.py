@@ -43,14 +43,27 @@ def _iso_date(value: object) -> object:
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
+# "health" is for years before integrated care boards (primary care trusts, clinical
+# commissioning groups, NHS trusts); "lay member" for a Board's members from the community.
 PartnerKind = Literal[
-    "local authority", "police", "health (ICB)", "education", "other relevant agency"
+    "local authority",
+    "police",
+    "health (ICB)",
+    "health",
+    "education",
+    "other relevant agency",
+    "lay member",
 ]
+# In the order the arrangements table lists them. The last two are a Local Safeguarding
+# Children Board's (Working Together 2010): the bodies the Children Act 2004, section 13,
+# names as Board partners, and the Board's other members.
 PartnerRole = Literal[
     "lead safeguarding partner",
     "delegated safeguarding partner",
     "safeguarding partner",
     "relevant agency",
+    "Board partner",
+    "Board member",
 ]
 Change = Literal["new", "continued", "changed", "closed"]
 Progress = Literal["achieved", "good progress", "some progress", "little or no progress"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from safeguarding_report import sections, tables, text
-from safeguarding_report.local.models import Funding, Partner, Subgroup
+from safeguarding_report.local.models import Funding, Partner, PartnerRole, Subgroup
 from safeguarding_report.sections import Banner, Context, local_figure
 
 TEMPLATES: tuple[str, ...] = ("partners", "subgroups", "funding")
@@ -19,12 +21,8 @@ def partners_table(ctx: Context) -> tables.Table | text.Text:
     if ctx.records.is_missing("partners"):
         return sections.not_supplied(ctx, "partners")
     rows = ctx.records.rows(Partner)
-    order = {
-        "lead safeguarding partner": 0,
-        "delegated safeguarding partner": 1,
-        "safeguarding partner": 2,
-        "relevant agency": 3,
-    }
+    # The order models.PartnerRole declares, so a role added there needs nothing here.
+    order = {role: n for n, role in enumerate(get_args(PartnerRole))}
     rows = sorted(rows, key=lambda r: order[r.data.role])
     return tables.grid(
         f"The {ctx.terms.members} and relevant agencies",
