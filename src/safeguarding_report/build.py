@@ -17,6 +17,7 @@ import nbformat
 
 from safeguarding_report import (
     appendix,
+    disclosure,
     export,
     framework,
     manifest,
@@ -31,6 +32,7 @@ from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, exe
 from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
 from safeguarding_report.stitch import Cover, Part, stitch
+from safeguarding_report.tables import Suppression
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +101,18 @@ def build(
     sections = project.sections(fw)
     target = project.outputs / p.id
     staged = publish.staging(project.outputs, p.id)
+    rule = Suppression(p.suppress_from, p.suppress_to)
     try:
-        runs = execute(
-            [path for _, path in sections],
-            p.notebook_parameters(project.data.resolve()),
-            staged / "sections",
-            cwd=project.root,
-            workers=workers,
-            progress=progress,
-            section_timeout=section_timeout,
-        )
+        with disclosure.for_sections(rule):
+            runs = execute(
+                [path for _, path in sections],
+                p.notebook_parameters(project.data.resolve()),
+                staged / "sections",
+                cwd=project.root,
+                workers=workers,
+                progress=progress,
+                section_timeout=section_timeout,
+            )
         failed = [run for run in runs if not run.ok]
         if failed:
             kept = publish.keep_failed(staged, target)
@@ -168,6 +172,7 @@ def build(
             checklist={c.requirement.id: c.met for c in checked},
         )
         manifest.write(facts, staged / "manifest.json")
+        disclosure.check(staged, rule)
         publish.publish(staged, target)
     except BaseException as exc:
         if staged.exists():
