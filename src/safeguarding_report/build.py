@@ -31,6 +31,7 @@ from safeguarding_report.errors import DataError, OutputError, ReportError, Sect
 from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, execute
 from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.local import LocalRecords
 from safeguarding_report.stitch import Cover, Part, stitch
 from safeguarding_report.tables import Suppression
 
@@ -96,6 +97,7 @@ def build(
     # Bad input fails here, before any kernel starts: an unknown area, a year no file holds.
     published.area(p.local_authority)
     _check_year(published, p.comparison_year, params_path)
+    LocalRecords.load(project.data, p.id)  # so do damaged local records
     chromium = pdf.find_chromium() if make_pdf else ""
     fw = framework.load(p.framework)
     sections = project.sections(fw)

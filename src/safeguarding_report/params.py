@@ -126,7 +126,12 @@ def load(path: Path) -> Params:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ParamsError(f"{path}:{where} is not valid YAML ({exc}).") from exc
+        # PyYAML's own message spans several lines and repeats the place: keep its problem.
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParamsError(
+            f"{path}:{where} is not valid YAML ({problem}). Check the line above it too: an "
+            "unclosed bracket or quote is often the cause."
+        ) from exc
     finally:
         loader.dispose()
     if raw is None:
