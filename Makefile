@@ -35,6 +35,8 @@ report: setup ## Build the report for PARAMS into outputs/<id>/ (HTML and PDF)
 test: setup ## Run the test suite (includes one full build of the default report)
 	@scripts/apt-install.sh pdftotext poppler-utils
 	@scripts/apt-install.sh soffice libreoffice-writer-nogui
+	@# axe-core, at the version package-lock.json pins, for tests/test_accessibility.py
+	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest
 
 lint: $(STAMP) ## Check formatting, lint and types

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from safeguarding_report import execute
+
+if TYPE_CHECKING:
+    from safeguarding_report.build import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,8 +33,6 @@ def kent_params() -> Path:
 @pytest.fixture
 def kent_local(tmp_path: Path) -> Path:
     """A copy of the illustrative Kent records, as tmp_path/data/local/kent-2022, to damage."""
-    import shutil
-
     target = tmp_path / "data" / "local" / "kent-2022"
     shutil.copytree(ROOT / "data" / "local" / "kent-2022", target)
     return target
@@ -42,3 +47,92 @@ def section_server() -> None:
     what the build made there.
     """
     execute.warm()
+
+
+@pytest.fixture(scope="session")
+def default_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of the project (notebooks, params, data) with its own outputs folder."""
+    from safeguarding_report.build import Project
+
+    base = tmp_path_factory.mktemp("project")
+    for name in ("notebooks", "params"):
+        shutil.copytree(ROOT / name, base / name)
+    (base / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    return Project(base)
+
+
+@pytest.fixture(scope="session")
+def default_report(default_project: Project) -> Path:
+    """The default report (Kent 2021-22, HTML and PDF), built once for the whole test run."""
+    from safeguarding_report.build import build
+
+    return build(default_project.root / "params/kent-2022.yaml", default_project, progress=False)
+
+
+@pytest.fixture
+def private_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """TMPDIR for this test alone (short: kernel socket paths must stay under 108 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="sr-cli-", dir="/tmp"))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+TINY_PARAMETERS = (
+    'report_id: str = "kent-2022"  # names data/local/<report_id>/\n'
+    'partnership: str = ""  # full name\n'
+    'la_code: str = "E10000016"  # local authority\n'
+    "comparison_year: int = 2022  # year ending 31 March\n"
+    "trend_years: int = 5  # years shown\n"
+    'period_start: str = ""  # first day of the reporting period\n'
+    'period_end: str = ""  # last day of the reporting period\n'
+    'framework: str = "wt2018"  # statutory framework\n'
+    'data_dir: str = "../data"  # the data folder'
+)
+
+
+def tiny_section(path: Path, *code: str) -> Path:
+    """A short section notebook: a title, the parameters cell, then ``code`` cells."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"# {path.stem}\n\nA short section."),
+            new_code_cell(TINY_PARAMETERS, metadata={"tags": ["parameters"]}),
+            *(new_code_cell(c) for c in code),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A project that builds in seconds, with a previous report in outputs/kent-2022/.
+
+    The real params and local records (copies, to damage), every published file linked one by
+    one (a damaged one is replaced by a copy), and one short notebook per section of wt2018.
+    """
+    from safeguarding_report import framework
+
+    for name in ("params",):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "data/local/kent-2022", tmp_path / "data/local/kent-2022")
+    for source in (ROOT / "data/published").rglob("*"):
+        target = tmp_path / "data/published" / source.relative_to(ROOT / "data/published")
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source)
+    (tmp_path / "notebooks").mkdir()
+    for number, sec in enumerate(framework.load("wt2018").sections, start=1):
+        tiny_section(tmp_path / f"notebooks/{number:02d}_{sec.key}.ipynb", "x = 1")
+    previous = tmp_path / "outputs/kent-2022"
+    previous.mkdir(parents=True)
+    (previous / "report.html").write_text("the last good report", encoding="utf-8")
+    (previous / "figures.csv").write_text("section,indicator\n", encoding="utf-8")
+    return tmp_path

@@ -20,6 +20,7 @@ import nbformat
 from safeguarding_report import (
     appendix,
     cache,
+    disclosure,
     export,
     framework,
     manifest,
@@ -36,6 +37,7 @@ from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.stitch import Cover, Part, stitch
+from safeguarding_report.tables import Suppression
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +118,11 @@ def build(
     sections = project.sections(fw)
     target = project.outputs / p.id
     parameters = p.notebook_parameters(project.data.resolve())
-    plan = _plan(sections, parameters, project, p.id, force=force)
+    rule = Suppression(p.suppress_from, p.suppress_to)
+    # The disclosure rule reaches the sections' presentation path through their environment.
+    plan = _plan(
+        sections, {**parameters, **disclosure.environment(rule)}, project, p.id, force=force
+    )
     build_key = _build_key(plan, params_path, make_pdf=make_pdf, strict=strict)
     if build_key and _up_to_date(target, build_key):
         log.info("Nothing changed since the last build: %s is up to date.", target)
@@ -132,6 +138,7 @@ def build(
             workers=workers,
             progress=progress,
             section_timeout=section_timeout,
+            env=disclosure.environment(rule),
         )
         failed = [run for run in runs if not run.ok]
         if failed:
@@ -180,7 +187,8 @@ def build(
         if make_pdf:
             pdf.print_pdf(html, staged / "report.pdf", date=p.publication_date)
         # The committee cover report quotes the same figures, listed under section "cover".
-        figures += committee_cover.write(p, published, staged, make_pdf=make_pdf)
+        with disclosure.for_sections(rule):  # the same rule as the sections' figures
+            figures += committee_cover.write(p, published, staged, make_pdf=make_pdf)
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
         inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]
@@ -195,6 +203,7 @@ def build(
             checklist={c.requirement.id: c.met for c in checked},
         )
         manifest.write(facts, staged / "manifest.json")
+        disclosure.check(staged, rule)
         publish.publish(staged, target)
     except BaseException as exc:
         if staged.exists():
@@ -262,6 +271,7 @@ def _run(
     workers: int | None,
     progress: bool,
     section_timeout: float,
+    env: dict[str, str],
 ) -> list[SectionRun]:
     """Run the sections that changed, reuse the others; keep each new success in the cache."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -284,6 +294,7 @@ def _run(
         section_timeout=section_timeout,
         data_dir=project.data,
         keys={item.notebook.stem: item.cache_key for item in to_run},
+        env=env,
     )
     reasons = {item.notebook.stem: item.verdict.reason for item in to_run}
     runs = {run.name: dataclasses.replace(run, reason=reasons[run.name]) for run in ran}

@@ -77,6 +77,7 @@ class Chart:
 def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text:
     """A line chart of one indicator over the periods in ``tidy``, one line per area."""
     indicator = indicators.get(_one(tidy, "indicator"))
+    tidy = tables.protect_frame(tidy)  # a bar or point must not show a withheld count
     if all(text.missing(row) for _, row in tidy.iterrows()):
         return _nothing_to_draw(tidy)
     periods = list(dict.fromkeys(tidy["period"].astype(str)))
@@ -112,6 +113,7 @@ def compare(
 ) -> Chart | text.Text:
     """A bar chart comparing one indicator across areas (or other ``categories``) in a period."""
     indicator = indicators.get(_one(tidy, "indicator"))
+    tidy = tables.protect_frame(tidy)  # a bar or point must not show a withheld count
     if all(text.missing(row) for _, row in tidy.iterrows()):
         return _nothing_to_draw(tidy)
     period = _one(tidy, "period")

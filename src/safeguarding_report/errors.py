@@ -34,3 +34,7 @@ class ToolMissing(ReportError):
 
 class OutputError(ReportError):
     """An output could not be written: the disk is full, or a file stands where a folder goes."""
+
+
+class DisclosureError(ReportError):
+    """A finished report would show a count small enough to identify someone."""

@@ -127,12 +127,15 @@ def execute(
     section_timeout: float = DEFAULT_SECTION_TIMEOUT,
     data_dir: Path | None = None,
     keys: Mapping[str, Mapping[str, str]] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> list[SectionRun]:
     """Execute every notebook with the same parameters; return the runs in notebook order.
 
     ``data_dir`` is the folder whose files a section's reads are recorded from (default
     ``cwd/data``); ``keys`` gives each notebook's cache key (by stem) to stamp on the
-    executed notebook with those reads.
+    executed notebook with those reads; ``env`` is added to each section's environment
+    (sections are forked from the server, not from this process, so they do not see changes
+    made to this process's environment).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     if not notebooks:
@@ -167,6 +170,7 @@ def execute(
                             str(data_dir),
                             str(job.result),
                             job.stamp,
+                            dict(env or {}),
                         ),
                         name=f"section {job.notebook.stem}",
                     )
@@ -285,6 +289,7 @@ def _run_section(
     data_dir: str,
     result_file: str,
     stamp: dict[str, str],
+    env: dict[str, str],
 ) -> None:
     """In the section's own process: run the notebook, record what it read, write a result.
 
@@ -302,6 +307,7 @@ def _run_section(
     # papermill warns of parameters a notebook does not declare: every section is passed the
     # report's whole set, and uses what it needs.
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    os.environ.update(env)
     os.chdir(cwd)
     watcher = cache.Watcher(Path(data_dir), Path(cwd))
     sys.addaudithook(watcher.hook())  # ends with this process

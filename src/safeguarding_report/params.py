@@ -41,6 +41,8 @@ class Params:
     trend_years: int  # how many years the trends show, ending at comparison_year
     publication_date: dt.date  # shown on the title page
     framework: str  # statutory framework: wt2010, wt2018 or wt2023 (see frameworks/)
+    suppress_from: int = 1  # counts from suppress_from to suppress_to are shown as [c]
+    suppress_to: int = 5
 
     @property
     def period_label(self) -> str:
@@ -84,7 +86,11 @@ _TYPES: dict[str, type] = {
     "trend_years": int,
     "publication_date": dt.date,
     "framework": str,
+    "suppress_from": int,
+    "suppress_to": int,
 }
+# Keys a params file may leave out, and the value each then takes.
+_DEFAULTS: dict[str, Any] = {"suppress_from": 1, "suppress_to": 5}
 
 
 def load(path: Path) -> Params:
@@ -120,7 +126,12 @@ def load(path: Path) -> Params:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ParamsError(f"{path}:{where} is not valid YAML ({exc}).") from exc
+        # PyYAML's own message spans several lines and repeats the place: keep its problem.
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParamsError(
+            f"{path}:{where} is not valid YAML ({problem}). Check the line above it too: an "
+            "unclosed bracket or quote is often the cause."
+        ) from exc
     finally:
         loader.dispose()
     if raw is None:
@@ -145,12 +156,14 @@ def validate(
         raise ParamsError(
             f"{where(unknown[0])}: unknown key {detail}. Allowed keys: {', '.join(_TYPES)}."
         )
-    missing = [k for k in _TYPES if k not in raw]
+    missing = [k for k in _TYPES if k not in raw and k not in _DEFAULTS]
     if missing:
         raise ParamsError(f"{source}: missing key {', '.join(repr(k) for k in missing)}.")
-    values = {key: _check_type(where(key), key, raw[key]) for key in _TYPES}
+    values = {key: _check_type(where(key), key, raw[key]) for key in _TYPES if key in raw}
+    values = {**_DEFAULTS, **values}
     params = Params(**values)
     _check_values(source, params)
+    _check_suppression(where, params)
     return params
 
 
@@ -221,6 +234,19 @@ def _check_values(source: str, p: Params) -> None:
     if not 1 <= p.trend_years <= 15:
         raise ParamsError(
             f"{source}: key 'trend_years' must be between 1 and 15, found {p.trend_years}."
+        )
+
+
+def _check_suppression(where: _Where, p: Params) -> None:
+    if p.suppress_from < 1:
+        raise ParamsError(
+            f"{where('suppress_from')}: key 'suppress_from' must be 1 or more (a count of 0 "
+            f"identifies no one), found {p.suppress_from}."
+        )
+    if p.suppress_to < p.suppress_from:
+        raise ParamsError(
+            f"{where('suppress_to')}: key 'suppress_to' ({p.suppress_to}) must not be below "
+            f"'suppress_from' ({p.suppress_from}); the default withholds counts from 1 to 5."
         )
 
 

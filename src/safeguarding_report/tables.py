@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import math
+import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +22,7 @@ from safeguarding_report import indicators, provenance
 GSS_SYMBOLS: dict[str, str] = {
     "c": "[c]",
     "small": "[c]",
+    "secondary": "[c]",
     "x": "[x]",
     "..": "[x]",
     "not collected": "[x]",
@@ -48,6 +51,8 @@ REASONS: dict[str, str] = {
     "c": "was withheld by the publisher to protect confidentiality",
     "small": "is not shown because it is a small number (from 1 to 5), to protect the children "
     "concerned",
+    "secondary": "is not shown because, with the total beside it, it would let a small number "
+    "be worked out",
     "x": "was marked as not available by the publisher",
     "..": "was marked as not available by the publisher",
     "not collected": "is not available because the published series does not go back to that year",
@@ -64,6 +69,11 @@ REASONS: dict[str, str] = {
 
 def reason(status: str) -> str:
     """Why a figure is missing, in words that finish a sentence about it."""
+    if status == SMALL:
+        return (
+            f"is not shown because it is a small number ({rule().words()}), to protect the "
+            "children concerned"
+        )
     return REASONS.get(status, "is not available")
 
 
@@ -108,6 +118,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
     numeric: bool = True  # right-align the value columns as numbers
     numeric_columns: list[bool] | None = None  # per column, overriding ``numeric``
+    # (row, column) of the cells that show a count, marked so the disclosure scan finds them
+    count_cells: set[tuple[int, int]] = field(default_factory=set)
 
     def _numeric(self, column: int) -> bool:
         if self.numeric_columns is not None:
@@ -126,12 +138,16 @@ class Table:
         def num(column: int) -> str:
             return ' class="num"' if self._numeric(column) else ""
 
+        def cell(r: int, column: int, text: str) -> str:
+            unit = ' data-unit="count"' if (r, column) in self.count_cells else ""
+            return f"<td{num(column)}{unit}>{esc(text)}</td>"
+
         head = "".join(f'<th scope="col"{num(i)}>{esc(h)}</th>' for i, h in enumerate(self.header))
         body = "".join(
             f'<tr><th scope="row">{esc(row[0])}</th>'
-            + "".join(f"<td{num(i)}>{esc(cell)}</td>" for i, cell in enumerate(row[1:], 1))
+            + "".join(cell(r, i, text) for i, text in enumerate(row[1:], 1))
             + "</tr>"
-            for row in self.rows
+            for r, row in enumerate(self.rows)
         )
         notes = list(self.notes) + symbol_notes(self.records, self.symbols_used())
         foot = "".join(f'<p class="table-note">{esc(n)}</p>' for n in notes)
@@ -163,11 +179,12 @@ class Figure:
     suffix: str = ""  # e.g. '%'
 
     def text(self) -> str:
-        """What the reader sees, exactly as recorded in figures.csv."""
-        shown_text = shown_for(self.row)
+        """What the reader sees, exactly as recorded in figures.csv (small counts withheld)."""
+        row = protect(self.row)
+        shown_text = shown_for(row)
         if shown_text.startswith("["):
             return shown_text
-        value = float(self.row["value"])
+        value = float(row["value"])
         if self.signed and value > 0 and shown_text.strip("0.,") != "":
             shown_text = "+" + shown_text
         return shown_text + self.suffix
@@ -186,20 +203,35 @@ def grid(
 ) -> Table:
     """A table of text and figures: each ``Figure`` is formatted once and recorded.
 
-    A column is right-aligned as numbers when any of its cells is a figure.
+    A column is right-aligned as numbers when any of its cells is a figure. Small counts, and
+    the figures that would let them be worked out, are withheld before anything is formatted
+    or recorded (``protect``, secondary suppression).
     """
-    records: list[dict[str, Any]] = []
-    table_rows: list[list[str]] = []
-    numeric = [False] * len(header)
     for cells in rows:
         if len(cells) != len(header):
             raise ValueError(f"grid: row {list(cells)!r} has {len(cells)} cells, not {len(header)}")
+    figures = {
+        (r, i): cell.row
+        for r, cells in enumerate(rows)
+        for i, cell in enumerate(cells)
+        if isinstance(cell, Figure)
+    }
+    labels = [str(cells[0]) if cells else "" for cells in rows]
+    safe = _protect_table(figures, labels, header, rule())
+    records: list[dict[str, Any]] = []
+    table_rows: list[list[str]] = []
+    numeric = [False] * len(header)
+    counts: set[tuple[int, int]] = set()
+    for r, cells in enumerate(rows):
         line = []
         for i, cell in enumerate(cells):
             if isinstance(cell, Figure):
-                text = cell.text()
-                records.append(provenance.record(cell.row, text))
+                figure = Figure(safe[(r, i)], cell.signed, cell.suffix)
+                text = figure.text()
+                records.append(provenance.record(figure.row, text))
                 numeric[i] = i > 0
+                if is_count(figure.row) and not figure.signed:
+                    counts.add((r, i))
                 line.append(text)
             else:
                 line.append(str(cell))
@@ -212,6 +244,7 @@ def grid(
         source,
         [*notes, *derivation_notes(records)],
         numeric_columns=numeric,
+        count_cells=counts,
     )
 
 
@@ -233,29 +266,44 @@ def pivot(
     """
     row_keys = list(dict.fromkeys(tidy[rows].astype(str)))
     col_keys = list(dict.fromkeys(tidy[columns].astype(str)))
-    cells: dict[tuple[str, str], Row] = {}
-    for _, row in tidy.iterrows():
-        key = (str(row[rows]), str(row[columns]))
-        if key in cells:
-            raise ValueError(f"pivot: more than one value for {rows}={key[0]}, {columns}={key[1]}")
-        cells[key] = row
     row_labels = row_labels or {}
     column_labels = column_labels or {}
+    header = [corner] + [column_labels.get(c, c) for c in col_keys]
+    labels = [row_labels.get(r, r) for r in row_keys]
+    figures: dict[Key, Row] = {}
+    for _, row in tidy.iterrows():
+        key = (row_keys.index(str(row[rows])), col_keys.index(str(row[columns])) + 1)
+        if key in figures:
+            raise ValueError(
+                f"pivot: more than one value for {rows}={row[rows]}, {columns}={row[columns]}"
+            )
+        figures[key] = row
+    safe = _protect_table(figures, labels, header, rule())
     table_rows: list[list[str]] = []
     records: list[dict[str, Any]] = []
-    for r in row_keys:
-        line = [row_labels.get(r, r)]
-        for c in col_keys:
-            cell = cells.get((r, c))
+    counts: set[tuple[int, int]] = set()
+    for r, label in enumerate(labels):
+        line = [label]
+        for c in range(1, len(col_keys) + 1):
+            cell = safe.get((r, c))
             if cell is None:
                 line.append("[z]")
                 continue
             text = shown_for(cell)
             line.append(text)
             records.append(provenance.record(cell, text))
+            if is_count(cell):
+                counts.add((r, c))
         table_rows.append(line)
-    header = [corner] + [column_labels.get(c, c) for c in col_keys]
-    return Table(caption, header, table_rows, records, source, [*notes, *derivation_notes(records)])
+    return Table(
+        caption,
+        header,
+        table_rows,
+        records,
+        source,
+        [*notes, *derivation_notes(records)],
+        count_cells=counts,
+    )
 
 
 def symbol_notes(records: Sequence[Mapping[str, Any]], symbols: Sequence[str]) -> list[str]:
@@ -310,3 +358,225 @@ def and_(words: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     words = list(dict.fromkeys(words))
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+# --- disclosure control ----------------------------------------------------------------------
+# One rule, applied to the tidy row before it is formatted or recorded: a count from ``low`` to
+# ``high`` is withheld (status "small"), and so is anything that would let it be worked out.
+
+SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"  # "1-5": set by the build for the sections it runs
+SMALL = "small"
+SECONDARY = "secondary"
+# Statuses that hide a figure to protect the people it counts; any other status is a figure
+# that simply is not there.
+DISCLOSURE_STATUSES = frozenset({"c", SMALL, SECONDARY})
+WITHHELD = "withheld by this report"  # how a withheld figure's derivation begins
+_TOTAL_LABEL = re.compile(r"^\s*(total|all)\b", re.IGNORECASE)
+_RATE_COUNT = re.compile(r"aged 0 to 17(?: \([^)]*\))?: (-?[0-9.e+]+) \(")
+_CHANGE = re.compile(r"^change: (-?[0-9.e+]+) \(.*\) minus (-?[0-9.e+]+) \(")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Counts from ``low`` to ``high`` (inclusive) are never shown."""
+
+    low: int = 1
+    high: int = 5
+
+    def hides(self, value: Any) -> bool:
+        """Whether ``value`` is a count this rule withholds."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return False
+        return not math.isnan(number) and self.low <= number <= self.high
+
+    def words(self) -> str:
+        """'from 1 to 5'."""
+        return f"from {self.low} to {self.high}"
+
+    def as_text(self) -> str:
+        """'1-5', as the build passes it to the sections."""
+        return f"{self.low}-{self.high}"
+
+    @classmethod
+    def from_text(cls, text: str) -> Suppression:
+        """Read '1-5' (``as_text``); a ValueError names the variable when it is not that."""
+        low, sep, high = text.partition("-")
+        if not (sep and low.strip().isdigit() and high.strip().isdigit()):
+            raise ValueError(f"{SUPPRESS_ENV} must be two whole numbers like 1-5, found {text!r}")
+        return cls(int(low), int(high))
+
+
+def rule() -> Suppression:
+    """The suppression rule in force: the build's (params ``suppress_from``/``suppress_to``)."""
+    text = os.environ.get(SUPPRESS_ENV, "")
+    return Suppression.from_text(text) if text else Suppression()
+
+
+def unit_of(row: Row) -> str:
+    """The unit of a tidy row's indicator ('count', 'rate' ...)."""
+    return indicators.get(str(row["indicator"])).unit
+
+
+def is_count(row: Row) -> bool:
+    """Whether a tidy row is a count of people or events (not a mean of counts, or a change)."""
+    derivation = str(row.get("derivation", "") or "")
+    return unit_of(row) == "count" and not derivation.startswith(("mean of", "change"))
+
+
+def _value(row: Row) -> float | None:
+    value = row["value"]
+    if value is None or (isinstance(value, float) and math.isnan(value)) or row["status"]:
+        return None
+    return float(value)
+
+
+def _withheld(row: Row, status: str, why: str) -> dict[str, Any]:
+    """``row`` without its number: no value, a status, and no trace of the number it had."""
+    kept = {key: row[key] for key in row.keys()}  # noqa: SIM118 - works for Series and dicts
+    line = str(kept.get("source_line", "") or "")
+    counted_rows = str(kept.get("derivation", "") or "").startswith("count of")
+    kept.update(
+        value=float("nan"),
+        status=status,
+        derivation=f"{WITHHELD}: {why}",
+        # The lines counted would say how many there were.
+        source_line="" if counted_rows or ";" in line else line,
+    )
+    return kept
+
+
+def protect(row: Row, suppression: Suppression | None = None) -> Row:
+    """``row`` as it may be shown: a small count, or a rate or change built on one, withheld.
+
+    Published counts are treated like the partnership's own: a published 3 is shown ``[c]``.
+    Averages (statistical neighbours' means) are not counts of people and are left as they are.
+    """
+    r = suppression or rule()
+    if _value(row) is None:
+        return row
+    unit = unit_of(row)
+    derivation = str(row.get("derivation", "") or "")
+    if is_count(row) and r.hides(row["value"]):
+        return _withheld(row, SMALL, f"a count {r.words()}")
+    if unit in ("rate", "percent") and derivation.startswith("count per 10,000"):
+        count = _RATE_COUNT.search(derivation)
+        if count and r.hides(count.group(1)):
+            return _withheld(row, SMALL, f"built on a count {r.words()}")
+    change = _CHANGE.match(derivation)
+    if unit == "count" and change and any(r.hides(n) for n in change.groups()):
+        return _withheld(row, SMALL, f"the change from or to a count {r.words()}")
+    return row
+
+
+def protect_frame(tidy: pd.DataFrame, suppression: Suppression | None = None) -> pd.DataFrame:
+    """``protect`` applied to every row, then secondary suppression across the frame's rows."""
+    r = suppression or rule()
+    original: dict[Any, Row] = {i: row for i, row in tidy.iterrows()}
+    cells = {i: protect(row, r) for i, row in original.items()}
+    cells = _secondary(cells, _implied_totals(original), r)
+    return pd.DataFrame([dict(cells[i]) for i in tidy.index], index=tidy.index)
+
+
+Key = tuple[int, int]
+
+
+def _implied_totals(cells: Mapping[Any, Row]) -> list[tuple[Any, list[Any]]]:
+    """(total, parts) where one count equals the sum of two or more others of its breakdown.
+
+    Only figures of the same indicator, area and period are compared, and the parts must each
+    have a breakdown: that is what a breakdown beside its total looks like.
+    """
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for key, row in cells.items():
+        if unit_of(row) == "count":
+            groups.setdefault(
+                (str(row["indicator"]), str(row["area_code"]), str(row["period"])), []
+            ).append(key)
+    found = []
+    for keys in groups.values():
+        known = {k: _value(cells[k]) for k in keys}
+        for total in keys:
+            parts = [k for k in keys if k != total and str(cells[k].get("breakdown", "") or "")]
+            values = [known[k] for k in parts]
+            whole = known[total]
+            complete = len(parts) >= 2 and whole is not None and None not in values
+            if complete and math.isclose(sum(v or 0.0 for v in values), whole or 0.0):
+                found.append((total, parts))
+    return found
+
+
+def _secondary(
+    cells: dict[Any, Row], totals: Sequence[tuple[Any, list[Any]]], r: Suppression
+) -> dict[Any, Row]:
+    """Withhold more figures until no withheld one can be worked out from a total.
+
+    In every set of a total and its parts, a figure withheld for disclosure must not be the
+    only one missing: the smallest part still shown (or else the total) is withheld too.
+    """
+    cells = dict(cells)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in totals:
+            members = [total, *parts]
+            missing = [k for k in members if _value(cells[k]) is None]
+            if len(missing) != 1 or str(cells[missing[0]]["status"]) not in DISCLOSURE_STATUSES:
+                continue
+            shown_parts = [k for k in parts if _value(cells[k]) is not None]
+            pick = min(shown_parts, key=lambda k: _value(cells[k]) or 0.0) if shown_parts else total
+            cells[pick] = _withheld(
+                cells[pick],
+                SECONDARY,
+                f"with the total, it would let a count {r.words()} be worked out",
+            )
+            changed = True
+    return cells
+
+
+def _protect_table(
+    figures: Mapping[Key, Row],
+    row_labels: Sequence[str],
+    header: Sequence[str],
+    r: Suppression,
+) -> dict[Key, Row]:
+    """Primary and secondary suppression over one table's figures (keys are (row, column)).
+
+    A row or column labelled 'Total' (or 'All ...') is the total of the counts across it; so
+    is any count equal to the sum of its breakdown's parts elsewhere in the table. A rate or
+    percentage in the same row as a withheld count of the same breakdown is built on it, and
+    is withheld too.
+    """
+    cells: dict[Key, Row] = {key: protect(row, r) for key, row in figures.items()}
+    totals = _implied_totals(figures)
+    counts = {k for k, row in figures.items() if unit_of(row) == "count"}
+    for i, label in enumerate(row_labels):
+        if _TOTAL_LABEL.match(label):
+            for j in {j for (_, j) in counts}:
+                parts = [k for k in counts if k[1] == j and k[0] != i]
+                if (i, j) in counts and len(parts) >= 2:
+                    totals.append(((i, j), parts))
+    for j, label in enumerate(header):
+        if j > 0 and _TOTAL_LABEL.match(label):
+            for i in {i for (i, _) in counts}:
+                parts = [k for k in counts if k[0] == i and k[1] != j]
+                if (i, j) in counts and len(parts) >= 2:
+                    totals.append(((i, j), parts))
+    cells = _secondary(cells, totals, r)
+    for (i, j), row in list(cells.items()):
+        if unit_of(row) in ("rate", "percent") and _value(row) is not None:
+            built_on = [
+                other
+                for (oi, oj), other in cells.items()
+                if oi == i
+                and oj != j
+                and unit_of(other) == "count"
+                and str(other["status"]) in (SMALL, SECONDARY)
+                and str(other.get("breakdown", "")) == str(row.get("breakdown", ""))
+                and str(other["area_code"]) == str(row["area_code"])
+                and str(other["period"]) == str(row["period"])
+            ]
+            if built_on:
+                cells[(i, j)] = _withheld(row, SMALL, f"built on a count {r.words()}")
+    return cells

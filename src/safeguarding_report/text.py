@@ -50,9 +50,11 @@ def say(template: str, **values: Any) -> Text:
     format it and recorded; ``{name:pct}`` appends a per cent sign. Any other value is text
     from data or params and is escaped. ``template`` is the library's own Markdown.
 
-    If any row is missing its number, the paragraph instead says which figures are not
-    available and why (see ``not_available``).
+    If any row is missing its number, or holds a small count the disclosure rule withholds
+    (``tables.protect``), the paragraph instead says which figures are not available and why
+    (see ``not_available``). A count is marked ``data-unit="count"`` for the disclosure scan.
     """
+    values = {k: tables.protect(v) if _is_row(v) else v for k, v in values.items()}
     rows = [v for v in values.values() if _is_row(v)]
     absent = [r for r in rows if missing(r)]
     if absent:
@@ -75,12 +77,26 @@ def _fill(template: str, values: Mapping[str, Any]) -> tuple[str, list[dict[str,
             if spec == "pct":
                 text += "%"
             records.append(provenance.record(value, text))
-            parts.append(markup.escape(text))
+            if tables.is_count(value):
+                parts.append(f"{_COUNT_OPEN}{markup.escape(text)}{_COUNT_CLOSE}")
+            else:
+                parts.append(markup.escape(text))
             plain.append(text)
         else:
-            parts.append(markup.escape(str(value)))
+            parts.append(
+                markup.escape(str(value).replace(_COUNT_OPEN, "").replace(_COUNT_CLOSE, ""))
+            )
             plain.append(str(value))
-    return markup.render("".join(parts)), records, "".join(plain)
+    rendered = markup.render("".join(parts))
+    rendered = rendered.replace(_COUNT_OPEN, COUNT_SPAN).replace(_COUNT_CLOSE, "</span>")
+    return rendered, records, "".join(plain)
+
+
+# Markdown would escape a tag, so a count is fenced with two private-use characters (which no
+# data file may carry through: they are stripped from other values) and the fence becomes the
+# span once the sentence is rendered.
+_COUNT_OPEN, _COUNT_CLOSE = "\ue000", "\ue001"
+COUNT_SPAN = '<span data-unit="count">'
 
 
 def not_available(rows: Sequence[tables.Row]) -> Text:
