@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,)
 
-.PHONY: help setup chromium report test lint lab lock clean
+.PHONY: help setup chromium report test new lint lab lock clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1]"
@@ -38,6 +38,9 @@ test: setup ## Run the test suite (includes one full build of the default report
 	@# axe-core, at the version package-lock.json pins, for tests/test_accessibility.py
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest
+
+new: $(STAMP) ## Start a report for any authority: make new LA=E08000003 YEAR=2024 [FRAMEWORK=wt2023]
+	$(BIN)/safeguarding-report new $(LA) --year $(YEAR) $(if $(FRAMEWORK),--framework $(FRAMEWORK),)
 
 lint: $(STAMP) ## Check formatting, lint and types
 	$(BIN)/ruff format --check src tests

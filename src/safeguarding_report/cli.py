@@ -40,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _sigterm_as_interrupt():
             if args.command == "build":
                 return _build(args)
+            if args.command == "new":
+                return _new(args)
             if args.command == "check":
                 p = params.load(args.params)
                 print(f"{args.params}: valid ({p.partnership}, {p.period_label}).")
@@ -55,6 +57,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     parser.print_help()
     return 2
+
+
+def _new(args: argparse.Namespace) -> int:
+    from safeguarding_report import scaffold
+
+    made = scaffold.new(
+        args.local_authority, args.year, root=args.root, framework_id=args.framework
+    )
+    print(f"Wrote {made.params}")
+    print(f"Wrote {len(made.created)} empty templates in {made.local}/ (see docs/local-data.md)")
+    print(f"Build it now with: make report PARAMS={made.params.relative_to(args.root)}")
+    return 0
 
 
 def _one_line(exc: Exception) -> str:
@@ -134,6 +148,16 @@ def _parser() -> argparse.ArgumentParser:
         help="a section still running after this long fails (default 600)",
     )
     build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    new = sub.add_parser(
+        "new", help="start a report for any English local authority: params and empty records"
+    )
+    new.add_argument("local_authority", help="E-code (E08000003) or DfE 3-digit code (352)")
+    new.add_argument("--year", type=int, required=True, help="year ending 31 March, e.g. 2024")
+    new.add_argument(
+        "--framework", default=None, help="wt2010, wt2018 or wt2023 (default: the one in force)"
+    )
+    new.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     check = sub.add_parser("check", help="validate a params file without building")
     check.add_argument("params", type=Path)
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)

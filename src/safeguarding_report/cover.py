@@ -541,7 +541,7 @@ def _docx_table(doc: Docx, table: tables.Table) -> None:
     repeat.set(qn("w:val"), "true")
     row_properties.append(repeat)
     for values in table.rows:
-        cells = grid.add_row().cells
+        cells = grid.add_row().cells  # type: ignore[no-untyped-call]
         for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
             cell.paragraphs[0].text = value
             if i and (value[:1].isdigit() or value.startswith(("[", "£", "-", "+"))):

@@ -241,15 +241,22 @@ class Banner:
 
 
 def banner(ctx: Context, templates: Sequence[str]) -> Banner:
-    """The banner for a section built from these templates of the partnership's records."""
+    """The banner for a section built from these templates of the partnership's records.
+
+    A template is still to be supplied when its file is missing, when it is a CSV file with
+    no records in it yet (as a new report's templates are), or when it is a narrative marked
+    as a draft. A section has content when at least one of its templates is filled in.
+    """
     present = [t for t in templates if not ctx.records.is_missing(t)]
     missing = [t for t in templates if ctx.records.is_missing(t)]
-    illustrative = ctx.records.illustrative and bool(present)
+    empty = [t for t in present if t in CSV_TEMPLATES and not ctx.records.rows(t)]
     drafts = [
         t
         for t in present
         if t in TEXT_TEMPLATES and (n := ctx.records.text(t)) is not None and n.draft
     ]
+    filled = [t for t in present if t not in empty and t not in drafts]
+    illustrative = ctx.records.illustrative and bool(filled)
     parts = []
     if illustrative:
         note = ctx.records.about.note if ctx.records.about else ""
@@ -260,23 +267,23 @@ def banner(ctx: Context, templates: Sequence[str]) -> Banner:
             + (f"<p>{markup.escape_html(note)}</p>" if note else "")
             + "</div>"
         )
-    if missing or drafts:
-        files = [template_file(ctx, t) for t in missing]
-        items = "".join(f"<li><code>{markup.escape_html(f)}</code></li>" for f in files)
-        items += "".join(
-            f"<li><code>{markup.escape_html(template_file(ctx, t))}</code> (to be written: it "
-            "is marked as a draft)</li>"
-            for t in drafts
-        )
+    if missing or empty or drafts:
+
+        def item(template: str, why: str) -> str:
+            return f"<li><code>{markup.escape_html(template_file(ctx, template))}</code>{why}</li>"
+
+        items = "".join(item(t, " (no file yet)") for t in missing)
+        items += "".join(item(t, " (no records in it yet)") for t in empty)
+        items += "".join(item(t, " (to be written: it is marked as a draft)") for t in drafts)
         parts.append(
             '<div class="banner banner-missing" role="note"><p><strong>Records still to be '
             "supplied.</strong> This section is incomplete until these files are filled in "
             "(see docs/local-data.md):</p><ul>" + items + "</ul></div>"
         )
     status = {
-        "content": bool(present) and len(drafts) < len(present),
-        "illustrative": [template_file(ctx, t) for t in present] if illustrative else [],
-        "missing": [template_file(ctx, t) for t in missing],
+        "content": bool(filled),
+        "illustrative": [template_file(ctx, t) for t in filled] if illustrative else [],
+        "missing": [template_file(ctx, t) for t in [*missing, *empty, *drafts]],
     }
     return Banner("\n".join(parts), status)
 
@@ -284,7 +291,7 @@ def banner(ctx: Context, templates: Sequence[str]) -> Banner:
 def not_supplied(ctx: Context, template: str) -> text.Text:
     """What a part of a section shows while its record file has not been supplied."""
     said = (
-        f"No records yet: {template_file(ctx, template)} has not been supplied, so this part "
-        "of the report is empty."
+        f"No records yet: {template_file(ctx, template)} has not been supplied or holds no "
+        "records, so this part of the report is empty."
     )
     return text.Text(f'<p class="empty">{markup.escape_html(said)}</p>\n', [], said)

@@ -106,7 +106,7 @@ def attendance_frame(ctx: Context) -> pd.DataFrame:
 
 def attendance_chart(ctx: Context) -> charts.Chart | text.Text:
     """A bar chart of attendances by agency."""
-    if ctx.records.is_missing("training_attendance"):
+    if ctx.records.is_missing("training_attendance") or not ctx.records.rows(TrainingAttendance):
         return sections.not_supplied(ctx, "training_attendance")
     frame = attendance_frame(ctx)
     top = frame.iloc[0]
