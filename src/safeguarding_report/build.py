@@ -17,6 +17,7 @@ import nbformat
 
 from safeguarding_report import (
     appendix,
+    changes,
     export,
     framework,
     manifest,
@@ -30,6 +31,8 @@ from safeguarding_report.errors import DataError, OutputError, ReportError, Sect
 from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, execute
 from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.inputs import refuse_drafts
+from safeguarding_report.sections.foreword import GLANCE_INDICATORS
 from safeguarding_report.stitch import Cover, Part, stitch
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,8 @@ def build(
     chromium = pdf.find_chromium() if make_pdf else ""
     fw = framework.load(p.framework)
     sections = project.sections(fw)
+    if strict:
+        refuse_drafts(project.data, p.id, params_path)
     target = project.outputs / p.id
     staged = publish.staging(project.outputs, p.id)
     try:
@@ -157,6 +162,7 @@ def build(
             pdf.print_pdf(html, staged / "report.pdf", date=p.publication_date)
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
+        _write_changes(published, p, staged / "changes.csv")
         inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]
         facts = manifest.manifest(
             p,
@@ -177,6 +183,13 @@ def build(
         raise
     log.info("Report written to %s", target)
     return target
+
+
+def _write_changes(published: Published, p: params.Params, path: Path) -> None:
+    """changes.csv: the headline figures this year and last, beside England's change."""
+    changes.write(
+        changes.frame(published, p.local_authority, p.comparison_year, GLANCE_INDICATORS), path
+    )
 
 
 def _check_year(published: Published, year: int, params_path: Path) -> None:

@@ -155,6 +155,21 @@ class Published:
         """The area with this E-code or 3-digit code; DataError suggesting close codes."""
         return self.areas.find(code)
 
+    def validate_file(self, path: str) -> None:
+        """Read one catalogued file (path under the data folder) and check every value any
+        indicator reads from it; DataError naming the file, line and column at the first fault.
+        """
+        spec = self.catalogue.files[path]
+        if spec.layout == "neighbours":
+            read_groups(self._table(path), self.areas, model_2025=path == SN_2025)
+            return
+        for measures in self.catalogue.measures.values():
+            for measure in measures:
+                if measure.path == path:
+                    self._measure(measure)
+        if path == POPULATION:
+            _ = self.areas
+
     def source(self, source_file: str) -> Source:
         """Publication metadata of a file named in a tidy table's ``source_file``."""
         prefix = self.data_dir.name + "/"
