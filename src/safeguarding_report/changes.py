@@ -115,7 +115,8 @@ def compare(last: float, this: float, eng_last: float, eng_this: float) -> tuple
 
 
 def write(changes: pd.DataFrame, path: Path) -> None:
-    """``changes.csv``: numbers written in full (no rounding), blanks for missing figures."""
+    """``changes.csv``: numbers in full precision as figures.csv writes them (whole numbers
+    without '.0'), blanks for missing figures."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CHANGE_COLUMNS)
@@ -125,5 +126,7 @@ def write(changes: pd.DataFrame, path: Path) -> None:
 
 def _cell(value: object) -> str:
     if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.15g}"
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
