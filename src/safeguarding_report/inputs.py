@@ -59,11 +59,11 @@ class Input:
 
 
 def check(params_path: Path, root: Path) -> list[Input]:
-    """Every input of the report ``params_path`` describes, under the project ``root``."""
-    try:
-        p = params.load(params_path)
-    except ReportError as exc:
-        return [Input(str(params_path), INVALID, str(exc), blocks=True)]
+    """Every input of the report ``params_path`` describes, under the project ``root``.
+
+    A params file that does not load raises ``ParamsError``: nothing else can be checked.
+    """
+    p = params.load(params_path)
     rows = [Input(str(params_path), VALID, f"{p.partnership}, {p.period_label}")]
     data = root / "data"
     published = Published(data)
