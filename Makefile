@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,)
 
-.PHONY: help setup chromium report test new lint lab lock clean
+.PHONY: help setup chromium report check new-year new test lint lab lock clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1]"
@@ -31,6 +31,12 @@ chromium: ## Install Debian's chromium (prints the PDF) when it is missing
 
 report: setup ## Build the report for PARAMS into outputs/<id>/ (HTML and PDF)
 	$(BIN)/safeguarding-report build --params $(PARAMS) $(BUILD_FLAGS)
+
+check: $(STAMP) ## List every input of PARAMS: found, valid, to supply or to update
+	$(BIN)/safeguarding-report check $(PARAMS)
+
+new-year: $(STAMP) ## Write next year's params and local folder from FROM=params/<id>.yaml
+	$(BIN)/safeguarding-report new-year $(or $(FROM),$(PARAMS))
 
 test: setup ## Run the test suite (includes one full build of the default report)
 	@scripts/apt-install.sh pdftotext poppler-utils

@@ -20,6 +20,7 @@ import nbformat
 from safeguarding_report import (
     appendix,
     cache,
+    changes,
     disclosure,
     export,
     framework,
@@ -35,7 +36,9 @@ from safeguarding_report.errors import DataError, OutputError, ReportError, Sect
 from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, execute, warm
 from safeguarding_report.framework import Framework
 from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.inputs import refuse_drafts
 from safeguarding_report.local import LocalRecords
+from safeguarding_report.sections.foreword import GLANCE_INDICATORS
 from safeguarding_report.stitch import Cover, Part, stitch
 from safeguarding_report.tables import Suppression
 
@@ -116,6 +119,8 @@ def build(
     chromium = pdf.find_chromium() if make_pdf else ""
     fw = framework.load(p.framework)
     sections = project.sections(fw)
+    if strict:
+        refuse_drafts(project.data, p.id, params_path)
     target = project.outputs / p.id
     parameters = p.notebook_parameters(project.data.resolve())
     rule = Suppression(p.suppress_from, p.suppress_to)
@@ -127,6 +132,11 @@ def build(
     if build_key and _up_to_date(target, build_key):
         log.info("Nothing changed since the last build: %s is up to date.", target)
         return target
+    # Every published file is read and checked before any section runs, so a missing or
+    # damaged file stops the build with its name, line and column (what is parsed is kept
+    # for the sections, see data/parsed.py).
+    for path in published.catalogue.files:
+        published.validate_file(path)
     staged = publish.staging(project.outputs, p.id)
     try:
         runs = _run(
@@ -191,6 +201,7 @@ def build(
             figures += committee_cover.write(p, published, staged, make_pdf=make_pdf)
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
+        _write_changes(published, p, staged / "changes.csv")
         inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]
         facts = manifest.manifest(
             p,
@@ -213,6 +224,13 @@ def build(
         raise
     log.info("Report written to %s", target)
     return target
+
+
+def _write_changes(published: Published, p: params.Params, path: Path) -> None:
+    """changes.csv: the headline figures this year and last, beside England's change."""
+    changes.write(
+        changes.frame(published, p.local_authority, p.comparison_year, GLANCE_INDICATORS), path
+    )
 
 
 def _check_year(published: Published, year: int, params_path: Path) -> None:

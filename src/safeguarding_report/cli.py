@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from safeguarding_report import params
 from safeguarding_report.errors import ReportError
 
 DEFAULT_PARAMS = Path("params/kent-2022.yaml")
@@ -43,9 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "new":
                 return _new(args)
             if args.command == "check":
-                p = params.load(args.params)
-                print(f"{args.params}: valid ({p.partnership}, {p.period_label}).")
-                return 0
+                return _check(args)
+            if args.command == "new-year":
+                return _new_year(args)
+            if args.command == "diff":
+                return _diff(args)
     except KeyboardInterrupt as exc:
         name = "terminated" if isinstance(exc, _Terminated) else "interrupted"
         print(f"{name}: the previous report was left as it was.", file=sys.stderr)
@@ -119,6 +120,49 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    """Print one table of every input; 1 when something blocks a build (or, with --strict,
+    when anything is still to supply or to update)."""
+    from safeguarding_report import inputs
+
+    rows = inputs.check(args.params, args.root)
+    print(inputs.format_table(rows))
+    print(inputs.summary(rows))
+    blocked = any(r.blocks for r in rows) or (args.strict and any(r.strict for r in rows))
+    return 1 if blocked else 0
+
+
+def _new_year(args: argparse.Namespace) -> int:
+    """Write next year's params file and local folder; print what is left to do."""
+    from safeguarding_report import newyear
+
+    done = newyear.new_year(args.params, args.root)
+    print(f"wrote {done.params_file}")
+    print(f"wrote {done.local_folder}/")
+    for title, files in (
+        ("carried over as they were (check they still hold)", done.carried),
+        ("carried over as drafts, to update (write this year's text, then draft: false)",
+         done.to_update),
+        ("to supply (this year's records; templates in docs/local-data.md)", done.to_supply),
+    ):  # fmt: skip
+        if files:
+            print(f"{title}:")
+            print("\n".join(f"  {f}" for f in files))
+    print(f"next: safeguarding-report check {done.params_file}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """Print each figure that differs between two builds; 1 when any differs, as diff does."""
+    from safeguarding_report import diff
+
+    found = diff.compare(args.a, args.b)
+    for difference in found:
+        print(difference.describe())
+    print(f"{len(found)} figure(s) differ between {args.a} and {args.b}.")
+    return 1 if found else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="safeguarding-report",
@@ -158,10 +202,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--root", type=Path, default=Path("."), help="project folder")
     new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    check = sub.add_parser("check", help="validate a params file without building")
-    check.add_argument("params", type=Path)
-    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    _analyst_commands(sub)
     return parser
+
+
+def _analyst_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """check, new-year and diff: the analyst's year around the build."""
+    check = sub.add_parser(
+        "check", help="list every input of a report: found, valid, to supply or to update"
+    )
+    check.add_argument("params", type=Path, help="params YAML file")
+    check.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    check.add_argument(
+        "--strict", action="store_true", help="also fail while anything is to supply or update"
+    )
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    new_year = sub.add_parser(
+        "new-year", help="write next year's params file and local folder from this year's"
+    )
+    new_year.add_argument("params", type=Path, help="this year's params YAML file")
+    new_year.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    new_year.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    diff = sub.add_parser("diff", help="list the figures that differ between two built reports")
+    diff.add_argument("a", type=Path, help="a built report's folder (outputs/<id>/) or figures.csv")
+    diff.add_argument("b", type=Path, help="the other report's folder or figures.csv")
+    diff.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
 
 
 def _seconds(text: str) -> float:

@@ -26,6 +26,16 @@ Years
     2010 to 2017 SFR tables hold one year each (the year ending 31 March of the folder's
     name). Children in need tables start in 2012/13 (period 2013): earlier years have no
     data and are marked so, never estimated.
+New releases
+    A release dropped into data/published/ (anywhere below it, with its SOURCE.md entry) is
+    recognised without editing this file (``recognise``): it is a new release of a catalogued
+    table when its header holds every column of that table (names compared ignoring case and
+    surrounding spaces; it may add columns) and its file name, with the digits taken out, is
+    the table's file name with the digits taken out (the DfE keeps a table's name from release
+    to release and changes only the years). The years it holds are read from its time_period
+    column; its release is the newest year it holds. It then gives every indicator the
+    catalogued table gives, from the same columns and rows, ahead of every older release (the
+    release rule above): so where it revises earlier years, its figures win.
 Geography
     Local authority rows are matched by the DfE's 3-digit code, which has stayed the same
     through the ONS recodings (Gateshead, Northumberland, North Yorkshire, Somerset ...), so
@@ -35,8 +45,11 @@ Geography
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 from safeguarding_report.data.schema import (
@@ -551,3 +564,181 @@ RATE_PAIRS: tuple[RatePair, ...] = (
     RatePair(MEASURES["cla_at_31_march"][1], MEASURES["cla_rate"][1], 1),
     RatePair(MEASURES["cla_at_31_march"][2], MEASURES["cla_rate"][2], 1),
 )
+
+
+# -- recognising new releases ---------------------------------------------------------------
+
+PUBLISHED = "published"
+_DIGITS = re.compile(r"\d+")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A file found under data/published/ that is a new release of a catalogued table."""
+
+    path: str  # relative to the data folder
+    release_of: str  # the catalogued file (key of FILES) whose table it is
+    years: tuple[int, ...]  # read from its time_period column
+    release: str  # the newest year it holds
+
+
+@dataclass(frozen=True)
+class Unrecognised:
+    """A CSV under data/published/ that no indicator reads, and why."""
+
+    path: str  # relative to the data folder
+    reason: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The files, measures and rate pairs in force for one data folder."""
+
+    files: Mapping[str, FileSpec]
+    measures: Mapping[str, tuple[Measure, ...]]
+    rate_pairs: tuple[RatePair, ...]
+    recognised: tuple[Recognised, ...] = ()
+    unrecognised: tuple[Unrecognised, ...] = field(default=())
+
+    def release_year(self, path: str) -> int:
+        """The year of the release a file belongs to (0 when it has none)."""
+        return release_year(self.files[path].release)
+
+
+def release_year(release: str) -> int:
+    """'2024' -> 2024, 'SFR 2017' -> 2017, '' -> 0."""
+    found = _DIGITS.findall(release)
+    return int(found[-1]) if found else 0
+
+
+def _name_key(path: str) -> str:
+    """A file's name without its digits: the same for every release of one table."""
+    return _DIGITS.sub("", path.rsplit("/", 1)[-1].lower())
+
+
+def _normalised(header: list[str]) -> set[str]:
+    return {h.strip().lower() for h in header if h.strip()}
+
+
+def _read_header_and_years(path: Path) -> tuple[list[str], tuple[int, ...]] | str:
+    """The header and the years of the time_period column, or why they could not be read."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                return "the file is empty"
+            names = [h.strip().lower() for h in header]
+            if "time_period" not in names:
+                return "it has no time_period column"
+            index = names.index("time_period")
+            seen: set[str] = set()
+            for row in reader:
+                if len(row) > index and row[index].strip():
+                    seen.add(row[index].strip())
+    except UnicodeDecodeError:
+        return "it is not UTF-8 text"
+    except csv.Error as exc:
+        return f"it is not readable CSV ({exc})"
+    bad = sorted(y for y in seen if not _YEAR.match(y))
+    if bad:
+        return f"its time_period holds {bad[0]!r}, not a year ending 31 March (YYYY)"
+    if not seen:
+        return "its time_period column holds no year"
+    return header, tuple(sorted(int(y) for y in seen))
+
+
+def _tables() -> list[str]:
+    """Catalogued tables a new release can be recognised as: those some indicator reads."""
+    read = {m.path for ms in MEASURES.values() for m in ms}
+    return [path for path, spec in FILES.items() if spec.layout == "ees" and path in read]
+
+
+def recognise(data_dir: Path) -> Catalogue:
+    """The catalogue for ``data_dir``: ``FILES`` plus every new release found beside them."""
+    published = Path(data_dir) / PUBLISHED
+    if not published.is_dir():
+        return Catalogue(FILES, MEASURES, RATE_PAIRS)
+    tables = _tables()
+    files: dict[str, FileSpec] = dict(FILES)
+    measures = {k: list(v) for k, v in MEASURES.items()}
+    pairs = list(RATE_PAIRS)
+    recognised: list[Recognised] = []
+    unrecognised: list[Unrecognised] = []
+    headers: dict[str, set[str]] = {}
+    for csv_path in sorted(published.rglob("*.csv")):
+        path = csv_path.relative_to(data_dir).as_posix()
+        if path in FILES:
+            continue
+        candidates = [p for p in tables if _name_key(p) == _name_key(path)]
+        if not candidates:
+            unrecognised.append(Unrecognised(path, "its name is not that of a catalogued table"))
+            continue
+        found = _read_header_and_years(csv_path)
+        if isinstance(found, str):
+            unrecognised.append(Unrecognised(path, found))
+            continue
+        header, years = found
+        have = _normalised(header)
+        fits = []
+        for candidate in candidates:
+            if candidate not in headers:
+                cand_found = _read_header_and_years(Path(data_dir) / candidate)
+                headers[candidate] = (
+                    set() if isinstance(cand_found, str) else _normalised(cand_found[0])
+                )
+            if headers[candidate] and headers[candidate] <= have:
+                fits.append(candidate)
+        if not fits:
+            lacking = sorted(headers[candidates[0]] - have)
+            unrecognised.append(
+                Unrecognised(
+                    path,
+                    f"its name is that of {candidates[0]}, but its header lacks "
+                    f"{', '.join(lacking[:5])}",
+                )
+            )
+            continue
+        # The newest catalogued release of the table is the pattern for the new one.
+        like = max(fits, key=lambda p: release_year(FILES[p].release))
+        release = str(years[-1])
+        spec = FILES[like]
+        files[path] = replace(
+            spec,
+            path=path,
+            title=re.sub(r"\b(19|20)\d\d release", f"{release} release", spec.title),
+            url=re.sub(r"(19|20)\d\d$", release, spec.url),
+            years=years,
+            release=release,
+            symbols=EES_SYMBOLS,
+        )
+        recognised.append(Recognised(path, like, years, release))
+        for listed in measures.values():
+            new = [Measure(path, m.column, m.where) for m in listed if m.path == like]
+            for measure in new:
+                at = next(
+                    (
+                        i
+                        for i, m in enumerate(listed)
+                        if release_year(files[m.path].release) < int(release)
+                    ),
+                    len(listed),
+                )
+                listed.insert(at, measure)
+        for pair in RATE_PAIRS:
+            if pair.count.path == like and pair.rate.path == like:
+                pairs.append(
+                    RatePair(
+                        Measure(path, pair.count.column, pair.count.where),
+                        Measure(path, pair.rate.column, pair.rate.where),
+                        pair.precision,
+                    )
+                )
+    return Catalogue(
+        files,
+        {k: tuple(v) for k, v in measures.items()},
+        tuple(pairs),
+        tuple(recognised),
+        tuple(unrecognised),
+    )

@@ -19,16 +19,16 @@ import pandas as pd
 
 from safeguarding_report.data.areas import ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.catalogue import (
-    FILES,
     FIRST_YEAR,
     MEASURES,
     POPULATION,
     RATE_OF,
-    RATE_PAIRS,
     SN_2021,
     SN_2025,
+    Catalogue,
     Measure,
     Source,
+    recognise,
 )
 from safeguarding_report.data.extract import Cell, Cells, ees_cells, sfr_cells
 from safeguarding_report.data.neighbours import (
@@ -112,6 +112,8 @@ class Published:
         self._parsed = ParseCache(
             parse_cache if parse_cache is not None else self.data_dir.parent / ".cache" / "data"
         )
+        # The catalogued files plus any new release dropped in beside them.
+        self.catalogue: Catalogue = recognise(self.data_dir)
         self._tables: dict[str, Table] = {}
         self._population_digest: str | None = None
         self._cells: dict[Measure, Cells] = {}
@@ -149,7 +151,7 @@ class Published:
 
     def _measure(self, measure: Measure) -> Cells:
         if measure not in self._cells:
-            spec = FILES[measure.path]
+            spec = self.catalogue.files[measure.path]
             read = sfr_cells if spec.layout == "sfr" else ees_cells
             self._cells[measure] = self._parsed.get(
                 f"cells {measure!r} as {spec!r} (areas of {self._areas_digest()})",
@@ -160,8 +162,8 @@ class Published:
 
     def _published(self, indicator: str, code: str, year: int) -> Cell | None:
         """The first measure (newest release first) holding this area and year, if any."""
-        for measure in MEASURES[indicator]:
-            if year in FILES[measure.path].years:
+        for measure in self.catalogue.measures[indicator]:
+            if year in self.catalogue.files[measure.path].years:
                 cell = self._measure(measure).get((code, year))
                 if cell is not None:
                     return cell
@@ -173,10 +175,25 @@ class Published:
         """The area with this E-code or 3-digit code; DataError suggesting close codes."""
         return self.areas.find(code)
 
+    def validate_file(self, path: str) -> None:
+        """Read one catalogued file (path under the data folder) and check every value any
+        indicator reads from it; DataError naming the file, line and column at the first fault.
+        """
+        spec = self.catalogue.files[path]
+        if spec.layout == "neighbours":
+            read_groups(self._table(path), self.areas, model_2025=path == SN_2025)
+            return
+        for measures in self.catalogue.measures.values():
+            for measure in measures:
+                if measure.path == path:
+                    self._measure(measure)
+        if path == POPULATION:
+            _ = self.areas
+
     def source(self, source_file: str) -> Source:
         """Publication metadata of a file named in a tidy table's ``source_file``."""
         prefix = self.data_dir.name + "/"
-        spec = FILES.get(source_file.removeprefix(prefix))
+        spec = self.catalogue.files.get(source_file.removeprefix(prefix))
         if spec is None or not source_file.startswith(prefix):
             raise DataError(
                 f"Unknown source file {source_file!r}: expected a path such as "
@@ -186,7 +203,8 @@ class Published:
 
     def periods(self, indicator: str) -> list[int]:
         """Every year the files hold for this indicator, oldest first."""
-        years = {y for m in MEASURES[self._check(indicator)] for y in FILES[m.path].years}
+        files, measures = self.catalogue.files, self.catalogue.measures
+        years = {y for m in measures[self._check(indicator)] for y in files[m.path].years}
         if indicator in RATE_OF:
             counts = self.periods(RATE_OF[indicator])
             population = set(self.periods("population_0_17"))
@@ -273,10 +291,11 @@ class Published:
             if ons is not None and (ons.status or ons.value <= 0):
                 ons = None
             pairs = []
-            for pair in RATE_PAIRS:
-                if FILES[pair.count.path].release != release:
+            for pair in self.catalogue.rate_pairs:
+                spec = self.catalogue.files[pair.count.path]
+                if spec.release != release:
                     continue
-                if year not in FILES[pair.count.path].years:
+                if year not in spec.years:
                     continue
                 count = self._measure(pair.count).get((area.code, year))
                 rate = self._measure(pair.rate).get((area.code, year))

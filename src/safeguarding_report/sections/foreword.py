@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report import markup, sections, tables, text
+from safeguarding_report import changes, markup, sections, tables, text
 from safeguarding_report.local.models import KeyMessage
 from safeguarding_report.sections import (
     ENGLAND,
@@ -121,3 +121,54 @@ def key_messages(ctx: Context) -> text.Text:
     items = "".join(f"<li>{markup.escape_html(r.data.message)}</li>" for r in rows)
     plain = "\n".join(r.data.message for r in rows)
     return text.Text(f'<ol class="key-messages">{items}</ol>\n', [], plain)
+
+
+def changes_since_last_year(ctx: Context) -> tables.Table:
+    """Each headline figure's change since last year beside England's, and whether it moved
+    beyond England's change (the rule is in ``changes.py``; the build writes changes.csv)."""
+    frame = glance_frame(ctx)
+    verdicts = changes.frame(ctx.published, ctx.la.code, ctx.year, GLANCE_INDICATORS)
+    rows: list[list[tables.Cell]] = []
+    for indicator, verdict in zip(GLANCE_INDICATORS, verdicts.itertuples(), strict=True):
+        mine = frame[(frame["indicator"] == indicator) & (frame["area_code"] == ctx.la.code)]
+        eng = frame[(frame["indicator"] == indicator) & (frame["area_code"] == ENGLAND)]
+        moved = change(
+            mine[mine["period"] == str(ctx.year)].iloc[0],
+            mine[mine["period"] == str(ctx.year - 1)].iloc[0],
+        )
+        eng_moved = change(
+            eng[eng["period"] == str(ctx.year)].iloc[0],
+            eng[eng["period"] == str(ctx.year - 1)].iloc[0],
+        )
+        rows.append(
+            [
+                label(indicator),
+                tables.Figure(moved, signed=True),
+                tables.Figure(eng_moved, signed=True),
+                _sentence_case(str(verdict.compared_with_england)),
+                {"yes": "Yes", "no": "No"}.get(str(verdict.beyond_england), "Not compared"),
+            ]
+        )
+    return tables.grid(
+        f"Changes since last year: {ctx.la.name} and England, years ending 31 March "
+        f"{ctx.year - 1} to {ctx.year}",
+        [
+            "Measure",
+            f"Change in {ctx.la.name}",
+            "Change in England",
+            "Compared with England",
+            "Beyond England's change",
+        ],
+        rows,
+        source=source_line(ctx, frame),
+        notes=[
+            "A change is beyond England's when, as a percentage of last year's figure, it "
+            "differs from England's by 5 percentage points or more. The same figures, with "
+            "both years, are in changes.csv beside the report."
+        ],
+    )
+
+
+def _sentence_case(words: str) -> str:
+    """'rose more than England' -> 'Rose more than England' (England keeps its capital)."""
+    return words[:1].upper() + words[1:]

@@ -1,0 +1,132 @@
+"""What changed since last year: each headline figure, its change, and England's change.
+
+``frame`` gives one row per headline indicator for the local authority: last year's and this
+year's figure, the change, England's change, and whether the area moved beyond England's
+change. The build writes it as ``outputs/<id>/changes.csv``; the foreword shows it as
+"Changes since last year".
+
+Beyond England's change
+    The area's change as a percentage of its own figure last year, set against England's
+    change as a percentage of England's figure last year. When the two differ by 5 percentage
+    points or more the area moved beyond England's change ("yes"); otherwise "no". That is
+    the same 5% margin ``sections.direction`` allows for rounding and noise. Blank when any
+    of the four figures is missing or a figure last year was zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from safeguarding_report.data import Published
+
+ENGLAND = "E92000001"
+MARGIN = 5.0  # percentage points
+
+CHANGE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "area_code",
+    "area_name",
+    "last_year",
+    "this_year",
+    "last_value",
+    "last_status",
+    "this_value",
+    "this_status",
+    "change",
+    "england_last_value",
+    "england_this_value",
+    "england_change",
+    "beyond_england",  # "yes", "no", or "" when it cannot be said
+    "compared_with_england",  # in words, e.g. "rose more than England"
+    "source_file",  # this year's figure's file (last year's may be another release)
+    "last_source_file",
+)
+
+
+def frame(published: Published, la_code: str, year: int, indicators: Sequence[str]) -> pd.DataFrame:
+    """One row per indicator: the area's figure in ``year - 1`` and ``year``, and England's."""
+    la = published.area(la_code)
+    rows = []
+    for indicator in indicators:
+        tidy = published.series(indicator, [la.code, ENGLAND], [year - 1, year])
+        last, this = _pick(tidy, la.code, year - 1), _pick(tidy, la.code, year)
+        eng_last, eng_this = _pick(tidy, ENGLAND, year - 1), _pick(tidy, ENGLAND, year)
+        moved = _difference(this, last)
+        eng_moved = _difference(eng_this, eng_last)
+        beyond, words = compare(
+            float(last["value"]), float(this["value"]),
+            float(eng_last["value"]), float(eng_this["value"]),
+        )  # fmt: skip
+        rows.append(
+            {
+                "indicator": indicator,
+                "area_code": la.code,
+                "area_name": la.name,
+                "last_year": year - 1,
+                "this_year": year,
+                "last_value": last["value"],
+                "last_status": last["status"],
+                "this_value": this["value"],
+                "this_status": this["status"],
+                "change": moved,
+                "england_last_value": eng_last["value"],
+                "england_this_value": eng_this["value"],
+                "england_change": eng_moved,
+                "beyond_england": beyond,
+                "compared_with_england": words,
+                "source_file": this["source_file"],
+                "last_source_file": last["source_file"],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+
+
+def _pick(tidy: pd.DataFrame, code: str, year: int) -> pd.Series:
+    return tidy[(tidy["area_code"] == code) & (tidy["period"] == str(year))].iloc[0]
+
+
+def _difference(this: pd.Series, last: pd.Series) -> float:
+    if this["status"] or last["status"]:
+        return math.nan
+    return float(this["value"]) - float(last["value"])
+
+
+def compare(last: float, this: float, eng_last: float, eng_this: float) -> tuple[str, str]:
+    """("yes" | "no" | "", words): whether the area moved beyond England's change."""
+    values = (last, this, eng_last, eng_this)
+    if any(math.isnan(v) for v in values) or last == 0 or eng_last == 0:
+        return "", "not compared: a figure is missing"
+    mine = (this - last) / abs(last) * 100
+    england = (eng_this - eng_last) / abs(eng_last) * 100
+    if abs(mine - england) < MARGIN:
+        return "no", "in line with England"
+    if mine > england:
+        if england >= 0:
+            return "yes", "rose more than England"
+        return "yes", "rose while England fell" if mine > 0 else "fell less than England"
+    if england <= 0:
+        return "yes", "fell more than England"
+    return "yes", "fell while England rose" if mine < 0 else "rose less than England"
+
+
+def write(changes: pd.DataFrame, path: Path) -> None:
+    """``changes.csv``: numbers in full precision as figures.csv writes them (whole numbers
+    without '.0'), blanks for missing figures."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CHANGE_COLUMNS)
+        for row in changes.itertuples(index=False):
+            writer.writerow([_cell(value) for value in row])
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)

@@ -1,0 +1,98 @@
+"""check: one table of every input; a non-zero exit when something blocks a build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from safeguarding_report import cli, inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "data" / "local").mkdir(parents=True)
+    (tmp_path / "data" / "published").symlink_to(ROOT / "data" / "published")
+    shutil.copytree(ROOT / "data" / "local" / "kent-2022", tmp_path / "data/local/kent-2022")
+    (tmp_path / "params").mkdir()
+    shutil.copy(ROOT / "params" / "kent-2022.yaml", tmp_path / "params")
+    return tmp_path
+
+
+def check(project: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    code = cli.main(
+        ["check", str(project / "params/kent-2022.yaml"), "--root", str(project), *extra]
+    )
+    return code, capsys.readouterr().out
+
+
+def test_the_default_report_has_nothing_missing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = check(project, capsys, "--strict")
+    assert code == 0
+    assert "Nothing blocks the build. 0 to supply, 0 to update" in out
+    assert out.splitlines()[0].split() == ["state", "years", "input", "detail"]
+
+
+def test_each_indicator_says_which_release_it_is_read_from(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out = check(project, capsys)
+    line = next(x for x in out.splitlines() if "indicator cla_at_31_march" in x)
+    assert "2010 to 2025" in line
+    assert "2022 read from the 2025 release" in line
+    assert "cla_number_and_rate_per_10k_children.csv" in line
+
+
+def test_a_year_not_yet_published_is_named(project: Path) -> None:
+    text = (
+        (project / "params/kent-2022.yaml")
+        .read_text()
+        .replace("comparison_year: 2022", "comparison_year: 2025")
+    )
+    (project / "params/kent-2022.yaml").write_text(text)
+    rows = inputs.check(project / "params/kent-2022.yaml", project)
+    later = {r.name for r in rows if r.state == inputs.NOT_YET}
+    assert "indicator care_leavers_eet_pct" in later
+    assert "indicator cin_at_31_march" not in later
+
+
+def test_a_bad_local_row_blocks_and_names_file_line_and_column(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lado = project / "data/local/kent-2022/lado.csv"
+    lines = lado.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("count")] = "many"
+    lado.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    code, out = check(project, capsys)
+    assert code == 1
+    line = next(x for x in out.splitlines() if "lado.csv" in x)
+    assert line.startswith("invalid") and "line 2" in line and "count" in line
+    assert "1 input(s) block the build" in out
+
+
+def test_a_missing_local_file_is_to_supply(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "data/local/kent-2022/voice.csv").unlink()
+    code, out = check(project, capsys)
+    assert code == 0
+    assert any(x.startswith("to supply") and "voice.csv" in x for x in out.splitlines())
+    assert check(project, capsys, "--strict")[0] == 1
+
+
+def test_invalid_params_are_one_line_and_status_1(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project / "params/kent-2022.yaml"
+    path.write_text(path.read_text().replace("trend_years: 5", "trend_yeers: 5"))
+    code = cli.main(["check", str(path), "--root", str(project)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("error: ") and "unknown key 'trend_yeers'" in err

@@ -1,0 +1,88 @@
+"""new-year: next year's params and local folder, and what check then says of them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from safeguarding_report import cli, inputs, params
+from safeguarding_report.errors import ReportError
+from safeguarding_report.local import LocalRecords
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with the published files, Kent 2022's records and params."""
+    (tmp_path / "data" / "local").mkdir(parents=True)
+    (tmp_path / "data" / "published").symlink_to(ROOT / "data" / "published")
+    shutil.copytree(ROOT / "data" / "local" / "kent-2022", tmp_path / "data/local/kent-2022")
+    (tmp_path / "params").mkdir()
+    shutil.copy(ROOT / "params" / "kent-2022.yaml", tmp_path / "params")
+    return tmp_path
+
+
+def run(project: Path, *argv: str) -> int:
+    return cli.main([*argv[:2], *argv[2:], "--root", str(project)])
+
+
+def test_new_year_moves_the_period_on_and_carries_the_partnership_over(project: Path) -> None:
+    assert run(project, "new-year", str(project / "params/kent-2022.yaml")) == 0
+    new = params.load(project / "params/kent-2023.yaml")
+    assert new.id == "kent-2023"
+    assert new.comparison_year == 2023
+    assert (str(new.period_start), str(new.period_end)) == ("2022-10-01", "2023-09-30")
+    assert str(new.publication_date) == "2023-12-15"
+    assert (new.partnership, new.local_authority, new.framework, new.trend_years) == (
+        "Kent Safeguarding Children Multi-agency Partnership", "E10000016", "wt2018", 5,
+    )  # fmt: skip
+
+
+def test_narratives_are_carried_over_as_drafts_and_still_load(project: Path) -> None:
+    run(project, "new-year", str(project / "params/kent-2022.yaml"))
+    records = LocalRecords.load(project / "data", "kent-2023")
+    foreword = records.text("foreword")
+    assert foreword is not None and foreword.draft
+    assert "rebuilding after the pandemic" in foreword.markdown  # last year's words, to update
+    assert "key_messages" in records.missing and "reviews" in records.missing
+
+
+def test_new_year_prints_what_to_supply_and_check_names_exactly_those(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(project, "new-year", str(project / "params/kent-2022.yaml"))
+    said = capsys.readouterr().out
+    listed = {line.strip() for line in said.splitlines() if line.startswith("  ")}
+    rows = inputs.check(project / "params/kent-2023.yaml", project)
+    named = {r.name for r in rows if r.state in (inputs.TO_SUPPLY, inputs.TO_UPDATE)}
+    carried = {r.name for r in rows if r.state == inputs.CARRIED}
+    assert named == listed - carried - {"data/local/kent-2023/about.yaml"}
+    assert "data/local/kent-2023/foreword.md" in named
+    assert "data/local/kent-2023/key_messages.csv" in named
+    assert not any(r.blocks for r in rows)
+
+
+def test_check_strict_fails_until_the_drafts_are_updated(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(project, "new-year", str(project / "params/kent-2022.yaml"))
+    new = str(project / "params/kent-2023.yaml")
+    assert run(project, "check", new) == 0
+    assert run(project, "check", new, "--strict") == 1
+    out = capsys.readouterr().out
+    assert "14 to supply, 8 to update" in out
+
+
+def test_a_strict_build_refuses_draft_narratives(project: Path) -> None:
+    run(project, "new-year", str(project / "params/kent-2022.yaml"))
+    with pytest.raises(ReportError, match=r"8 narrative\(s\) are drafts.*foreword\.md"):
+        inputs.refuse_drafts(project / "data", "kent-2023", Path("params/kent-2023.yaml"))
+
+
+def test_new_year_never_overwrites(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(project, "new-year", str(project / "params/kent-2022.yaml"))
+    assert run(project, "new-year", str(project / "params/kent-2022.yaml")) == 1
+    assert "kent-2023.yaml: already exists" in capsys.readouterr().err
