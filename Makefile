@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,)
 
-.PHONY: help setup chromium report check new-year new test lint lab lock clean
+.PHONY: help setup chromium report check new-year new test bench lint lab lock clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1]"
@@ -48,6 +48,9 @@ test: setup ## Run the test suite (includes one full build of the default report
 new: $(STAMP) ## Start a report for any authority: make new LA=E08000003 YEAR=2024 [FRAMEWORK=wt2023]
 	$(BIN)/safeguarding-report new $(LA) --year $(YEAR) $(if $(FRAMEWORK),--framework $(FRAMEWORK),)
 
+bench: $(STAMP) ## Time cold, unchanged and one-change builds against plain runs (prints figures)
+	$(BIN)/python scripts/bench.py --params $(PARAMS)
+
 lint: $(STAMP) ## Check formatting, lint and types
 	$(BIN)/ruff format --check src tests
 	$(BIN)/ruff check src tests
@@ -63,5 +66,5 @@ lock: ## Pin exact versions of every dependency (python 3.11, linux) in requirem
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--python-platform linux --output-file requirements.lock
 
-clean: ## Remove generated reports (outputs/)
-	rm -rf outputs
+clean: ## Remove generated reports (outputs/) and the build cache (.cache/)
+	rm -rf outputs .cache

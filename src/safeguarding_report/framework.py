@@ -52,6 +52,22 @@ class Requirement(_Strict):
     sections: tuple[Key, ...] = Field(min_length=1)
 
 
+class Words(_Strict):
+    """Phrases the sections use that differ between frameworks."""
+
+    scrutiny_statement: str = "The independent scrutineer's evaluation"
+    scrutiny_response: str = "The partners' response"
+    incidents_notified: str = (
+        "serious incidents were notified to the Child Safeguarding Practice Review Panel"
+    )
+    review_kinds: tuple[str, ...] = (
+        "serious incident notification",
+        "rapid review",
+        "local child safeguarding practice review",
+        "serious case review (legacy)",
+    )
+
+
 class Framework(_Strict):
     """A statutory framework: the report's name, its sections and its requirements."""
 
@@ -62,6 +78,7 @@ class Framework(_Strict):
     members: str = Field(description="how the report names its members, e.g. 'Board'")
     sections: tuple[SectionSpec, ...] = Field(min_length=1)
     requirements: tuple[Requirement, ...] = Field(min_length=1)
+    words: Words = Field(default_factory=lambda: Words())
 
     @model_validator(mode="after")
     def _requirements_name_sections(self) -> Framework:

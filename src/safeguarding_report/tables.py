@@ -314,11 +314,27 @@ def symbol_notes(records: Sequence[Mapping[str, Any]], symbols: Sequence[str]) -
         for r in records:
             if r["shown"] == symbol and r.get("status"):
                 why.setdefault(str(r["status"]), []).append(r)
-        reasons = [
-            f"The figure for {_where(rows)} {reason(status)}." for status, rows in why.items()
-        ]
+        several = len({str(r["indicator"]) for r in records}) > 1
+        reasons = []
+        for status, rows in why.items():
+            if not several:
+                reasons.append(f"The figure for {_where(rows)} {reason(status)}.")
+                continue
+            # Name the measure too, or two reasons for one area and year would seem to clash.
+            by_measure: dict[str, list[Mapping[str, Any]]] = {}
+            for r in rows:
+                by_measure.setdefault(str(r["indicator"]), []).append(r)
+            parts = [
+                f"{_lower(indicators.get(i).label)} ({_where(rs)})" for i, rs in by_measure.items()
+            ]
+            verb = "The figure for" if len(rows) == 1 else "Each of the figures for"
+            reasons.append(f"{verb} {'; '.join(parts)} {reason(status)}.")
         notes.append(" ".join([f"{symbol} {SYMBOL_MEANINGS[symbol]}.", *reasons]))
     return notes
+
+
+def _lower(label: str) -> str:
+    return label[0].lower() + label[1:]
 
 
 def _where(records: Sequence[Mapping[str, Any]]) -> str:

@@ -327,13 +327,29 @@ class Published:
         return area
 
     def _missing(self, indicator: str, year: int) -> str:
-        """Why no file gives a figure: before the series, after the files, or not held."""
+        """Why no file gives a figure: before the series, not published yet, or not held.
+
+        A year after the newest year any published file holds has not been published yet; a
+        year the DfE has published (some file holds it) but no file for this indicator holds
+        is one the kit's files lack, e.g. care leavers after 2022.
+        """
         if year < FIRST_YEAR[indicator]:
             return NOT_COLLECTED
-        held = self.periods(indicator)
-        if not held or year > held[-1]:
+        # Mid-year population estimates are published on their own timetable.
+        newest = max(self.periods(indicator)) if indicator == "population_0_17" else None
+        if year > (newest or self._newest_year()):
             return NOT_YET_PUBLISHED
         return NOT_HELD
+
+    def _newest_year(self) -> int:
+        """The newest year ending 31 March that any published statistics file holds."""
+        return max(
+            year
+            for indicator, measures in self.catalogue.measures.items()
+            if indicator != "population_0_17"
+            for measure in measures
+            for year in self.catalogue.files[measure.path].years
+        )
 
     def _row(self, indicator: str, area: Area, year: int) -> Row:
         head = (indicator, area.code, area.name, area.level, str(year))

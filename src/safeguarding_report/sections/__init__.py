@@ -95,6 +95,11 @@ def load(
     )
 
 
+def possessive(words: str) -> str:
+    """'safeguarding partners' -> "safeguarding partners'"; 'Board' -> "Board's"."""
+    return f"{words}'" if words.endswith("s") else f"{words}'s"
+
+
 def long_date(day: dt.date) -> str:
     """'1 October 2021'."""
     return f"{day.day} {day:%B %Y}"

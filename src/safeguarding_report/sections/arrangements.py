@@ -25,7 +25,7 @@ def partners_table(ctx: Context) -> tables.Table | text.Text:
     order = {role: n for n, role in enumerate(get_args(PartnerRole))}
     rows = sorted(rows, key=lambda r: order[r.data.role])
     return tables.grid(
-        f"The {ctx.terms.members} and relevant agencies",
+        f"Who takes part in the arrangements of the {ctx.terms.body}",
         ["Organisation", "Kind", "Role in the arrangements", "Represented by"],
         [
             [r.data.partner, r.data.kind, r.data.role.capitalize(), r.data.representative_job_title]
@@ -66,8 +66,8 @@ def funding_summary(ctx: Context) -> text.Text:
         ctx, "funding_contribution", rows, template="funding", column="contribution_pounds"
     )
     return text.say(
-        "The partners contributed {total} in total to the arrangements in {period}, as well "
-        "as help in kind.",
+        "Contributions to the arrangements in {period} came to {total} in all, as well as "
+        "help in kind.",
         total=total,
         period=ctx.local_period,
     )

@@ -20,10 +20,27 @@ HEADLINE_INDICATORS: tuple[str, ...] = (
 )
 
 
+def population_year(ctx: Context) -> int:
+    """The mid-year of the child population shown: the comparison year's, or the latest held.
+
+    The ONS publishes mid-year estimates a year after the DfE's statistics for that year, so
+    the newest report often has only the mid-year before.
+    """
+    held = [y for y in ctx.published.periods("population_0_17") if y <= ctx.year]
+    return held[-1] if held else ctx.year
+
+
 def headline_frame(ctx: Context) -> pd.DataFrame:
     """The headline indicators for the local authority and England in the comparison year."""
     return pd.concat(
-        [ctx.published.series(i, [ctx.la.code, ENGLAND], [ctx.year]) for i in HEADLINE_INDICATORS],
+        [
+            ctx.published.series(
+                i,
+                [ctx.la.code, ENGLAND],
+                [population_year(ctx) if i == "population_0_17" else ctx.year],
+            )
+            for i in HEADLINE_INDICATORS
+        ],
         ignore_index=True,
     )
 
@@ -39,9 +56,10 @@ def summary(ctx: Context) -> text.Text:
     eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
     return text.paragraph(
         text.say(
-            "{la} is home to {pop} children aged 0 to 17.",
+            "{la} is home to {pop} children aged 0 to 17 (the ONS estimate for mid-{mid}).",
             la=ctx.la.name,
             pop=la["population_0_17"],
+            mid=population_year(ctx),
         ),
         text.say(
             "At 31 March {year}, {cin} children were in need of help and protection, "
@@ -77,7 +95,10 @@ def headline_table(ctx: Context) -> tables.Table:
         rows="indicator",
         columns="area_name",
         caption=f"Children in {ctx.la.name} and England, year ending 31 March {ctx.year}",
-        row_labels={i: label(i) for i in HEADLINE_INDICATORS},
+        row_labels={
+            **{i: label(i) for i in HEADLINE_INDICATORS},
+            "population_0_17": f"{label('population_0_17')} (mid-{population_year(ctx)})",
+        },
         corner="Indicator",
         source=source_line(ctx, frame),
         notes=["Rates are per 10,000 children aged 0 to 17."],

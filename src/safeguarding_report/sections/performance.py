@@ -17,14 +17,30 @@ def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
 
 
 def neighbours_table(ctx: Context) -> tables.Table:
-    """The statistical neighbours the comparisons use, closest first."""
-    neighbours = ctx.published.neighbours(ctx.la.code, ctx.year)
+    """The statistical neighbours the comparisons use, closest first, with the model used."""
+    group = ctx.published.neighbour_group(ctx.la.code, ctx.year)
+    notes = [
+        f"The Department for Education's {group.model} are used for {ctx.year}; neighbours "
+        "are listed from the most similar to the least, with the DfE's closeness band."
+    ]
+    if group.absent:
+        names = tables.and_([a.name for a in group.absent])
+        notes.append(
+            f"Left out because they did not exist in {ctx.year}: {names}. The averages use the "
+            "neighbours listed here."
+        )
+    if group.all_not_close:
+        notes.append(
+            f"The DfE rates none of {ctx.la.name}'s neighbours as close: comparisons with "
+            "their average should be read with great care."
+        )
     return tables.Table(
-        caption=f"Statistical neighbours of {ctx.la.name}",
-        header=["Local authority", "Region"],
-        rows=[[n.name, n.region_name] for n in neighbours],
-        source="Department for Education, children's services statistical neighbours",
-        notes=["Listed from the most similar local authority to the least."],
+        caption=f"Statistical neighbours of {ctx.la.name} ({len(group.neighbours)})",
+        header=["Local authority", "Region", "Closeness"],
+        rows=[[n.name, n.region_name, closeness.capitalize()] for n, closeness in group.neighbours],
+        source=f"Department for Education, children's services statistical neighbours "
+        f"({group.model})",
+        notes=notes,
         numeric=False,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from safeguarding_report import markup, sections, tables, text
 from safeguarding_report.local.models import Priority
-from safeguarding_report.sections import Banner, Context
+from safeguarding_report.sections import Banner, Context, possessive
 
 TEMPLATES: tuple[str, ...] = ("priorities",)
 STALLED = "little or no progress"
@@ -23,7 +23,8 @@ def status_table(ctx: Context) -> tables.Table | text.Text:
         return sections.not_supplied(ctx, "priorities")
     rows = ctx.records.rows(Priority)
     return tables.grid(
-        f"The {ctx.terms.members}' priorities for {ctx.local_period} and the progress made",
+        f"The {possessive(ctx.terms.members)} priorities for {ctx.local_period} and the "
+        "progress made",
         ["Priority", "Lead", "Progress by the end of the period"],
         [[f"{r.data.id}. {r.data.title}", r.data.lead, r.data.status.capitalize()] for r in rows],
         source=sections.template_file(ctx, "priorities"),

@@ -43,15 +43,29 @@ def summary(ctx: Context) -> text.Text:
     notified = [r for r in rows if r.data.kind == KINDS[0][0]]
     rapid = [r for r in rows if r.data.kind == KINDS[1][0]]
     published = [r for r in rows if r.data.published and _in_period(ctx, r.data.published)]
-    return text.say(
-        "In {period} the partners notified {notified} serious incidents to the Child "
-        "Safeguarding Practice Review Panel and completed {rapid} rapid reviews; {published} "
-        "reviews were published.",
-        period=ctx.local_period,
-        notified=local_figure(ctx, "serious_incident_notifications", notified, template="reviews"),
-        rapid=local_figure(ctx, "rapid_reviews", rapid, template="reviews"),
-        published=local_figure(ctx, "reviews_published", published, template="reviews"),
+    said = [
+        text.say(
+            "In {period}, {notified} " + ctx.terms.words.incidents_notified + ".",
+            period=ctx.local_period,
+            notified=local_figure(
+                ctx, "serious_incident_notifications", notified, template="reviews"
+            ),
+        )
+    ]
+    if "rapid review" in ctx.terms.words.review_kinds:
+        said.append(
+            text.say(
+                "{rapid} rapid reviews were completed.",
+                rapid=local_figure(ctx, "rapid_reviews", rapid, template="reviews"),
+            )
+        )
+    said.append(
+        text.say(
+            "{published} reviews were published.",
+            published=local_figure(ctx, "reviews_published", published, template="reviews"),
+        )
     )
+    return text.paragraph(*said)
 
 
 def counts_table(ctx: Context) -> tables.Table | text.Text:
@@ -62,6 +76,8 @@ def counts_table(ctx: Context) -> tables.Table | text.Text:
     body: list[list[tables.Cell]] = []
     for kind, words in KINDS:
         mine = [r for r in rows if r.data.kind == kind]
+        if kind not in ctx.terms.words.review_kinds and not mine:
+            continue  # a kind of review the framework does not have, and none recorded
         decided = [r for r in mine if r.data.decision != "decision pending"]
         published = [r for r in mine if r.data.published and _in_period(ctx, r.data.published)]
         indicator = INDICATOR_OF_KIND[kind]

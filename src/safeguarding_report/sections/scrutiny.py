@@ -14,13 +14,19 @@ def banner(ctx: Context) -> Banner:
 
 
 def statement(ctx: Context) -> text.Text:
-    """The independent scrutineer's evaluation, in their own words."""
-    return _narrative(ctx, "scrutiny")
+    """The independent scrutineer's evaluation (a Board's: its chair's), in their own words."""
+    return _headed(ctx.terms.words.scrutiny_statement, _narrative(ctx, "scrutiny"))
 
 
 def response(ctx: Context) -> text.Text:
-    """The safeguarding partners' response to the scrutineer."""
-    return _narrative(ctx, "scrutiny_response")
+    """The safeguarding partners' (or Board members') response to it."""
+    return _headed(ctx.terms.words.scrutiny_response, _narrative(ctx, "scrutiny_response"))
+
+
+def _headed(heading: str, said: text.Text) -> text.Text:
+    """A narrative under its own heading, worded by the framework."""
+    top = f"<h3>{markup.escape_html(heading)}</h3>\n"
+    return text.Text(top + said.html, said.records, f"{heading}\n{said.plain}")
 
 
 def _narrative(ctx: Context, name: str) -> text.Text:

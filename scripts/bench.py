@@ -1,0 +1,235 @@
+"""Benchmark: how long a report takes to build, against two plain ways of doing the same work.
+
+Prints figures, not a pass or fail. In one run, on the same notebooks (the default report):
+
+  (a) plain      the sections' library calls in one plain Python process, no kernel, no
+                 papermill: each notebook's code cells run in turn and every displayed object
+                 is rendered (its tables, charts and sentences made), as a notebook would
+  (b) papermill  the papermill command line, then `jupyter nbconvert --to html`, one call per
+                 section, one after the other
+  (c) cold       the kit's HTML build with an empty cache (`build --no-pdf --force`)
+  (d) nochange   `make report NO_PDF=1` again with nothing changed
+  (e) onechange  `make report NO_PDF=1` after one section's notebook changed
+
+Each is run at least three times, from a fresh copy of the project, with the parsed-data cache
+emptied before every cold run (a, b, c), so all three start from the same state. The peak memory
+of the whole process tree (the build and every process it starts) is sampled during (c).
+
+Usage: .venv/bin/python scripts/bench.py [--runs N] [--params params/kent-2022.yaml]
+(`make bench`). The last line is machine-readable:
+cold/plain=X.XX papermill-cli/cold=Y.YY nochange_s=Z.ZZ onechange_s=W.WW peak_mib=N
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+PLAIN = r"""
+import ast, sys, time
+from pathlib import Path
+import nbformat, yaml
+from papermill.parameterize import parameterize_notebook
+
+def main():
+    parameters = yaml.safe_load(Path(sys.argv[1]).read_text())
+    for path in sys.argv[2:]:
+        nb = parameterize_notebook(nbformat.read(path, as_version=4), parameters)
+        namespace = {"__name__": "__section__"}
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            tree = ast.parse(cell.source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, path, "exec"), namespace)
+            if last is not None:
+                shown = eval(compile(ast.Expression(last.value), path, "eval"), namespace)
+                render = getattr(shown, "_repr_mimebundle_", None)
+                if render is not None:
+                    render()
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def project_copy(params: str) -> Path:
+    """A fresh copy of the project (data linked, not copied), with no outputs and no cache."""
+    base = Path(tempfile.mkdtemp(prefix="safeguarding-bench-"))
+    for name in ("notebooks", "params"):
+        shutil.copytree(ROOT / name, base / name)
+    for name in ("Makefile", "pyproject.toml", "requirements.lock"):
+        shutil.copy2(ROOT / name, base / name)
+    (base / "scripts").symlink_to(ROOT / "scripts")
+    (base / "data").mkdir()
+    for child in (ROOT / "data").iterdir():
+        (base / "data" / child.name).symlink_to(child)
+    return base
+
+
+def run(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(
+        list(command), cwd=cwd, capture_output=True, text=True, env=env, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{result.stderr[-2000:]}")
+
+
+def timed(action: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+class PeakMemory:
+    """Samples the resident memory of a process and all its descendants, every 20 ms."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = os.getpid()
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            parents: dict[int, int] = {}
+            rss: dict[int, int] = {}
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    parents[int(entry.name)] = int(stat[1])
+                    rss[int(entry.name)] = int(stat[21]) * page
+                except (OSError, IndexError, ValueError):
+                    continue
+            tree, grew = {me}, True
+            while grew:
+                found = {pid for pid, parent in parents.items() if parent in tree} - tree
+                grew = bool(found)
+                tree |= found
+            tree.discard(me)  # the benchmark itself is not the build
+            self.peak = max(self.peak, sum(rss.get(pid, 0) for pid in tree))
+            time.sleep(0.02)
+
+
+def params_yaml(project: Path, params: str) -> Path:
+    """The parameters papermill injects, as the build passes them, in a YAML file."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from safeguarding_report import params as params_module
+
+    values = params_module.load(project / params).notebook_parameters(project / "data")
+    path = project / "bench-parameters.yaml"
+    path.write_text(json.dumps(values), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def summary(name: str, times: list[float]) -> str:
+    return (
+        f"  {name:<11} min {min(times):6.2f} s   median {statistics.median(times):6.2f} s   "
+        f"max {max(times):6.2f} s   ({len(times)} runs)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--params", default="params/kent-2022.yaml")
+    args = parser.parse_args()
+    runs = max(3, args.runs)
+    project = project_copy(args.params)
+    notebooks = sorted(str(p) for p in (project / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    parameters = params_yaml(project, args.params)
+    kit = [str(BIN / "safeguarding-report"), "build", "--params", args.params, "--quiet"]
+    make = ["make", "-s", "report", f"PARAMS={args.params}", "NO_PDF=1", f"VENV={BIN.parent}"]
+    cache = project / ".cache"
+    results: dict[str, list[float]] = {k: [] for k in ("plain", "papermill", "cold")}
+    results.update(nochange=[], onechange=[])
+    peak = 0
+    print(f"Benchmark of {args.params}: {len(notebooks)} sections, {runs} runs each")
+    print(f"  project copy: {project}")
+    for i in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        plain = [str(BIN / "python"), "-c", PLAIN, str(parameters), *notebooks]
+        results["plain"].append(timed(lambda plain=plain: run(plain, project)))
+
+        shutil.rmtree(cache, ignore_errors=True)
+        out = project / "papermill-out"
+        out.mkdir(exist_ok=True)
+
+        def papermill_cli(out: Path = out) -> None:
+            for nb in notebooks:
+                target = out / Path(nb).name
+                run([str(BIN / "papermill"), nb, str(target), "-f", str(parameters),
+                     "--no-progress-bar", "--cwd", str(project)], project)  # fmt: skip
+                run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(target)], project)
+
+        results["papermill"].append(timed(papermill_cli))
+
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(project / "outputs", ignore_errors=True)
+        with PeakMemory() as memory:
+            results["cold"].append(timed(lambda: run([*kit, "--no-pdf", "--force"], project)))
+        peak = max(peak, memory.peak)
+
+        results["nochange"].append(timed(lambda: run(make, project)))
+
+        changed = project / "notebooks/09_voice.ipynb"
+        nb = json.loads(changed.read_text(encoding="utf-8"))
+        nb["cells"][0]["source"] = [*nb["cells"][0]["source"], f"\n\nRun {i}."]
+        changed.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+        results["onechange"].append(timed(lambda: run(make, project)))
+        print(f"  run {i + 1} of {runs} done", flush=True)
+
+    manifest = json.loads((project / "outputs/kent-2022/manifest.json").read_text())
+    ran = [name for name, s in manifest["sections"].items() if s["ran"]]
+    own = [s["seconds"] for s in manifest["sections"].values() if s["ran"]]
+    median = {k: statistics.median(v) for k, v in results.items()}
+    print()
+    for name, label in (
+        ("plain", "(a) plain"),
+        ("papermill", "(b) papermill"),
+        ("cold", "(c) cold"),
+        ("nochange", "(d) nochange"),
+        ("onechange", "(e) onechange"),
+    ):
+        print(summary(label, results[name]))
+    print(f"  (e) re-ran {', '.join(ran)}: its own time {sum(own):.2f} s")
+    print(f"  peak memory of the build's process tree during (c): {peak / 2**20:.0f} MiB")
+    print()
+    print("Ratios (medians):")
+    print(f"  cold build / plain process   {median['cold'] / median['plain']:.2f}")
+    print(f"  papermill CLI / cold build   {median['papermill'] / median['cold']:.2f}")
+    shutil.rmtree(project, ignore_errors=True)
+    print(
+        f"cold/plain={median['cold'] / median['plain']:.2f} "
+        f"papermill-cli/cold={median['papermill'] / median['cold']:.2f} "
+        f"nochange_s={median['nochange']:.2f} onechange_s={median['onechange']:.2f} "
+        f"peak_mib={peak / 2**20:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
