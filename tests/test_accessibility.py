@@ -7,47 +7,13 @@ for the test run. Playwright never downloads a browser here.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from conftest import axe, describe
+
 ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
-CHROMIUM = os.environ.get("SAFEGUARDING_REPORT_CHROMIUM", "/usr/bin/chromium")
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe(html: Path) -> list[dict[str, Any]]:
-    """axe-core's violations of ``TAGS`` on the page at ``html``."""
-    from playwright.sync_api import sync_playwright
-
-    assert AXE.is_file(), f"{AXE} is missing: run `npm ci` (make test does) to install axe-core"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        try:
-            # The report's Content-Security-Policy forbids every script, axe's included.
-            context = browser.new_context(bypass_csp=True)
-            page = context.new_page()
-            page.goto(html.as_uri())
-            page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-            result: dict[str, Any] = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-            )
-        finally:
-            browser.close()
-    return list(result["violations"])
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    """One line per rule broken, with the first few elements that break it."""
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']}: "
-        + json.dumps([n["target"] for n in v["nodes"][:3]])
-        for v in violations
-    )
 
 
 @pytest.mark.build

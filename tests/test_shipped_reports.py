@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import axe, describe
 from safeguarding_report import framework, params
 from safeguarding_report.build import Project, build
 from safeguarding_report.data import Published
@@ -141,3 +142,5 @@ def test_report_builds_strictly_in_its_framework_words(
     for words in expected:
         assert words in text, words
     assert "Illustrative example" in text
+    violations = axe(out / "report.html")
+    assert violations == [], describe(violations)

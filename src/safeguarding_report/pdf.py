@@ -126,7 +126,7 @@ def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float 
             returncode, stderr = _run(command, timeout, html_path)
         _check(returncode, stderr, partial, html_path, chromium)
         log.debug("Chromium said: %s", stderr.strip() or "(nothing)")
-        _finish(partial, printed, _page_facts(html_path), date)
+        _finish(partial, printed, _page_facts(html_path), date, html_path.parent.as_uri() + "/")
         os.replace(printed, pdf_path)
     finally:
         partial.unlink(missing_ok=True)
@@ -135,8 +135,14 @@ def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float 
     return pdf_path
 
 
-def _finish(printed: Path, finished: Path, facts: dict[str, str], date: dt.date) -> None:
-    """Fixed dates and /ID, the page's title and language; written to ``finished``."""
+def _finish(
+    printed: Path, finished: Path, facts: dict[str, str], date: dt.date, folder: str
+) -> None:
+    """Fixed dates and /ID, the page's title and language; written to ``finished``.
+
+    Links to files beside the report (the charts' CSVs) are made relative again: Chromium
+    writes them as absolute ``file:`` URLs of the folder the page was printed from.
+    """
     stamp = f"D:{date:%Y%m%d}000000Z"
     try:
         with pikepdf.open(printed) as document:
@@ -151,11 +157,24 @@ def _finish(printed: Path, finished: Path, facts: dict[str, str], date: dt.date)
             preferences.DisplayDocTitle = True
             document.Root.ViewerPreferences = preferences
             _mend_bookmarks(document, facts)
+            _relative_links(document, folder)
             # Opened by Python, so the file gets the umask's mode like every other output.
             with finished.open("wb") as handle:
                 document.save(handle, deterministic_id=True)
     except pikepdf.PdfError as exc:
         raise ExportError(f"{printed}: Chromium's PDF could not be read ({exc}).") from exc
+
+
+def _relative_links(document: pikepdf.Pdf, folder: str) -> None:
+    """Each link into ``folder`` (a file: URL ending in '/') made relative to the PDF."""
+    for page in document.pages:
+        for annotation in page.get("/Annots", []):
+            action = annotation.get("/A")
+            if action is None or action.get("/S") != "/URI":
+                continue
+            uri = str(action.get("/URI", ""))
+            if uri.startswith(folder):
+                action.URI = pikepdf.String(uri.removeprefix(folder))
 
 
 def _mend_bookmarks(document: pikepdf.Pdf, facts: dict[str, str]) -> None:
