@@ -7,12 +7,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,)
+BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,) $(if $(STRICT),--strict,)
 
 .PHONY: help setup chromium report check new-year new test bench lint lab lock clean
 
 help: ## Show this list of targets
-	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1]"
+	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1] [STRICT=1]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 # Exact versions from requirements.lock (the same on every machine), then the kit itself.

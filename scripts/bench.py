@@ -41,13 +41,14 @@ BIN = Path(sys.executable).parent
 PLAIN = r"""
 import ast, sys, time
 from pathlib import Path
-import nbformat, yaml
+import yaml
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 def main():
     parameters = yaml.safe_load(Path(sys.argv[1]).read_text())
     for path in sys.argv[2:]:
-        nb = parameterize_notebook(nbformat.read(path, as_version=4), parameters)
+        nb = parameterize_notebook(load_notebook_node(path), parameters)
         namespace = {"__name__": "__section__"}
         for cell in nb.cells:
             if cell.cell_type != "code":
