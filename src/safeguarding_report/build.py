@@ -14,33 +14,20 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
-
-from safeguarding_report import (
-    appendix,
-    cache,
-    changes,
-    disclosure,
-    export,
-    framework,
-    manifest,
-    params,
-    pdf,
-    provenance,
-    publish,
-)
-from safeguarding_report import cover as committee_cover
-from safeguarding_report.data import Published
+from safeguarding_report import cache, framework, params
 from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
-from safeguarding_report.execute import DEFAULT_SECTION_TIMEOUT, SectionRun, execute, warm
 from safeguarding_report.framework import Framework
-from safeguarding_report.indicators import INDICATORS
-from safeguarding_report.inputs import refuse_drafts
-from safeguarding_report.local import LocalRecords
-from safeguarding_report.sections.foreword import GLANCE_INDICATORS
-from safeguarding_report.stitch import Cover, Part, stitch
-from safeguarding_report.tables import Suppression
+
+if TYPE_CHECKING:
+    from safeguarding_report.data import Published
+    from safeguarding_report.execute import SectionRun
+
+# The stages' modules (pandas, matplotlib, nbconvert, python-docx ...) take seconds to import;
+# they are imported inside ``build`` once it knows there is work to do, so that a build with
+# nothing changed answers in well under a second.
+DEFAULT_SECTION_TIMEOUT = 600.0  # seconds; execute.py uses the same default
 
 log = logging.getLogger(__name__)
 
@@ -109,29 +96,48 @@ def build(
     build stops there. A section running longer than ``section_timeout`` seconds fails.
     """
     p = params.load(params_path)
+    fw = framework.load(p.framework)
+    sections = project.sections(fw)
+    target = project.outputs / p.id
+    parameters = p.notebook_parameters(project.data.resolve())
+    # The disclosure thresholds reach the sections through their environment, and their key.
+    env = p.section_environment()
+    plan = _plan(sections, {**parameters, **env}, project, p.id, force=force)
+    build_key = _build_key(plan, params_path, make_pdf=make_pdf, strict=strict)
+    if build_key and _up_to_date(target, build_key):
+        log.info("Nothing changed since the last build: %s is up to date.", target)
+        return target
+
+    import nbformat
+
+    from safeguarding_report import (
+        appendix,
+        disclosure,
+        export,
+        manifest,
+        pdf,
+        provenance,
+        publish,
+    )
+    from safeguarding_report import cover as committee_cover
+    from safeguarding_report.data import Published
+    from safeguarding_report.execute import warm
+    from safeguarding_report.inputs import refuse_drafts
+    from safeguarding_report.local import LocalRecords
+    from safeguarding_report.stitch import Cover, Part, stitch
+    from safeguarding_report.tables import Suppression
+
     warm()  # the section server imports pandas and matplotlib while the inputs are checked
     published = Published(project.data)
-    # Bad input fails here, before any kernel starts: an unknown area, a year no file holds.
+    # Bad input fails here, before any section runs: an unknown area, a year no file holds.
     published.area(p.local_authority)
     _check_year(published, p.comparison_year, params_path)
     # The partnership's records are checked here too: a wrong value stops the build at once.
     LocalRecords.load(project.data, p.id)
     chromium = pdf.find_chromium() if make_pdf else ""
-    fw = framework.load(p.framework)
-    sections = project.sections(fw)
     if strict:
         refuse_drafts(project.data, p.id, params_path)
-    target = project.outputs / p.id
-    parameters = p.notebook_parameters(project.data.resolve())
     rule = Suppression(p.suppress_from, p.suppress_to)
-    # The disclosure rule reaches the sections' presentation path through their environment.
-    plan = _plan(
-        sections, {**parameters, **disclosure.environment(rule)}, project, p.id, force=force
-    )
-    build_key = _build_key(plan, params_path, make_pdf=make_pdf, strict=strict)
-    if build_key and _up_to_date(target, build_key):
-        log.info("Nothing changed since the last build: %s is up to date.", target)
-        return target
     # Every published file is read and checked before any section runs, so a missing or
     # damaged file stops the build with its name, line and column (what is parsed is kept
     # for the sections, see data/parsed.py).
@@ -148,7 +154,7 @@ def build(
             workers=workers,
             progress=progress,
             section_timeout=section_timeout,
-            env=disclosure.environment(rule),
+            env=env,
         )
         failed = [run for run in runs if not run.ok]
         if failed:
@@ -228,12 +234,17 @@ def build(
 
 def _write_changes(published: Published, p: params.Params, path: Path) -> None:
     """changes.csv: the headline figures this year and last, beside England's change."""
+    from safeguarding_report import changes
+    from safeguarding_report.sections.foreword import GLANCE_INDICATORS
+
     changes.write(
         changes.frame(published, p.local_authority, p.comparison_year, GLANCE_INDICATORS), path
     )
 
 
 def _check_year(published: Published, year: int, params_path: Path) -> None:
+    from safeguarding_report.indicators import INDICATORS
+
     periods = {indicator: set(published.periods(indicator)) for indicator in INDICATORS}
     held = set().union(*periods.values())
     if year not in held:
@@ -292,6 +303,8 @@ def _run(
     env: dict[str, str],
 ) -> list[SectionRun]:
     """Run the sections that changed, reuse the others; keep each new success in the cache."""
+    from safeguarding_report.execute import SectionRun, execute
+
     out_dir.mkdir(parents=True, exist_ok=True)
     reused: dict[str, SectionRun] = {}
     for item in plan:

@@ -23,8 +23,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 METADATA_KEY = "safeguarding_report"
 MISSING = "missing"
 # Packages whose version can change what a section shows.
@@ -114,8 +112,10 @@ def check(
     if not path.is_file():
         return Verdict(False, "no earlier run in the cache")
     try:
-        meta = nbformat.read(path, as_version=4).metadata.get(METADATA_KEY, {})
-    except Exception:  # a damaged cache entry is simply not used
+        # The small file beside the notebook: reading the notebook itself (figures and all)
+        # would make every unchanged build slower.
+        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # a damaged cache entry is simply not used
         return Verdict(False, "the cached run could not be read")
     old_key = meta.get("key", {})
     for part, words in (
@@ -132,15 +132,21 @@ def check(
 
 
 def store(cache_dir: Path, report_id: str, section: str, executed: Path) -> None:
-    """Keep a successful run's executed notebook as the section's cache entry."""
+    """Keep a successful run's executed notebook, and its key and inputs beside it."""
     target = cached_path(cache_dir, report_id, section)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    temp.write_bytes(executed.read_bytes())
-    os.replace(temp, target)
+    data = executed.read_bytes()
+    meta = json.loads(data).get("metadata", {}).get(METADATA_KEY, {})
+    for path, content in (
+        (target.with_suffix(".json"), json.dumps(meta, sort_keys=True).encode("utf-8")),
+        (target, data),  # written last: an entry counts once its notebook is there
+    ):
+        temp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        temp.write_bytes(content)
+        os.replace(temp, path)
 
 
-def stamp(nb: nbformat.NotebookNode, key: Mapping[str, str], inputs: Mapping[str, str]) -> None:
+def stamp(nb: Any, key: Mapping[str, str], inputs: Mapping[str, str]) -> None:
     """Record a run's key and the digests of what it read in the notebook's metadata."""
     nb.metadata[METADATA_KEY] = {"key": dict(key), "inputs": dict(sorted(inputs.items()))}
 

@@ -54,6 +54,10 @@ class Params:
         """The publication date in words, e.g. '15 December 2022'."""
         return _long_date(self.publication_date)
 
+    def section_environment(self) -> dict[str, str]:
+        """What each section's process adds to its environment: the disclosure thresholds."""
+        return {SUPPRESS_ENV: f"{self.suppress_from}-{self.suppress_to}"}
+
     def notebook_parameters(self, data_dir: Path) -> dict[str, Any]:
         """The values injected into every section notebook's ``parameters`` cell."""
         return {
@@ -91,6 +95,8 @@ _TYPES: dict[str, type] = {
 }
 # Keys a params file may leave out, and the value each then takes.
 _DEFAULTS: dict[str, Any] = {"suppress_from": 1, "suppress_to": 5}
+# How the build tells the sections' presentation path its disclosure thresholds ("1-5").
+SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"
 
 
 def load(path: Path) -> Params:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding_report import indicators, provenance
+from safeguarding_report import indicators, params, provenance
 
 # Why a figure is missing (the tidy tables' ``status``) -> Government Statistical Service symbol.
 GSS_SYMBOLS: dict[str, str] = {
@@ -380,7 +380,8 @@ def and_(words: Sequence[str]) -> str:
 # One rule, applied to the tidy row before it is formatted or recorded: a count from ``low`` to
 # ``high`` is withheld (status "small"), and so is anything that would let it be worked out.
 
-SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"  # "1-5": set by the build for the sections it runs
+# "1-5": set by the build for the sections it runs (Params.section_environment).
+SUPPRESS_ENV = params.SUPPRESS_ENV
 SMALL = "small"
 SECONDARY = "secondary"
 # Statuses that hide a figure to protect the people it counts; any other status is a figure
