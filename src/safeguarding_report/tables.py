@@ -381,7 +381,7 @@ def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
         thin = [
             f"{r['period']} ({m.group(1)} of {m.group(2)})"
             for r, m in means
-            if m and int(m.group(1)) * 2 < int(m.group(2))
+            if m and not r["status"] and int(m.group(1)) * 2 < int(m.group(2))
         ]
         if thin:
             note += (
