@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from safeguarding_report import indicators, params, provenance
+from safeguarding_report.data.published import NEIGHBOURS_NAME
 
 # Why a figure is missing (the tidy tables' ``status``) -> Government Statistical Service symbol.
 GSS_SYMBOLS: dict[str, str] = {
@@ -341,11 +342,19 @@ def _where(records: Sequence[Mapping[str, Any]]) -> str:
     """'Kent in 2019 and 2020; England in 2019', grouping periods by area."""
     periods: dict[str, list[str]] = {}
     for r in records:
-        periods.setdefault(str(r["area_name"]), []).append(str(r["period"]))
+        periods.setdefault(area_words(str(r["area_name"])), []).append(str(r["period"]))
     by_periods: dict[str, list[str]] = {}
     for area, ps in periods.items():
         by_periods.setdefault(and_(list(dict.fromkeys(ps))), []).append(area)
     return "; ".join(f"{and_(areas)} in {ps}" for ps, areas in by_periods.items())
+
+
+def area_words(name: str) -> str:
+    """An area's name as a sentence says it: the neighbours' mean is not a place."""
+    return "the statistical neighbours' average" if name == NEIGHBOURS_NAME else name
+
+
+_MEAN_OF = re.compile(r"^mean of the (\d+) of (\d+) statistical neighbours")
 
 
 def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -362,11 +371,25 @@ def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
             "the published count per 10,000 children in the ONS mid-year population estimate "
             "for the year before; all other rates are as published."
         )
-    if any(str(r["derivation"]).startswith("mean of") for r in records):
-        notes.append(
+    means = [(r, _MEAN_OF.match(str(r["derivation"]))) for r in records]
+    if any(m for _, m in means):
+        note = (
             "Statistical neighbours (mean) is the average of the published figures of the "
             "local authority's statistical neighbours that have one; figures.csv lists them."
         )
+        # An average of one or two neighbours is not the group's: say so where it is shown.
+        thin = [
+            f"{r['period']} ({m.group(1)} of {m.group(2)})"
+            for r, m in means
+            if m and not r["status"] and int(m.group(1)) * 2 < int(m.group(2))
+        ]
+        if thin:
+            note += (
+                f" Fewer than half the neighbours had a published figure in {and_(thin)}: "
+                "those averages stand for only the few that did, and should be read with "
+                "great care."
+            )
+        notes.append(note)
     return notes
 
 

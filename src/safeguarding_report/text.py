@@ -109,8 +109,9 @@ def not_available(rows: Sequence[tables.Row]) -> Text:
         key = (str(row["status"]) or "x", str(row["period"]))
         label = indicators.get(str(row["indicator"])).label
         areas = groups.setdefault(key, {}).setdefault(label[0].lower() + label[1:], [])
-        if str(row["area_name"]) not in areas:
-            areas.append(str(row["area_name"]))
+        area = tables.area_words(str(row["area_name"]))
+        if area not in areas:
+            areas.append(area)
     sentences = []
     for (status, period), measures in groups.items():
         if len(measures) == 1 and len(next(iter(measures.values()))) == 1:

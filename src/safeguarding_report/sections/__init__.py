@@ -61,6 +61,11 @@ class Context:
         return period_label(self.period_start, self.period_end)
 
     @property
+    def body(self) -> str:
+        """Who the report speaks for, as a sentence names it: 'the Board', 'the partnership'."""
+        return f"the {self.terms.body.split()[-1]}"
+
+    @property
     def terms(self) -> Framework:
         """The framework's words and sections (Working Together 2018 when none is given)."""
         return self.framework or framework.load("wt2018")
@@ -128,7 +133,7 @@ def headline(ctx: Context, indicator: str, frame: pd.DataFrame) -> str:
     la_value = latest.loc[latest["area_code"] == ctx.la.code, "value"].iloc[0]
     eng_value = latest.loc[latest["area_code"] == ENGLAND, "value"].iloc[0]
     spec = indicators.get(indicator)
-    topic = spec.label.split(",")[0].removesuffix(" (%)")
+    topic = spec.label.removesuffix(", rate per 10,000 children").removesuffix(" (%)")
     word = direction(la_value, eng_value)
     if not word:
         return f"{topic}: {ctx.la.name} and its comparators"
@@ -182,6 +187,17 @@ def template_file(ctx: Context, name: str) -> str:
     return ctx.records.source_file(name)
 
 
+def unsupplied(ctx: Context, template: str) -> bool:
+    """Whether a template's records are still to be supplied: no file, or a CSV file with no rows.
+
+    A new report's templates are written empty; until they are filled in, a sentence or
+    total built from one would state a count of none as fact ("0 serious incidents").
+    """
+    if ctx.records.is_missing(template):
+        return True
+    return template in CSV_TEMPLATES and not ctx.records.rows(template)
+
+
 def local_figure(
     ctx: Context,
     indicator: str,
@@ -213,7 +229,7 @@ def local_figure(
         "source_area_code": "",
         "derivation": "",
     }
-    if ctx.records.is_missing(template):
+    if unsupplied(ctx, template):
         return {**row, "status": "not supplied"}
     if column:
         row["value"] = float(sum(getattr(r.data, column) for r in rows))
@@ -267,8 +283,8 @@ def banner(ctx: Context, templates: Sequence[str]) -> Banner:
         note = ctx.records.about.note if ctx.records.about else ""
         parts.append(
             '<div class="banner banner-illustrative" role="note"><p><strong>Illustrative '
-            "example.</strong> The partnership's records shown in this section are invented "
-            "examples, not the partnership's record.</p>"
+            f"example.</strong> The records of {ctx.body} shown in this section are invented "
+            f"examples, not {possessive(ctx.body)} record.</p>"
             + (f"<p>{markup.escape_html(note)}</p>" if note else "")
             + "</div>"
         )

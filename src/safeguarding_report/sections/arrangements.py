@@ -18,7 +18,7 @@ def banner(ctx: Context) -> Banner:
 
 def partners_table(ctx: Context) -> tables.Table | text.Text:
     """The safeguarding partners and relevant agencies, with their place in the arrangements."""
-    if ctx.records.is_missing("partners"):
+    if sections.unsupplied(ctx, "partners"):
         return sections.not_supplied(ctx, "partners")
     rows = ctx.records.rows(Partner)
     # The order models.PartnerRole declares, so a role added there needs nothing here.
@@ -37,7 +37,7 @@ def partners_table(ctx: Context) -> tables.Table | text.Text:
 
 def subgroups_table(ctx: Context) -> tables.Table | text.Text:
     """The subgroups, what each is for, and what changed this year."""
-    if ctx.records.is_missing("subgroups"):
+    if sections.unsupplied(ctx, "subgroups"):
         return sections.not_supplied(ctx, "subgroups")
     rows = ctx.records.rows(Subgroup)
     return tables.grid(
@@ -59,7 +59,7 @@ def subgroups_table(ctx: Context) -> tables.Table | text.Text:
 
 def funding_summary(ctx: Context) -> text.Text:
     """The total the partners contributed."""
-    if ctx.records.is_missing("funding"):
+    if sections.unsupplied(ctx, "funding"):
         return sections.not_supplied(ctx, "funding")
     rows = ctx.records.rows(Funding)
     total = local_figure(
@@ -75,7 +75,7 @@ def funding_summary(ctx: Context) -> text.Text:
 
 def funding_table(ctx: Context) -> tables.Table | text.Text:
     """Each partner's financial contribution and help in kind."""
-    if ctx.records.is_missing("funding"):
+    if sections.unsupplied(ctx, "funding"):
         return sections.not_supplied(ctx, "funding")
     rows = ctx.records.rows(Funding)
     body: list[list[tables.Cell]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report import changes, markup, sections, tables, text
+from safeguarding_report import changes, indicators, markup, sections, tables, text
 from safeguarding_report.local.models import KeyMessage
 from safeguarding_report.sections import (
     ENGLAND,
@@ -56,7 +56,7 @@ def at_a_glance(ctx: Context) -> tables.Table:
                 tables.Figure(moved, signed=True),
                 _travel(tables.Figure(moved, signed=True).text()),
                 tables.Figure(england),
-                direction(this["value"], england["value"]).capitalize() or "Not compared",
+                _compared(indicator, this, england),
             ]
         )
     return tables.grid(
@@ -74,10 +74,18 @@ def at_a_glance(ctx: Context) -> tables.Table:
         source=source_line(ctx, frame),
         notes=[
             "Rates are per 10,000 children aged 0 to 17. 'Similar to' means within 5% of "
-            "England's figure. A rise or fall is not in itself good or bad: the sections "
-            "that follow explain what lies behind each figure."
+            "England's figure; a number of children is not compared with England's. A rise "
+            "or fall is not in itself good or bad: the sections that follow explain what "
+            "lies behind each figure."
         ],
     )
+
+
+def _compared(indicator: str, this: pd.Series, england: pd.Series) -> str:
+    """'Higher than' England ... for a rate or share; a count is not set against England's."""
+    if indicators.get(indicator).unit == "count":
+        return "Not compared: a count"
+    return direction(this["value"], england["value"]).capitalize() or "Not compared"
 
 
 def _travel(shown_change: str) -> str:
@@ -115,7 +123,7 @@ def foreword(ctx: Context) -> text.Text:
 
 def key_messages(ctx: Context) -> text.Text:
     """The year's key messages, in the partnership's order."""
-    if ctx.records.is_missing("key_messages"):
+    if sections.unsupplied(ctx, "key_messages"):
         return sections.not_supplied(ctx, "key_messages")
     rows = sorted(ctx.records.rows(KeyMessage), key=lambda r: r.data.order)
     items = "".join(f"<li>{markup.escape_html(r.data.message)}</li>" for r in rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report import charts, tables, text
+from safeguarding_report import charts, markup, tables, text
 from safeguarding_report.indicators import INDICATORS
 from safeguarding_report.sections import ENGLAND, Context, headline, label, source_line
 
@@ -61,30 +61,57 @@ def summary(ctx: Context) -> text.Text:
             pop=la["population_0_17"],
             mid=population_year(ctx),
         ),
-        text.say(
-            "At 31 March {year}, {cin} children were in need of help and protection, "
-            "a rate of {cin_rate} per 10,000 children (England: {eng_cin_rate}).",
+        _count_and_rate(
+            "At 31 March {year}, {count} children were in need of help and protection",
+            ", a rate of {rate} per 10,000 children (England: {england})",
             year=ctx.year,
-            cin=la["cin_at_31_march"],
-            cin_rate=la["cin_rate"],
-            eng_cin_rate=eng["cin_rate"],
+            count=la["cin_at_31_march"],
+            rate=la["cin_rate"],
+            england=eng["cin_rate"],
         ),
         text.say(
             "{cpp} children were subject to a child protection plan.",
             cpp=la["cpp_at_31_march"],
         ),
-        text.say(
-            "{cla} children were looked after, a rate of {cla_rate} per 10,000 "
-            "(England: {eng_cla_rate}).",
-            cla=la["cla_at_31_march"],
-            cla_rate=la["cla_rate"],
-            eng_cla_rate=eng["cla_rate"],
+        _count_and_rate(
+            "{count} children were looked after",
+            ", a rate of {rate} per 10,000 (England: {england})",
+            count=la["cla_at_31_march"],
+            rate=la["cla_rate"],
+            england=eng["cla_rate"],
         ),
         text.say(
             "{uasc} of the children looked after were unaccompanied asylum-seeking children.",
             uasc=la["uasc_at_31_march"],
         ),
     )
+
+
+def _count_and_rate(
+    count_words: str,
+    rate_words: str,
+    *,
+    count: tables.Row,
+    rate: tables.Row,
+    england: tables.Row,
+    year: int | None = None,
+) -> text.Text:
+    """'{count} children ..., a rate of {rate} (England: {england}).' as far as the figures go.
+
+    A count the publisher gave is never lost because its rate is missing (the 2012 files hold
+    the number of children looked after but not the rate): the count's sentence stands, and
+    a second says why the rate is not there. A missing count says only why.
+    """
+    rates = [tables.protect(rate), tables.protect(england)]
+    gaps = [r for r in rates if text.missing(r)]
+    if not gaps:
+        return text.say(
+            count_words + rate_words + ".", count=count, rate=rate, england=england, year=year
+        )
+    counted = text.say(count_words + ".", count=count, year=year)
+    if counted.records:
+        return text.paragraph(counted, text.not_available(gaps))
+    return counted
 
 
 def headline_table(ctx: Context) -> tables.Table:
@@ -151,20 +178,33 @@ def factors_table(ctx: Context) -> tables.Table:
 def factors_summary(ctx: Context) -> text.Text:
     """The three factors recorded most often in the area."""
     frame = factors_frame(ctx)
-    mine = frame[(frame["area_code"] == ctx.la.code) & frame["status"].eq("")]
-    top = mine.sort_values("value", ascending=False).head(3)
-    if len(top) < 3:
-        absent = frame[frame["area_code"] == ctx.la.code].head(1)
-        return text.not_available([row for _, row in absent.iterrows()])
-    first, second, third = (row for _, row in top.iterrows())
-    return text.say(
+    mine = frame[frame["area_code"] == ctx.la.code]
+    shown = tables.protect_frame(mine)
+    counted = shown[shown["status"].eq("") & (shown["value"] > 0)]
+    top = counted.sort_values("value", ascending=False).head(3)
+    if top.empty:
+        if shown["status"].eq("").all():
+            said = (
+                f"No factor was recorded at the end of assessments in {ctx.year} in the "
+                f"published figures for {ctx.la.name}."
+            )
+            return text.Text(f"<p>{markup.escape_html(said)}</p>\n", [], said)
+        return text.not_available([row for _, row in shown.head(1).iterrows()])
+    fields: dict[str, object] = {"year": ctx.year}
+    named = []
+    for n, (_, row) in enumerate(top.iterrows()):
+        fields[f"label{n}"] = factor_words(str(row["indicator"]))
+        fields[f"value{n}"] = row
+        named.append(f"{{label{n}}} ({{value{n}}})")
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    lead = (
         "The factors recorded most often at the end of assessments in {year} were "
-        "{one_label} ({one}), {two_label} ({two}) and {three_label} ({three}).",
-        year=ctx.year,
-        one_label=label(str(first["indicator"])).lower(),
-        one=first,
-        two_label=label(str(second["indicator"])).lower(),
-        two=second,
-        three_label=label(str(third["indicator"])).lower(),
-        three=third,
+        if len(named) > 1
+        else "The only factor shown as recorded at the end of assessments in {year} was "
     )
+    return text.say(lead + listed + ".", **fields)
+
+
+def factor_words(indicator: str) -> str:
+    """'Assessments identifying neglect' -> 'neglect', as a sentence names the factor."""
+    return label(indicator).removeprefix("Assessments identifying ")

@@ -16,7 +16,7 @@ def banner(ctx: Context) -> Banner:
 
 def priorities_table(ctx: Context) -> tables.Table | text.Text:
     """Each priority for the coming year, its measure of success, its lead and deadline."""
-    if ctx.records.is_missing("next_priorities"):
+    if sections.unsupplied(ctx, "next_priorities"):
         return sections.not_supplied(ctx, "next_priorities")
     return tables.grid(
         "Priorities for the coming year",

@@ -13,13 +13,13 @@ STALLED = "little or no progress"
 def banner(ctx: Context) -> Banner:
     """Says when the priorities are illustrative or still to be supplied (with their texts)."""
     texts = [f"priorities/{r.data.id}" for r in ctx.records.rows(Priority)]
-    missing_texts = [t for t in texts if ctx.records.is_missing(t)]
+    missing_texts = [t for t in texts if sections.unsupplied(ctx, t)]
     return sections.banner(ctx, (*TEMPLATES, *missing_texts))
 
 
 def status_table(ctx: Context) -> tables.Table | text.Text:
     """Each agreed priority, its lead and how far it got."""
-    if ctx.records.is_missing("priorities"):
+    if sections.unsupplied(ctx, "priorities"):
         return sections.not_supplied(ctx, "priorities")
     rows = ctx.records.rows(Priority)
     return tables.grid(
@@ -43,14 +43,14 @@ def little_progress(ctx: Context) -> text.Text:
         return said
     none = (
         "No priority was judged to have made little or no progress in the period."
-        if not ctx.records.is_missing("priorities")
+        if not sections.unsupplied(ctx, "priorities")
         else ""
     )
     return text.Text(f"<p>{none}</p>\n", [], none) if none else said
 
 
 def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
-    if ctx.records.is_missing("priorities"):
+    if sections.unsupplied(ctx, "priorities"):
         return sections.not_supplied(ctx, "priorities")
     parts, plain = [], []
     for record in ctx.records.rows(Priority):

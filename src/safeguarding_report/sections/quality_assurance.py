@@ -19,7 +19,7 @@ def banner(ctx: Context) -> Banner:
 
 def audits_table(ctx: Context) -> tables.Table | text.Text:
     """Each audit: what it looked at, its main finding and what was done."""
-    if ctx.records.is_missing("audits"):
+    if sections.unsupplied(ctx, "audits"):
         return sections.not_supplied(ctx, "audits")
     body: list[list[tables.Cell]] = []
     for r in ctx.records.rows(Audit):
@@ -52,7 +52,7 @@ def audits_table(ctx: Context) -> tables.Table | text.Text:
 
 def section11_summary(ctx: Context) -> text.Text:
     """How many organisations assessed themselves and how many standards were not met."""
-    if ctx.records.is_missing("section11"):
+    if sections.unsupplied(ctx, "section11"):
         return sections.not_supplied(ctx, "section11")
     rows = ctx.records.rows(Section11)
     not_met = [r for r in rows if r.data.rating == "not met"]
@@ -67,7 +67,7 @@ def section11_summary(ctx: Context) -> text.Text:
 
 def section11_table(ctx: Context) -> tables.Table | text.Text:
     """For each standard, how many organisations rated it met, partially met and not met."""
-    if ctx.records.is_missing("section11"):
+    if sections.unsupplied(ctx, "section11"):
         return sections.not_supplied(ctx, "section11")
     rows = ctx.records.rows(Section11)
     standards = list(dict.fromkeys(r.data.standard for r in rows))
@@ -99,7 +99,7 @@ def section11_table(ctx: Context) -> tables.Table | text.Text:
 def _measures(
     ctx: Context, template: str, model: Any, indicator: str, caption: str
 ) -> tables.Table | text.Text:
-    if ctx.records.is_missing(template):
+    if sections.unsupplied(ctx, template):
         return sections.not_supplied(ctx, template)
     body: list[list[tables.Cell]] = [
         [

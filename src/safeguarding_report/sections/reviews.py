@@ -37,7 +37,7 @@ def _in_period(ctx: Context, day: object) -> bool:
 
 def summary(ctx: Context) -> text.Text:
     """How many serious incidents were notified and how many reviews followed."""
-    if ctx.records.is_missing("reviews"):
+    if sections.unsupplied(ctx, "reviews"):
         return sections.not_supplied(ctx, "reviews")
     rows = ctx.records.rows(Review)
     notified = [r for r in rows if r.data.kind == KINDS[0][0]]
@@ -70,7 +70,7 @@ def summary(ctx: Context) -> text.Text:
 
 def counts_table(ctx: Context) -> tables.Table | text.Text:
     """Each kind of notification or review: how many, how many decided, how many published."""
-    if ctx.records.is_missing("reviews"):
+    if sections.unsupplied(ctx, "reviews"):
         return sections.not_supplied(ctx, "reviews")
     rows = ctx.records.rows(Review)
     body: list[list[tables.Cell]] = []
@@ -120,7 +120,7 @@ def counts_table(ctx: Context) -> tables.Table | text.Text:
 
 def themes_table(ctx: Context) -> tables.Table | text.Text:
     """How often each theme came up across the notifications and reviews."""
-    if ctx.records.is_missing("reviews"):
+    if sections.unsupplied(ctx, "reviews"):
         return sections.not_supplied(ctx, "reviews")
     rows = ctx.records.rows(Review)
     counts = Counter(theme for r in rows for theme in r.data.themes)
@@ -150,7 +150,7 @@ def themes_table(ctx: Context) -> tables.Table | text.Text:
 
 def tracker_table(ctx: Context) -> tables.Table | text.Text:
     """Each recommendation, the action taken, the evidence of change and where it stands."""
-    if ctx.records.is_missing("recommendations"):
+    if sections.unsupplied(ctx, "recommendations"):
         return sections.not_supplied(ctx, "recommendations")
     rows = ctx.records.rows(Recommendation)
     return tables.grid(
@@ -171,12 +171,12 @@ def tracker_table(ctx: Context) -> tables.Table | text.Text:
 
 def national_table(ctx: Context) -> tables.Table | text.Text:
     """The national reviews the partnership considered and what it did with them."""
-    if ctx.records.is_missing("national_reviews"):
+    if sections.unsupplied(ctx, "national_reviews"):
         return sections.not_supplied(ctx, "national_reviews")
     rows = ctx.records.rows(NationalReview)
     return tables.grid(
         "National reviews considered",
-        ["Review", "Published", "How the partnership used it"],
+        ["Review", "Published", f"How {ctx.body} used it"],
         [[r.data.title, str(r.data.year_published), r.data.how_considered] for r in rows],
         source=sections.template_file(ctx, "national_reviews"),
     )

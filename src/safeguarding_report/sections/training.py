@@ -18,13 +18,14 @@ def banner(ctx: Context) -> Banner:
 
 def summary(ctx: Context) -> text.Text:
     """How many courses and sessions ran and how many attended."""
-    if ctx.records.is_missing("training_courses"):
+    if sections.unsupplied(ctx, "training_courses"):
         return sections.not_supplied(ctx, "training_courses")
     courses = ctx.records.rows(TrainingCourse)
     attendance = ctx.records.rows(TrainingAttendance)
     return text.say(
-        "The partnership offered {courses} multi-agency courses in {period}, in {sessions} "
+        "{body} offered {courses} multi-agency courses in {period}, in {sessions} "
         "sessions and as e-learning, with {attendances} attendances in all.",
+        body=ctx.body[:1].upper() + ctx.body[1:],
         period=ctx.local_period,
         courses=local_figure(ctx, "training_courses", courses, template="training_courses"),
         sessions=local_figure(
@@ -42,7 +43,7 @@ def summary(ctx: Context) -> text.Text:
 
 def courses_table(ctx: Context) -> tables.Table | text.Text:
     """Each course: how it was delivered, how many sessions, how many attended."""
-    if ctx.records.is_missing("training_courses"):
+    if sections.unsupplied(ctx, "training_courses"):
         return sections.not_supplied(ctx, "training_courses")
     attendance = ctx.records.rows(TrainingAttendance)
     body: list[list[tables.Cell]] = []
@@ -106,7 +107,7 @@ def attendance_frame(ctx: Context) -> pd.DataFrame:
 
 def attendance_chart(ctx: Context) -> charts.Chart | text.Text:
     """A bar chart of attendances by agency."""
-    if ctx.records.is_missing("training_attendance") or not ctx.records.rows(TrainingAttendance):
+    if sections.unsupplied(ctx, "training_attendance") or not ctx.records.rows(TrainingAttendance):
         return sections.not_supplied(ctx, "training_attendance")
     frame = attendance_frame(ctx)
     top = frame.iloc[0]
@@ -120,7 +121,7 @@ def attendance_chart(ctx: Context) -> charts.Chart | text.Text:
 
 def evaluation_table(ctx: Context) -> tables.Table | text.Text:
     """What course evaluations found, before, after and at follow-up."""
-    if ctx.records.is_missing("training_evaluation"):
+    if sections.unsupplied(ctx, "training_evaluation"):
         return sections.not_supplied(ctx, "training_evaluation")
     titles = {c.data.course_id: c.data.title for c in ctx.records.rows(TrainingCourse)}
     body: list[list[tables.Cell]] = []

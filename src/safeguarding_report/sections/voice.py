@@ -16,7 +16,7 @@ def banner(ctx: Context) -> Banner:
 
 def voice_table(ctx: Context) -> tables.Table | text.Text:
     """'You said, we did': each source, what was said, what changed."""
-    if ctx.records.is_missing("voice"):
+    if sections.unsupplied(ctx, "voice"):
         return sections.not_supplied(ctx, "voice")
     return tables.grid(
         "What children, young people and families told us, and what changed",
