@@ -272,7 +272,7 @@ def test_a_derived_rate_keeps_the_population_suppression(published: Published) -
         ("referrals", "886", 2010, "not collected"),
         ("cla_rate", "886", 2012, "not held"),  # no ONS mid-2011 population in the files
         ("uasc_at_31_march", "886", 2019, "not held"),  # no file holds 2018-2020 by authority
-        ("care_leavers_eet_pct", "886", 2023, "not yet published"),
+        ("care_leavers_eet_pct", "886", 2023, "not held"),  # published, not in the files
         ("sw_caseload", "886", 2016, "not collected"),
         ("cla_at_31_march", "886", 2030, "not yet published"),
         ("factor_child_criminal_exploitation", "886", 2021, "not collected"),
