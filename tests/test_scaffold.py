@@ -1,0 +1,83 @@
+"""`new`: a report for any English local authority, with clear refusals."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from safeguarding_report import params, scaffold
+from safeguarding_report.cli import main
+from safeguarding_report.errors import ParamsError, ReportError
+from safeguarding_report.local import LocalRecords
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A project with the real published data and no params or local records of its own."""
+    (tmp_path / "data/local").mkdir(parents=True)
+    (tmp_path / "data/published").symlink_to(ROOT / "data/published", target_is_directory=True)
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    return tmp_path
+
+
+def test_new_writes_params_from_the_data_and_empty_valid_templates(root: Path) -> None:
+    made = scaffold.new("E08000003", 2024, root=root)
+    assert made.report_id == "manchester-2024"
+    p = params.load(made.params)
+    assert p.local_authority == "E08000003" and p.comparison_year == 2024
+    assert p.partnership == "Manchester Safeguarding Children Partnership"
+    assert (p.period_start.isoformat(), p.period_end.isoformat()) == ("2023-04-01", "2024-03-31")
+    assert p.framework == "wt2018"
+    text = made.params.read_text(encoding="utf-8")
+    assert "# Region: North West." in text and "Statistical neighbours (April 2021" in text
+    records = LocalRecords.load(root / "data", made.report_id)
+    assert records.about is not None and not records.illustrative
+    assert all(not records.rows(name) for name in ("reviews", "training_courses", "voice"))
+
+
+def test_old_code_and_framework_option(root: Path) -> None:
+    made = scaffold.new("352", 2012, root=root, framework_id="wt2010")
+    raw = yaml.safe_load(made.params.read_text(encoding="utf-8"))
+    assert raw["framework"] == "wt2010" and raw["id"] == "manchester-2012"
+    assert raw["partnership"] == "Manchester Safeguarding Children Board"
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "message"),
+    [
+        ("E12000002", 2024, "'E12000002' is North West, not a local authority"),
+        ("E06000062", 2019, "West Northamptonshire (941, E06000062) did not exist in the year "
+         "ending 31 March 2019: the files hold it for 2022 to 2025"),
+        ("E08000003", 2031, "--year 2031: the published files hold the years ending 31 March "
+         "2010 to 2025"),
+        ("E99999999", 2024, "Unknown area code 'E99999999'"),
+    ],
+)  # fmt: skip
+def test_new_refuses_what_cannot_be_built(root: Path, code: str, year: int, message: str) -> None:
+    with pytest.raises(ReportError) as caught:
+        scaffold.new(code, year, root=root)
+    assert message in str(caught.value)
+    assert not list((root / "data/local").iterdir()), "nothing is written when refused"
+
+
+def test_new_never_overwrites_a_params_file(root: Path) -> None:
+    scaffold.new("E08000003", 2024, root=root)
+    with pytest.raises(ParamsError, match="already exists: it was not changed"):
+        scaffold.new("E08000003", 2024, root=root)
+
+
+def test_command_line_says_what_it_wrote_and_what_to_run(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new", "E09000012", "--year", "2023", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "Wrote " in out and "hackney-2023.yaml" in out
+    assert "make report PARAMS=params/hackney-2023.yaml" in out
+    assert main(["new", "E06000062", "--year", "2019", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: West Northamptonshire") and err.count("\n") == 1
