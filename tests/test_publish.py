@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report import build as build_module
+from safeguarding_report import execute as execute_module
 from safeguarding_report import publish
 from safeguarding_report.build import Project, build
 from safeguarding_report.errors import DataError, OutputError
@@ -118,7 +118,7 @@ def test_interrupted_build_leaves_previous_report(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "execute", interrupted)
+    monkeypatch.setattr(execute_module, "execute", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(project.root / "params/kent-2022.yaml", project, make_pdf=False, progress=False)
     _untouched(project)
@@ -142,7 +142,7 @@ def test_bad_input_fails_before_any_section_runs(
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("sections must not run")
 
-    monkeypatch.setattr(build_module, "execute", never)
+    monkeypatch.setattr(execute_module, "execute", never)
     params = project.root / "params/kent-2022.yaml"
     params.write_text(params.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     with pytest.raises(DataError, match=expected):
