@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,) $(if $(STRICT),--strict,)
 
-.PHONY: help setup chromium report check new-year new test bench lint lab lock clean
+.PHONY: help setup chromium report check new-year new test bench batch bench-batch lint lab lock clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1] [STRICT=1]"
@@ -50,6 +50,12 @@ new: $(STAMP) ## Start a report for any authority: make new LA=E08000003 YEAR=20
 
 bench: $(STAMP) ## Time cold, unchanged and one-change builds against plain runs (prints figures)
 	$(BIN)/python scripts/bench.py --params $(PARAMS)
+
+batch: $(STAMP) ## Build many reports on Dask: make batch AUTHORITIES=all YEAR=2024 (or FOLDER=params)
+	$(BIN)/safeguarding-report batch $(if $(FOLDER),$(FOLDER),--authorities $(or $(AUTHORITIES),all) --year $(YEAR)) $(if $(FRAMEWORK),--framework $(FRAMEWORK),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),) $(BUILD_FLAGS)
+
+bench-batch: $(STAMP) ## Reports per minute of a batch of N=6, cold and unchanged, 1 and 2 workers
+	$(BIN)/python scripts/bench_batch.py --authorities $(or $(N),6)
 
 lint: $(STAMP) ## Check formatting, lint and types
 	$(BIN)/ruff format --check src tests

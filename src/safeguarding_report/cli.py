@@ -47,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _new_year(args)
             if args.command == "diff":
                 return _diff(args)
+            if args.command == "batch":
+                return _batch(args)
     except KeyboardInterrupt as exc:
         name = "terminated" if isinstance(exc, _Terminated) else "interrupted"
         print(f"{name}: the previous report was left as it was.", file=sys.stderr)
@@ -203,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--root", type=Path, default=Path("."), help="project folder")
     new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     _analyst_commands(sub)
+    _batch_command(sub)
     return parser
 
 
@@ -227,6 +230,79 @@ def _analyst_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     diff.add_argument("a", type=Path, help="a built report's folder (outputs/<id>/) or figures.csv")
     diff.add_argument("b", type=Path, help="the other report's folder or figures.csv")
     diff.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+
+
+def _batch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """batch: many reports at once, on Dask."""
+    batch = sub.add_parser(
+        "batch",
+        help="build many reports at once on Dask (a folder of params files, or --authorities)",
+    )
+    batch.add_argument(
+        "folder", type=Path, nargs="?", default=None, help="a folder of params files to build"
+    )
+    batch.add_argument(
+        "--authorities",
+        default=None,
+        metavar="all|CODE,CODE",
+        help="'all' English local authorities, or E-codes separated by commas (needs --year)",
+    )
+    batch.add_argument("--year", type=int, default=None, help="year ending 31 March, e.g. 2024")
+    batch.add_argument(
+        "--framework", default=None, help="for --authorities: wt2010, wt2018 or wt2023"
+    )
+    batch.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    batch.add_argument("--no-pdf", action="store_true", help="HTML only (no Chromium needed)")
+    batch.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="an existing Dask scheduler, e.g. tcp://127.0.0.1:8786 (default: "
+        "DASK_SCHEDULER_ADDRESS, else a local cluster)",
+    )
+    batch.add_argument(
+        "--workers", type=int, default=None, help="local cluster: reports built at once"
+    )
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    """Build every report of the batch; print the summary; 1 when any report failed."""
+    from safeguarding_report import batch, index
+
+    if (args.folder is None) == (args.authorities is None):
+        raise ReportError(
+            "batch: give either a folder of params files (such as params/) or --authorities "
+            "with --year, not both."
+        )
+    if args.authorities is not None and args.year is None:
+        raise ReportError("batch: --authorities needs --year (the year ending 31 March).")
+    if args.folder is not None:
+        todo = batch.params_in(args.folder)
+    else:
+        todo = batch.authorities(
+            args.authorities, args.year, root=args.root, framework_id=args.framework
+        )
+    try:
+        outcomes = todo.failed + batch.run(
+            todo.params,
+            args.root,
+            make_pdf=not args.no_pdf,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            progress=not args.quiet,
+        )
+    except KeyboardInterrupt:
+        for staged in batch.stopped(args.root, todo.params):
+            print(f"removed {staged}", file=sys.stderr)
+        raise
+    print(batch.summary(outcomes))
+    outputs = args.root / "outputs"
+    if outputs.is_dir():
+        for written in index.write(outputs):
+            print(written)
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def _seconds(text: str) -> float:
