@@ -125,7 +125,7 @@ def _params_for(
 ) -> Path:
     area = published.area(code)
     # scaffold names a report <slug of the authority's name>-<year>: the same file next time.
-    existing = root / "params" / f"{scaffold._slug(area.name)}-{year}.yaml"
+    existing = root / "params" / f"{scaffold.report_id_for(area.name, year)}.yaml"
     if not existing.is_file():
         return scaffold.new(code, year, root=root, framework_id=framework_id).params
     p = params.load(existing)

@@ -193,8 +193,9 @@ def execute(
                     running.remove(job)
                     run = _finish(job, section_timeout, overdue)
                     runs[run.name] = run
-                    verdict = "done  " if run.ok else "FAILED"
-                    bar.write(f"  {verdict} {run.name} ({run.seconds:.1f} s)")
+                    if progress:
+                        verdict = "done  " if run.ok else "FAILED"
+                        bar.write(f"  {verdict} {run.name} ({run.seconds:.1f} s)")
                     bar.update(1)
     except BaseException:
         for job in running:

@@ -79,7 +79,7 @@ def new(
         )
     framework_id = framework_id or default_framework(year)
     fw = framework.load(framework_id)
-    report_id = f"{_slug(area.name)}-{year}"
+    report_id = report_id_for(area.name, year)
     params = root / "params" / f"{report_id}.yaml"
     if params.exists():
         raise ParamsError(
@@ -91,7 +91,7 @@ def new(
         "Safeguarding Children Board" if fw.id == "wt2010" else "Safeguarding Children Partnership"
     )
     start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
-    neighbours = ", ".join(n.name for n, _ in group.neighbours)
+    neighbours = ", ".join(n.name for n, _ in group.neighbours) or "none in the groupings held"
     params.parent.mkdir(parents=True, exist_ok=True)
     params.write_text(
         f"# {area.name}: {fw.report_name} under {fw.guidance}, year ending 31 March {year}.\n"
@@ -113,6 +113,11 @@ def new(
     local = root / "data" / "local" / report_id
     created = write_empty_templates(local)
     return Scaffold(report_id, params, local, created)
+
+
+def report_id_for(name: str, year: int) -> str:
+    """The report id ``new`` gives an authority's report: 'manchester-2024'."""
+    return f"{_slug(name)}-{year}"
 
 
 def _slug(name: str) -> str:

@@ -8,6 +8,7 @@ of the instance (each section runs in its own process, so nothing is shared on d
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -68,6 +69,8 @@ class Row(NamedTuple):
     source_area_code: str
     derivation: str
 
+
+log = logging.getLogger(__name__)
 
 NEIGHBOURS_LEVEL = "Statistical neighbours"
 NEIGHBOURS_NAME = "Statistical neighbours (mean)"
@@ -400,11 +403,11 @@ class Published:
             )
         group = self._groups[path].get(la.old_code)
         if group is None:
-            raise DataError(
-                f"{self._source_file(path)}: no statistical neighbours for {la.name} "
-                f"({la.old_code}). Expected a row whose code column is {la.old_code}; the "
-                "authority may not exist in that model's year."
-            )
+            # An authority the grouping does not list (Cumberland and Westmorland and
+            # Furness, created in 2023, are not in the April 2021 groupings): no neighbours,
+            # so its neighbours' average is not available and the report says so.
+            log.info("%s: no statistical neighbours for %s", self._source_file(path), la.name)
+            return Group((), self._source_file(path), 0)
         return group
 
     def _neighbour_mean(self, indicator: str, group: NeighbourGroup, year: int) -> Row:

@@ -29,7 +29,12 @@ def neighbours_table(ctx: Context) -> tables.Table:
             f"Left out because they did not exist in {ctx.year}: {names}. The averages use the "
             "neighbours listed here."
         )
-    if group.all_not_close:
+    if not group.neighbours:
+        notes.append(
+            f"The DfE's {group.model} list no neighbours for {ctx.la.name}, so no neighbours' "
+            "average is shown."
+        )
+    elif group.all_not_close:
         notes.append(
             f"The DfE rates none of {ctx.la.name}'s neighbours as close: comparisons with "
             "their average should be read with great care."
