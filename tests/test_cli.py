@@ -13,15 +13,14 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from conftest import tiny_section
 from safeguarding_report import framework, publish
 from safeguarding_report.build import Project, build
 from safeguarding_report.cli import main
@@ -30,36 +29,6 @@ from safeguarding_report.errors import OutputError
 ROOT = Path(__file__).resolve().parents[1]
 PREVIOUS = "the last good report"
 KENT = (ROOT / "params/kent-2022.yaml").read_text(encoding="utf-8")
-PARAMETERS = (
-    'la_code: str = "E10000016"  # local authority\n'
-    "comparison_year: int = 2022  # year ending 31 March\n"
-    "trend_years: int = 5  # years shown\n"
-    'data_dir: str = "../data"  # the data folder'
-)
-
-
-def section(path: Path, *code: str) -> Path:
-    """A section notebook: a title, the parameters cell, then ``code`` cells."""
-    nb = new_notebook(
-        cells=[
-            new_markdown_cell(f"# {path.stem}\n\nA short section."),
-            new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
-            *(new_code_cell(c) for c in code),
-        ]
-    )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, path)
-    return path
-
-
-@pytest.fixture
-def private_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """TMPDIR for this test alone (short: kernel socket paths must stay under 108 bytes)."""
-    folder = Path(tempfile.mkdtemp(prefix="sr-cli-", dir="/tmp"))
-    monkeypatch.setenv("TMPDIR", str(folder))
-    monkeypatch.setattr(tempfile, "tempdir", None)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -67,7 +36,7 @@ def project(tmp_path: Path) -> Project:
     """The real data and params, a quick notebook per section, and a previous report."""
     (tmp_path / "notebooks").mkdir()
     for number, spec in enumerate(framework.load("wt2018").sections, start=1):
-        section(tmp_path / f"notebooks/{number:02d}_{spec.key}.ipynb", "print(la_code)")
+        tiny_section(tmp_path / f"notebooks/{number:02d}_{spec.key}.ipynb", "print(la_code)")
     shutil.copytree(ROOT / "params", tmp_path / "params")
     (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)
     previous = tmp_path / "outputs/kent-2022"
@@ -230,7 +199,7 @@ def test_full_disk_is_one_clear_line_and_the_previous_report_is_kept(
 def test_stuck_section_fails_by_name_and_cell_and_a_later_success_clears_it(
     project: Project, private_tmp: Path
 ) -> None:
-    stuck = section(
+    stuck = tiny_section(
         project.notebooks / "02_local_context.ipynb",
         "x = 1",
         "import time\nwhile True: time.sleep(1)",
@@ -252,7 +221,7 @@ def test_stuck_section_fails_by_name_and_cell_and_a_later_success_clears_it(
     assert "while True" in cells[4].source, "cell 5 of the kept notebook is the stuck one"
     assert previous_untouched(project)
 
-    section(stuck, "print(la_code)")
+    tiny_section(stuck, "print(la_code)")
     subprocess.run(command(project, "--no-pdf"), check=True, capture_output=True, timeout=120)
     assert not (project.outputs / "kent-2022.failed").exists(), "a stale failure is removed"
     assert sorted(p.name for p in project.outputs.iterdir()) == ["kent-2022"]
@@ -280,7 +249,7 @@ def test_published_report_has_ordinary_permissions(project: Project, private_tmp
 def test_signal_mid_section_cleans_up_and_says_so_in_one_line(
     project: Project, private_tmp: Path, signum: int, word: str
 ) -> None:
-    section(project.notebooks / "02_local_context.ipynb", "import time\ntime.sleep(120)")
+    tiny_section(project.notebooks / "02_local_context.ipynb", "import time\ntime.sleep(120)")
     process = subprocess.Popen(
         command(project, "--no-pdf"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -43,11 +43,6 @@ def for_sections(rule: Suppression) -> Iterator[None]:
             os.environ[SUPPRESS_ENV] = previous
 
 
-def environment(rule: Suppression) -> dict[str, str]:
-    """The environment a section's process needs for the presentation path to apply ``rule``."""
-    return {SUPPRESS_ENV: rule.as_text()}
-
-
 def check(folder: Path, rule: Suppression) -> None:
     """Raise ``DisclosureError`` naming where a small count appears in the report in ``folder``."""
     found = scan(folder, rule)

@@ -45,12 +45,6 @@ def render(markdown: str, heading_offset: int = 0) -> str:
     return rendered
 
 
-def render_inline(markdown: str) -> str:
-    """Markdown as HTML without the enclosing paragraph, for a sentence inside other markup."""
-    rendered: str = PARSER.renderInline(markdown)
-    return rendered
-
-
 def escape(text: str) -> str:
     """``text`` as Markdown that renders to exactly ``text``: no emphasis, links or tags."""
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)

@@ -270,7 +270,7 @@ def banner(ctx: Context, templates: Sequence[str]) -> Banner:
     """
     present = [t for t in templates if not ctx.records.is_missing(t)]
     missing = [t for t in templates if ctx.records.is_missing(t)]
-    empty = [t for t in present if t in CSV_TEMPLATES and not ctx.records.rows(t)]
+    empty = [t for t in present if unsupplied(ctx, t)]
     drafts = [
         t
         for t in present
