@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from safeguarding_report import execute
+from safeguarding_report import execute, server
+
+# Builds in the tests (and the commands they run) run in their own process and leave no build
+# server behind; tests/test_server.py turns it on for its own project.
+os.environ[server.SWITCH_ENV] = "0"
 
 if TYPE_CHECKING:
     from safeguarding_report.build import Project

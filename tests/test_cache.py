@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from safeguarding_report import cache, framework
 from safeguarding_report.build import Project, build
+from safeguarding_report.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS = 'data_dir: str = "../data"  # the data folder'
@@ -102,6 +104,36 @@ def test_incremental_builds(project: Project, monkeypatch: pytest.MonkeyPatch) -
 
     ran = _ran(_build(project, force=True))
     assert set(ran.values()) == {"every section was asked to run (--force)"}
+
+
+def test_the_cover_report_and_checked_files_are_reused_until_their_inputs_change(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="safeguarding_report")
+    _build(project, force=True)
+    docx = project.outputs / "kent-2022/cover-report.docx"
+    made = docx.read_bytes()
+    caplog.clear()
+    _section(project.notebooks / "10_scrutiny.ipynb", "print('changed again')")
+    _build(project)
+    assert "Cover report reused" in caplog.text, "a changed section does not touch the cover"
+    assert docx.read_bytes() == made
+
+    caplog.clear()
+    cover_yaml = project.data / "local/kent-2022/cover_report.yaml"
+    cover_yaml.write_text(cover_yaml.read_text(encoding="utf-8") + "\n# edited\n")
+    _build(project)
+    assert "Cover report written" in caplog.text, "a changed local file rebuilds the cover"
+
+    # A published file that passed its check is checked again once its bytes change.
+    c1 = project.data / C1
+    good = c1.read_bytes()
+    c1.write_bytes(good.replace(b",632830,", b",six hundred,", 1))
+    try:
+        with pytest.raises(DataError, match=r"c1_children_in_need.*line 2"):
+            _build(project)
+    finally:
+        c1.write_bytes(good)
 
 
 def test_the_cache_is_outside_the_outputs_and_survives_a_failed_build(project: Project) -> None:

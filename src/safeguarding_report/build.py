@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from safeguarding_report import cache, framework, params
 from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
@@ -103,11 +103,19 @@ def build(
     # The disclosure thresholds reach the sections through their environment, and their key.
     env = p.section_environment()
     plan = _plan(sections, {**parameters, **env}, project, p.id, force=force)
-    build_key = _build_key(plan, params_path, make_pdf=make_pdf, strict=strict)
+    # Every data file, for the steps that read them outside the sections (the cover report,
+    # changes.csv, the sources appendix).
+    data = cache.folder_digest(project.data)
+    build_key = _build_key(plan, params_path, data, make_pdf=make_pdf, strict=strict)
     if build_key and _up_to_date(target, build_key):
         log.info("Nothing changed since the last build: %s is up to date.", target)
         return target
 
+    from safeguarding_report.execute import warm
+
+    # The section server imports pandas and matplotlib while this process imports the
+    # stages and checks the inputs.
+    warm()
     import nbformat
 
     from safeguarding_report import (
@@ -118,16 +126,14 @@ def build(
         pdf,
         provenance,
         publish,
+        validate,
     )
-    from safeguarding_report import cover as committee_cover
     from safeguarding_report.data import Published
-    from safeguarding_report.execute import warm
     from safeguarding_report.inputs import refuse_drafts
     from safeguarding_report.local import LocalRecords
     from safeguarding_report.stitch import Cover, Part, stitch
     from safeguarding_report.tables import Suppression
 
-    warm()  # the section server imports pandas and matplotlib while the inputs are checked
     published = Published(project.data)
     # Bad input fails here, before any section runs: an unknown area, a year no file holds.
     published.area(p.local_authority)
@@ -138,11 +144,10 @@ def build(
     if strict:
         refuse_drafts(project.data, p.id, params_path)
     rule = Suppression(p.suppress_from, p.suppress_to)
-    # Every published file is read and checked before any section runs, so a missing or
-    # damaged file stops the build with its name, line and column (what is parsed is kept
-    # for the sections, see data/parsed.py).
-    for path in published.catalogue.files:
-        published.validate_file(path)
+    # Every published file is read and checked before any section runs, on every core, so a
+    # missing or damaged file stops the build with its name, line and column (what is parsed
+    # is kept for the sections, see data/parsed.py).
+    validate.published_files(published, project.cache / "checked", workers)
     staged = publish.staging(project.outputs, p.id)
     try:
         runs = _run(
@@ -204,7 +209,9 @@ def build(
             pdf.print_pdf(html, staged / "report.pdf", date=p.publication_date)
         # The committee cover report quotes the same figures, listed under section "cover".
         with disclosure.for_sections(rule):  # the same rule as the sections' figures
-            figures += committee_cover.write(p, published, staged, make_pdf=make_pdf)
+            figures += _cover(
+                p, published, staged, project, params_path=params_path, data=data, chromium=chromium
+            )
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
         _write_changes(published, p, staged / "changes.csv")
@@ -215,7 +222,9 @@ def build(
             inputs=[*inputs, params_path, *(path for _, path in sections)],
             runs=runs,
             tools={"chromium": _chromium_version(chromium)} if chromium else {},
-            build_key=_build_key(plan, params_path, make_pdf=make_pdf, strict=strict, runs=runs),
+            build_key=_build_key(
+                plan, params_path, data, make_pdf=make_pdf, strict=strict, runs=runs
+            ),
             illustrative=illustrative,
             checklist={c.requirement.id: c.met for c in checked},
         )
@@ -230,6 +239,44 @@ def build(
         raise
     log.info("Report written to %s", target)
     return target
+
+
+def _cover(
+    p: params.Params,
+    published: Published,
+    staged: Path,
+    project: Project,
+    *,
+    params_path: Path,
+    data: str,
+    chromium: str,
+) -> list[dict[str, Any]]:
+    """Write the committee cover report into ``staged``; return its figure records.
+
+    It depends only on the parameters file, the data files (``data``: their digest), Chromium
+    (its path; "" for no PDF) and the library, not on the sections: when none of them changed,
+    its last files are reused.
+    """
+    from safeguarding_report import cover
+
+    key = cache.build_key(
+        [
+            cache.library_digest(),
+            cache.file_digest(params_path),
+            f"data {data}",
+            f"pdf with {chromium!r}" if chromium else "no pdf",
+        ]
+    )
+    kept = project.cache / "cover" / p.id
+    records: list[dict[str, Any]] | None = cache.kept_outputs(kept, key, staged)
+    if records is not None:
+        log.info("Cover report reused: nothing it depends on changed.")
+        return records
+    records = cover.write(p, published, staged, make_pdf=bool(chromium))
+    written = [staged / name for name in (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE)]
+    if records:
+        cache.keep_outputs(kept, key, [f for f in written if f.is_file()], records)
+    return records
 
 
 def _write_changes(published: Published, p: params.Params, path: Path) -> None:
@@ -339,6 +386,7 @@ def _run(
 def _build_key(
     plan: list[_Planned],
     params_path: Path,
+    data: str,
     *,
     make_pdf: bool,
     strict: bool,
@@ -349,7 +397,12 @@ def _build_key(
     Before the sections run it can be known only when every section's cached run is reused;
     after they run, each executed notebook's own key and inputs stand in for it.
     """
-    parts = [cache.library_digest(), cache.file_digest(params_path), f"{make_pdf} {strict}"]
+    parts = [
+        cache.library_digest(),
+        cache.file_digest(params_path),
+        f"data {data}",
+        f"{make_pdf} {strict}",
+    ]
     executed = [run.executed for run in runs] if runs else None
     if executed is None:
         if not all(item.verdict.reuse and item.verdict.cached for item in plan):

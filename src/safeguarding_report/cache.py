@@ -7,7 +7,8 @@ published and local alike. What it read is recorded while it runs (``watch``) an
 in the executed notebook's metadata, so a cached notebook carries its own key.
 
 The cache is ``.cache/sections/<report id>/<section>.ipynb`` under the project root: outside
-``outputs/<id>/``, kept when a build fails, and safe to delete at any time.
+``outputs/<id>/``, kept when a build fails, and safe to delete at any time. Other steps of the
+build keep what they made the same way (``keep_outputs``), keyed on everything they read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import pickle
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -57,6 +60,14 @@ def file_digest(path: Path) -> str:
         return digest.hexdigest()
     except FileNotFoundError:
         return MISSING
+
+
+def folder_digest(folder: Path) -> str:
+    """One hash over every file under ``folder``: their paths and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(f for f in folder.rglob("*") if f.is_file()):
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}\n".encode())
+    return digest.hexdigest()
 
 
 @cache
@@ -191,3 +202,37 @@ def _relative(path: Path, root: Path) -> str:
 def build_key(parts: Iterable[str]) -> str:
     """One hash for a whole build: every section's run plus what the pages are made from."""
     return sha256_bytes("\n".join(parts).encode("utf-8"))
+
+
+def kept_outputs(folder: Path, key: str, into: Path) -> Any | None:
+    """A build step's result kept under ``key``, its files copied into ``into``; else None.
+
+    For steps of the build other than the sections (the committee cover report): what they
+    wrote and returned when they last ran with the same key. A damaged entry is not used.
+    """
+    try:
+        if (folder / "key").read_text(encoding="utf-8") != key:
+            return None
+        result = pickle.loads((folder / "result.pickle").read_bytes())
+        files = sorted((folder / "files").iterdir())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    for path in files:
+        shutil.copyfile(path, into / path.name)
+    return result
+
+
+def keep_outputs(folder: Path, key: str, files: Iterable[Path], result: Any) -> None:
+    """Keep a build step's files and result under ``key`` (see ``kept_outputs``)."""
+    temp = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
+    try:
+        shutil.rmtree(temp, ignore_errors=True)
+        (temp / "files").mkdir(parents=True)
+        for path in files:
+            shutil.copyfile(path, temp / "files" / path.name)
+        (temp / "result.pickle").write_bytes(pickle.dumps(result))
+        (temp / "key").write_text(key, encoding="utf-8")  # last: an entry counts once it is there
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(temp, folder)
+    except OSError:  # a read-only project still builds, only more slowly
+        shutil.rmtree(temp, ignore_errors=True)

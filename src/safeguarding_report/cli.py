@@ -23,6 +23,8 @@ from safeguarding_report.errors import ReportError
 DEFAULT_PARAMS = Path("params/kent-2022.yaml")
 PACKAGE_LOGGER = "safeguarding_report"
 
+log = logging.getLogger(__name__)
+
 
 class _Terminated(KeyboardInterrupt):
     """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so cleanup is the same."""
@@ -31,6 +33,7 @@ class _Terminated(KeyboardInterrupt):
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``safeguarding-report`` command."""
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     # The kit says what it does; other libraries (pikepdf, papermill ...) only warnings.
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -38,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _sigterm_as_interrupt():
             if args.command == "build":
-                return _build(args)
+                return _build(args, argv)
             if args.command == "new":
                 return _new(args)
             if args.command == "check":
@@ -49,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _diff(args)
             if args.command == "batch":
                 return _batch(args)
+            if args.command == "server":
+                return _server(args)
     except KeyboardInterrupt as exc:
         name = "terminated" if isinstance(exc, _Terminated) else "interrupted"
         print(f"{name}: the previous report was left as it was.", file=sys.stderr)
@@ -103,7 +108,15 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _build(args: argparse.Namespace) -> int:
+def _build(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from safeguarding_report import server
+
+    # A build server of this project, if one runs, has done the heavy imports already.
+    answered = server.run(argv, args.root)
+    if answered is not None:
+        return answered
+    if server.inside():
+        log.info("Building in the build server (its imports are done).")
     from safeguarding_report.build import Project, build  # heavy imports only when building
 
     target = build(
@@ -119,6 +132,13 @@ def _build(args: argparse.Namespace) -> int:
     for name in ("report.html", "report.pdf", "figures.csv", "manifest.json"):
         if (target / name).exists():
             print(target / name)
+    if server.start(args.root):
+        log.info(
+            "Started a build server to make the next build faster (it stops after %.0f "
+            "minutes without a build; %s=0 turns it off).",
+            server.IDLE_SECONDS / 60,
+            server.SWITCH_ENV,
+        )
     return 0
 
 
@@ -165,6 +185,26 @@ def _diff(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
+def _server(args: argparse.Namespace) -> int:
+    """Start, stop or ask after the project's build server."""
+    from safeguarding_report import server
+
+    if not server.enabled():
+        print(f"The build server is off ({server.SWITCH_ENV}=0, or not on Linux).")
+        return 1 if args.action == "start" else 0
+    if args.action == "start":
+        server.start(args.root)
+        if not server.ready(args.root):
+            print(f"error: the build server did not start; see {args.root / '.cache/server.log'}")
+            return 1
+        print("The build server is running.")
+    elif args.action == "stop":
+        print("Stopped the build server." if server.stop(args.root) else "No build server ran.")
+    else:
+        print("running" if server.answers(args.root) else "not running")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="safeguarding-report",
@@ -206,6 +246,13 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     _analyst_commands(sub)
     _batch_command(sub)
+    serve = sub.add_parser(
+        "server",
+        help="the build server, which keeps the imports warm between builds (started by build)",
+    )
+    serve.add_argument("action", choices=("start", "stop", "status"))
+    serve.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    serve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     return parser
 
 

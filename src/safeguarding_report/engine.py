@@ -1,8 +1,10 @@
 """A papermill engine that runs a notebook's cells in an IPython shell in this process.
 
 papermill keeps its own behaviour (the ``parameters`` cell, the injected parameters, the
-executed notebook saved with its outputs as each cell starts and ends, a
-``PapermillExecutionError`` naming the failing cell); only where the code runs changes. Each
+executed notebook saved with its outputs while it runs and in full at the end, a
+``PapermillExecutionError`` naming the failing cell); only where the code runs changes, and
+how often the notebook is saved while it runs (at most once a second, with a marker file naming
+the running cell, so that a section stopped mid-cell still names it). Each
 section runs in a fresh process forked from a warm parent that has already imported pandas,
 matplotlib and the library (see ``execute``), so a section starts in milliseconds instead of
 the second a Jupyter kernel takes to start and import them, and nothing one section does can
@@ -16,9 +18,11 @@ Outputs are recorded as a Jupyter kernel would send them: ``stream`` for stdout 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -28,6 +32,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from papermill.engines import Engine, papermill_engines
 
 ENGINE_NAME = "safeguarding-report"
+SAVE_EVERY = 1.0  # seconds between saves of the executed notebook while it runs
 
 
 class _Outputs:
@@ -154,9 +159,26 @@ class InProcessEngine(Engine):  # type: ignore[misc]
         cls, nb_man, kernel_name, **kwargs
     ) -> None:
         shell = _shell()
+        marker = running_marker(nb_man.output_path) if nb_man.output_path else None
+        save = nb_man.save
+        nb_man.save = _Throttled(save)
+        try:
+            cls._run_cells(nb_man, shell, marker)
+            # ``finished`` (an engine argument) may add to the notebook before its last save.
+            if kwargs.get("finished") is not None:
+                kwargs["finished"](nb_man.nb)
+        finally:
+            nb_man.save = save  # papermill's own last save, after the last cell, is in full
+            if marker is not None:
+                marker.unlink(missing_ok=True)
+
+    @staticmethod
+    def _run_cells(nb_man: Any, shell: _Shell, marker: Path | None) -> None:
         for index, cell in enumerate(nb_man.nb.cells):
             if cell.cell_type != "code":
                 continue
+            if marker is not None:
+                marker.write_text(str(index), encoding="utf-8")
             nb_man.cell_start(cell, index)
             outputs = _Outputs()
             with _capture(shell, outputs):
@@ -171,6 +193,31 @@ class InProcessEngine(Engine):  # type: ignore[misc]
                 nb_man.cell_complete(cell, cell_index=index)
                 break  # papermill stops at the first error, as with a kernel
             nb_man.cell_complete(cell, cell_index=index)
+
+
+class _Throttled:
+    """papermill's save, at most once every SAVE_EVERY seconds as cells start and end.
+
+    papermill writes the whole notebook as each cell starts and ends; with a section's charts
+    and tables that is most of a short section's time. The running cell is known all the same
+    from its marker file (``running_marker``), which is written as each cell starts.
+    """
+
+    def __init__(self, save: Any) -> None:
+        self._save = save
+        self._last = -SAVE_EVERY
+
+    def __call__(self, **kwargs: Any) -> None:
+        now = time.monotonic()
+        if now - self._last >= SAVE_EVERY:
+            self._save(**kwargs)
+            self._last = now
+
+
+def running_marker(output_path: str | Path) -> Path:
+    """The file that holds the index of the cell running now (gone once the section ends)."""
+    output = Path(output_path)
+    return output.with_name(f".{output.stem}.running")
 
 
 def _error(shell: Any, error: BaseException) -> nbformat.NotebookNode:

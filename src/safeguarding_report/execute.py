@@ -66,6 +66,7 @@ PRELOAD: tuple[str, ...] = (
     "safeguarding_report.sections.voice",
     "safeguarding_report.sections.scrutiny",
     "safeguarding_report.sections.next_priorities",
+    "safeguarding_report.warmup",
 )
 _POLL_SECONDS = 0.05
 
@@ -99,10 +100,30 @@ class _Job:
     started: float = 0.0
 
 
-def _context() -> Any:
+_fork_here = False  # see fork_from_this_process
+
+
+def process_context() -> Any:
+    """How sections (and other work of the build) get a process: forked from the warm server."""
+    if _fork_here:
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
     return context
+
+
+def fork_from_this_process() -> None:
+    """Fork sections from this process, which has imported PRELOAD itself (the build server).
+
+    The build server (``server.py``) forks a fresh process for each build from a process that
+    has already done the section server's imports; a second server would only repeat them.
+    """
+    global _fork_here
+    for module in PRELOAD:
+        if module not in sys.modules:
+            raise RuntimeError(f"fork_from_this_process: {module} is not imported yet")
+    tqdm.monitor_interval = 0  # no progress-bar thread alive when a section is forked
+    _fork_here = True
 
 
 def warm() -> None:
@@ -110,7 +131,9 @@ def warm() -> None:
 
     The server lives as long as this process; later builds in the same process reuse it.
     """
-    _context()
+    if _fork_here:
+        return
+    process_context()
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
@@ -154,7 +177,7 @@ def execute(
     waiting: list[_Job] = list(jobs)
     running: list[_Job] = []
     runs: dict[str, SectionRun] = {}
-    context = _context()
+    context = process_context()
     try:
         with tqdm(total=len(jobs), unit="section", disable=not progress, leave=True) as bar:
             while waiting or running:
@@ -245,16 +268,10 @@ def _mark_stopped(job: _Job, why: str) -> str:
         nb = nbformat.read(job.target, as_version=4)
     except Exception:  # nothing saved yet: the process died before its first cell
         return "the section (before its first cell)"
-    index = next(
-        (
-            i
-            for i, cell in enumerate(nb.cells)
-            if cell.get("metadata", {}).get("papermill", {}).get("status") == "running"
-        ),
-        None,
-    )
+    index = _running_cell(job.target, nb)
     if index is None:
         return "the section"
+    nb.cells[index].setdefault("metadata", {}).setdefault("papermill", {})["status"] = "running"
     nb.cells[index].outputs.append(
         nbformat.v4.new_output(
             "error", ename="SectionStopped", evalue=f"This cell {why}.", traceback=[]
@@ -262,6 +279,26 @@ def _mark_stopped(job: _Job, why: str) -> str:
     )
     nbformat.write(nb, job.target)
     return cell_place(job.target, index, job.notebook)
+
+
+def _running_cell(target: Path, nb: nbformat.NotebookNode) -> int | None:
+    """The index of the cell that was running when the section stopped, if any."""
+    from safeguarding_report import engine  # IPython: imported only when a section stopped
+
+    marker = engine.running_marker(target)
+    try:
+        index = int(marker.read_text(encoding="utf-8"))
+        marker.unlink()
+    except (OSError, ValueError):  # no marker: fall back on what the last save recorded
+        return next(
+            (
+                i
+                for i, cell in enumerate(nb.cells)
+                if cell.get("metadata", {}).get("papermill", {}).get("status") == "running"
+            ),
+            None,
+        )
+    return index if 0 <= index < len(nb.cells) else None
 
 
 def cell_place(executed: Path, index: int, source: Path) -> str:
@@ -324,15 +361,13 @@ def _run_section(
             language="python",
             progress_bar=False,
             log_output=False,
+            # The run's key and what it read, saved with the executed notebook.
+            finished=lambda nb: cache.stamp(nb, stamp, watcher.digests()),
         )
     except PapermillExecutionError as exc:
         error = f"{cell_place(Path(target), exc.cell_index, Path(notebook))}: {exc.ename}: "
         error += exc.evalue
     except Exception as exc:  # a notebook that cannot be read or parameterised
         error = f"{type(exc).__name__}: {exc}"
-    if not error:
-        nb = nbformat.read(target, as_version=4)
-        cache.stamp(nb, stamp, watcher.digests())
-        nbformat.write(nb, target)
     result = {"seconds": time.perf_counter() - start, "error": error}
     Path(result_file).write_text(json.dumps(result), encoding="utf-8")
