@@ -116,7 +116,7 @@ def test_the_cover_report_and_checked_files_are_reused_until_their_inputs_change
     caplog.clear()
     _section(project.notebooks / "10_scrutiny.ipynb", "print('changed again')")
     _build(project)
-    assert "Cover report reused" in caplog.text, "a changed section does not touch the cover"
+    assert "Cover report and changes.csv reused" in caplog.text, "a section does not touch them"
     assert docx.read_bytes() == made
 
     caplog.clear()

@@ -23,6 +23,7 @@ from safeguarding_report.framework import Framework
 if TYPE_CHECKING:
     from safeguarding_report.data import Published
     from safeguarding_report.execute import SectionRun
+    from safeguarding_report.tables import Suppression
 
 # The stages' modules (pandas, matplotlib, nbconvert, python-docx ...) take seconds to import;
 # they are imported inside ``build`` once it knows there is work to do, so that a build with
@@ -95,6 +96,30 @@ def build(
     section). When nothing at all has changed since the published report was built, the
     build stops there. A section running longer than ``section_timeout`` seconds fails.
     """
+    with cache.remembering():  # each data file is hashed once however many keys it is in
+        return _build(
+            params_path,
+            project,
+            make_pdf=make_pdf,
+            workers=workers,
+            progress=progress,
+            strict=strict,
+            section_timeout=section_timeout,
+            force=force,
+        )
+
+
+def _build(
+    params_path: Path,
+    project: Project,
+    *,
+    make_pdf: bool,
+    workers: int | None,
+    progress: bool,
+    strict: bool,
+    section_timeout: float,
+    force: bool,
+) -> Path:
     p = params.load(params_path)
     fw = framework.load(p.framework)
     sections = project.sections(fw)
@@ -208,14 +233,13 @@ def build(
         if make_pdf:
             pdf.print_pdf(html, staged / "report.pdf", date=p.publication_date)
         # The committee cover report quotes the same figures, listed under section "cover".
-        with disclosure.for_sections(rule):  # the same rule as the sections' figures
-            figures += _cover(
-                p, published, staged, project, params_path=params_path, data=data, chromium=chromium
-            )
+        figures += _cover_and_changes(
+            p, published, staged, project, rule, params_path=params_path, data=data,
+            chromium=chromium,
+        )  # fmt: skip
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
-        _write_changes(published, p, staged / "changes.csv")
-        inputs = [f for f in sorted(project.data.rglob("*")) if f.is_file()]
+        inputs = cache.data_files(project.data)
         facts = manifest.manifest(
             p,
             root=project.root,
@@ -241,23 +265,25 @@ def build(
     return target
 
 
-def _cover(
+def _cover_and_changes(
     p: params.Params,
     published: Published,
     staged: Path,
     project: Project,
+    rule: Suppression,
     *,
     params_path: Path,
     data: str,
     chromium: str,
 ) -> list[dict[str, Any]]:
-    """Write the committee cover report into ``staged``; return its figure records.
+    """Write the committee cover report and changes.csv into ``staged``; return the cover's
+    figure records.
 
-    It depends only on the parameters file, the data files (``data``: their digest), Chromium
+    Both depend only on the parameters file, the data files (``data``: their digest), Chromium
     (its path; "" for no PDF) and the library, not on the sections: when none of them changed,
-    its last files are reused.
+    their last files are reused.
     """
-    from safeguarding_report import cover
+    from safeguarding_report import cover, disclosure
 
     key = cache.build_key(
         [
@@ -270,12 +296,14 @@ def _cover(
     kept = project.cache / "cover" / p.id
     records: list[dict[str, Any]] | None = cache.kept_outputs(kept, key, staged)
     if records is not None:
-        log.info("Cover report reused: nothing it depends on changed.")
+        log.info("Cover report and changes.csv reused: nothing they depend on changed.")
         return records
-    records = cover.write(p, published, staged, make_pdf=bool(chromium))
-    written = [staged / name for name in (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE)]
-    if records:
-        cache.keep_outputs(kept, key, [f for f in written if f.is_file()], records)
+    with disclosure.for_sections(rule):  # the same rule as the sections' figures
+        records = cover.write(p, published, staged, make_pdf=bool(chromium))
+    _write_changes(published, p, staged / "changes.csv")
+    names = (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE, "changes.csv")
+    written = [staged / name for name in names if (staged / name).is_file()]
+    cache.keep_outputs(kept, key, written, records)
     return records
 
 

@@ -20,7 +20,8 @@ import os
 import pickle
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,25 +48,60 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_remembered: dict[tuple[str, int, int, int], str] | None = None  # see ``remembering``
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within this block, ``file_digest`` hashes each file once (its path, size, time and inode
+    unchanged): one build reads the same data files for several keys and the manifest."""
+    global _remembered
+    outer, _remembered = _remembered, {} if _remembered is None else _remembered
+    try:
+        yield
+    finally:
+        _remembered = outer
+
+
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes, 'dir:<hash of its sorted names>' for a folder, or 'missing'."""
     try:
         if path.is_dir():
             names = "\n".join(sorted(p.name for p in path.iterdir()))
             return "dir:" + sha256_bytes(names.encode("utf-8"))
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        if _remembered is not None:
+            stat = path.stat()
+            seen = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            if seen not in _remembered:
+                _remembered[seen] = _hash_file(path)
+            return _remembered[seen]
+        return _hash_file(path)
     except FileNotFoundError:
         return MISSING
+
+
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, in order, through linked folders too."""
+    return sorted(
+        Path(top) / name
+        for top, _, names in os.walk(folder, followlinks=True)
+        for name in names
+        if (Path(top) / name).is_file()
+    )
 
 
 def folder_digest(folder: Path) -> str:
     """One hash over every file under ``folder``: their paths and contents."""
     digest = hashlib.sha256()
-    for path in sorted(f for f in folder.rglob("*") if f.is_file()):
+    for path in data_files(folder):
         digest.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}\n".encode())
     return digest.hexdigest()
 

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,12 @@ def external_references(page: str) -> list[str]:
     return finder.found
 
 
+def warm() -> None:
+    """Load and compile the page's templates now (the build server does, once for all builds)."""
+    render(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Warm")]))
+
+
+@cache  # one per process: nbconvert's exporters convert one notebook after another
 def _exporter() -> HTMLExporter:
     config = Config()
     config.TagRemovePreprocessor.enabled = True

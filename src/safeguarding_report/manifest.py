@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import json
 import subprocess
@@ -10,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from safeguarding_report.cache import file_digest
 from safeguarding_report.execute import SectionRun
 from safeguarding_report.params import Params
 
@@ -30,15 +30,6 @@ PACKAGES: tuple[str, ...] = (
 )
 
 
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def manifest(
     params: Params,
     *,
@@ -54,7 +45,7 @@ def manifest(
     return {
         "report": params.id,
         "parameters": params.as_dict(),
-        "inputs": {_relative(path, root): sha256(path) for path in inputs},
+        "inputs": {_relative(path, root): file_digest(path) for path in inputs},
         "packages": {name: _version(name) for name in PACKAGES},
         "tools": tools,
         "git": _git(root),

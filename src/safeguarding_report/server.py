@@ -234,6 +234,9 @@ def serve(root: Path, idle: float) -> None:
     for module in (*execute.PRELOAD, *STAGES):
         importlib.import_module(module)
     execute.fork_from_this_process()
+    from safeguarding_report import export
+
+    export.warm()  # the page's templates, compiled once
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         listener.bind(address(root))
