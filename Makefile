@@ -72,5 +72,6 @@ lock: ## Pin exact versions of every dependency (python 3.11, linux) in requirem
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--python-platform linux --output-file requirements.lock
 
-clean: ## Remove generated reports (outputs/) and the build cache (.cache/)
+clean: ## Stop the build server; remove generated reports (outputs/) and the build cache (.cache/)
+	@if [ -x $(BIN)/safeguarding-report ]; then $(BIN)/safeguarding-report server stop; fi
 	rm -rf outputs .cache
