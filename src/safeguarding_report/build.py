@@ -21,6 +21,8 @@ from safeguarding_report.errors import DataError, OutputError, ReportError, Sect
 from safeguarding_report.framework import Framework
 
 if TYPE_CHECKING:
+    import nbformat
+
     from safeguarding_report.data import Published
     from safeguarding_report.execute import SectionRun
     from safeguarding_report.tables import Suppression
@@ -191,7 +193,7 @@ def _build(
             kept = publish.keep_failed(staged, target)
             raise SectionFailed(_failure_summary(failed, kept, staged, target))
         parts = [
-            Part(key, nbformat.read(run.executed, as_version=4), title=fw.title(key))
+            Part(key, _executed(run.executed), title=fw.title(key))
             for (key, _), run in zip(sections, runs, strict=True)
         ]
         figures = [row for part in parts for row in provenance.collect(part.name, part.notebook)]
@@ -412,6 +414,15 @@ def _run(
             cache.store(project.cache, report_id, run.name, run.executed)
     runs.update(reused)
     return [runs[item.notebook.stem] for item in plan]
+
+
+def _executed(path: Path) -> nbformat.NotebookNode:
+    """An executed section notebook, read back without checking it against nbformat's schema
+    again: papermill checked it as it saved it, and the cache keeps it byte for byte."""
+    from nbformat import reader
+
+    nb: nbformat.NotebookNode = reader.reads(path.read_text(encoding="utf-8"))
+    return nb
 
 
 def _longest_first(items: list[_Planned], manifest: Path) -> list[_Planned]:

@@ -48,13 +48,14 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-_remembered: dict[tuple[str, int, int, int], str] | None = None  # see ``remembering``
+_remembered: dict[tuple[int, int, int, int], str] | None = None  # see ``remembering``
 
 
 @contextmanager
 def remembering() -> Iterator[None]:
-    """Within this block, ``file_digest`` hashes each file once (its path, size, time and inode
-    unchanged): one build reads the same data files for several keys and the manifest."""
+    """Within this block, ``file_digest`` hashes each file once (the same file, by device and
+    inode, with its size and time unchanged): one build reads the same data files for several
+    keys and the manifest."""
     global _remembered
     outer, _remembered = _remembered, {} if _remembered is None else _remembered
     try:
@@ -71,7 +72,7 @@ def file_digest(path: Path) -> str:
             return "dir:" + sha256_bytes(names.encode("utf-8"))
         if _remembered is not None:
             stat = path.stat()
-            seen = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            seen = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
             if seen not in _remembered:
                 _remembered[seen] = _hash_file(path)
             return _remembered[seen]
