@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,6 +100,15 @@ TINY_PARAMETERS = (
     'framework: str = "wt2018"  # statutory framework\n'
     'data_dir: str = "../data"  # the data folder'
 )
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """``preexec_fn`` for a command a test sends Ctrl-C (SIGINT) to: the default disposition.
+
+    A command started with SIGINT ignored keeps ignoring it (as Python does, and as a shell
+    arranges for the background jobs of a script); the suite may have been started that way.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def tiny_section(path: Path, *code: str) -> Path:

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import tiny_section
+from conftest import ctrl_c_as_in_a_terminal, tiny_section
 from safeguarding_report import framework, publish
 from safeguarding_report.build import Project, build
 from safeguarding_report.cli import main
@@ -251,8 +251,9 @@ def test_signal_mid_section_cleans_up_and_says_so_in_one_line(
 ) -> None:
     tiny_section(project.notebooks / "02_local_context.ipynb", "import time\ntime.sleep(120)")
     process = subprocess.Popen(
-        command(project, "--no-pdf"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+        command(project, "--no-pdf"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
+    )  # fmt: skip
     try:
         # Mid-build: the staging folder is there and the slow section has started its cell.
         wait_for(lambda: (next(project.outputs.glob(

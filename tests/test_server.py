@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ctrl_c_as_in_a_terminal
 from safeguarding_report import cache, server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +74,9 @@ def test_errors_and_ctrl_c_are_passed_on(project: Path, monkeypatch: pytest.Monk
     report = project / "outputs/kent-2022/report.html"
     before = report.read_bytes()
     build = subprocess.Popen(
-        [*BUILD, "--force"], cwd=project, env=_on(), stderr=subprocess.PIPE, text=True
-    )
+        [*BUILD, "--force"], cwd=project, env=_on(), stderr=subprocess.PIPE, text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
+    )  # fmt: skip
     time.sleep(3)  # the sections are running
     build.send_signal(signal.SIGINT)
     _, stderr = build.communicate(timeout=120)

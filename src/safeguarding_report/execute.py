@@ -30,7 +30,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,9 +199,12 @@ def execute(
                     )
                     # start() returns once the server has forked the section's process (after
                     # its own imports, the first time), so the time limit starts from there.
-                    job.process.start()
-                    job.started = time.monotonic()
-                    running.append(job)
+                    # Ctrl-C and SIGTERM wait until the process is in ``running``, where the
+                    # cleanup below finds it: one arriving mid-start would leave it behind.
+                    with _signals_held():
+                        job.process.start()
+                        job.started = time.monotonic()
+                        running.append(job)
                 bar.set_postfix_str(f"running {len(running)}, failed {_failed(runs)}")
                 multiprocessing.connection.wait(
                     [j.process.sentinel for j in running], timeout=_POLL_SECONDS
@@ -228,6 +231,19 @@ def execute(
                 job.result.unlink(missing_ok=True)
         raise
     return [runs[nb.stem] for nb in notebooks]
+
+
+_HELD = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back in this thread until the block ends; then they arrive."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _failed(runs: Mapping[str, SectionRun]) -> int:
@@ -341,6 +357,7 @@ def _run_section(
     # Ctrl-C reaches the whole process group; the parent decides, and kills us if need be.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # forked while the parent held them
     start = time.perf_counter()
     # papermill warns of parameters a notebook does not declare: every section is passed the
     # report's whole set, and uses what it needs.
