@@ -80,6 +80,17 @@ def default_report(default_project: Project) -> Path:
 
 
 @pytest.fixture
+def kent_folder(tmp_path: Path) -> Path:
+    """A project folder with the published files (linked), Kent 2022's records and params."""
+    (tmp_path / "data" / "local").mkdir(parents=True)
+    (tmp_path / "data" / "published").symlink_to(ROOT / "data" / "published")
+    shutil.copytree(ROOT / "data" / "local" / "kent-2022", tmp_path / "data/local/kent-2022")
+    (tmp_path / "params").mkdir()
+    shutil.copy(ROOT / "params" / "kent-2022.yaml", tmp_path / "params")
+    return tmp_path
+
+
+@pytest.fixture
 def private_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """TMPDIR for this test alone (short: kernel socket paths must stay under 108 bytes)."""
     folder = Path(tempfile.mkdtemp(prefix="sr-cli-", dir="/tmp"))

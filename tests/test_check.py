@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "data" / "local").mkdir(parents=True)
-    (tmp_path / "data" / "published").symlink_to(ROOT / "data" / "published")
-    shutil.copytree(ROOT / "data" / "local" / "kent-2022", tmp_path / "data/local/kent-2022")
-    (tmp_path / "params").mkdir()
-    shutil.copy(ROOT / "params" / "kent-2022.yaml", tmp_path / "params")
-    return tmp_path
+def project(kent_folder: Path) -> Path:
+    return kent_folder
 
 
 def check(project: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:

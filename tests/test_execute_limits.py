@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from safeguarding_report.execute import execute
@@ -25,19 +21,6 @@ def _notebook(path: Path, *code: str) -> Path:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb, path)
     return path
-
-
-@pytest.fixture
-def private_tmp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A temporary folder of this test's own, used by the run and its workers.
-
-    Short, under /tmp: kernels' socket paths must stay under 108 bytes.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="sr-test-", dir="/tmp"))
-    monkeypatch.setenv("TMPDIR", str(folder))
-    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_cell_that_never_returns_fails_its_section_naming_the_cell(

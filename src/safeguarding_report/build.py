@@ -80,6 +80,7 @@ class Project:
         return [(s.key, found[s.key]) for s in framework.sections]
 
 
+@cache.remembering()  # each data file is hashed once however many keys it is in
 def build(
     params_path: Path,
     project: Project,
@@ -98,30 +99,6 @@ def build(
     section). When nothing at all has changed since the published report was built, the
     build stops there. A section running longer than ``section_timeout`` seconds fails.
     """
-    with cache.remembering():  # each data file is hashed once however many keys it is in
-        return _build(
-            params_path,
-            project,
-            make_pdf=make_pdf,
-            workers=workers,
-            progress=progress,
-            strict=strict,
-            section_timeout=section_timeout,
-            force=force,
-        )
-
-
-def _build(
-    params_path: Path,
-    project: Project,
-    *,
-    make_pdf: bool,
-    workers: int | None,
-    progress: bool,
-    strict: bool,
-    section_timeout: float,
-    force: bool,
-) -> Path:
     p = params.load(params_path)
     fw = framework.load(p.framework)
     sections = project.sections(fw)

@@ -53,9 +53,9 @@ _remembered: dict[tuple[int, int, int, int], str] | None = None  # see ``remembe
 
 @contextmanager
 def remembering() -> Iterator[None]:
-    """Within this block, ``file_digest`` hashes each file once (the same file, by device and
-    inode, with its size and time unchanged): one build reads the same data files for several
-    keys and the manifest."""
+    """Within this block (or decorated function), ``file_digest`` hashes each file once (the
+    same file, by device and inode, with its size and time unchanged): one build reads the same
+    data files for several keys and the manifest."""
     global _remembered
     outer, _remembered = _remembered, {} if _remembered is None else _remembered
     try:

@@ -80,8 +80,11 @@ def inside() -> bool:
 
 def address(root: Path) -> str:
     """The server's abstract socket name for this project, library, Python and settings."""
-    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith(SETTINGS_PREFIXES))
-    settings = [(k, v) for k, v in settings if k not in (SWITCH_ENV, IDLE_ENV)]
+    settings = sorted(
+        (k, v)
+        for k, v in os.environ.items()
+        if k.startswith(SETTINGS_PREFIXES) and k not in (SWITCH_ENV, IDLE_ENV)
+    )
     digest = hashlib.sha256(
         json.dumps([str(root.resolve()), sys.executable, library_digest(), settings]).encode(
             "utf-8"
