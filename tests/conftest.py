@@ -7,7 +7,8 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +121,15 @@ def ctrl_c_as_in_a_terminal() -> None:
     arranges for the background jobs of a script); the suite may have been started that way.
     """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    """Wait until ``condition()`` holds (a build reached the point a test interrupts it at)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the build never reached the point to interrupt")
+        time.sleep(0.1)
 
 
 def tiny_section(path: Path, *code: str) -> Path:

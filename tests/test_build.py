@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -86,8 +87,8 @@ def test_html_has_title_contents_every_section_figures_and_no_code(built: Path) 
     assert "Kent Safeguarding Children Multi-agency Partnership" in html
     assert "1 October 2021 to 30 September 2022" in html
     for n, heading in enumerate(SECTIONS[:11], start=1):
-        assert f'<a href="#section-{n}">{heading}</a>' in html, heading
-        assert f'<h2 id="section-{n}">{heading}</h2>' in html, heading
+        assert f'<a href="#section-{n}">{escape(heading)}</a>' in html, heading
+        assert f'<h2 id="section-{n}">{escape(heading)}</h2>' in html, heading
     images = re.findall(r"<img [^>]*>", html)
     assert len(images) >= 14, "comparison, trend and attendance charts"
     for image in images:

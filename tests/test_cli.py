@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ctrl_c_as_in_a_terminal, tiny_section
+from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
 from safeguarding_report import framework, publish
 from safeguarding_report.build import Project, build
 from safeguarding_report.cli import main
@@ -77,14 +77,6 @@ def processes_using(tmp: Path) -> list[int]:
             if mine in environ.split(b"\0"):
                 found.append(int(entry.name))
     return found
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the build never reached the point to interrupt")
-        time.sleep(0.1)
 
 
 # --- one line per error --------------------------------------------------------------------

@@ -342,6 +342,24 @@ def test_script_injected_through_data_is_named_in_the_refusal(
     assert not (tmp_path / "report.html").exists()
 
 
+def test_refuses_an_image_without_alternative_text(
+    nb: nbformat.NotebookNode, tmp_path: Path
+) -> None:
+    nb.cells.append(new_markdown_cell(f'<img src="data:image/png;base64,{PNG}">'))
+    target = tmp_path / "report.html"
+    with pytest.raises(ExportError, match=r"1 image\(s\) in the report have no alternative text"):
+        export.to_html(nb, target)
+    assert not target.exists()
+
+
+def test_an_output_image_without_a_description_says_so(
+    nb: nbformat.NotebookNode, tmp_path: Path
+) -> None:
+    nb.cells.append(shown({"image/png": PNG}))
+    page = export.to_html(nb, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'alt="No description has been provided for this image"' in page
+
+
 def test_content_security_policy_forbids_scripts_and_requests(page: str) -> None:
     metas = [a for t, a in Elements(page).tags if t == "meta" and "http-equiv" in a]
     assert len(metas) == 1

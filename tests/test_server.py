@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ctrl_c_as_in_a_terminal
+from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
 from safeguarding_report import cache, server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,13 +73,22 @@ def test_errors_and_ctrl_c_are_passed_on(project: Path, monkeypatch: pytest.Monk
 
     report = project / "outputs/kent-2022/report.html"
     before = report.read_bytes()
+    section = project / "notebooks/02_local_context.ipynb"
+    kept = section.read_bytes()
+    tiny_section(section, "import time\ntime.sleep(120)")
     build = subprocess.Popen(
         [*BUILD, "--force"], cwd=project, env=_on(), stderr=subprocess.PIPE, text=True,
         preexec_fn=ctrl_c_as_in_a_terminal,
     )  # fmt: skip
-    time.sleep(3)  # the sections are running
-    build.send_signal(signal.SIGINT)
-    _, stderr = build.communicate(timeout=120)
+    try:
+        # Mid-build: the slow section is running its cell.
+        wait_for(lambda: any(project.glob("outputs/.kent-2022.building-*/sections/.02_*.running")))
+        build.send_signal(signal.SIGINT)
+        _, stderr = build.communicate(timeout=120)
+    finally:
+        if build.poll() is None:
+            build.kill()
+        section.write_bytes(kept)
     assert build.returncode == 128 + signal.SIGINT, stderr
     assert "interrupted: the previous report was left as it was." in stderr
     assert report.read_bytes() == before

@@ -35,6 +35,23 @@ DEFAULT_SECTION_TIMEOUT = 600.0  # seconds; execute.py uses the same default
 log = logging.getLogger(__name__)
 
 SECTION_GLOB = "[0-9][0-9]_*.ipynb"
+# The stages' own modules, imported (with the sections' modules, execute.PRELOAD) while the
+# published files are checked.
+STAGES: tuple[str, ...] = (
+    "nbformat",
+    "safeguarding_report.appendix",
+    "safeguarding_report.changes",
+    "safeguarding_report.cover",
+    "safeguarding_report.disclosure",
+    "safeguarding_report.export",
+    "safeguarding_report.inputs",
+    "safeguarding_report.local",
+    "safeguarding_report.manifest",
+    "safeguarding_report.pdf",
+    "safeguarding_report.provenance",
+    "safeguarding_report.publish",
+    "safeguarding_report.stitch",
+)
 
 
 @dataclass(frozen=True)
@@ -115,45 +132,43 @@ def build(
         log.info("Nothing changed since the last build: %s is up to date.", target)
         return target
 
-    from safeguarding_report.execute import warm
-
-    # The section server imports pandas and matplotlib while this process imports the
-    # stages and checks the inputs.
-    warm()
-    import nbformat
-
-    from safeguarding_report import (
-        appendix,
-        disclosure,
-        export,
-        manifest,
-        pdf,
-        provenance,
-        publish,
-        validate,
-    )
+    from safeguarding_report import validate
     from safeguarding_report.data import Published
-    from safeguarding_report.inputs import refuse_drafts
-    from safeguarding_report.local import LocalRecords
-    from safeguarding_report.stitch import Cover, Part, stitch
-    from safeguarding_report.tables import Suppression
 
     published = Published(project.data)
     # Bad input fails here, before any section runs: an unknown area, a year no file holds.
     published.area(p.local_authority)
     _check_year(published, p.comparison_year, params_path)
-    # The partnership's records are checked here too: a wrong value stops the build at once.
-    LocalRecords.load(project.data, p.id)
-    chromium = pdf.find_chromium() if make_pdf else ""
-    if strict:
-        refuse_drafts(project.data, p.id, params_path)
-    rule = Suppression(p.suppress_from, p.suppress_to)
     # Every published file is read and checked before any section runs, on every core, so a
     # missing or damaged file stops the build with its name, line and column (what is parsed
-    # is kept for the sections, see data/parsed.py).
-    validate.published_files(published, project.cache / "checked", workers)
+    # is kept for the sections, see data/parsed.py). Meanwhile this process imports the
+    # sections' modules and the stages', and checks the rest.
+    with validate.checking(published, project.cache / "checked", workers):
+        from safeguarding_report import execute
+
+        execute.prepare(STAGES)
+        from safeguarding_report import pdf
+        from safeguarding_report.inputs import refuse_drafts
+        from safeguarding_report.local import LocalRecords
+        from safeguarding_report.tables import Suppression
+
+        # The partnership's records are checked here too: a wrong value stops the build.
+        LocalRecords.load(project.data, p.id)
+        chromium = pdf.find_chromium() if make_pdf else ""
+        if strict:
+            refuse_drafts(project.data, p.id, params_path)
+        rule = Suppression(p.suppress_from, p.suppress_to)
+    import nbformat
+
+    from safeguarding_report import appendix, disclosure, export, manifest, provenance, publish
+    from safeguarding_report.stitch import Cover, Part, stitch
+
     staged = publish.staging(project.outputs, p.id)
+    cover_and_changes = None
     try:
+        cover_and_changes = _CoverAndChanges(
+            p, staged, project, rule, params_path=params_path, data=data, chromium=chromium
+        )
         runs = _run(
             plan,
             parameters,
@@ -212,10 +227,7 @@ def build(
         if make_pdf:
             pdf.print_pdf(html, staged / "report.pdf", date=p.publication_date)
         # The committee cover report quotes the same figures, listed under section "cover".
-        figures += _cover_and_changes(
-            p, published, staged, project, rule, params_path=params_path, data=data,
-            chromium=chromium,
-        )  # fmt: skip
+        figures += cover_and_changes.records()
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
         inputs = cache.data_files(project.data)
@@ -235,6 +247,8 @@ def build(
         disclosure.check(staged, rule)
         publish.publish(staged, target)
     except BaseException as exc:
+        if cover_and_changes is not None:
+            cover_and_changes.stop()
         if staged.exists():
             shutil.rmtree(staged, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -244,39 +258,73 @@ def build(
     return target
 
 
-def _cover_and_changes(
-    p: params.Params,
-    published: Published,
-    staged: Path,
-    project: Project,
-    rule: Suppression,
-    *,
-    params_path: Path,
-    data: str,
-    chromium: str,
-) -> list[dict[str, Any]]:
-    """Write the committee cover report and changes.csv into ``staged``; return the cover's
-    figure records.
+class _CoverAndChanges:
+    """The committee cover report and changes.csv, written into ``staged`` beside the sections.
 
     Both depend only on the parameters file, the data files (``data``: their digest), Chromium
     (its path; "" for no PDF) and the library, not on the sections: when none of them changed,
-    their last files are reused.
+    their last files are reused; otherwise they are written in a process of their own while
+    the sections run. ``records`` gives the cover's figure records.
     """
-    from safeguarding_report import cover, disclosure
 
-    key = cache.build_key(
-        [
-            cache.library_digest(),
-            cache.file_digest(params_path),
-            f"data {data}",
-            f"pdf with {chromium!r}" if chromium else "no pdf",
-        ]
-    )
-    kept = project.cache / "cover" / p.id
-    records: list[dict[str, Any]] | None = cache.kept_outputs(kept, key, staged)
-    if records is not None:
-        log.info("Cover report and changes.csv reused: nothing they depend on changed.")
-        return records
+    def __init__(
+        self,
+        p: params.Params,
+        staged: Path,
+        project: Project,
+        rule: Suppression,
+        *,
+        params_path: Path,
+        data: str,
+        chromium: str,
+    ) -> None:
+        from safeguarding_report.execute import Background
+
+        key = cache.build_key(
+            [
+                cache.library_digest(),
+                cache.file_digest(params_path),
+                f"data {data}",
+                f"pdf with {chromium!r}" if chromium else "no pdf",
+            ]
+        )
+        kept = project.cache / "cover" / p.id
+        self._records: list[dict[str, Any]] | None = cache.kept_outputs(kept, key, staged)
+        self._writing: Background | None = None
+        if self._records is not None:
+            log.info("Cover report and changes.csv reused: nothing they depend on changed.")
+        else:
+            self._writing = Background(
+                _write_cover_and_changes, p, project.data, staged, rule, chromium, kept, key
+            )
+
+    def records(self) -> list[dict[str, Any]]:
+        """The cover's figure records, once both files are written; their errors raise here."""
+        if self._records is None and self._writing is not None:
+            self._records = self._writing.result()
+        return self._records or []
+
+    def stop(self) -> None:
+        """Stop writing them (the build failed)."""
+        if self._writing is not None:
+            self._writing.stop()
+
+
+def _write_cover_and_changes(
+    p: params.Params,
+    data_dir: Path,
+    staged: Path,
+    rule: Suppression,
+    chromium: str,
+    kept: Path,
+    key: str,
+) -> list[dict[str, Any]]:
+    """Write the cover report and changes.csv into ``staged``, keep them under ``kept`` for
+    ``key``, and return the cover's figure records."""
+    from safeguarding_report import cover, disclosure
+    from safeguarding_report.data import Published
+
+    published = Published(data_dir)
     with disclosure.for_sections(rule):  # the same rule as the sections' figures
         records = cover.write(p, published, staged, make_pdf=bool(chromium))
     _write_changes(published, p, staged / "changes.csv")

@@ -3,8 +3,8 @@
 papermill keeps its own behaviour (the ``parameters`` cell, the injected parameters, the
 executed notebook saved with its outputs while it runs and in full at the end, a
 ``PapermillExecutionError`` naming the failing cell); only where the code runs changes, and
-how often the notebook is saved while it runs (at most once a second, with a marker file naming
-the running cell, so that a section stopped mid-cell still names it). Each
+how often the notebook is saved while it runs (every five seconds at most, with a marker file
+naming the running cell, so that a section stopped mid-cell still names it). Each
 section runs in a fresh process forked from a warm parent that has already imported pandas,
 matplotlib and the library (see ``execute``), so a section starts in milliseconds instead of
 the second a Jupyter kernel takes to start and import them, and nothing one section does can
@@ -30,9 +30,10 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from papermill.engines import Engine, papermill_engines
+from traitlets.config import Config
 
 ENGINE_NAME = "safeguarding-report"
-SAVE_EVERY = 1.0  # seconds between saves of the executed notebook while it runs
+SAVE_EVERY = 5.0  # seconds between saves of the executed notebook while it runs
 
 
 class _Outputs:
@@ -126,7 +127,10 @@ class _Shell:
 
 
 def _shell() -> _Shell:
-    shell: Any = InteractiveShell.instance(colors="NoColor")
+    # No history: nothing written to ~/.ipython, no thread, as a kernel run by papermill.
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell: Any = InteractiveShell.instance(config=config, colors="nocolor")
     publisher = _Publisher(shell=shell)  # type: ignore[no-untyped-call]
     hook = _Hook(shell=shell, cache_size=0)  # type: ignore[no-untyped-call]
     shell.display_pub, shell.displayhook = publisher, hook
@@ -198,14 +202,15 @@ class InProcessEngine(Engine):  # type: ignore[misc]
 class _Throttled:
     """papermill's save, at most once every SAVE_EVERY seconds as cells start and end.
 
-    papermill writes the whole notebook as each cell starts and ends; with a section's charts
-    and tables that is most of a short section's time. The running cell is known all the same
-    from its marker file (``running_marker``), which is written as each cell starts.
+    papermill writes the whole notebook as each cell starts and ends, and once before the
+    first; with a section's charts and tables that is most of a short section's time. The
+    running cell is known all the same from its marker file (``running_marker``), which is
+    written as each cell starts, and papermill's last save, after the last cell, is in full.
     """
 
     def __init__(self, save: Any) -> None:
         self._save = save
-        self._last = -SAVE_EVERY
+        self._last = time.monotonic()  # papermill saved the notebook just before its first cell
 
     def __call__(self, **kwargs: Any) -> None:
         now = time.monotonic()

@@ -1,8 +1,9 @@
 """Run the section notebooks with papermill, in parallel, and report how each one went.
 
-Each section runs in a process of its own, forked from a warm server process that has
-already imported pandas, matplotlib, IPython and the library (the standard library's
-``forkserver``). papermill executes the notebook there with an in-process engine
+Each section runs in a process of its own, forked from the build's process once that has
+imported pandas, matplotlib, IPython and the library (``prepare``), or, in a process running
+other threads, from the standard library's ``forkserver`` warmed with the same imports.
+papermill executes the notebook there with an in-process engine
 (``engine.py``): the parameters cell, the injected parameters, the executed notebook saved as
 each cell starts and ends, and a clear failure, as with a Jupyter kernel, but a section starts
 in milliseconds instead of the second a kernel takes to start and import. A section's process
@@ -22,6 +23,8 @@ run.
 from __future__ import annotations
 
 import contextlib
+import gc
+import importlib
 import json
 import logging
 import multiprocessing
@@ -29,6 +32,7 @@ import multiprocessing.connection
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,6 +55,14 @@ PRELOAD: tuple[str, ...] = (
     "matplotlib.font_manager",
     "afcharts",
     "IPython.core.interactiveshell",
+    "IPython.core.application",  # these, as a section's shell starts
+    "IPython.core.completer",
+    "IPython.core.magics",
+    "IPython.core.oinspect",
+    "IPython.core.completerlib",
+    "IPython.core.logger",
+    "bdb",
+    "encodings.utf_8_sig",
     "papermill",
     "nbformat",
     "safeguarding_report.engine",
@@ -100,43 +112,138 @@ class _Job:
     started: float = 0.0
 
 
-_fork_here = False  # see fork_from_this_process
+# A progress bar's monitor thread would make a build's process multi-threaded (see
+# process_context); the bars here are redrawn as sections end, and need no monitor.
+tqdm.monitor_interval = 0
 
 
 def process_context() -> Any:
-    """How sections (and other work of the build) get a process: forked from the warm server."""
-    if _fork_here:
+    """How sections (and the build's other work) get a process.
+
+    A process with no other thread forks them itself: it has imported what they need (see
+    ``prepare``), so nothing is imported twice and each starts in a millisecond. A process
+    running other threads (a Dask worker, say) must not fork, because a lock held by another
+    thread would stay held in the child: it starts them from the standard library's
+    forkserver, which has imported PRELOAD once.
+    """
+    if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
     return context
 
 
-def fork_from_this_process() -> None:
-    """Fork sections from this process, which has imported PRELOAD itself (the build server).
+def prepare(also: Sequence[str] = ()) -> None:
+    """Import what sections need (PRELOAD), and the modules ``also`` names, in this process.
 
-    The build server (``server.py``) forks a fresh process for each build from a process that
-    has already done the section server's imports; a second server would only repeat them.
+    Sections forked from this process then start with them loaded. What the imports made is
+    set aside from the garbage collector (``gc.freeze``): no collection in this process or a
+    section's has to walk through it again, and a forked section's pages stay shared.
     """
-    global _fork_here
-    for module in PRELOAD:
-        if module not in sys.modules:
-            raise RuntimeError(f"fork_from_this_process: {module} is not imported yet")
-    tqdm.monitor_interval = 0  # no progress-bar thread alive when a section is forked
-    _fork_here = True
+    for module in (*PRELOAD, *also):
+        importlib.import_module(module)
+    gc.freeze()
 
 
 def warm() -> None:
-    """Start the section server now, so that its imports overlap with the build's checks.
+    """Start the forkserver now, for processes that cannot fork (see ``process_context``).
 
-    The server lives as long as this process; later builds in the same process reuse it.
+    The forkserver lives as long as this process; later builds in the same process reuse it.
     """
-    if _fork_here:
-        return
-    process_context()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+
+
+class Background:
+    """One function run in a process of its own (from ``process_context``) while the caller
+    goes on; ``result`` waits for what it returned, or raises what it raised.
+
+    Used for the build's steps that do not depend on the sections (the cover report), so that
+    they run beside them. What the function logs is passed on to this process's loggers with
+    its result, so it reads as if logged here. The process ignores Ctrl-C, as a section does:
+    the caller decides, and ``stop`` ends it, letting its own clean-up run first.
+    """
+
+    def __init__(self, function: Any, *args: Any) -> None:
+        context = process_context()
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_send_result, args=(send, function, args), name=f"build {function.__name__}"
+        )
+        with _signals_held():
+            self._process.start()
+        send.close()
+
+    def result(self) -> Any:
+        """What the function returned; what it raised is raised here."""
+        try:
+            ok, value, records = self._receive.recv()
+        except EOFError:  # it died without a word
+            self._process.join()
+            raise RuntimeError(
+                f"{self._process.name} stopped (exit status {self._process.exitcode}), "
+                "perhaps killed or out of memory"
+            ) from None
+        finally:
+            self._receive.close()
+        self._process.join()
+        for record in records:
+            logger = logging.getLogger(record.name)
+            if logger.isEnabledFor(record.levelno):
+                logger.handle(record)
+        if not ok:
+            raise value
+        return value
+
+    def stop(self, grace: float = 10.0) -> None:
+        """End the process if it is still running: SIGTERM, so that it cleans up (a Chromium
+        it started, its profile), then SIGKILL after ``grace`` seconds."""
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(grace)
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+
+class _Kept(logging.Handler):
+    """Keeps the log records of a background step, ready to send to the process that waits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None  # its arguments may not pickle
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        self.records.append(record)
+
+
+def _send_result(send: Any, function: Any, args: tuple[Any, ...]) -> None:
+    def stopped(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)  # clean-up (finally blocks) runs on the way out
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, stopped)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # started while the parent held them
+    kept = _Kept()
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(kept)
+    root.setLevel(logging.DEBUG)  # the caller's levels decide what is shown
+    try:
+        outcome: tuple[bool, Any] = (True, function(*args))
+    except Exception as exc:  # sent whole, so the caller raises the same error
+        outcome = (False, exc)
+    try:
+        send.send((*outcome, kept.records))
+    except Exception as exc:  # an error that cannot be pickled: its words are enough
+        send.send((False, RuntimeError(f"{type(exc).__name__}: {outcome[1]}"), kept.records))
+    send.close()
 
 
 def execute(
@@ -197,8 +304,8 @@ def execute(
                         ),
                         name=f"section {job.notebook.stem}",
                     )
-                    # start() returns once the server has forked the section's process (after
-                    # its own imports, the first time), so the time limit starts from there.
+                    # start() returns once the section's process is forked (by the forkserver,
+                    # after its own imports the first time), so the time limit starts there.
                     # Ctrl-C and SIGTERM wait until the process is in ``running``, where the
                     # cleanup below finds it: one arriving mid-start would leave it behind.
                     with _signals_held():

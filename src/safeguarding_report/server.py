@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import io
 import json
 import logging
@@ -49,22 +48,6 @@ IDLE_SECONDS = 900.0
 # Environment settings read when modules are imported: a server started under other values
 # would build differently, so they are part of its address.
 SETTINGS_PREFIXES = ("SAFEGUARDING_REPORT_", "MPL", "PYTHON", "TMPDIR", "LANG", "LC_", "TZ")
-# What the server imports before it answers: the sections' modules, then the build's stages.
-STAGES = (
-    "safeguarding_report.build",
-    "safeguarding_report.appendix",
-    "safeguarding_report.cover",
-    "safeguarding_report.disclosure",
-    "safeguarding_report.export",
-    "safeguarding_report.inputs",
-    "safeguarding_report.local",
-    "safeguarding_report.manifest",
-    "safeguarding_report.pdf",
-    "safeguarding_report.publish",
-    "safeguarding_report.stitch",
-    "safeguarding_report.validate",
-    "safeguarding_report.cli",
-)
 _in_server = False  # True in a build forked from the server: it must not call a server itself
 
 
@@ -232,13 +215,9 @@ def _passed_on(pid: int) -> Any:
 
 def serve(root: Path, idle: float) -> None:
     """Import everything, then fork a build for each request until idle for ``idle`` s."""
-    from safeguarding_report import execute
+    from safeguarding_report import build, execute, export
 
-    for module in (*execute.PRELOAD, *STAGES):
-        importlib.import_module(module)
-    execute.fork_from_this_process()
-    from safeguarding_report import export
-
+    execute.prepare((*build.STAGES, "safeguarding_report.cli"))
     export.warm()  # the page's templates, compiled once
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

@@ -2,7 +2,8 @@
 
 Reading and checking the DfE's files is the longest step before the sections start, and each
 file is checked on its own; so the files are shared out between processes forked from the
-section server (which has already imported pandas and the data readers), the largest first.
+build's (which has already imported pandas and the data readers), the largest first, while
+the build goes on with its imports.
 What each process parses is kept in the parse cache (``data/parsed.py``) for the sections,
 and a file that passed is not checked again until it, its catalogue entry or the library
 changes.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,11 +29,15 @@ if TYPE_CHECKING:
 _published = None  # each checking process's own reader, made once by _start
 
 
-def published_files(published: Published, checked: Path, workers: int | None = None) -> None:
-    """Read and check each of ``published``'s catalogued files; DataError at the first fault.
+@contextlib.contextmanager
+def checking(published: Published, checked: Path, workers: int | None = None) -> Iterator[None]:
+    """Read and check each of ``published``'s catalogued files in other processes while the
+    block runs; at its end, wait for them and raise DataError at the first fault.
 
-    A file that passed before, with the same bytes, catalogue entry, areas and library, is not
-    checked again: a marker under ``checked`` (in the project's cache) records each pass.
+    The block does the build's other work before the sections (its imports, its other checks);
+    an error it raises wins, and the checks are stopped. A file that passed before, with the
+    same bytes, catalogue entry, areas and library, is not checked again: a marker under
+    ``checked`` (in the project's cache) records each pass.
     """
     from safeguarding_report.execute import process_context
 
@@ -40,19 +46,22 @@ def published_files(published: Published, checked: Path, workers: int | None = N
     markers = {path: checked / _marker(published, path) for path in paths}
     todo = [path for path in paths if not markers[path].exists()]
     if not todo:
+        yield
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     largest_first = sorted(todo, key=lambda p: -(data_dir / p).stat().st_size)
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers, mp_context=process_context(), initializer=_start, initargs=(data_dir,)
-    ) as pool:
+    )
+    try:
         checks: dict[str, Future[None]] = {p: pool.submit(_check, p) for p in largest_first}
-        try:
-            for path in todo:  # the catalogue's order: the first damaged file is named
-                checks[path].result()
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+        yield
+        for path in todo:  # the catalogue's order: the first damaged file is named
+            checks[path].result()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     with contextlib.suppress(OSError):  # without markers, the files are checked every time
         checked.mkdir(parents=True, exist_ok=True)
         for path in todo:

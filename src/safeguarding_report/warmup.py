@@ -1,18 +1,21 @@
-"""Work done once in the section server, so that no section's process repeats it.
+"""Work done once in the process sections are forked from, so that no section repeats it.
 
-Imported by the server (``execute.PRELOAD``) after pandas, matplotlib and the library: it
-compiles nbformat's notebook schema (papermill checks the notebook against it each time it
-reads or saves one) and hashes the library's own code (part of every parse-cache key). Each
-section's process is forked from the server with both already done. Nothing here runs a
+Imported with the sections' modules (``execute.PRELOAD``, by ``execute.prepare`` or the
+forkserver) after pandas, matplotlib and the library: it compiles nbformat's notebook schema
+(papermill checks the notebook against it each time it reads or saves one), loads Pillow's
+image formats (the first chart would) and hashes the library's own code (part of every
+parse-cache key). Each section's process is forked with all three done. Nothing here runs a
 section's code or holds a section's state.
 """
 
 from __future__ import annotations
 
 import nbformat
+import PIL.Image
 from nbformat.v4 import new_notebook
 
 from safeguarding_report.cache import library_digest
 
 nbformat.validate(new_notebook())  # nbformat keeps the compiled validator for the process
+PIL.Image.preinit()
 library_digest()  # kept by functools.cache

@@ -5,8 +5,9 @@ file's rows into cells takes far longer than reading back the result. So each pa
 under ``.cache/data/`` beside the data folder, keyed by the SHA-256 of the file's bytes, what
 was parsed from it, and the library's own code: a changed file or a changed reader is simply a
 new key. The file itself is still read (to hash it), so a section's record of the data files it
-depends on stays complete. The folder is safe to delete; when it cannot be written, parsing
-just happens every time.
+depends on stays complete. What a process has parsed or read back is also kept in its memory,
+under the same key, for its later readers and the processes forked from it. The folder is safe
+to delete; when it cannot be written, parsing just happens every time.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# What this process has parsed or read back, by cache file. Each name is the hash of a file's
+# bytes and what was parsed from it, so an entry can never be stale; processes forked from
+# this one (the sections) start with it.
+_kept: dict[Path, object] = {}
+
 
 class ParseCache:
     """Parsed results on disk, keyed by the source file's content and what was parsed."""
@@ -40,14 +46,18 @@ class ParseCache:
         digest = hashlib.sha256(source.read_bytes())
         digest.update(what.encode("utf-8") + b"\0" + library_digest().encode("ascii"))
         path = self.folder / f"{digest.hexdigest()}.pickle"
+        if path in _kept:
+            return _kept[path]  # type: ignore[return-value]
         with (
             contextlib.suppress(FileNotFoundError, pickle.UnpicklingError, EOFError),
             path.open("rb") as handle,
         ):
             cached: T = pickle.load(handle)
+            _kept[path] = cached
             return cached
         result = parse()
         self._write(path, result)
+        _kept[path] = result
         return result
 
     def _write(self, path: Path, result: object) -> None:
