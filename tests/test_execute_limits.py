@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from safeguarding_report.execute import execute
+from safeguarding_report.execute import execute, process_context
 
 
 def _notebook(path: Path, *code: str) -> Path:
@@ -74,8 +79,24 @@ def test_a_killed_section_names_the_cell_it_was_running(tmp_path: Path, private_
     assert kept.cells[4].outputs[-1]["ename"] == "SectionStopped"
 
 
-def test_sections_are_isolated_from_each_other(tmp_path: Path) -> None:
-    """No variable, module, option or figure state reaches the next section."""
+ISOLATED_IN_A_PROCESS_OF_ITS_OWN = """
+import json, sys
+from pathlib import Path
+from safeguarding_report.execute import execute, process_context
+
+if __name__ == "__main__":
+    assert process_context().get_start_method() == "fork", "no other thread: it forks itself"
+    here = Path(sys.argv[1])
+    notebooks = [here / "01_first.ipynb", here / "02_second.ipynb"]
+    runs = execute(notebooks, {}, here / "out", cwd=here, progress=False, workers=1)
+    print(json.dumps([r.error for r in runs]))
+"""
+
+
+@pytest.mark.parametrize("started_by", ["fork", "forkserver"])
+def test_sections_are_isolated_from_each_other(tmp_path: Path, started_by: str) -> None:
+    """No variable, module, option or figure state reaches the next section, whether the
+    sections are forked from the build's own process or started by the forkserver."""
     first = _notebook(
         tmp_path / "01_first.ipynb",
         "leaked = 'yes'",
@@ -90,5 +111,24 @@ def test_sections_are_isolated_from_each_other(tmp_path: Path) -> None:
         "import matplotlib\nassert matplotlib.rcParams['lines.linewidth'] != 9",
         "import json\nassert not hasattr(json, 'leaked_attribute')",
     )
-    runs = execute([first, second], {}, tmp_path / "out", cwd=tmp_path, progress=False, workers=1)
+    if started_by == "fork":  # a process of its own with no other thread, as the command's
+        done = subprocess.run(
+            [sys.executable, "-c", ISOLATED_IN_A_PROCESS_OF_ITS_OWN, str(tmp_path)],
+            capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == ["", ""]
+        return
+    # Another thread running (as in a Dask worker): the sections start from the forkserver.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert process_context().get_start_method() == "forkserver"
+        runs = execute(
+            [first, second], {}, tmp_path / "out", cwd=tmp_path, progress=False, workers=1
+        )
+    finally:
+        stop.set()
+        other.join()
     assert [r.error for r in runs] == ["", ""]
