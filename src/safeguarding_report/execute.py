@@ -136,13 +136,17 @@ def process_context() -> Any:
 def prepare(also: Sequence[str] = ()) -> None:
     """Import what sections need (PRELOAD), and the modules ``also`` names, in this process.
 
-    Sections forked from this process then start with them loaded. What the imports made is
-    set aside from the garbage collector (``gc.freeze``): no collection in this process or a
-    section's has to walk through it again, and a forked section's pages stay shared.
+    Sections forked from this process then start with them loaded. What the first imports
+    made is set aside from the garbage collector (``gc.freeze``): no collection in this process
+    or a section's walks through it again, and a forked section's pages stay shared. Only the
+    first time, so that a process that builds many reports (a Dask worker, the tests) does not
+    also set aside, for good, what each build left for the collector.
     """
-    for module in (*PRELOAD, *also):
+    missing = [module for module in (*PRELOAD, *also) if module not in sys.modules]
+    for module in missing:
         importlib.import_module(module)
-    gc.freeze()
+    if missing:
+        gc.freeze()
 
 
 def warm() -> None:
