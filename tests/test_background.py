@@ -1,0 +1,94 @@
+"""A build step run beside the sections: its result, its errors and its log reach the build,
+and a stopped step cleans up before it ends."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import wait_for
+from safeguarding_report.errors import DataError
+from safeguarding_report.execute import Background, process_context
+
+log = logging.getLogger("safeguarding_report.test_background")
+
+
+def _answer(a: int, b: int) -> int:
+    log.info("adding %d and %d", a, b)
+    log.debug("a detail the build's log level hides")
+    return a + b
+
+
+def _fails(path: str) -> None:
+    raise DataError(f"{path}, line 3: expected a number")
+
+
+def _cleans_up(started: Path, cleaned: Path) -> None:
+    started.touch()
+    try:
+        time.sleep(120)
+    finally:
+        cleaned.touch()  # where a step removes its Chromium and profile
+
+
+IN_A_PROCESS_OF_ITS_OWN = """
+import logging, sys
+sys.path.insert(0, sys.argv[1])
+from test_background import _answer
+from safeguarding_report.execute import Background, process_context
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("safeguarding_report").setLevel(logging.INFO)
+    assert process_context().get_start_method() == "fork", "no other thread: it forks itself"
+    print(Background(_answer, 2, 3).result())
+"""
+
+
+def test_forked_its_result_and_log_reach_the_caller() -> None:
+    # In a process of its own with no other thread, as the command's: the step is forked.
+    done = subprocess.run(
+        [sys.executable, "-c", IN_A_PROCESS_OF_ITS_OWN, str(Path(__file__).parent)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "5\n"
+    assert "adding 2 and 3" in done.stderr
+    assert "a detail" not in done.stderr
+
+
+def test_from_the_forkserver_its_result_and_log_reach_the_caller(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="safeguarding_report")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # another thread running, as in a Dask worker
+    other.start()
+    try:
+        assert process_context().get_start_method() == "forkserver"
+        assert Background(_answer, 2, 3).result() == 5
+    finally:
+        stop.set()
+        other.join()
+    assert "adding 2 and 3" in caplog.text
+    assert "a detail" not in caplog.text
+
+
+def test_its_error_is_raised_as_it_was() -> None:
+    step = Background(_fails, "data/local/x/reviews.csv")
+    with pytest.raises(DataError, match=r"reviews.csv, line 3: expected a number"):
+        step.result()
+
+
+def test_a_stopped_step_cleans_up_first(tmp_path: Path) -> None:
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+    step = Background(_cleans_up, started, cleaned)
+    wait_for(started.exists)
+    step.stop()
+    assert cleaned.exists(), "its finally blocks ran before it ended"
