@@ -78,6 +78,16 @@ def test_incremental_builds(project: Project, monkeypatch: pytest.MonkeyPatch) -
     _build(project)
     assert manifest.read_bytes() == before, "nothing changed: nothing is rebuilt at all"
 
+    others = project.data / "local/kent-2025/reviews.csv"
+    others.write_text(others.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    _build(project)
+    assert manifest.read_bytes() == before, "another report's records are not this one's input"
+    inputs = json.loads(before)["inputs"]
+    assert any(name.startswith("data/local/kent-2022/") for name in inputs)
+    assert not any(
+        name.startswith(("data/local/kent-2025/", "data/local/kent-2012/")) for name in inputs
+    )
+
     funding = project.data / "local/kent-2022/funding.csv"
     funding.write_text(funding.read_text(encoding="utf-8").replace("318500", "318501"))
     assert _ran(_build(project)) == {

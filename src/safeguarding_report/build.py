@@ -80,6 +80,18 @@ class Project:
         """Generated reports, one folder per report id."""
         return self.root / "outputs"
 
+    def data_files(self, report_id: str) -> list[Path]:
+        """The data files report ``report_id`` may read: every file under data/ but the other
+        reports' records (``local/<another id>/``), in order."""
+        others = self.data / "local"
+        return [
+            path
+            for path in cache.data_files(self.data)
+            if not path.is_relative_to(others)
+            or len(parts := path.relative_to(others).parts) == 1
+            or parts[0] == report_id
+        ]
+
     def sections(self, framework: Framework) -> list[tuple[str, Path]]:
         """(key, notebook) for each of the framework's sections, in its order.
 
@@ -124,9 +136,10 @@ def build(
     # The disclosure thresholds reach the sections through their environment, and their key.
     env = p.section_environment()
     plan = _plan(sections, {**parameters, **env}, project, p.id, force=force)
-    # Every data file, for the steps that read them outside the sections (the cover report,
-    # changes.csv, the sources appendix).
-    data = cache.folder_digest(project.data)
+    # Every data file of this report, for the steps that read them outside the sections (the
+    # cover report, changes.csv, the sources appendix).
+    data_files = project.data_files(p.id)
+    data = cache.files_digest(project.data, data_files)
     build_key = _build_key(plan, params_path, data, make_pdf=make_pdf, strict=strict)
     if build_key and _up_to_date(target, build_key):
         log.info("Nothing changed since the last build: %s is up to date.", target)
@@ -230,11 +243,10 @@ def build(
         figures += cover_and_changes.records()
         publish.write_figures(figures, staged / "figures.csv")
         publish.write_charts(chart_data, staged / "charts")
-        inputs = cache.data_files(project.data)
         facts = manifest.manifest(
             p,
             root=project.root,
-            inputs=[*inputs, params_path, *(path for _, path in sections)],
+            inputs=[*data_files, params_path, *(path for _, path in sections)],
             runs=runs,
             tools={"chromium": _chromium_version(chromium)} if chromium else {},
             build_key=_build_key(

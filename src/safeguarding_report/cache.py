@@ -99,10 +99,10 @@ def data_files(folder: Path) -> list[Path]:
     )
 
 
-def folder_digest(folder: Path) -> str:
-    """One hash over every file under ``folder``: their paths and contents."""
+def files_digest(folder: Path, files: Iterable[Path]) -> str:
+    """One hash over ``files`` (under ``folder``): their paths and contents."""
     digest = hashlib.sha256()
-    for path in data_files(folder):
+    for path in files:
         digest.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}\n".encode())
     return digest.hexdigest()
 
