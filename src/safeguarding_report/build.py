@@ -294,9 +294,7 @@ class _CoverAndChanges:
 
         key = cache.build_key(
             [
-                cache.library_digest(),
-                cache.file_digest(params_path),
-                f"data {data}",
+                *_made_from(params_path, data),
                 f"pdf with {chromium!r}" if chromium else "no pdf",
             ]
         )
@@ -312,8 +310,8 @@ class _CoverAndChanges:
 
     def records(self) -> list[dict[str, Any]]:
         """The cover's figure records, once both files are written; their errors raise here."""
-        if self._records is None and self._writing is not None:
-            self._records = self._writing.result()
+        if self._writing is not None:
+            self._records, self._writing = self._writing.result(), None
         return self._records or []
 
     def stop(self) -> None:
@@ -500,12 +498,7 @@ def _build_key(
     Before the sections run it can be known only when every section's cached run is reused;
     after they run, each executed notebook's own key and inputs stand in for it.
     """
-    parts = [
-        cache.library_digest(),
-        cache.file_digest(params_path),
-        f"data {data}",
-        f"{make_pdf} {strict}",
-    ]
+    parts = [*_made_from(params_path, data), f"{make_pdf} {strict}"]
     executed = [run.executed for run in runs] if runs else None
     if executed is None:
         if not all(item.verdict.reuse and item.verdict.cached for item in plan):
@@ -513,6 +506,12 @@ def _build_key(
         executed = [item.verdict.cached for item in plan if item.verdict.cached]
     parts += [cache.file_digest(path) for path in executed]
     return cache.build_key(parts)
+
+
+def _made_from(params_path: Path, data: str) -> list[str]:
+    """What every step of a report depends on: the library, the params file, the data files
+    (``data``: their digest)."""
+    return [cache.library_digest(), cache.file_digest(params_path), f"data {data}"]
 
 
 def _up_to_date(target: Path, build_key: str) -> bool:

@@ -3,10 +3,10 @@
 Each section runs in a process of its own, forked from the build's process once that has
 imported pandas, matplotlib, IPython and the library (``prepare``), or, in a process running
 other threads, from the standard library's ``forkserver`` warmed with the same imports.
-papermill executes the notebook there with an in-process engine
-(``engine.py``): the parameters cell, the injected parameters, the executed notebook saved as
-each cell starts and ends, and a clear failure, as with a Jupyter kernel, but a section starts
-in milliseconds instead of the second a kernel takes to start and import. A section's process
+papermill executes the notebook there with an in-process engine (``engine.py``): the
+parameters cell, the injected parameters, the executed notebook saved while it runs and in
+full at the end, and a clear failure, as with a Jupyter kernel, but a section starts in
+milliseconds instead of the second a kernel takes to start and import. A section's process
 ends with it, so no variable, figure, option or imported module can leak into the next.
 
 A failing section does not stop the others. A section still running after
@@ -128,6 +128,11 @@ def process_context() -> Any:
     """
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
+    return _forkserver()
+
+
+def _forkserver() -> Any:
+    """The standard library's forkserver, which imports PRELOAD once when it starts."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
     return context
@@ -154,8 +159,7 @@ def warm() -> None:
 
     The forkserver lives as long as this process; later builds in the same process reuse it.
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOAD))
+    _forkserver()
     from multiprocessing import forkserver
 
     forkserver.ensure_running()

@@ -94,9 +94,7 @@ def to_html(nb: nbformat.NotebookNode, path: Path) -> Path:
     no alternative text.
     """
     page = render(nb, name=path.stem)
-    finder = _ReferenceFinder()
-    finder.feed(page)
-    finder.close()
+    finder = _scan(page)
     external = finder.found
     if external:
         shown = ", ".join(external[:5]) + (" ..." if len(external) > 5 else "")
@@ -147,10 +145,14 @@ def external_references(page: str) -> list[str]:
     every ``javascript:`` URL in any attribute, as ``javascript: URL in <a href>``. Hyperlinks
     to other pages are not requests.
     """
+    return _scan(page).found
+
+
+def _scan(page: str) -> _ReferenceFinder:
     finder = _ReferenceFinder()
     finder.feed(page)
     finder.close()
-    return finder.found
+    return finder
 
 
 class _Exporter(HTMLExporter):
