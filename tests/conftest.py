@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from safeguarding_report import execute, server
+from safeguarding_report.pipeline import execute, server
 
 # Builds in the tests (and the commands they run) run in their own process and leave no build
 # server behind; tests/test_server.py turns it on for its own project.
 os.environ[server.SWITCH_ENV] = "0"
 
 if TYPE_CHECKING:
-    from safeguarding_report.build import Project
+    from safeguarding_report.pipeline.build import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,7 +60,7 @@ def section_server() -> None:
 @pytest.fixture(scope="session")
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy of the project (notebooks, params, data) with its own outputs folder."""
-    from safeguarding_report.build import Project
+    from safeguarding_report.pipeline.build import Project
 
     base = tmp_path_factory.mktemp("project")
     for name in ("notebooks", "params"):
@@ -72,7 +72,7 @@ def default_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @pytest.fixture(scope="session")
 def default_report(default_project: Project) -> Path:
     """The default report (Kent 2021-22, HTML and PDF), built once for the whole test run."""
-    from safeguarding_report.build import build
+    from safeguarding_report.pipeline.build import build
 
     # Strict: the shipped report must meet every statutory requirement of its framework.
     return build(
@@ -156,7 +156,7 @@ def tiny_project(tmp_path: Path) -> Path:
     The real params and local records (copies, to damage), every published file linked one by
     one (a damaged one is replaced by a copy), and one short notebook per section of wt2018.
     """
-    from safeguarding_report import framework
+    from safeguarding_report.report import framework
 
     for name in ("params",):
         shutil.copytree(ROOT / name, tmp_path / name)

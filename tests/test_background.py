@@ -14,7 +14,7 @@ import pytest
 
 from conftest import wait_for
 from safeguarding_report.errors import DataError
-from safeguarding_report.execute import Background, process_context
+from safeguarding_report.pipeline.execute import Background, process_context
 
 log = logging.getLogger("safeguarding_report.test_background")
 
@@ -41,7 +41,7 @@ IN_A_PROCESS_OF_ITS_OWN = """
 import logging, sys
 sys.path.insert(0, sys.argv[1])
 from test_background import _answer
-from safeguarding_report.execute import Background, process_context
+from safeguarding_report.pipeline.execute import Background, process_context
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="%(message)s")

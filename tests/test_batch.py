@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report import batch, cli, index
-from safeguarding_report.build import Project
-from safeguarding_report.export import external_references
+from safeguarding_report import cli
+from safeguarding_report.pipeline.build import Project
+from safeguarding_report.pipeline.export import external_references
+from safeguarding_report.workflows import batch, index
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = "E06000017,E09000001,E06000053"

@@ -13,10 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from safeguarding_report.build import Project, build
 from safeguarding_report.data.schema import NO_FIGURE
 from safeguarding_report.errors import ParamsError, SectionFailed
-from safeguarding_report.tables import WITHHELD
+from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.report.tables import WITHHELD
 
 ROOT = Path(__file__).resolve().parents[1]
 

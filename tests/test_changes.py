@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report import changes
-from safeguarding_report.sections import Context, foreword, load
+from safeguarding_report.report import changes
+from safeguarding_report.report.sections import Context, foreword, load
 
 ROOT = Path(__file__).resolve().parents[1]
 KENT = "E10000016"

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from safeguarding_report import charts, provenance, text
 from safeguarding_report.data.schema import TIDY_COLUMNS
+from safeguarding_report.pipeline import provenance
+from safeguarding_report.report import charts, text
 
 NAMES = {"E10000016": "Kent", "E12000008": "South East", "E92000001": "England"}
 

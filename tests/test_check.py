@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report import cli, inputs
+from safeguarding_report import cli
+from safeguarding_report.workflows import inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 

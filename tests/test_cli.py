@@ -21,10 +21,11 @@ import nbformat
 import pytest
 
 from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
-from safeguarding_report import framework, publish
-from safeguarding_report.build import Project, build
 from safeguarding_report.cli import main
 from safeguarding_report.errors import OutputError
+from safeguarding_report.pipeline import publish
+from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.report import framework
 
 ROOT = Path(__file__).resolve().parents[1]
 PREVIOUS = "the last good report"
@@ -124,7 +125,7 @@ def test_unexpected_error_is_one_line_that_says_to_use_debug(
     def broken(path: Path) -> None:
         raise RuntimeError("something the kit did not foresee")
 
-    monkeypatch.setattr("safeguarding_report.params.load", broken)
+    monkeypatch.setattr("safeguarding_report.pipeline.params.load", broken)
     assert main(["check", str(kent_params)]) == 1
     err = capsys.readouterr().err
     assert err == (
@@ -298,8 +299,8 @@ def test_publish_module_names_its_staging_folders() -> None:
 
 
 def test_failure_summary_never_points_at_a_notebook_that_was_not_saved(tmp_path: Path) -> None:
-    from safeguarding_report.build import _failure_summary
-    from safeguarding_report.execute import SectionRun
+    from safeguarding_report.pipeline.build import _failure_summary
+    from safeguarding_report.pipeline.execute import SectionRun
 
     staged, kept = tmp_path / ".kent-2022.building-x", tmp_path / "kent-2022.failed"
     (kept / "sections").mkdir(parents=True)

@@ -13,11 +13,12 @@ import pytest
 import yaml
 from docx.oxml.ns import qn
 
-from safeguarding_report import cover, framework, params
-from safeguarding_report.build import Project, build
 from safeguarding_report.data import Published
 from safeguarding_report.errors import DataError
 from safeguarding_report.local import LocalRecords
+from safeguarding_report.pipeline import params
+from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.report import cover, framework
 
 ROOT = Path(__file__).resolve().parents[1]
 

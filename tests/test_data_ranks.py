@@ -10,7 +10,7 @@ import pytest
 
 from safeguarding_report.data import Published
 from safeguarding_report.data.published import quartile_band
-from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.report.indicators import INDICATORS
 
 ROOT = Path(__file__).parents[1]
 C1 = ROOT / "data/published/dfe-csc-outcomes-enablers/" \

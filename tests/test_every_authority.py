@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report import scaffold
-from safeguarding_report.build import Project, build
+from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.workflows import scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data" / "published"

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from safeguarding_report.execute import execute
+from safeguarding_report.pipeline.execute import execute
 
 
 def _notebook(path: Path, *code: str) -> Path:

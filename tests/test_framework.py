@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report import appendix, framework
 from safeguarding_report.errors import ParamsError
+from safeguarding_report.report import appendix, framework
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

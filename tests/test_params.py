@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguarding_report import params
 from safeguarding_report.errors import ParamsError
+from safeguarding_report.pipeline import params
 
 
 def _write(tmp_path: Path, data: dict[str, object]) -> Path:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report import execute as execute_module
-from safeguarding_report import publish
-from safeguarding_report.build import Project, build
 from safeguarding_report.errors import DataError, OutputError
+from safeguarding_report.pipeline import execute as execute_module
+from safeguarding_report.pipeline import publish
+from safeguarding_report.pipeline.build import Project, build
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report.build import Project, build
+from safeguarding_report.pipeline.build import Project, build
 
 ROOT = Path(__file__).resolve().parents[1]
 

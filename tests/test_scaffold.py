@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguarding_report import params, scaffold
 from safeguarding_report.cli import main
 from safeguarding_report.errors import ParamsError, ReportError
 from safeguarding_report.local import LocalRecords
+from safeguarding_report.pipeline import params
+from safeguarding_report.workflows import scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
 

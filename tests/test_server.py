@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
-from safeguarding_report import cache, server
+from safeguarding_report.pipeline import cache, server
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = str(Path(sys.executable).parent / "safeguarding-report")
@@ -125,6 +125,6 @@ def _servers(project: Path) -> list[int]:
                 line = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"safeguarding_report.server" in line and str(project).encode() in line:
+            if b"safeguarding_report.pipeline.server" in line and str(project).encode() in line:
                 found.append(int(entry.name))
     return found

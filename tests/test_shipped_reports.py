@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import axe, describe
-from safeguarding_report import framework, params
-from safeguarding_report.build import Project, build
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords
+from safeguarding_report.pipeline import params
+from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.report import framework
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS_FILES = sorted((ROOT / "params").glob("*.yaml"))

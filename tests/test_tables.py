@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from safeguarding_report import provenance, tables, text
 from safeguarding_report.data.schema import NOT_HELD, TIDY_COLUMNS
+from safeguarding_report.pipeline import provenance
+from safeguarding_report.report import tables, text
 
 
 @pytest.mark.parametrize(

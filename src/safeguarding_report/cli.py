@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from safeguarding_report import scaffold
+    from safeguarding_report.workflows import scaffold
 
     made = scaffold.new(
         args.local_authority, args.year, root=args.root, framework_id=args.framework
@@ -109,7 +109,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _build(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from safeguarding_report import server
+    from safeguarding_report.pipeline import server
 
     # A build server of this project, if one runs, has done the heavy imports already.
     answered = server.run(argv, args.root)
@@ -117,7 +117,10 @@ def _build(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return answered
     if server.inside():
         log.info("Building in the build server (its imports are done).")
-    from safeguarding_report.build import Project, build  # heavy imports only when building
+    from safeguarding_report.pipeline.build import (  # heavy imports only when building
+        Project,
+        build,
+    )
 
     target = build(
         args.params,
@@ -145,7 +148,7 @@ def _build(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _check(args: argparse.Namespace) -> int:
     """Print one table of every input; 1 when something blocks a build (or, with --strict,
     when anything is still to supply or to update)."""
-    from safeguarding_report import inputs
+    from safeguarding_report.workflows import inputs
 
     rows = inputs.check(args.params, args.root)
     print(inputs.format_table(rows))
@@ -156,7 +159,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _new_year(args: argparse.Namespace) -> int:
     """Write next year's params file and local folder; print what is left to do."""
-    from safeguarding_report import newyear
+    from safeguarding_report.workflows import newyear
 
     done = newyear.new_year(args.params, args.root)
     print(f"wrote {done.params_file}")
@@ -176,7 +179,7 @@ def _new_year(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     """Print each figure that differs between two builds; 1 when any differs, as diff does."""
-    from safeguarding_report import diff
+    from safeguarding_report.workflows import diff
 
     found = diff.compare(args.a, args.b)
     for difference in found:
@@ -187,7 +190,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _server(args: argparse.Namespace) -> int:
     """Start, stop or ask after the project's build server."""
-    from safeguarding_report import server
+    from safeguarding_report.pipeline import server
 
     if not server.enabled():
         print(f"The build server is off ({server.SWITCH_ENV}=0, or not on Linux).")
@@ -316,7 +319,7 @@ def _batch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 def _batch(args: argparse.Namespace) -> int:
     """Build every report of the batch; print the summary; 1 when any report failed."""
-    from safeguarding_report import batch, index
+    from safeguarding_report.workflows import batch, index
 
     if (args.folder is None) == (args.authorities is None):
         raise ReportError(

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from safeguarding_report.cache import library_digest
+from safeguarding_report.pipeline.cache import library_digest
 
 log = logging.getLogger(__name__)
 

@@ -50,7 +50,7 @@ from safeguarding_report.data.schema import (
     TIDY_COLUMNS,
 )
 from safeguarding_report.errors import DataError
-from safeguarding_report.indicators import INDICATORS
+from safeguarding_report.report.indicators import INDICATORS
 
 
 class Row(NamedTuple):
@@ -316,7 +316,7 @@ class Published:
         if indicator not in MEASURES:
             raise DataError(
                 f"Unknown indicator {indicator!r}: expected one of {', '.join(MEASURES)} "
-                "(see safeguarding_report.indicators)."
+                "(see safeguarding_report.report.indicators)."
             )
         return indicator
 

@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from safeguarding_report.indicators import Indicator
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.records import LocalRecords
+from safeguarding_report.report.indicators import Indicator
 
 AREA_LEVEL = "Partnership"
 NOT_SUPPLIED = "not supplied"  # a status of the tidy tables: shown with the GSS symbol [x]

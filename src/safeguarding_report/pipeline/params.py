@@ -1,0 +1,335 @@
+"""Load and validate a params file into one frozen, typed ``Params`` object.
+
+Validation is strict where papermill is lenient: an unknown key, a key given twice, a missing
+key, a value of the wrong type and a date that is not on the calendar are errors naming the
+key, the file, the line and what was expected, raised before any notebook runs. So are a file
+that cannot be read or is not UTF-8, and a folder where the file should be.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from safeguarding_report.errors import ParamsError
+from safeguarding_report.report import framework
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LA_CODE_PATTERN = re.compile(r"^(E(06|08|09|10)\d{6}|\d{3})$")
+# An unquoted old LA code reads as a YAML integer; without a leading zero it is clearly the code.
+_UNQUOTED_LA_CODE = re.compile(r"^[1-9]\d{2}$")
+
+
+@dataclass(frozen=True)
+class Params:
+    """One report's parameters, as read from ``params/<id>.yaml``."""
+
+    id: str  # report id: names the outputs folder, e.g. "kent-2022"
+    partnership: str  # the safeguarding partnership's full name
+    local_authority: str  # E-code (E06/E08/E09/E10) or old 3-digit code
+    period_start: dt.date  # first day of the reporting period
+    period_end: dt.date  # last day of the reporting period
+    comparison_year: int  # published statistics for the year ending 31 March of this year
+    trend_years: int  # how many years the trends show, ending at comparison_year
+    publication_date: dt.date  # shown on the title page
+    framework: str  # statutory framework: wt2010, wt2018 or wt2023 (see frameworks/)
+    suppress_from: int = 1  # counts from suppress_from to suppress_to are shown as [c]
+    suppress_to: int = 5
+
+    @property
+    def period_label(self) -> str:
+        """The reporting period in words, e.g. '1 October 2021 to 30 September 2022'."""
+        return f"{_long_date(self.period_start)} to {_long_date(self.period_end)}"
+
+    @property
+    def publication_label(self) -> str:
+        """The publication date in words, e.g. '15 December 2022'."""
+        return _long_date(self.publication_date)
+
+    def section_environment(self) -> dict[str, str]:
+        """What each section's process adds to its environment: the disclosure thresholds."""
+        return {SUPPRESS_ENV: f"{self.suppress_from}-{self.suppress_to}"}
+
+    def notebook_parameters(self, data_dir: Path) -> dict[str, Any]:
+        """The values injected into every section notebook's ``parameters`` cell."""
+        return {
+            "report_id": self.id,
+            "partnership": self.partnership,
+            "la_code": self.local_authority,
+            "comparison_year": self.comparison_year,
+            "trend_years": self.trend_years,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "framework": self.framework,
+            "data_dir": str(data_dir),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values (dates as ISO strings), for the manifest."""
+        return {
+            key: value.isoformat() if isinstance(value, dt.date) else value
+            for key, value in dataclasses.asdict(self).items()
+        }
+
+
+_TYPES: dict[str, type] = {
+    "id": str,
+    "partnership": str,
+    "local_authority": str,
+    "period_start": dt.date,
+    "period_end": dt.date,
+    "comparison_year": int,
+    "trend_years": int,
+    "publication_date": dt.date,
+    "framework": str,
+    "suppress_from": int,
+    "suppress_to": int,
+}
+# Keys a params file may leave out, and the value each then takes.
+_DEFAULTS: dict[str, Any] = {"suppress_from": 1, "suppress_to": 5}
+# How the build tells the sections' presentation path its disclosure thresholds ("1-5").
+SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"
+
+
+def load(path: Path) -> Params:
+    """Read and validate ``path``; raise ``ParamsError`` naming the key at fault."""
+    if path.is_dir():
+        raise ParamsError(
+            f"{path}: is a folder, not a params file. Give the path of a YAML file such as "
+            "params/kent-2022.yaml."
+        )
+    if not path.exists():
+        raise ParamsError(
+            f"{path}: params file not found. Give the path of a YAML file such as "
+            "params/kent-2022.yaml."
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParamsError(
+            f"{path}: could not read the params file ({exc.strerror or exc}). Check that it "
+            "is a file you may read."
+        ) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParamsError(
+            f"{path}: line {line} holds byte 0x{data[exc.start]:02x}, which is not UTF-8. "
+            "Save the file as UTF-8 (most editors offer it under 'Save as' or 'Encoding')."
+        ) from exc
+    loader = _Loader(text, source=str(path))
+    try:
+        raw = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        # PyYAML's own message spans several lines and repeats the place: keep its problem.
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParamsError(
+            f"{path}:{where} is not valid YAML ({problem}). Check the line above it too: an "
+            "unclosed bracket or quote is often the cause."
+        ) from exc
+    finally:
+        loader.dispose()
+    if raw is None:
+        raise ParamsError(f"{path}: the file is empty; expected every key of a params file.")
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys to values, found {raw!r}.")
+    return validate(raw, source=str(path), lines=loader.key_lines)
+
+
+def validate(
+    raw: Mapping[Any, Any], source: str = "params", *, lines: Mapping[str, int] | None = None
+) -> Params:
+    """Check keys and types of an already-parsed mapping and build ``Params``.
+
+    ``lines`` gives the line each key is on, for messages.
+    """
+    where = _Where(source, lines or {})
+    unknown = [str(k) for k in raw if k not in _TYPES]
+    if unknown:
+        hints = [_suggest(k) for k in unknown]
+        detail = "; ".join(f"'{k}'{h}" for k, h in zip(unknown, hints, strict=True))
+        raise ParamsError(
+            f"{where(unknown[0])}: unknown key {detail}. Allowed keys: {', '.join(_TYPES)}."
+        )
+    missing = [k for k in _TYPES if k not in raw and k not in _DEFAULTS]
+    if missing:
+        raise ParamsError(f"{source}: missing key {', '.join(repr(k) for k in missing)}.")
+    values = {key: _check_type(where(key), key, raw[key]) for key in _TYPES if key in raw}
+    values = {**_DEFAULTS, **values}
+    params = Params(**values)
+    _check_values(source, params)
+    _check_suppression(where, params)
+    return params
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Says where a key is: 'params/x.yaml, line 4', or just the file when the line is unknown."""
+
+    source: str
+    lines: Mapping[str, int]
+
+    def __call__(self, key: str) -> str:
+        line = self.lines.get(key)
+        return f"{self.source}, line {line}" if line else self.source
+
+
+def _check_type(source: str, key: str, value: Any) -> Any:
+    expected = _TYPES[key]
+    if expected is dt.date:
+        if isinstance(value, _NotADate):
+            raise ParamsError(
+                f"{source}: key '{key}' is {value}, which is not a date on the calendar "
+                f"({value.reason}). Write a real date as YYYY-MM-DD."
+            )
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        raise ParamsError(
+            f"{source}: key '{key}' must be a date written YYYY-MM-DD, found {value!r}."
+        )
+    if key == "local_authority" and isinstance(value, int) and not isinstance(value, bool):
+        return _unquoted_code(source, value)
+    if expected is int:
+        # bool is an int in Python; 'true' is never a year
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)  # a plain int, not the loader's _WrittenInt
+        raise ParamsError(f"{source}: key '{key}' must be a whole number, found {value!r}.")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise ParamsError(f"{source}: key '{key}' must be non-empty text, found {value!r}.")
+
+
+def _check_values(source: str, p: Params) -> None:
+    if not _ID_PATTERN.match(p.id):
+        raise ParamsError(
+            f"{source}: key 'id' must be lower-case words joined by hyphens "
+            f"(e.g. kent-2022), found {p.id!r}."
+        )
+    if not _LA_CODE_PATTERN.match(p.local_authority):
+        raise ParamsError(
+            f"{source}: key 'local_authority' must be a local authority E-code "
+            f"(E06, E08, E09 or E10 and six digits) or an old 3-digit code, "
+            f"found {p.local_authority!r}."
+        )
+    if p.period_end <= p.period_start:
+        raise ParamsError(
+            f"{source}: key 'period_end' ({p.period_end}) must come after "
+            f"'period_start' ({p.period_start})."
+        )
+    if not 2010 <= p.comparison_year <= 2100:
+        raise ParamsError(
+            f"{source}: key 'comparison_year' must be a year ending 31 March between 2010 "
+            f"and 2100, found {p.comparison_year}."
+        )
+    if p.framework not in framework.available():
+        raise ParamsError(
+            f"{source}: key 'framework' must be one of {', '.join(framework.available())}, "
+            f"found {p.framework!r}."
+        )
+    if not 1 <= p.trend_years <= 15:
+        raise ParamsError(
+            f"{source}: key 'trend_years' must be between 1 and 15, found {p.trend_years}."
+        )
+
+
+def _check_suppression(where: _Where, p: Params) -> None:
+    if p.suppress_from < 1:
+        raise ParamsError(
+            f"{where('suppress_from')}: key 'suppress_from' must be 1 or more (a count of 0 "
+            f"identifies no one), found {p.suppress_from}."
+        )
+    if p.suppress_to < p.suppress_from:
+        raise ParamsError(
+            f"{where('suppress_to')}: key 'suppress_to' ({p.suppress_to}) must not be below "
+            f"'suppress_from' ({p.suppress_from}); the default withholds counts from 1 to 5."
+        )
+
+
+def _unquoted_code(source: str, value: int) -> str:
+    """An old 3-digit LA code written without quotes, which YAML read as a number."""
+    written = getattr(value, "written", str(value))
+    if _UNQUOTED_LA_CODE.match(written):
+        return written
+    raise ParamsError(
+        f"{source}: key 'local_authority' was written {written}, which YAML reads as the "
+        f"number {int(value)}, not a code. Put the code in quotes, "
+        f'local_authority: "{written}", or give the E-code (e.g. E10000016).'
+    )
+
+
+class _NotADate(str):
+    """A value written like a date but not on the calendar (2021-02-30), kept for the message."""
+
+    reason: str
+
+
+class _WrittenInt(int):
+    """A YAML integer that remembers how it was written (025 is the number 21)."""
+
+    written: str
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, stricter: a key given twice is an error naming both lines.
+
+    It also keeps impossible dates and integers as written, so that the checks can name them,
+    and the line each key is on.
+    """
+
+    def __init__(self, text: str, *, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+        self.key_lines: dict[str, int] = {}
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Hashable, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, Hashable):
+                continue  # the base class says what is wrong with it
+            if key in seen:
+                raise ParamsError(
+                    f"{self.source}: key '{key}' is given twice, on line {seen[key]} and line "
+                    f"{line}. Keep one of them."
+                )
+            seen[key] = line
+            self.key_lines.setdefault(str(key), line)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            value = _NotADate(node.value)
+            value.reason = str(exc)
+            return value
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        value = _WrittenInt(super().construct_yaml_int(node))
+        value.written = str(node.value)
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, _TYPES, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,21 @@
+"""Work done once in the process sections are forked from, so that no section repeats it.
+
+Imported with the sections' modules (``execute.PRELOAD``, by ``execute.prepare`` or the
+forkserver) after pandas, matplotlib and the library: it compiles nbformat's notebook schema
+(papermill checks the notebook against it each time it reads or saves one), loads Pillow's
+image formats (the first chart would) and hashes the library's own code (part of every
+parse-cache key). Each section's process is forked with all three done. Nothing here runs a
+section's code or holds a section's state.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import PIL.Image
+from nbformat.v4 import new_notebook
+
+from safeguarding_report.pipeline.cache import library_digest
+
+nbformat.validate(new_notebook())  # nbformat keeps the compiled validator for the process
+PIL.Image.preinit()
+library_digest()  # kept by functools.cache

@@ -1,0 +1,319 @@
+"""One module per report section: pure functions from published data to tables, charts, text.
+
+Every section notebook makes one ``Context`` with ``load`` and passes it to its section's
+functions; each function returns something that displays itself (a table, a chart or a
+sentence) and carries the records of the figures it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from safeguarding_report.data import Area, Published
+from safeguarding_report.local import LocalRecords, Record, period_label
+from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
+from safeguarding_report.pipeline import provenance
+from safeguarding_report.report import framework, indicators, markup, text
+from safeguarding_report.report.framework import Framework
+
+ENGLAND = "E92000001"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every section needs: the report, the data, the local authority and the years."""
+
+    published: Published
+    la: Area
+    year: int  # the comparison year (year ending 31 March)
+    periods: tuple[int, ...]  # the trend years, oldest first, ending at ``year``
+    report_id: str = ""
+    partnership: str = ""
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    framework: Framework | None = None
+
+    @property
+    def period_label(self) -> str:
+        """The reporting period in words, e.g. '1 October 2021 to 30 September 2022'."""
+        if self.period_start is None or self.period_end is None:
+            return ""
+        return f"{long_date(self.period_start)} to {long_date(self.period_end)}"
+
+    @cached_property
+    def records(self) -> LocalRecords:
+        """The partnership's own records for this report (``data/local/<report_id>/``)."""
+        # Lazy: a section reads only the files it uses, so only their changes re-run it.
+        return LocalRecords.lazy(self.published.data_dir, self.report_id)
+
+    @property
+    def local_period(self) -> str:
+        """The reporting period as local figures are labelled, e.g. '2021-22'."""
+        if self.period_start is None or self.period_end is None:
+            return str(self.year)
+        return period_label(self.period_start, self.period_end)
+
+    @property
+    def body(self) -> str:
+        """Who the report speaks for, as a sentence names it: 'the Board', 'the partnership'."""
+        return f"the {self.terms.body.split()[-1]}"
+
+    @property
+    def terms(self) -> Framework:
+        """The framework's words and sections (Working Together 2018 when none is given)."""
+        return self.framework or framework.load("wt2018")
+
+
+def load(
+    data_dir: str | Path,
+    la_code: str,
+    comparison_year: int,
+    trend_years: int,
+    *,
+    report_id: str = "",
+    partnership: str = "",
+    period_start: str = "",
+    period_end: str = "",
+    framework_id: str = "wt2018",
+) -> Context:
+    """The section context for one report: the values its parameters cell holds."""
+    published = Published(Path(data_dir))
+    la = published.area(la_code)
+    periods = tuple(range(comparison_year - trend_years + 1, comparison_year + 1))
+    return Context(
+        published,
+        la,
+        comparison_year,
+        periods,
+        report_id=report_id,
+        partnership=partnership,
+        period_start=dt.date.fromisoformat(period_start) if period_start else None,
+        period_end=dt.date.fromisoformat(period_end) if period_end else None,
+        framework=framework.load(framework_id),
+    )
+
+
+def possessive(words: str) -> str:
+    """'safeguarding partners' -> "safeguarding partners'"; 'Board' -> "Board's"."""
+    return f"{words}'" if words.endswith("s") else f"{words}'s"
+
+
+def long_date(day: dt.date) -> str:
+    """'1 October 2021'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def source_line(ctx: Context, *frames: pd.DataFrame) -> str:
+    """'Publisher, title' of every file the frames' figures came from, in first-use order."""
+    files = dict.fromkeys(f for frame in frames for f in frame["source_file"] if f)
+    titles = dict.fromkeys(
+        f"{source.publisher}, {source.title}" for source in (ctx.published.source(f) for f in files)
+    )
+    return "; ".join(titles)
+
+
+def label(indicator: str) -> str:
+    """The plain-English label of an indicator."""
+    return indicators.get(indicator).label
+
+
+def headline(ctx: Context, indicator: str, frame: pd.DataFrame) -> str:
+    """A chart title that says what the chart shows: how the area compares with England.
+
+    ``frame`` is a comparison frame; the comparison is made in ``ctx.year``.
+    """
+    latest = frame[frame["period"] == str(ctx.year)]
+    la_value = latest.loc[latest["area_code"] == ctx.la.code, "value"].iloc[0]
+    eng_value = latest.loc[latest["area_code"] == ENGLAND, "value"].iloc[0]
+    spec = indicators.get(indicator)
+    topic = spec.label.removesuffix(", rate per 10,000 children").removesuffix(" (%)")
+    word = direction(la_value, eng_value)
+    if not word:
+        return f"{topic}: {ctx.la.name} and its comparators"
+    measure = {"rate": "rate", "percent": "percentage", "ratio": "average"}.get(spec.unit, "number")
+    return f"{topic}: {ctx.la.name}'s {measure} was {word} England's in {ctx.year}"
+
+
+def direction(la_value: float, other_value: float) -> str:
+    """'higher than', 'lower than' or 'similar to', allowing a small margin for noise.
+
+    A difference under 5% of the comparator's value is called similar: published rates are
+    rounded, and small differences are not worth a board's attention.
+    """
+    if pd.isna(la_value) or pd.isna(other_value) or other_value == 0:
+        return ""
+    gap = (la_value - other_value) / abs(other_value)
+    if abs(gap) < 0.05:
+        return "similar to"
+    return "higher than" if gap > 0 else "lower than"
+
+
+def change(this: pd.Series, last: pd.Series) -> dict[str, object]:
+    """A tidy row for the change from ``last`` to ``this`` (same indicator and area).
+
+    Missing when either figure is missing, with that figure's status; the derivation cites
+    both figures' files and lines, so ``figures.csv`` shows how it was worked out.
+    """
+    row: dict[str, object] = {key: this[key] for key in this.index}
+    row["period"] = f"{last['period']} to {this['period']}"
+    for side in (this, last):
+        if side["status"] or pd.isna(side["value"]):
+            row.update(value=float("nan"), status=side["status"] or "x", derivation="")
+            return row
+    row["value"] = float(this["value"]) - float(last["value"])
+    row["source_line"] = "; ".join(
+        str(s.get("source_line", "")) for s in (this, last) if s.get("source_line", "")
+    )
+    row["derivation"] = (
+        f"change: {this['value']:.15g} ({this['source_file']}, {this['period']}) minus "
+        f"{last['value']:.15g} ({last['source_file']}, {last['period']})"
+    )
+    return row
+
+
+def template_file(ctx: Context, name: str) -> str:
+    """The file a template is read from, as shown to the reader."""
+    if name in CSV_TEMPLATES:
+        return ctx.records.source_file(CSV_TEMPLATES[name].file)
+    if name in TEXT_TEMPLATES:
+        return ctx.records.source_file(TEXT_TEMPLATES[name].file)
+    return ctx.records.source_file(name)
+
+
+def unsupplied(ctx: Context, template: str) -> bool:
+    """Whether a template's records are still to be supplied: no file, or a CSV file with no rows.
+
+    A new report's templates are written empty; until they are filled in, a sentence or
+    total built from one would state a count of none as fact ("0 serious incidents").
+    """
+    if ctx.records.is_missing(template):
+        return True
+    return template in CSV_TEMPLATES and not ctx.records.rows(template)
+
+
+def local_figure(
+    ctx: Context,
+    indicator: str,
+    rows: Sequence[Record[Any]],
+    *,
+    template: str,
+    column: str = "",
+    breakdown: str = "",
+) -> dict[str, Any]:
+    """A tidy row for a count from the partnership's records, citing the file and lines.
+
+    With ``column``, the sum of that column over ``rows``; otherwise the number of rows.
+    A template with no file gives a row marked "not supplied".
+    """
+    source_file = template_file(ctx, template)
+    lines = sorted(r.line for r in rows)
+    row: dict[str, Any] = {
+        "indicator": indicator,
+        "area_code": ctx.la.code,
+        "area_name": ctx.partnership or ctx.la.name,
+        "area_level": "Partnership",
+        "period": ctx.local_period,
+        "breakdown": breakdown,
+        "value": float("nan"),
+        "status": "",
+        "source_file": source_file,
+        "source_column": column,
+        "source_line": "; ".join(str(n) for n in lines),
+        "source_area_code": "",
+        "derivation": "",
+    }
+    if unsupplied(ctx, template):
+        return {**row, "status": "not supplied"}
+    if column:
+        row["value"] = float(sum(getattr(r.data, column) for r in rows))
+        if len(rows) != 1:
+            row["derivation"] = f"sum of {column} over {len(rows)} rows"
+    else:
+        row["value"] = float(len(rows))
+        row["derivation"] = f"count of {len(rows)} rows"
+    return row
+
+
+@dataclass
+class Banner:
+    """A visible notice at the top of a section about the records it uses.
+
+    It says when the records are illustrative or not yet supplied, and tells the build (as
+    a section status) whether the section has content and which inputs were illustrative.
+    """
+
+    html: str
+    status: dict[str, Any]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        plain = re.sub(r"<[^>]+>", "", self.html)
+        return {
+            "text/html": self.html,
+            "text/plain": plain,
+            provenance.SECTION_MIME_TYPE: self.status,
+        }
+
+
+def banner(ctx: Context, templates: Sequence[str]) -> Banner:
+    """The banner for a section built from these templates of the partnership's records.
+
+    A template is still to be supplied when its file is missing, when it is a CSV file with
+    no records in it yet (as a new report's templates are), or when it is a narrative marked
+    as a draft. A section has content when at least one of its templates is filled in.
+    """
+    present = [t for t in templates if not ctx.records.is_missing(t)]
+    missing = [t for t in templates if ctx.records.is_missing(t)]
+    empty = [t for t in present if unsupplied(ctx, t)]
+    drafts = [
+        t
+        for t in present
+        if t in TEXT_TEMPLATES and (n := ctx.records.text(t)) is not None and n.draft
+    ]
+    filled = [t for t in present if t not in empty and t not in drafts]
+    illustrative = ctx.records.illustrative and bool(filled)
+    parts = []
+    if illustrative:
+        note = ctx.records.about.note if ctx.records.about else ""
+        parts.append(
+            '<div class="banner banner-illustrative" role="note"><p><strong>Illustrative '
+            f"example.</strong> The records of {ctx.body} shown in this section are invented "
+            f"examples, not {possessive(ctx.body)} record.</p>"
+            + (f"<p>{markup.escape_html(note)}</p>" if note else "")
+            + "</div>"
+        )
+    if missing or empty or drafts:
+
+        def item(template: str, why: str) -> str:
+            return f"<li><code>{markup.escape_html(template_file(ctx, template))}</code>{why}</li>"
+
+        items = "".join(item(t, " (no file yet)") for t in missing)
+        items += "".join(item(t, " (no records in it yet)") for t in empty)
+        items += "".join(item(t, " (to be written: it is marked as a draft)") for t in drafts)
+        parts.append(
+            '<div class="banner banner-missing" role="note"><p><strong>Records still to be '
+            "supplied.</strong> This section is incomplete until these files are filled in "
+            "(see docs/local-data.md):</p><ul>" + items + "</ul></div>"
+        )
+    status = {
+        "content": bool(filled),
+        "illustrative": [template_file(ctx, t) for t in filled] if illustrative else [],
+        "missing": [template_file(ctx, t) for t in [*missing, *empty, *drafts]],
+    }
+    return Banner("\n".join(parts), status)
+
+
+def not_supplied(ctx: Context, template: str) -> text.Text:
+    """What a part of a section shows while its record file has not been supplied."""
+    said = (
+        f"No records yet: {template_file(ctx, template)} has not been supplied or holds no "
+        "records, so this part of the report is empty."
+    )
+    return text.Text(f'<p class="empty">{markup.escape_html(said)}</p>\n', [], said)

@@ -1,0 +1,182 @@
+"""Section: foreword and summary. The partnership's words, then the year at a glance."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from safeguarding_report.local.models import KeyMessage
+from safeguarding_report.report import changes, indicators, markup, sections, tables, text
+from safeguarding_report.report.sections import (
+    ENGLAND,
+    Banner,
+    Context,
+    change,
+    direction,
+    label,
+    source_line,
+)
+
+GLANCE_INDICATORS: tuple[str, ...] = (
+    "cin_rate",
+    "referrals_rate",
+    "rereferrals_pct",
+    "s47_rate",
+    "cpp_rate",
+    "cla_rate",
+    "uasc_at_31_march",
+    "care_leavers_eet_pct",
+)
+
+
+def glance_frame(ctx: Context) -> pd.DataFrame:
+    """The headline indicators for the area and England, this year and last."""
+    periods = [ctx.year - 1, ctx.year]
+    return pd.concat(
+        [ctx.published.series(i, [ctx.la.code, ENGLAND], periods) for i in GLANCE_INDICATORS],
+        ignore_index=True,
+    )
+
+
+def at_a_glance(ctx: Context) -> tables.Table:
+    """Each headline figure with its change since last year and how it compares with England."""
+    frame = glance_frame(ctx)
+    rows: list[list[tables.Cell]] = []
+    for indicator in GLANCE_INDICATORS:
+        mine = frame[(frame["indicator"] == indicator) & (frame["area_code"] == ctx.la.code)]
+        eng = frame[(frame["indicator"] == indicator) & (frame["area_code"] == ENGLAND)]
+        last = mine[mine["period"] == str(ctx.year - 1)].iloc[0]
+        this = mine[mine["period"] == str(ctx.year)].iloc[0]
+        england = eng[eng["period"] == str(ctx.year)].iloc[0]
+        moved = change(this, last)
+        rows.append(
+            [
+                label(indicator),
+                tables.Figure(last),
+                tables.Figure(this),
+                tables.Figure(moved, signed=True),
+                _travel(tables.Figure(moved, signed=True).text()),
+                tables.Figure(england),
+                _compared(indicator, this, england),
+            ]
+        )
+    return tables.grid(
+        f"{ctx.la.name} at a glance, years ending 31 March {ctx.year - 1} and {ctx.year}",
+        [
+            "Measure",
+            str(ctx.year - 1),
+            str(ctx.year),
+            "Change",
+            "Direction of travel",
+            f"England {ctx.year}",
+            "Compared with England",
+        ],
+        rows,
+        source=source_line(ctx, frame),
+        notes=[
+            "Rates are per 10,000 children aged 0 to 17. 'Similar to' means within 5% of "
+            "England's figure; a number of children is not compared with England's. A rise "
+            "or fall is not in itself good or bad: the sections that follow explain what "
+            "lies behind each figure."
+        ],
+    )
+
+
+def _compared(indicator: str, this: pd.Series, england: pd.Series) -> str:
+    """'Higher than' England ... for a rate or share; a count is not set against England's."""
+    if indicators.get(indicator).unit == "count":
+        return "Not compared: a count"
+    return direction(this["value"], england["value"]).capitalize() or "Not compared"
+
+
+def _travel(shown_change: str) -> str:
+    """'Up', 'Down' or 'No change' from the change as shown (so rounding is respected)."""
+    if shown_change.startswith("["):
+        return "Not available"
+    if shown_change.startswith("+"):
+        return "Up"
+    if shown_change.startswith("-"):
+        return "Down"
+    return "No change"
+
+
+TEMPLATES: tuple[str, ...] = ("foreword", "key_messages")
+
+
+def banner(ctx: Context) -> Banner:
+    """Says when the foreword and key messages are illustrative or still to be supplied."""
+    return sections.banner(ctx, TEMPLATES)
+
+
+def foreword(ctx: Context) -> text.Text:
+    """The partnership's foreword, as written, with who signed it."""
+    narrative = ctx.records.text("foreword")
+    if narrative is None:
+        return sections.not_supplied(ctx, "foreword")
+    signed = getattr(narrative.meta, "signed_by", [])
+    names = "".join(
+        f"<li>{markup.escape_html(s.name)}, {markup.escape_html(s.role)}</li>" for s in signed
+    )
+    sign_off = f'<ul class="signatories">{names}</ul>' if names else ""
+    body = markup.render(narrative.markdown, heading_offset=1)
+    return text.Text(f'<div class="narrative">{body}{sign_off}</div>\n', [], narrative.markdown)
+
+
+def key_messages(ctx: Context) -> text.Text:
+    """The year's key messages, in the partnership's order."""
+    if sections.unsupplied(ctx, "key_messages"):
+        return sections.not_supplied(ctx, "key_messages")
+    rows = sorted(ctx.records.rows(KeyMessage), key=lambda r: r.data.order)
+    items = "".join(f"<li>{markup.escape_html(r.data.message)}</li>" for r in rows)
+    plain = "\n".join(r.data.message for r in rows)
+    return text.Text(f'<ol class="key-messages">{items}</ol>\n', [], plain)
+
+
+def changes_since_last_year(ctx: Context) -> tables.Table:
+    """Each headline figure's change since last year beside England's, and whether it moved
+    beyond England's change (the rule is in ``changes.py``; the build writes changes.csv)."""
+    frame = glance_frame(ctx)
+    verdicts = changes.frame(ctx.published, ctx.la.code, ctx.year, GLANCE_INDICATORS)
+    rows: list[list[tables.Cell]] = []
+    for indicator, verdict in zip(GLANCE_INDICATORS, verdicts.itertuples(), strict=True):
+        mine = frame[(frame["indicator"] == indicator) & (frame["area_code"] == ctx.la.code)]
+        eng = frame[(frame["indicator"] == indicator) & (frame["area_code"] == ENGLAND)]
+        moved = change(
+            mine[mine["period"] == str(ctx.year)].iloc[0],
+            mine[mine["period"] == str(ctx.year - 1)].iloc[0],
+        )
+        eng_moved = change(
+            eng[eng["period"] == str(ctx.year)].iloc[0],
+            eng[eng["period"] == str(ctx.year - 1)].iloc[0],
+        )
+        rows.append(
+            [
+                label(indicator),
+                tables.Figure(moved, signed=True),
+                tables.Figure(eng_moved, signed=True),
+                _sentence_case(str(verdict.compared_with_england)),
+                {"yes": "Yes", "no": "No"}.get(str(verdict.beyond_england), "Not compared"),
+            ]
+        )
+    return tables.grid(
+        f"Changes since last year: {ctx.la.name} and England, years ending 31 March "
+        f"{ctx.year - 1} to {ctx.year}",
+        [
+            "Measure",
+            f"Change in {ctx.la.name}",
+            "Change in England",
+            "Compared with England",
+            "Beyond England's change",
+        ],
+        rows,
+        source=source_line(ctx, frame),
+        notes=[
+            "A change is beyond England's when, as a percentage of last year's figure, it "
+            "differs from England's by 5 percentage points or more. The same figures, with "
+            "both years, are in changes.csv beside the report."
+        ],
+    )
+
+
+def _sentence_case(words: str) -> str:
+    """'rose more than England' -> 'Rose more than England' (England keeps its capital)."""
+    return words[:1].upper() + words[1:]

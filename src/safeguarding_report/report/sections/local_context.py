@@ -1,0 +1,210 @@
+"""Section: local context. How many children live in the area and how many need help."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from safeguarding_report.report import charts, markup, tables, text
+from safeguarding_report.report.indicators import INDICATORS
+from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
+
+HEADLINE_INDICATORS: tuple[str, ...] = (
+    "population_0_17",
+    "cin_at_31_march",
+    "cin_rate",
+    "cpp_at_31_march",
+    "cpp_rate",
+    "cla_at_31_march",
+    "cla_rate",
+    "uasc_at_31_march",
+)
+
+
+def population_year(ctx: Context) -> int:
+    """The mid-year of the child population shown: the comparison year's, or the latest held.
+
+    The ONS publishes mid-year estimates a year after the DfE's statistics for that year, so
+    the newest report often has only the mid-year before.
+    """
+    held = [y for y in ctx.published.periods("population_0_17") if y <= ctx.year]
+    return held[-1] if held else ctx.year
+
+
+def headline_frame(ctx: Context) -> pd.DataFrame:
+    """The headline indicators for the local authority and England in the comparison year."""
+    return pd.concat(
+        [
+            ctx.published.series(
+                i,
+                [ctx.la.code, ENGLAND],
+                [population_year(ctx) if i == "population_0_17" else ctx.year],
+            )
+            for i in HEADLINE_INDICATORS
+        ],
+        ignore_index=True,
+    )
+
+
+def summary(ctx: Context) -> text.Text:
+    """A paragraph a board member can quote: the children, and those who needed help.
+
+    Each sentence stands alone, so a figure that is not available replaces only its own
+    sentence with one saying why.
+    """
+    frame = headline_frame(ctx)
+    la = _by_indicator(frame[frame["area_code"] == ctx.la.code])
+    eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
+    return text.paragraph(
+        text.say(
+            "{la} is home to {pop} children aged 0 to 17 (the ONS estimate for mid-{mid}).",
+            la=ctx.la.name,
+            pop=la["population_0_17"],
+            mid=population_year(ctx),
+        ),
+        _count_and_rate(
+            "At 31 March {year}, {count} children were in need of help and protection",
+            ", a rate of {rate} per 10,000 children (England: {england})",
+            year=ctx.year,
+            count=la["cin_at_31_march"],
+            rate=la["cin_rate"],
+            england=eng["cin_rate"],
+        ),
+        text.say(
+            "{cpp} children were subject to a child protection plan.",
+            cpp=la["cpp_at_31_march"],
+        ),
+        _count_and_rate(
+            "{count} children were looked after",
+            ", a rate of {rate} per 10,000 (England: {england})",
+            count=la["cla_at_31_march"],
+            rate=la["cla_rate"],
+            england=eng["cla_rate"],
+        ),
+        text.say(
+            "{uasc} of the children looked after were unaccompanied asylum-seeking children.",
+            uasc=la["uasc_at_31_march"],
+        ),
+    )
+
+
+def _count_and_rate(
+    count_words: str,
+    rate_words: str,
+    *,
+    count: tables.Row,
+    rate: tables.Row,
+    england: tables.Row,
+    year: int | None = None,
+) -> text.Text:
+    """'{count} children ..., a rate of {rate} (England: {england}).' as far as the figures go.
+
+    A count the publisher gave is never lost because its rate is missing (the 2012 files hold
+    the number of children looked after but not the rate): the count's sentence stands, and
+    a second says why the rate is not there. A missing count says only why.
+    """
+    rates = [tables.protect(rate), tables.protect(england)]
+    gaps = [r for r in rates if text.missing(r)]
+    if not gaps:
+        return text.say(
+            count_words + rate_words + ".", count=count, rate=rate, england=england, year=year
+        )
+    counted = text.say(count_words + ".", count=count, year=year)
+    if counted.records:
+        return text.paragraph(counted, text.not_available(gaps))
+    return counted
+
+
+def headline_table(ctx: Context) -> tables.Table:
+    """The headline indicators, the local authority beside England."""
+    frame = headline_frame(ctx)
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns="area_name",
+        caption=f"Children in {ctx.la.name} and England, year ending 31 March {ctx.year}",
+        row_labels={
+            **{i: label(i) for i in HEADLINE_INDICATORS},
+            "population_0_17": f"{label('population_0_17')} (mid-{population_year(ctx)})",
+        },
+        corner="Indicator",
+        source=source_line(ctx, frame),
+        notes=["Rates are per 10,000 children aged 0 to 17."],
+    )
+
+
+def rate_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
+    """One rate for the local authority, its region, its statistical neighbours and England."""
+    frame = ctx.published.comparison(indicator, ctx.la.code, [ctx.year])
+    title = headline(ctx, indicator, frame)
+    return charts.compare(frame, title=title, source=source_line(ctx, frame))
+
+
+def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    return {str(row["indicator"]): row for _, row in frame.iterrows()}
+
+
+def factor_indicators() -> list[str]:
+    """The factors identified at the end of assessment that the data layer reads."""
+    return [i for i in INDICATORS if i.startswith("factor_")]
+
+
+def factors_frame(ctx: Context) -> pd.DataFrame:
+    """Each factor for the area and England in the comparison year."""
+    return pd.concat(
+        [ctx.published.series(i, [ctx.la.code, ENGLAND], [ctx.year]) for i in factor_indicators()],
+        ignore_index=True,
+    )
+
+
+def factors_table(ctx: Context) -> tables.Table:
+    """The factors identified at the end of assessment, most common first, beside England."""
+    frame = factors_frame(ctx)
+    mine = frame[frame["area_code"] == ctx.la.code]
+    order = mine.sort_values("value", ascending=False, na_position="last")["indicator"]
+    frame = frame.set_index("indicator").loc[list(order)].reset_index()
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns="area_name",
+        caption=f"Factors identified at the end of assessment, {ctx.la.name} and England, "
+        f"year ending 31 March {ctx.year}",
+        row_labels={i: label(i) for i in factor_indicators()},
+        corner="Factor",
+        source=source_line(ctx, frame),
+        notes=["More than one factor can be recorded for each assessment."],
+    )
+
+
+def factors_summary(ctx: Context) -> text.Text:
+    """The three factors recorded most often in the area."""
+    frame = factors_frame(ctx)
+    mine = frame[frame["area_code"] == ctx.la.code]
+    shown = tables.protect_frame(mine)
+    counted = shown[shown["status"].eq("") & (shown["value"] > 0)]
+    top = counted.sort_values("value", ascending=False).head(3)
+    if top.empty:
+        if shown["status"].eq("").all():
+            said = (
+                f"No factor was recorded at the end of assessments in {ctx.year} in the "
+                f"published figures for {ctx.la.name}."
+            )
+            return text.Text(f"<p>{markup.escape_html(said)}</p>\n", [], said)
+        return text.not_available([row for _, row in shown.head(1).iterrows()])
+    fields: dict[str, object] = {"year": ctx.year}
+    named = []
+    for n, (_, row) in enumerate(top.iterrows()):
+        fields[f"label{n}"] = factor_words(str(row["indicator"]))
+        fields[f"value{n}"] = row
+        named.append(f"{{label{n}}} ({{value{n}}})")
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    lead = (
+        "The factors recorded most often at the end of assessments in {year} were "
+        if len(named) > 1
+        else "The only factor shown as recorded at the end of assessments in {year} was "
+    )
+    return text.say(lead + listed + ".", **fields)
+
+
+def factor_words(indicator: str) -> str:
+    """'Assessments identifying neglect' -> 'neglect', as a sentence names the factor."""
+    return label(indicator).removeprefix("Assessments identifying ")

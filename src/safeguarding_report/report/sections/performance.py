@@ -1,0 +1,138 @@
+"""Section: performance data. Five-year trends against England, region and neighbours."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from safeguarding_report.report import charts, tables, text
+from safeguarding_report.report.indicators import INDICATORS
+from safeguarding_report.report.sections import Context, headline, label, source_line
+
+
+def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
+    """The indicator over the trend years for the local authority and its comparators."""
+    frame = ctx.published.comparison(indicator, ctx.la.code, list(ctx.periods))
+    title = headline(ctx, indicator, frame)
+    return charts.trend(frame, title=title, source=source_line(ctx, frame))
+
+
+def neighbours_table(ctx: Context) -> tables.Table:
+    """The statistical neighbours the comparisons use, closest first, with the model used."""
+    group = ctx.published.neighbour_group(ctx.la.code, ctx.year)
+    notes = [
+        f"The Department for Education's {group.model} are used for {ctx.year}; neighbours "
+        "are listed from the most similar to the least, with the DfE's closeness band."
+    ]
+    if group.absent:
+        names = tables.and_([a.name for a in group.absent])
+        notes.append(
+            f"Left out because they did not exist in {ctx.year}: {names}. The averages use the "
+            "neighbours listed here."
+        )
+    if not group.neighbours:
+        notes.append(
+            f"The DfE's {group.model} list no neighbours for {ctx.la.name}, so no neighbours' "
+            "average is shown."
+        )
+    elif group.all_not_close:
+        notes.append(
+            f"The DfE rates none of {ctx.la.name}'s neighbours as close: comparisons with "
+            "their average should be read with great care."
+        )
+    return tables.Table(
+        caption=f"Statistical neighbours of {ctx.la.name} ({len(group.neighbours)})",
+        header=["Local authority", "Region", "Closeness"],
+        rows=[[n.name, n.region_name, closeness.capitalize()] for n, closeness in group.neighbours],
+        source=f"Department for Education, children's services statistical neighbours "
+        f"({group.model})",
+        notes=notes,
+        numeric=False,
+    )
+
+
+LOOKED_AFTER_INDICATORS: tuple[str, ...] = (
+    "cla_at_31_march",
+    "cla_started",
+    "cla_ceased",
+    "uasc_at_31_march",
+    "cla_placed_by_other_las",
+)
+
+WORKFORCE_INDICATORS: tuple[str, ...] = (
+    "sw_caseload",
+    "sw_turnover_rate",
+    "sw_vacancy_rate",
+    "sw_agency_rate",
+)
+
+
+def looked_after_table(ctx: Context) -> tables.Table:
+    """Children looked after, starting and ceasing, UASC and placed from elsewhere, by year."""
+    frame = pd.concat(
+        [
+            ctx.published.series(i, [ctx.la.code], list(ctx.periods))
+            for i in LOOKED_AFTER_INDICATORS
+        ],
+        ignore_index=True,
+    )
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns="period",
+        caption=f"Children looked after by {ctx.la.name}, years ending 31 March "
+        f"{ctx.periods[0]} to {ctx.periods[-1]}",
+        row_labels={i: label(i) for i in LOOKED_AFTER_INDICATORS},
+        corner="Measure",
+        source=source_line(ctx, frame),
+    )
+
+
+def workforce_table(ctx: Context) -> tables.Table:
+    """The social work workforce measures for the area and its comparators."""
+    frame = pd.concat(
+        [ctx.published.comparison(i, ctx.la.code, [ctx.year]) for i in WORKFORCE_INDICATORS],
+        ignore_index=True,
+    )
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns="area_name",
+        caption=f"Children's social work workforce, {ctx.la.name} and comparators, "
+        f"30 September {ctx.year}",
+        row_labels={i: label(i) for i in WORKFORCE_INDICATORS},
+        corner="Measure",
+        source=source_line(ctx, frame),
+    )
+
+
+def ranks_table(ctx: Context) -> tables.Table:
+    """Rank and quartile band among all English local authorities, where a direction is agreed."""
+    rows: list[list[tables.Cell]] = []
+    frames = []
+    for indicator in INDICATORS.values():
+        if indicator.polarity is None:
+            continue
+        found = ctx.published.rank(indicator.id, ctx.la.code, ctx.year)
+        if found is None:
+            continue
+        frames.append(pd.DataFrame([dict(found.row)]))
+        rows.append(
+            [
+                indicator.label,
+                tables.Figure(found.row),
+                "Higher is better" if indicator.polarity == "higher" else "Lower is better",
+                f"{found.rank} of {found.of}" if found.rank else "Not ranked",
+                found.quartile or "Not banded",
+            ]
+        )
+    return tables.grid(
+        f"Where {ctx.la.name} stands among English local authorities, {ctx.year}",
+        ["Measure", ctx.la.name, "Which is better", "Rank (1 = best)", "Quartile band"],
+        rows,
+        source=source_line(ctx, *frames) if frames else "",
+        notes=[
+            "Quartile bands: A is the best quarter of local authorities with a figure, D the "
+            "worst. Measures with no agreed direction (such as the rate of children in need) "
+            "are not ranked."
+        ],
+    )

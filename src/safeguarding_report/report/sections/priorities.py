@@ -1,0 +1,75 @@
+"""Section: priorities. What was done, its impact and evidence; then where progress stalled."""
+
+from __future__ import annotations
+
+from safeguarding_report.local.models import Priority
+from safeguarding_report.report import markup, sections, tables, text
+from safeguarding_report.report.sections import Banner, Context, possessive
+
+TEMPLATES: tuple[str, ...] = ("priorities",)
+STALLED = "little or no progress"
+
+
+def banner(ctx: Context) -> Banner:
+    """Says when the priorities are illustrative or still to be supplied (with their texts)."""
+    texts = [f"priorities/{r.data.id}" for r in ctx.records.rows(Priority)]
+    missing_texts = [t for t in texts if sections.unsupplied(ctx, t)]
+    return sections.banner(ctx, (*TEMPLATES, *missing_texts))
+
+
+def status_table(ctx: Context) -> tables.Table | text.Text:
+    """Each agreed priority, its lead and how far it got."""
+    if sections.unsupplied(ctx, "priorities"):
+        return sections.not_supplied(ctx, "priorities")
+    rows = ctx.records.rows(Priority)
+    return tables.grid(
+        f"The {possessive(ctx.terms.members)} priorities for {ctx.local_period} and the "
+        "progress made",
+        ["Priority", "Lead", "Progress by the end of the period"],
+        [[f"{r.data.id}. {r.data.title}", r.data.lead, r.data.status.capitalize()] for r in rows],
+        source=sections.template_file(ctx, "priorities"),
+    )
+
+
+def progress(ctx: Context) -> text.Text:
+    """Each priority that made progress: what was done, its impact and the evidence."""
+    return _narratives(ctx, stalled=False)
+
+
+def little_progress(ctx: Context) -> text.Text:
+    """The priorities with little or no evidence of progress: why, and what happens next."""
+    said = _narratives(ctx, stalled=True)
+    if said.html:
+        return said
+    none = (
+        "No priority was judged to have made little or no progress in the period."
+        if not sections.unsupplied(ctx, "priorities")
+        else ""
+    )
+    return text.Text(f"<p>{none}</p>\n", [], none) if none else said
+
+
+def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
+    if sections.unsupplied(ctx, "priorities"):
+        return sections.not_supplied(ctx, "priorities")
+    parts, plain = [], []
+    for record in ctx.records.rows(Priority):
+        if (record.data.status == STALLED) != stalled:
+            continue
+        heading = f"{record.data.id}. {record.data.title}"
+        narrative = ctx.records.text(f"priorities/{record.data.id}")
+        if narrative is None or narrative.draft:
+            file = sections.template_file(ctx, f"priorities/{record.data.id}.md")
+            body = (
+                '<p class="empty">To be written: the account of this priority '
+                f"({markup.escape_html(file)}) has not been supplied yet.</p>"
+            )
+        else:
+            body = markup.render(narrative.markdown, heading_offset=2)
+        parts.append(
+            f'<section class="priority"><h3>{markup.escape_html(heading)}</h3>'
+            f'<p class="priority-status">Progress: {markup.escape_html(record.data.status)}. '
+            f"Lead: {markup.escape_html(record.data.lead)}.</p>{body}</section>"
+        )
+        plain.append(heading)
+    return text.Text("\n".join(parts) + ("\n" if parts else ""), [], "\n".join(plain))

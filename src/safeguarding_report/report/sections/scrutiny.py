@@ -1,0 +1,48 @@
+"""Section: independent scrutiny. The scrutineer's evaluation and the partners' response."""
+
+from __future__ import annotations
+
+from safeguarding_report.report import markup, sections, text
+from safeguarding_report.report.sections import Banner, Context, long_date
+
+TEMPLATES: tuple[str, ...] = ("scrutiny", "scrutiny_response")
+
+
+def banner(ctx: Context) -> Banner:
+    """Says when the statements are illustrative or still to be supplied."""
+    return sections.banner(ctx, TEMPLATES)
+
+
+def statement(ctx: Context) -> text.Text:
+    """The independent scrutineer's evaluation (a Board's: its chair's), in their own words."""
+    return _headed(ctx.terms.words.scrutiny_statement, _narrative(ctx, "scrutiny"))
+
+
+def response(ctx: Context) -> text.Text:
+    """The safeguarding partners' (or Board members') response to it."""
+    return _headed(ctx.terms.words.scrutiny_response, _narrative(ctx, "scrutiny_response"))
+
+
+def _headed(heading: str, said: text.Text) -> text.Text:
+    """A narrative under its own heading, worded by the framework."""
+    top = f"<h3>{markup.escape_html(heading)}</h3>\n"
+    return text.Text(top + said.html, said.records, f"{heading}\n{said.plain}")
+
+
+def _narrative(ctx: Context, name: str) -> text.Text:
+    narrative = ctx.records.text(name)
+    if narrative is None:
+        return sections.not_supplied(ctx, name)
+    if narrative.draft:
+        said = f"To be written: {sections.template_file(ctx, name)} is still a draft."
+        return text.Text(f'<p class="empty">{markup.escape_html(said)}</p>\n', [], said)
+    meta = narrative.meta
+    by = []
+    if getattr(meta, "scrutineer", None):
+        by.append(f"{meta.scrutineer}, {meta.role}")  # type: ignore[attr-defined]
+    by += [f"{s.name}, {s.role}" for s in getattr(meta, "signed_by", [])]
+    when = getattr(meta, "date", None)
+    sign = "; ".join(by) + (f", {long_date(when)}" if when else "")
+    body = markup.render(narrative.markdown, heading_offset=2)
+    footer = f'<p class="signed">{markup.escape_html(sign)}</p>' if sign else ""
+    return text.Text(f'<div class="narrative">{body}{footer}</div>\n', [], narrative.markdown)

@@ -1,0 +1,623 @@
+"""Tables as readers see them: formatted numbers, GSS symbols, a caption and a source line.
+
+This is the one place a number becomes text. ``shown`` is what the reader sees, and the same
+string goes into the figure record for ``figures.csv``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from safeguarding_report.data.published import NEIGHBOURS_NAME
+from safeguarding_report.pipeline import params, provenance
+from safeguarding_report.report import indicators
+
+# Why a figure is missing (the tidy tables' ``status``) -> Government Statistical Service symbol.
+GSS_SYMBOLS: dict[str, str] = {
+    "c": "[c]",
+    "small": "[c]",
+    "secondary": "[c]",
+    "x": "[x]",
+    "..": "[x]",
+    "not collected": "[x]",
+    "not held": "[x]",
+    "not yet published": "[x]",
+    "not supplied": "[x]",
+    "z": "[z]",
+    "-": "[z]",
+    "low": "[low]",
+    "k": "[low]",
+    "u": "[u]",
+}
+
+SYMBOL_MEANINGS: dict[str, str] = {
+    "[c]": "confidential: withheld to protect individuals",
+    "[x]": "not available",
+    "[z]": "not applicable",
+    "[low]": "a positive number that rounds to zero",
+    "[u]": "low reliability",
+}
+
+# Each status in words, to finish a sentence such as "The figure for Kent in 2012 ...".
+# Every case has its own wording: a reader must be able to tell a withheld figure from one that
+# was never collected or one the kit's files do not hold.
+REASONS: dict[str, str] = {
+    "c": "was withheld by the publisher to protect confidentiality",
+    "small": "is not shown because it is a small number (from 1 to 5), to protect the children "
+    "concerned",
+    "secondary": "is not shown because, with the total beside it, it would let a small number "
+    "be worked out",
+    "x": "was marked as not available by the publisher",
+    "..": "was marked as not available by the publisher",
+    "not collected": "is not available because the published series does not go back to that year",
+    "not held": "was published, but is not in the published files this report was built from",
+    "not yet published": "has not yet been published",
+    "not supplied": "is not available because the partnership's record of it has not been supplied",
+    "z": "does not apply",
+    "-": "does not apply",
+    "low": "is a positive number that rounds to zero",
+    "k": "is a positive number that rounds to zero",
+    "u": "was not published because it is of low reliability",
+}
+
+
+def reason(status: str) -> str:
+    """Why a figure is missing, in words that finish a sentence about it."""
+    if status == SMALL:
+        return (
+            f"is not shown because it is a small number ({rule().words()}), to protect the "
+            "children concerned"
+        )
+    return REASONS.get(status, "is not available")
+
+
+def shown(value: Any, status: str, unit: str, derived: bool = False) -> str:
+    """The text a reader sees for one value.
+
+    Counts get thousands separators. Rates, percentages and ratios get one decimal place,
+    except a whole number published as such (the DfE publishes looked-after rates as whole
+    numbers), which is shown as published rather than with a precision it never had.
+    """
+    if status:
+        return GSS_SYMBOLS.get(status, "[x]")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "[x]"
+    number = float(value)
+    if unit == "pounds":
+        return f"£{number:,.0f}"
+    if unit == "count" or (not derived and number.is_integer()):
+        return f"{number:,.0f}"
+    return f"{number:,.1f}"
+
+
+# A tidy row: a pandas row or a plain mapping with the TIDY_COLUMNS keys.
+Row = Mapping[str, Any] | pd.Series
+
+
+def shown_for(row: Row) -> str:
+    """``shown`` for a tidy row, using its indicator's unit."""
+    unit = indicators.get(str(row["indicator"])).unit
+    return shown(row["value"], str(row["status"]), unit, derived=bool(row["derivation"]))
+
+
+@dataclass
+class Table:
+    """A captioned table that displays as accessible HTML and carries its figure records."""
+
+    caption: str
+    header: list[str]  # first entry heads the row labels
+    rows: list[list[str]]  # first entry of each row is its label
+    records: list[dict[str, Any]] = field(default_factory=list)
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+    numeric: bool = True  # right-align the value columns as numbers
+    numeric_columns: list[bool] | None = None  # per column, overriding ``numeric``
+    # (row, column) of the cells that show a count, marked so the disclosure scan finds them
+    count_cells: set[tuple[int, int]] = field(default_factory=set)
+
+    def _numeric(self, column: int) -> bool:
+        if self.numeric_columns is not None:
+            return self.numeric_columns[column]
+        return self.numeric and column > 0
+
+    def symbols_used(self) -> list[str]:
+        """GSS symbols appearing in the table, in the order of ``SYMBOL_MEANINGS``."""
+        cells = {cell for row in self.rows for cell in row[1:]}
+        return [s for s in SYMBOL_MEANINGS if s in cells]
+
+    def to_html(self) -> str:
+        """The table as HTML with a caption, header scopes and right-aligned numbers."""
+        esc = html.escape
+
+        def num(column: int) -> str:
+            return ' class="num"' if self._numeric(column) else ""
+
+        def cell(r: int, column: int, text: str) -> str:
+            unit = ' data-unit="count"' if (r, column) in self.count_cells else ""
+            return f"<td{num(column)}{unit}>{esc(text)}</td>"
+
+        head = "".join(f'<th scope="col"{num(i)}>{esc(h)}</th>' for i, h in enumerate(self.header))
+        body = "".join(
+            f'<tr><th scope="row">{esc(row[0])}</th>'
+            + "".join(cell(r, i, text) for i, text in enumerate(row[1:], 1))
+            + "</tr>"
+            for r, row in enumerate(self.rows)
+        )
+        notes = list(self.notes) + symbol_notes(self.records, self.symbols_used())
+        foot = "".join(f'<p class="table-note">{esc(n)}</p>' for n in notes)
+        source = f'<p class="source">Source: {esc(self.source)}</p>' if self.source else ""
+        return (
+            f'<div class="table-wrap"><table><caption>{esc(self.caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}{source}</div>"
+        )
+
+    def to_markdown(self) -> str:
+        """Plain-text fallback, for viewers that do not render HTML."""
+        lines = [f"**{self.caption}**", "", "| " + " | ".join(self.header) + " |"]
+        lines.append("|" + "---|" * len(self.header))
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return provenance.bundle(
+            {"text/html": self.to_html(), "text/plain": self.to_markdown()}, self.records
+        )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure in a table cell or sentence: a tidy row and how to dress its number."""
+
+    row: Row
+    signed: bool = False  # '+3.2' for a change
+    suffix: str = ""  # e.g. '%'
+
+    def text(self) -> str:
+        """What the reader sees, exactly as recorded in figures.csv (small counts withheld)."""
+        row = protect(self.row)
+        shown_text = shown_for(row)
+        if shown_text.startswith("["):
+            return shown_text
+        value = float(row["value"])
+        if self.signed and value > 0 and shown_text.strip("0.,") != "":
+            shown_text = "+" + shown_text
+        return shown_text + self.suffix
+
+
+Cell = str | Figure
+
+
+def grid(
+    caption: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    source: str = "",
+    notes: Sequence[str] = (),
+) -> Table:
+    """A table of text and figures: each ``Figure`` is formatted once and recorded.
+
+    A column is right-aligned as numbers when any of its cells is a figure. Small counts, and
+    the figures that would let them be worked out, are withheld before anything is formatted
+    or recorded (``protect``, secondary suppression).
+    """
+    for cells in rows:
+        if len(cells) != len(header):
+            raise ValueError(f"grid: row {list(cells)!r} has {len(cells)} cells, not {len(header)}")
+    figures = {
+        (r, i): cell.row
+        for r, cells in enumerate(rows)
+        for i, cell in enumerate(cells)
+        if isinstance(cell, Figure)
+    }
+    labels = [str(cells[0]) if cells else "" for cells in rows]
+    safe = _protect_table(figures, labels, header, rule())
+    records: list[dict[str, Any]] = []
+    table_rows: list[list[str]] = []
+    numeric = [False] * len(header)
+    counts: set[tuple[int, int]] = set()
+    for r, cells in enumerate(rows):
+        line = []
+        for i, cell in enumerate(cells):
+            if isinstance(cell, Figure):
+                figure = Figure(safe[(r, i)], cell.signed, cell.suffix)
+                text = figure.text()
+                records.append(provenance.record(figure.row, text))
+                numeric[i] = i > 0
+                if is_count(figure.row) and not figure.signed:
+                    counts.add((r, i))
+                line.append(text)
+            else:
+                line.append(str(cell))
+        table_rows.append(line)
+    return Table(
+        caption,
+        list(header),
+        table_rows,
+        records,
+        source,
+        [*notes, *derivation_notes(records)],
+        numeric_columns=numeric,
+        count_cells=counts,
+    )
+
+
+def pivot(
+    tidy: pd.DataFrame,
+    *,
+    rows: str,
+    columns: str,
+    caption: str,
+    row_labels: Mapping[str, str] | None = None,
+    column_labels: Mapping[str, str] | None = None,
+    corner: str = "",
+    source: str = "",
+    notes: Sequence[str] = (),
+) -> Table:
+    """Lay a tidy frame out as a table: one row per value of ``rows``, one column per ``columns``.
+
+    Row and column order follow first appearance in ``tidy``; labels default to the values.
+    """
+    row_keys = list(dict.fromkeys(tidy[rows].astype(str)))
+    col_keys = list(dict.fromkeys(tidy[columns].astype(str)))
+    row_labels = row_labels or {}
+    column_labels = column_labels or {}
+    header = [corner] + [column_labels.get(c, c) for c in col_keys]
+    labels = [row_labels.get(r, r) for r in row_keys]
+    figures: dict[Key, Row] = {}
+    for _, row in tidy.iterrows():
+        key = (row_keys.index(str(row[rows])), col_keys.index(str(row[columns])) + 1)
+        if key in figures:
+            raise ValueError(
+                f"pivot: more than one value for {rows}={row[rows]}, {columns}={row[columns]}"
+            )
+        figures[key] = row
+    safe = _protect_table(figures, labels, header, rule())
+    table_rows: list[list[str]] = []
+    records: list[dict[str, Any]] = []
+    counts: set[tuple[int, int]] = set()
+    for r, label in enumerate(labels):
+        line = [label]
+        for c in range(1, len(col_keys) + 1):
+            cell = safe.get((r, c))
+            if cell is None:
+                line.append("[z]")
+                continue
+            text = shown_for(cell)
+            line.append(text)
+            records.append(provenance.record(cell, text))
+            if is_count(cell):
+                counts.add((r, c))
+        table_rows.append(line)
+    return Table(
+        caption,
+        header,
+        table_rows,
+        records,
+        source,
+        [*notes, *derivation_notes(records)],
+        count_cells=counts,
+    )
+
+
+def symbol_notes(records: Sequence[Mapping[str, Any]], symbols: Sequence[str]) -> list[str]:
+    """One footnote per symbol used: its meaning, then why each figure behind it is missing."""
+    notes = []
+    for symbol in symbols:
+        why: dict[str, list[Mapping[str, Any]]] = {}
+        for r in records:
+            if r["shown"] == symbol and r.get("status"):
+                why.setdefault(str(r["status"]), []).append(r)
+        several = len({str(r["indicator"]) for r in records}) > 1
+        reasons = []
+        for status, rows in why.items():
+            if not several:
+                reasons.append(f"The figure for {_where(rows)} {reason(status)}.")
+                continue
+            # Name the measure too, or two reasons for one area and year would seem to clash.
+            by_measure: dict[str, list[Mapping[str, Any]]] = {}
+            for r in rows:
+                by_measure.setdefault(str(r["indicator"]), []).append(r)
+            parts = [
+                f"{_lower(indicators.get(i).label)} ({_where(rs)})" for i, rs in by_measure.items()
+            ]
+            verb = "The figure for" if len(rows) == 1 else "Each of the figures for"
+            reasons.append(f"{verb} {'; '.join(parts)} {reason(status)}.")
+        notes.append(" ".join([f"{symbol} {SYMBOL_MEANINGS[symbol]}.", *reasons]))
+    return notes
+
+
+def _lower(label: str) -> str:
+    return label[0].lower() + label[1:]
+
+
+def _where(records: Sequence[Mapping[str, Any]]) -> str:
+    """'Kent in 2019 and 2020; England in 2019', grouping periods by area."""
+    periods: dict[str, list[str]] = {}
+    for r in records:
+        periods.setdefault(area_words(str(r["area_name"])), []).append(str(r["period"]))
+    by_periods: dict[str, list[str]] = {}
+    for area, ps in periods.items():
+        by_periods.setdefault(and_(list(dict.fromkeys(ps))), []).append(area)
+    return "; ".join(f"{and_(areas)} in {ps}" for ps, areas in by_periods.items())
+
+
+def area_words(name: str) -> str:
+    """An area's name as a sentence says it: the neighbours' mean is not a place."""
+    return "the statistical neighbours' average" if name == NEIGHBOURS_NAME else name
+
+
+_MEAN_OF = re.compile(r"^mean of the (\d+) of (\d+) statistical neighbours")
+
+
+def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Say in words which figures were calculated for the report rather than published.
+
+    The full derivation of each (which rows, which population) is in ``figures.csv``.
+    """
+    notes = []
+    derived = [r for r in records if str(r["derivation"]).startswith("count per 10,000")]
+    if derived:
+        where = _where(derived)
+        notes.append(
+            f"Rates calculated for this report, because the DfE published none: {where}. Each is "
+            "the published count per 10,000 children in the ONS mid-year population estimate "
+            "for the year before; all other rates are as published."
+        )
+    means = [(r, _MEAN_OF.match(str(r["derivation"]))) for r in records]
+    if any(m for _, m in means):
+        note = (
+            "Statistical neighbours (mean) is the average of the published figures of the "
+            "local authority's statistical neighbours that have one; figures.csv lists them."
+        )
+        # An average of one or two neighbours is not the group's: say so where it is shown.
+        thin = [
+            f"{r['period']} ({m.group(1)} of {m.group(2)})"
+            for r, m in means
+            if m and not r["status"] and int(m.group(1)) * 2 < int(m.group(2))
+        ]
+        if thin:
+            note += (
+                f" Fewer than half the neighbours had a published figure in {and_(thin)}: "
+                "those averages stand for only the few that did, and should be read with "
+                "great care."
+            )
+        notes.append(note)
+    return notes
+
+
+def and_(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+# --- disclosure control ----------------------------------------------------------------------
+# One rule, applied to the tidy row before it is formatted or recorded: a count from ``low`` to
+# ``high`` is withheld (status "small"), and so is anything that would let it be worked out.
+
+# "1-5": set by the build for the sections it runs (Params.section_environment).
+SUPPRESS_ENV = params.SUPPRESS_ENV
+SMALL = "small"
+SECONDARY = "secondary"
+# Statuses that hide a figure to protect the people it counts; any other status is a figure
+# that simply is not there.
+DISCLOSURE_STATUSES = frozenset({"c", SMALL, SECONDARY})
+WITHHELD = "withheld by this report"  # how a withheld figure's derivation begins
+_TOTAL_LABEL = re.compile(r"^\s*(total|all)\b", re.IGNORECASE)
+_RATE_COUNT = re.compile(r"aged 0 to 17(?: \([^)]*\))?: (-?[0-9.e+]+) \(")
+_CHANGE = re.compile(r"^change: (-?[0-9.e+]+) \(.*\) minus (-?[0-9.e+]+) \(")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Counts from ``low`` to ``high`` (inclusive) are never shown."""
+
+    low: int = 1
+    high: int = 5
+
+    def hides(self, value: Any) -> bool:
+        """Whether ``value`` is a count this rule withholds."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return False
+        return not math.isnan(number) and self.low <= number <= self.high
+
+    def words(self) -> str:
+        """'from 1 to 5'."""
+        return f"from {self.low} to {self.high}"
+
+    def as_text(self) -> str:
+        """'1-5', as the build passes it to the sections."""
+        return f"{self.low}-{self.high}"
+
+    @classmethod
+    def from_text(cls, text: str) -> Suppression:
+        """Read '1-5' (``as_text``); a ValueError names the variable when it is not that."""
+        low, sep, high = text.partition("-")
+        if not (sep and low.strip().isdigit() and high.strip().isdigit()):
+            raise ValueError(f"{SUPPRESS_ENV} must be two whole numbers like 1-5, found {text!r}")
+        return cls(int(low), int(high))
+
+
+def rule() -> Suppression:
+    """The suppression rule in force: the build's (params ``suppress_from``/``suppress_to``)."""
+    text = os.environ.get(SUPPRESS_ENV, "")
+    return Suppression.from_text(text) if text else Suppression()
+
+
+def unit_of(row: Row) -> str:
+    """The unit of a tidy row's indicator ('count', 'rate' ...)."""
+    return indicators.get(str(row["indicator"])).unit
+
+
+def is_count(row: Row) -> bool:
+    """Whether a tidy row is a count of people or events (not a mean of counts, or a change)."""
+    derivation = str(row.get("derivation", "") or "")
+    return unit_of(row) == "count" and not derivation.startswith(("mean of", "change"))
+
+
+def _value(row: Row) -> float | None:
+    value = row["value"]
+    if value is None or (isinstance(value, float) and math.isnan(value)) or row["status"]:
+        return None
+    return float(value)
+
+
+def _withheld(row: Row, status: str, why: str) -> dict[str, Any]:
+    """``row`` without its number: no value, a status, and no trace of the number it had."""
+    kept = {key: row[key] for key in row.keys()}  # noqa: SIM118 - works for Series and dicts
+    line = str(kept.get("source_line", "") or "")
+    counted_rows = str(kept.get("derivation", "") or "").startswith("count of")
+    kept.update(
+        value=float("nan"),
+        status=status,
+        derivation=f"{WITHHELD}: {why}",
+        # The lines counted would say how many there were.
+        source_line="" if counted_rows or ";" in line else line,
+    )
+    return kept
+
+
+def protect(row: Row, suppression: Suppression | None = None) -> Row:
+    """``row`` as it may be shown: a small count, or a rate or change built on one, withheld.
+
+    Published counts are treated like the partnership's own: a published 3 is shown ``[c]``.
+    Averages (statistical neighbours' means) are not counts of people and are left as they are.
+    """
+    r = suppression or rule()
+    if _value(row) is None:
+        return row
+    unit = unit_of(row)
+    derivation = str(row.get("derivation", "") or "")
+    if is_count(row) and r.hides(row["value"]):
+        return _withheld(row, SMALL, f"a count {r.words()}")
+    if unit in ("rate", "percent") and derivation.startswith("count per 10,000"):
+        count = _RATE_COUNT.search(derivation)
+        if count and r.hides(count.group(1)):
+            return _withheld(row, SMALL, f"built on a count {r.words()}")
+    change = _CHANGE.match(derivation)
+    if unit == "count" and change and any(r.hides(n) for n in change.groups()):
+        return _withheld(row, SMALL, f"the change from or to a count {r.words()}")
+    return row
+
+
+def protect_frame(tidy: pd.DataFrame, suppression: Suppression | None = None) -> pd.DataFrame:
+    """``protect`` applied to every row, then secondary suppression across the frame's rows."""
+    r = suppression or rule()
+    original: dict[Any, Row] = {i: row for i, row in tidy.iterrows()}
+    cells = {i: protect(row, r) for i, row in original.items()}
+    cells = _secondary(cells, _implied_totals(original), r)
+    return pd.DataFrame([dict(cells[i]) for i in tidy.index], index=tidy.index)
+
+
+Key = tuple[int, int]
+
+
+def _implied_totals(cells: Mapping[Any, Row]) -> list[tuple[Any, list[Any]]]:
+    """(total, parts) where one count equals the sum of two or more others of its breakdown.
+
+    Only figures of the same indicator, area and period are compared, and the parts must each
+    have a breakdown: that is what a breakdown beside its total looks like.
+    """
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for key, row in cells.items():
+        if unit_of(row) == "count":
+            groups.setdefault(
+                (str(row["indicator"]), str(row["area_code"]), str(row["period"])), []
+            ).append(key)
+    found = []
+    for keys in groups.values():
+        known = {k: _value(cells[k]) for k in keys}
+        for total in keys:
+            parts = [k for k in keys if k != total and str(cells[k].get("breakdown", "") or "")]
+            values = [known[k] for k in parts]
+            whole = known[total]
+            complete = len(parts) >= 2 and whole is not None and None not in values
+            if complete and math.isclose(sum(v or 0.0 for v in values), whole or 0.0):
+                found.append((total, parts))
+    return found
+
+
+def _secondary(
+    cells: dict[Any, Row], totals: Sequence[tuple[Any, list[Any]]], r: Suppression
+) -> dict[Any, Row]:
+    """Withhold more figures until no withheld one can be worked out from a total.
+
+    In every set of a total and its parts, a figure withheld for disclosure must not be the
+    only one missing: the smallest part still shown (or else the total) is withheld too.
+    """
+    cells = dict(cells)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in totals:
+            members = [total, *parts]
+            missing = [k for k in members if _value(cells[k]) is None]
+            if len(missing) != 1 or str(cells[missing[0]]["status"]) not in DISCLOSURE_STATUSES:
+                continue
+            shown_parts = [k for k in parts if _value(cells[k]) is not None]
+            pick = min(shown_parts, key=lambda k: _value(cells[k]) or 0.0) if shown_parts else total
+            cells[pick] = _withheld(
+                cells[pick],
+                SECONDARY,
+                f"with the total, it would let a count {r.words()} be worked out",
+            )
+            changed = True
+    return cells
+
+
+def _protect_table(
+    figures: Mapping[Key, Row],
+    row_labels: Sequence[str],
+    header: Sequence[str],
+    r: Suppression,
+) -> dict[Key, Row]:
+    """Primary and secondary suppression over one table's figures (keys are (row, column)).
+
+    A row or column labelled 'Total' (or 'All ...') is the total of the counts across it; so
+    is any count equal to the sum of its breakdown's parts elsewhere in the table. A rate or
+    percentage in the same row as a withheld count of the same breakdown is built on it, and
+    is withheld too.
+    """
+    cells: dict[Key, Row] = {key: protect(row, r) for key, row in figures.items()}
+    totals = _implied_totals(figures)
+    counts = {k for k, row in figures.items() if unit_of(row) == "count"}
+    for i, label in enumerate(row_labels):
+        if _TOTAL_LABEL.match(label):
+            for j in {j for (_, j) in counts}:
+                parts = [k for k in counts if k[1] == j and k[0] != i]
+                if (i, j) in counts and len(parts) >= 2:
+                    totals.append(((i, j), parts))
+    for j, label in enumerate(header):
+        if j > 0 and _TOTAL_LABEL.match(label):
+            for i in {i for (i, _) in counts}:
+                parts = [k for k in counts if k[0] == i and k[1] != j]
+                if (i, j) in counts and len(parts) >= 2:
+                    totals.append(((i, j), parts))
+    cells = _secondary(cells, totals, r)
+    for (i, j), row in list(cells.items()):
+        if unit_of(row) in ("rate", "percent") and _value(row) is not None:
+            built_on = [
+                other
+                for (oi, oj), other in cells.items()
+                if oi == i
+                and oj != j
+                and unit_of(other) == "count"
+                and str(other["status"]) in (SMALL, SECONDARY)
+                and str(other.get("breakdown", "")) == str(row.get("breakdown", ""))
+                and str(other["area_code"]) == str(row["area_code"])
+                and str(other["period"]) == str(row["period"])
+            ]
+            if built_on:
+                cells[(i, j)] = _withheld(row, SMALL, f"built on a count {r.words()}")
+    return cells

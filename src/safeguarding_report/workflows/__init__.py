@@ -1,0 +1,1 @@
+"""What an analyst runs around the build: new, new-year, check, diff, batch and the index."""

@@ -1,0 +1,147 @@
+"""``new-year``: next year's params file and local folder, made from this year's.
+
+The period, the comparison year and the publication date move on a year; the partnership's
+details (name, local authority, framework, trend length) are carried over. In the local
+folder, the narratives (foreword, scrutiny, each priority's) are carried over with
+``draft: true`` set, so the report shows them as "to be written" and a ``--strict`` build
+refuses to publish them unchanged; ``about.yaml`` and the records that describe the
+partnership itself (partners, subgroups, priorities) are carried over as they were; every
+other record of the year is left to supply. ``check`` then names each item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from safeguarding_report.errors import ReportError
+from safeguarding_report.local.catalogue import (
+    ABOUT_FILE,
+    CSV_TEMPLATES,
+    PRIORITY_FOLDER,
+    TEXT_TEMPLATES,
+)
+from safeguarding_report.pipeline import params
+
+log = logging.getLogger(__name__)
+
+# Records that describe the partnership rather than its year: carried over as they were.
+CARRIED_RECORDS: tuple[str, ...] = ("partners", "subgroups", "priorities")
+_DRAFT_LINE = re.compile(r"^draft:.*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class NewYear:
+    """What ``new_year`` wrote, and what is left for the analyst to do."""
+
+    params_file: Path
+    local_folder: Path
+    carried: list[str] = field(default_factory=list)  # files copied as they were
+    to_update: list[str] = field(default_factory=list)  # narratives carried over as drafts
+    to_supply: list[str] = field(default_factory=list)  # files of this year's records
+
+
+def next_id(p: params.Params) -> str:
+    """'kent-2022' -> 'kent-2023'; an id not ending in its year gets the new year added."""
+    new_year = p.period_end.year + 1
+    for year in {p.period_end.year, p.comparison_year}:
+        if p.id.endswith(f"-{year}"):
+            return p.id.removesuffix(f"-{year}") + f"-{year + 1}"
+    return f"{p.id}-{new_year}"
+
+
+def _a_year_on(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def params_text(p: params.Params, new_id: str, source: Path) -> str:
+    """The new params file, each key with the comment saying what it is."""
+    return "\n".join(
+        [
+            f"# {p.partnership}: yearly report for {p.period_end.year} to {p.period_end.year + 1}.",
+            f"# Made by new-year from {source}: run `safeguarding-report check` on this file "
+            "for what is still to supply or update.",
+            f"id: {new_id}",
+            f"partnership: {p.partnership}",
+            f"local_authority: {p.local_authority}          # E-code (or old 3-digit code)",
+            f"period_start: {_a_year_on(p.period_start)}            # first day of the period",
+            f"period_end: {_a_year_on(p.period_end)}              # last day of the period",
+            f"comparison_year: {p.comparison_year + 1}               # published statistics "
+            f"for the year ending 31 March {p.comparison_year + 1}",
+            f"trend_years: {p.trend_years}                     # years the trends show",
+            f"publication_date: {_a_year_on(p.publication_date)}        # to update: the "
+            "date it will be published",
+            f"framework: {p.framework}                   # statutory framework",
+            "",
+        ]
+    )
+
+
+def as_draft(text: str, from_id: str) -> str:
+    """A narrative's text with ``draft: true`` in its front matter (added if absent)."""
+    line = f"draft: true  # carried over from {from_id}: write this year's text, then false"
+    if not text.startswith("---"):
+        return f"---\n{line}\n---\n\n{text}"
+    head, sep, body = text[3:].partition("\n---")
+    has_draft = _DRAFT_LINE.search(head) is not None
+    head = _DRAFT_LINE.sub(line, head, count=1) if has_draft else f"\n{line}{head}"
+    return "---" + head + sep + body
+
+
+def new_year(params_path: Path, root: Path) -> NewYear:
+    """Write next year's params file and local folder beside this year's; return what it did.
+
+    Refuses (ReportError) when either already exists, so nothing written by hand is replaced.
+    """
+    p = params.load(params_path)
+    new_id = next_id(p)
+    target = params_path.parent / f"{new_id}.yaml"
+    data = root / "data"
+    old_folder, new_folder = data / "local" / p.id, data / "local" / new_id
+    for path in (target, new_folder):
+        if path.exists():
+            raise ReportError(
+                f"{path}: already exists, so new-year would overwrite it. Remove or rename it "
+                f"first, or edit it by hand (safeguarding-report check {target} says what is "
+                "left to do)."
+            )
+    shown = f"{data.name}/local/{new_id}"
+    done = NewYear(target, new_folder)
+    new_folder.mkdir(parents=True)
+    if (old_folder / ABOUT_FILE).is_file():
+        shutil.copyfile(old_folder / ABOUT_FILE, new_folder / ABOUT_FILE)
+        done.carried.append(f"{shown}/{ABOUT_FILE}")
+    else:
+        done.to_supply.append(f"{shown}/{ABOUT_FILE}")
+    for name, template in CSV_TEMPLATES.items():
+        source = old_folder / template.file
+        if name in CARRIED_RECORDS and source.is_file():
+            shutil.copyfile(source, new_folder / template.file)
+            done.carried.append(f"{shown}/{template.file}")
+        else:
+            done.to_supply.append(f"{shown}/{template.file}")
+    narratives = [t.file for t in TEXT_TEMPLATES.values()]
+    if (new_folder / "priorities.csv").is_file() and (old_folder / PRIORITY_FOLDER).is_dir():
+        (new_folder / PRIORITY_FOLDER).mkdir()
+        narratives += [
+            f"{PRIORITY_FOLDER}/{f.name}"
+            for f in sorted((old_folder / PRIORITY_FOLDER).glob("*.md"))
+        ]
+    for file in narratives:
+        source = old_folder / file
+        if source.is_file():
+            text = source.read_text(encoding="utf-8")
+            (new_folder / file).write_text(as_draft(text, p.id), encoding="utf-8")
+            done.to_update.append(f"{shown}/{file}")
+        else:
+            done.to_supply.append(f"{shown}/{file}")
+    target.write_text(params_text(p, new_id, params_path), encoding="utf-8")
+    log.debug("wrote %s and %s", target, new_folder)
+    return done

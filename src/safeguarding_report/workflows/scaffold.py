@@ -1,0 +1,125 @@
+"""Start a report for any English local authority: its params file and empty local templates.
+
+``new("E08000003", 2024)`` writes ``params/<id>.yaml`` with the authority's name, the
+partnership's usual name, the reporting period and the framework in force, and notes its region
+and statistical neighbours from the data; it creates every local template, empty but valid, in
+``data/local/<id>/``. The report then builds at once with the published statistics, and each
+section says which of the partnership's records are still to be supplied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from safeguarding_report.data import Published
+from safeguarding_report.data.areas import LOCAL
+from safeguarding_report.errors import ParamsError
+from safeguarding_report.local import write_empty_templates
+from safeguarding_report.report import framework
+
+# Years a statistic of every section is published for: what a report's year must be within.
+ANCHOR_INDICATOR = "cla_at_31_march"
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    """What ``new`` wrote."""
+
+    report_id: str
+    params: Path
+    local: Path
+    created: list[Path]
+
+
+def default_framework(year: int) -> str:
+    """The framework in force for a report on the year ending 31 March ``year``.
+
+    Boards (Working Together 2010) until safeguarding partnerships took over in 2019-20;
+    Working Together 2018 until the 2023 guidance applied, from 2024-25.
+    """
+    if year <= 2019:
+        return "wt2010"
+    if year <= 2024:
+        return "wt2018"
+    return "wt2023"
+
+
+def new(
+    code: str,
+    year: int,
+    *,
+    root: Path,
+    framework_id: str | None = None,
+) -> Scaffold:
+    """Write params and empty local templates for one authority's report on ``year``."""
+    published = Published(root / "data")
+    area = published.area(code)
+    if area.level != LOCAL:
+        raise ParamsError(
+            f"{code!r} is {area.name}, not a local authority. Give a local authority's E-code "
+            "(E06, E08, E09 or E10) or its DfE 3-digit code, such as E08000003 or 352."
+        )
+    held = published.periods(ANCHOR_INDICATOR)
+    if year not in held:
+        raise ParamsError(
+            f"--year {year}: the published files hold the years ending 31 March {held[0]} to "
+            f"{held[-1]}. Choose one of those, or add the DfE's release for {year} to "
+            "data/published/."
+        )
+    if not published.areas.existed(area, year):
+        alive = [y for y in held if published.areas.existed(area, y)]
+        span = f"{alive[0]} to {alive[-1]}" if alive else "none of the years held"
+        raise ParamsError(
+            f"{area.name} ({area.old_code}, {area.code}) did not exist in the year ending 31 "
+            f"March {year}: the files hold it for {span}. For earlier years, build the report "
+            "of the authority it replaced."
+        )
+    framework_id = framework_id or default_framework(year)
+    fw = framework.load(framework_id)
+    report_id = report_id_for(area.name, year)
+    params = root / "params" / f"{report_id}.yaml"
+    if params.exists():
+        raise ParamsError(
+            f"{params} already exists: it was not changed. Edit it, or remove it first to "
+            "start again."
+        )
+    group = published.neighbour_group(area.code, year)
+    body = (
+        "Safeguarding Children Board" if fw.id == "wt2010" else "Safeguarding Children Partnership"
+    )
+    start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+    neighbours = ", ".join(n.name for n, _ in group.neighbours) or "none in the groupings held"
+    params.parent.mkdir(parents=True, exist_ok=True)
+    params.write_text(
+        f"# {area.name}: {fw.report_name} under {fw.guidance}, year ending 31 March {year}.\n"
+        "# Written by `safeguarding-report new`: check the partnership's name, the period and\n"
+        "# the publication date, then fill in the records in "
+        f"data/local/{report_id}/ (see docs/local-data.md).\n"
+        f"# Region: {area.region_name}. Statistical neighbours ({group.model}): {neighbours}.\n"
+        f"id: {report_id}\n"
+        f"partnership: {area.name} {body}  # the partnership's usual name: check it\n"
+        f'local_authority: "{area.code}"  # {area.name}, DfE code {area.old_code}\n'
+        f"period_start: {start.isoformat()}  # first day of the reporting period\n"
+        f"period_end: {end.isoformat()}  # last day of the reporting period\n"
+        f"comparison_year: {year}  # published statistics for the year ending 31 March {year}\n"
+        "trend_years: 5  # how many years the trend tables and charts show\n"
+        f"publication_date: {dt.date(year, 12, 15).isoformat()}  # shown on the title page\n"
+        f"framework: {fw.id}  # statutory framework: {', '.join(framework.available())}\n",
+        encoding="utf-8",
+    )
+    local = root / "data" / "local" / report_id
+    created = write_empty_templates(local)
+    return Scaffold(report_id, params, local, created)
+
+
+def report_id_for(name: str, year: int) -> str:
+    """The report id ``new`` gives an authority's report: 'manchester-2024'."""
+    return f"{_slug(name)}-{year}"
+
+
+def _slug(name: str) -> str:
+    """'Kingston upon Hull, City of' -> 'kingston-upon-hull-city-of'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
