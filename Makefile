@@ -38,7 +38,7 @@ check: $(STAMP) ## List every input of PARAMS: found, valid, to supply or to upd
 new-year: $(STAMP) ## Write next year's params and local folder from FROM=params/<id>.yaml
 	$(BIN)/safeguarding-report new-year $(or $(FROM),$(PARAMS))
 
-test: setup ## Run the test suite (includes one full build of the default report)
+test: setup lint ## Run the checks (lint, types) and the test suite (includes full builds)
 	@scripts/apt-install.sh pdftotext poppler-utils
 	@scripts/apt-install.sh soffice libreoffice-writer-nogui
 	@# axe-core, at the version package-lock.json pins, for tests/test_accessibility.py
@@ -57,10 +57,11 @@ batch: $(STAMP) ## Build many reports on Dask: make batch AUTHORITIES=all YEAR=2
 bench-batch: $(STAMP) ## Reports per minute of a batch of N=6, cold and unchanged, 1 and 2 workers
 	$(BIN)/python scripts/bench_batch.py --authorities $(or $(N),6)
 
-lint: $(STAMP) ## Check formatting, lint and types
-	$(BIN)/ruff format --check src tests
-	$(BIN)/ruff check src tests
+lint: $(STAMP) ## Check formatting, lint and types of the library, tests, scripts and notebooks
+	$(BIN)/ruff format --check src tests scripts notebooks
+	$(BIN)/ruff check src tests scripts notebooks
 	$(BIN)/mypy
+	$(BIN)/nbqa mypy notebooks
 
 lab: $(STAMP) ## Open the section notebooks in JupyterLab
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
