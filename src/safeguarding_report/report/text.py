@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import indicators, markup, tables
+from safeguarding_report.report import fragments, indicators, markup, tables
 
 
 @dataclass
@@ -100,10 +100,11 @@ _COUNT_OPEN, _COUNT_CLOSE = "\ue000", "\ue001"
 COUNT_SPAN = '<span data-unit="count">'
 
 
-def not_available(rows: Sequence[tables.Row]) -> Text:
+def not_available(rows: Sequence[tables.Row], *, lead: str = "") -> Text:
     """A paragraph saying which figures are not available and why.
 
-    One sentence per reason and period, naming each measure with the areas it is missing for.
+    One sentence per reason and period, naming each measure with the areas it is missing for,
+    after ``lead`` (a sentence of the caller's, e.g. that no chart is shown).
     """
     groups: dict[tuple[str, str], dict[str, list[str]]] = {}
     for row in rows:
@@ -125,7 +126,7 @@ def not_available(rows: Sequence[tables.Row]) -> Text:
         sentences.append(
             f"Each of these figures for {_period(period)} {tables.reason(status)}: {listed}."
         )
-    said = " ".join(sentences)
+    said = " ".join([lead, *sentences] if lead else sentences)
     return Text(markup.render(markup.escape(said)), [], said)
 
 
@@ -133,7 +134,7 @@ def paragraph(*texts: Text) -> Text:
     """Several sentences as one paragraph, keeping every record."""
     inner = " ".join(_strip_p(t.html) for t in texts)
     return Text(
-        f"<p>{inner}</p>\n",
+        fragments.render("text", "paragraph", fragments.safe(inner)),
         [r for t in texts for r in t.records],
         " ".join(t.plain for t in texts),
     )

@@ -21,7 +21,7 @@ from safeguarding_report.data import Area, Published
 from safeguarding_report.local import LocalRecords, Record, period_label
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import framework, indicators, markup, text
+from safeguarding_report.report import fragments, framework, indicators, markup, text
 from safeguarding_report.report.framework import Framework
 
 ENGLAND = "E92000001"
@@ -279,35 +279,25 @@ def banner(ctx: Context, templates: Sequence[str]) -> Banner:
     ]
     filled = [t for t in present if t not in empty and t not in drafts]
     illustrative = ctx.records.illustrative and bool(filled)
-    parts = []
-    if illustrative:
-        note = ctx.records.about.note if ctx.records.about else ""
-        parts.append(
-            '<div class="banner banner-illustrative" role="note"><p><strong>Illustrative '
-            f"example.</strong> The records of {ctx.body} shown in this section are invented "
-            f"examples, not {possessive(ctx.body)} record.</p>"
-            + (f"<p>{markup.escape_html(note)}</p>" if note else "")
-            + "</div>"
-        )
-    if missing or empty or drafts:
-
-        def item(template: str, why: str) -> str:
-            return f"<li><code>{markup.escape_html(template_file(ctx, template))}</code>{why}</li>"
-
-        items = "".join(item(t, " (no file yet)") for t in missing)
-        items += "".join(item(t, " (no records in it yet)") for t in empty)
-        items += "".join(item(t, " (to be written: it is marked as a draft)") for t in drafts)
-        parts.append(
-            '<div class="banner banner-missing" role="note"><p><strong>Records still to be '
-            "supplied.</strong> This section is incomplete until these files are filled in "
-            "(see docs/local-data.md):</p><ul>" + items + "</ul></div>"
-        )
+    note = ctx.records.about.note if ctx.records.about and illustrative else ""
+    html = fragments.render(
+        "sections",
+        "banner",
+        illustrative=illustrative,
+        body=ctx.body,
+        # In running text an apostrophe needs no escaping: the possessive is written as typed.
+        owner=fragments.safe(markup.escape_html(possessive(ctx.body), quote=False)),
+        note=note,
+        missing=[template_file(ctx, t) for t in missing],
+        empty=[template_file(ctx, t) for t in empty],
+        drafts=[template_file(ctx, t) for t in drafts],
+    )
     status = {
         "content": bool(filled),
         "illustrative": [template_file(ctx, t) for t in filled] if illustrative else [],
         "missing": [template_file(ctx, t) for t in [*missing, *empty, *drafts]],
     }
-    return Banner("\n".join(parts), status)
+    return Banner(html, status)
 
 
 def not_supplied(ctx: Context, template: str) -> text.Text:
@@ -316,4 +306,4 @@ def not_supplied(ctx: Context, template: str) -> text.Text:
         f"No records yet: {template_file(ctx, template)} has not been supplied or holds no "
         "records, so this part of the report is empty."
     )
-    return text.Text(f'<p class="empty">{markup.escape_html(said)}</p>\n', [], said)
+    return text.Text(fragments.render("text", "empty", said), [], said)

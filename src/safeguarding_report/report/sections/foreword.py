@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from safeguarding_report.local.models import KeyMessage
-from safeguarding_report.report import changes, indicators, markup, sections, tables, text
+from safeguarding_report.report import (
+    changes,
+    fragments,
+    indicators,
+    markup,
+    sections,
+    tables,
+    text,
+)
 from safeguarding_report.report.sections import (
     ENGLAND,
     Banner,
@@ -112,13 +120,14 @@ def foreword(ctx: Context) -> text.Text:
     narrative = ctx.records.text("foreword")
     if narrative is None:
         return sections.not_supplied(ctx, "foreword")
-    signed = getattr(narrative.meta, "signed_by", [])
-    names = "".join(
-        f"<li>{markup.escape_html(s.name)}, {markup.escape_html(s.role)}</li>" for s in signed
+    signed = [(s.name, s.role) for s in getattr(narrative.meta, "signed_by", [])]
+    html = fragments.render(
+        "text",
+        "narrative",
+        fragments.safe(markup.render(narrative.markdown, heading_offset=1)),
+        fragments.safe(fragments.render("sections", "signatories", signed)),
     )
-    sign_off = f'<ul class="signatories">{names}</ul>' if names else ""
-    body = markup.render(narrative.markdown, heading_offset=1)
-    return text.Text(f'<div class="narrative">{body}{sign_off}</div>\n', [], narrative.markdown)
+    return text.Text(html, [], narrative.markdown)
 
 
 def key_messages(ctx: Context) -> text.Text:
@@ -126,9 +135,9 @@ def key_messages(ctx: Context) -> text.Text:
     if sections.unsupplied(ctx, "key_messages"):
         return sections.not_supplied(ctx, "key_messages")
     rows = sorted(ctx.records.rows(KeyMessage), key=lambda r: r.data.order)
-    items = "".join(f"<li>{markup.escape_html(r.data.message)}</li>" for r in rows)
-    plain = "\n".join(r.data.message for r in rows)
-    return text.Text(f'<ol class="key-messages">{items}</ol>\n', [], plain)
+    messages = [r.data.message for r in rows]
+    html = fragments.render("sections", "key_messages", messages)
+    return text.Text(html, [], "\n".join(messages))
 
 
 def changes_since_last_year(ctx: Context) -> tables.Table:

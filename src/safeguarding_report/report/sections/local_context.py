@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.report import charts, markup, tables, text
+from safeguarding_report.report import charts, fragments, tables, text
 from safeguarding_report.report.indicators import INDICATORS
 from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
 
@@ -188,7 +188,7 @@ def factors_summary(ctx: Context) -> text.Text:
                 f"No factor was recorded at the end of assessments in {ctx.year} in the "
                 f"published figures for {ctx.la.name}."
             )
-            return text.Text(f"<p>{markup.escape_html(said)}</p>\n", [], said)
+            return text.Text(fragments.render("text", "paragraph", said), [], said)
         return text.not_available([row for _, row in shown.head(1).iterrows()])
     fields: dict[str, object] = {"year": ctx.year}
     named = []

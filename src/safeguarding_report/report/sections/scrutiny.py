@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from safeguarding_report.report import markup, sections, text
+from safeguarding_report.report import fragments, markup, sections, text
 from safeguarding_report.report.sections import Banner, Context, long_date
 
 TEMPLATES: tuple[str, ...] = ("scrutiny", "scrutiny_response")
@@ -25,8 +25,8 @@ def response(ctx: Context) -> text.Text:
 
 def _headed(heading: str, said: text.Text) -> text.Text:
     """A narrative under its own heading, worded by the framework."""
-    top = f"<h3>{markup.escape_html(heading)}</h3>\n"
-    return text.Text(top + said.html, said.records, f"{heading}\n{said.plain}")
+    html = fragments.render("sections", "headed", heading, fragments.safe(said.html))
+    return text.Text(html, said.records, f"{heading}\n{said.plain}")
 
 
 def _narrative(ctx: Context, name: str) -> text.Text:
@@ -35,7 +35,7 @@ def _narrative(ctx: Context, name: str) -> text.Text:
         return sections.not_supplied(ctx, name)
     if narrative.draft:
         said = f"To be written: {sections.template_file(ctx, name)} is still a draft."
-        return text.Text(f'<p class="empty">{markup.escape_html(said)}</p>\n', [], said)
+        return text.Text(fragments.render("text", "empty", said), [], said)
     meta = narrative.meta
     by = []
     if getattr(meta, "scrutineer", None):
@@ -43,6 +43,10 @@ def _narrative(ctx: Context, name: str) -> text.Text:
     by += [f"{s.name}, {s.role}" for s in getattr(meta, "signed_by", [])]
     when = getattr(meta, "date", None)
     sign = "; ".join(by) + (f", {long_date(when)}" if when else "")
-    body = markup.render(narrative.markdown, heading_offset=2)
-    footer = f'<p class="signed">{markup.escape_html(sign)}</p>' if sign else ""
-    return text.Text(f'<div class="narrative">{body}{footer}</div>\n', [], narrative.markdown)
+    html = fragments.render(
+        "text",
+        "narrative",
+        fragments.safe(markup.render(narrative.markdown, heading_offset=2)),
+        fragments.safe(fragments.render("sections", "signed", sign)),
+    )
+    return text.Text(html, [], narrative.markdown)
