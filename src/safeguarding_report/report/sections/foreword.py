@@ -9,14 +9,12 @@ from safeguarding_report.report import (
     changes,
     fragments,
     indicators,
-    markup,
     sections,
     tables,
     text,
 )
 from safeguarding_report.report.sections import (
     ENGLAND,
-    Banner,
     Context,
     change,
     direction,
@@ -108,11 +106,7 @@ def _travel(shown_change: str) -> str:
 
 
 TEMPLATES: tuple[str, ...] = ("foreword", "key_messages")
-
-
-def banner(ctx: Context) -> Banner:
-    """Says when the foreword and key messages are illustrative or still to be supplied."""
-    return sections.banner(ctx, TEMPLATES)
+banner = sections.banner_over(TEMPLATES)
 
 
 def foreword(ctx: Context) -> text.Text:
@@ -121,19 +115,12 @@ def foreword(ctx: Context) -> text.Text:
     if narrative is None:
         return sections.not_supplied(ctx, "foreword")
     signed = [(s.name, s.role) for s in getattr(narrative.meta, "signed_by", [])]
-    html = fragments.render(
-        "text",
-        "narrative",
-        fragments.safe(markup.render(narrative.markdown, heading_offset=1)),
-        fragments.safe(fragments.render("sections", "signatories", signed)),
-    )
-    return text.Text(html, [], narrative.markdown)
+    return sections.written(narrative, heading_offset=1, signatories=signed)
 
 
+@sections.needs("key_messages")
 def key_messages(ctx: Context) -> text.Text:
     """The year's key messages, in the partnership's order."""
-    if sections.unsupplied(ctx, "key_messages"):
-        return sections.not_supplied(ctx, "key_messages")
     rows = sorted(ctx.records.rows(KeyMessage), key=lambda r: r.data.order)
     messages = [r.data.message for r in rows]
     html = fragments.render("sections", "key_messages", messages)

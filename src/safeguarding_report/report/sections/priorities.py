@@ -19,15 +19,13 @@ def banner(ctx: Context) -> Banner:
 
 def status_table(ctx: Context) -> tables.Table | text.Text:
     """Each agreed priority, its lead and how far it got."""
-    if sections.unsupplied(ctx, "priorities"):
-        return sections.not_supplied(ctx, "priorities")
-    rows = ctx.records.rows(Priority)
-    return tables.grid(
+    return sections.records_table(
+        ctx,
+        Priority,
         f"The {possessive(ctx.terms.members)} priorities for {ctx.local_period} and the "
         "progress made",
         ["Priority", "Lead", "Progress by the end of the period"],
-        [[f"{r.data.id}. {r.data.title}", r.data.lead, r.data.status.capitalize()] for r in rows],
-        source=sections.template_file(ctx, "priorities"),
+        lambda r: [f"{r.data.id}. {r.data.title}", r.data.lead, r.data.status.capitalize()],
     )
 
 

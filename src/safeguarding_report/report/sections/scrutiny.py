@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from safeguarding_report.report import fragments, markup, sections, text
-from safeguarding_report.report.sections import Banner, Context, long_date
+from safeguarding_report.report import fragments, sections, text
+from safeguarding_report.report.sections import Context, long_date
 
 TEMPLATES: tuple[str, ...] = ("scrutiny", "scrutiny_response")
-
-
-def banner(ctx: Context) -> Banner:
-    """Says when the statements are illustrative or still to be supplied."""
-    return sections.banner(ctx, TEMPLATES)
+banner = sections.banner_over(TEMPLATES)
 
 
 def statement(ctx: Context) -> text.Text:
@@ -43,10 +39,4 @@ def _narrative(ctx: Context, name: str) -> text.Text:
     by += [f"{s.name}, {s.role}" for s in getattr(meta, "signed_by", [])]
     when = getattr(meta, "date", None)
     sign = "; ".join(by) + (f", {long_date(when)}" if when else "")
-    html = fragments.render(
-        "text",
-        "narrative",
-        fragments.safe(markup.render(narrative.markdown, heading_offset=2)),
-        fragments.safe(fragments.render("sections", "signed", sign)),
-    )
-    return text.Text(html, [], narrative.markdown)
+    return sections.written(narrative, heading_offset=2, signed=sign)
