@@ -9,6 +9,7 @@ beside it shows the symbol.
 from __future__ import annotations
 
 import math
+import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -88,16 +89,18 @@ def _fill(template: str, values: Mapping[str, Any]) -> tuple[str, list[dict[str,
                 markup.escape(str(value).replace(_COUNT_OPEN, "").replace(_COUNT_CLOSE, ""))
             )
             plain.append(str(value))
-    rendered = markup.render("".join(parts))
-    rendered = rendered.replace(_COUNT_OPEN, COUNT_SPAN).replace(_COUNT_CLOSE, "</span>")
+    rendered = _COUNTED.sub(
+        lambda fenced: fragments.render("text", "count", fragments.safe(fenced.group(1))),
+        markup.render("".join(parts)),
+    )
     return rendered, records, "".join(plain)
 
 
 # Markdown would escape a tag, so a count is fenced with two private-use characters (which no
-# data file may carry through: they are stripped from other values) and the fence becomes the
-# span once the sentence is rendered.
+# data file may carry through: they are stripped from other values) and the fenced text, once
+# the sentence is rendered, goes into the count's fragment.
 _COUNT_OPEN, _COUNT_CLOSE = "\ue000", "\ue001"
-COUNT_SPAN = '<span data-unit="count">'
+_COUNTED = re.compile(f"{_COUNT_OPEN}(.*?){_COUNT_CLOSE}")
 
 
 def not_available(rows: Sequence[tables.Row], *, lead: str = "") -> Text:
