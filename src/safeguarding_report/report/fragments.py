@@ -39,7 +39,6 @@ ENVIRONMENT = jinja2.Environment(
     autoescape=True,
     finalize=_escaped,
     undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
 )
 
 # Each template's macros, compiled once: {"tables": <module with table(...)>, ...}.

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from safeguarding_report.local.models import KeyMessage
-from safeguarding_report.report import (
-    changes,
-    fragments,
-    indicators,
-    sections,
-    tables,
-    text,
-)
+from safeguarding_report.report import changes, fragments, indicators, sections, tables, text
 from safeguarding_report.report.sections import (
     ENGLAND,
     Context,
