@@ -46,6 +46,9 @@ def test_a_chart_with_no_values_is_not_drawn_and_says_why() -> None:
     shown = charts.trend(tidy, title="T", source="S")
     assert isinstance(shown, text.Text)
     assert "No chart is shown for years ending 31 March 2011 to 2012" in shown.plain
+    # One paragraph, the reason after the sentence that says no chart is shown.
+    assert shown.html.startswith("<p>No chart is shown for years ending 31 March 2011 to 2012. ")
+    assert shown.html.count("<p>") == 1
     assert "published series does not go back to that year" in shown.plain
     assert "<img" not in shown.html
 

@@ -70,6 +70,21 @@ def test_contents_links_resolve_to_numbered_headings_in_order() -> None:
         assert f'<h2 id="{anchor}">{label}</h2>' in text
 
 
+def test_names_from_params_and_titles_are_shown_as_text_on_the_title_page_and_contents() -> None:
+    cover = Cover("A & B <Partnership>", "2021-22", "1 May 2022", notice="Kent's <b>draft</b>")
+    parts = [Part("01_context", _section("Local context", "1"), title='Children "at risk"')]
+    title, contents, heading = (c.source for c in stitch(parts, cover).cells[:3])
+    assert "<h1>A &amp; B &lt;Partnership&gt;</h1>" in title
+    assert '<p class="title-notice">Kent&#x27;s &lt;b&gt;draft&lt;/b&gt;</p>' in title
+    assert '<a href="#section-1">1. Children &quot;at risk&quot;</a>' in contents
+    assert heading.startswith('<h2 id="section-1">1. Children &quot;at risk&quot;</h2>\n\n')
+
+
+def test_a_title_page_without_a_notice_keeps_its_empty_line() -> None:
+    title = stitch([Part("01_context", _section("Local context", "1"))], COVER).cells[0].source
+    assert title.endswith('<p class="title-date">Published 1 May 2022</p>\n\n</div>')
+
+
 def test_section_subheadings_move_down_one_level() -> None:
     text = _markdown(_stitched())
     assert "### A subsection" in text

@@ -9,7 +9,6 @@ papermill injected) and strips the figure records, which only the build reads.
 from __future__ import annotations
 
 import copy
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 import nbformat
 
 from safeguarding_report.pipeline import provenance
+from safeguarding_report.report import fragments
 
 REMOVED_TAGS = frozenset({"parameters", "injected-parameters"})
 _HEADING = re.compile(r"^(#{1,5})(\s+)(.*)$")
@@ -114,9 +114,9 @@ def _demote(
     for line in source.splitlines():
         match = _HEADING.match(line)
         if match and len(match.group(1)) == 1 and not heading_done:
-            heading = html.escape(_numbered(label, title))
+            heading = fragments.render("stitch", "heading", anchor, _numbered(label, title))
             # A blank line after raw HTML lets the narrative below be read as Markdown again.
-            lines.extend([f'<h2 id="{anchor}">{heading}</h2>', ""])
+            lines.extend([heading, ""])
             heading_done = True
         elif match:
             lines.append(f"#{match.group(1)}{match.group(2)}{match.group(3)}")
@@ -130,28 +130,23 @@ def _numbered(label: str, title: str) -> str:
 
 
 def _title_page(cover: Cover) -> str:
-    esc = html.escape
-    notice = f'<p class="title-notice">{esc(cover.notice)}</p>' if cover.notice else ""
-    return (
-        '<div class="title-page">\n'
-        f'<p class="title-kicker">{esc(cover.kicker)}</p>\n'
-        f"<h1>{esc(cover.partnership)}</h1>\n"
-        f'<p class="title-period">{esc(cover.period)}</p>\n'
-        f'<p class="title-date">Published {esc(cover.published)}</p>\n'
-        f"{notice}\n</div>"
+    return fragments.render(
+        "stitch",
+        "title_page",
+        kicker=cover.kicker,
+        partnership=cover.partnership,
+        period=cover.period,
+        published=cover.published,
+        notice=cover.notice,
     )
 
 
 def _contents(titles: Sequence[str], anchors: Sequence[tuple[str, str]]) -> str:
-    items = "\n".join(
-        f'<li><a href="#{anchor}">{html.escape(_numbered(label, title))}</a></li>'
+    entries = [
+        (anchor, _numbered(label, title))
         for title, (anchor, label) in zip(titles, anchors, strict=True)
-    )
-    return (
-        '<nav class="contents" aria-labelledby="contents-heading">\n'
-        '<h2 id="contents-heading">Contents</h2>\n'
-        f'<ol class="contents-list">\n{items}\n</ol>\n</nav>'
-    )
+    ]
+    return fragments.render("stitch", "contents", entries)
 
 
 def _cell(name: str, source: str) -> nbformat.NotebookNode:

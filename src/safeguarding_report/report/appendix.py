@@ -15,7 +15,7 @@ from typing import Any
 import nbformat
 
 from safeguarding_report.data import Published
-from safeguarding_report.report import markup
+from safeguarding_report.report import fragments, markup
 from safeguarding_report.report.framework import Framework, Requirement
 from safeguarding_report.report.tables import SYMBOL_MEANINGS
 
@@ -90,39 +90,15 @@ def check(
 
 def checklist_notebook(framework: Framework, checked: Sequence[Checked]) -> nbformat.NotebookNode:
     """The statutory checklist as a Markdown-only notebook."""
-    paraphrased = any(not c.requirement.confirmed for c in checked)
-    rows = []
-    for c in checked:
-        wording = markup.escape_html(c.requirement.text)
-        if not c.requirement.confirmed:
-            wording += " <em>(paraphrase)</em>"
-        if c.met:
-            where = ", ".join(
-                f'<a href="#section-{n}">{n}. {markup.escape_html(t)}</a>' for n, t in c.sections
-            )
-        else:
-            where = (
-                '<strong class="flag">Not met: no content yet</strong> (expected in '
-                + markup.escape_html(", ".join(c.empty))
-                + ")"
-            )
-        rows.append(f"<tr><td>{wording}</td><td>{where}</td></tr>")
-    intro = (
-        f"This report follows {markup.escape_html(framework.guidance)}. The table lists what "
-        f"the guidance asks the {markup.escape_html(framework.report_name)} to cover and the "
-        "sections of this report that cover it."
+    html = fragments.render(
+        "appendix",
+        "checklist",
+        guidance=framework.guidance,
+        report_name=framework.report_name,
+        paraphrased=any(not c.requirement.confirmed for c in checked),
+        rows=[(c.requirement.text, c.requirement.confirmed, c.sections, c.empty) for c in checked],
     )
-    if paraphrased:
-        intro += (
-            " Requirements marked <em>(paraphrase)</em> are summarised in our own words; the "
-            "guidance itself is the authority on their exact wording."
-        )
-    table = (
-        '<div class="table-wrap"><table><caption>Statutory checklist</caption><thead><tr>'
-        '<th scope="col">What the guidance asks for</th><th scope="col">Where this report '
-        "covers it</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
-    )
-    return _notebook("# Statutory checklist", f"<p>{intro}</p>\n\n{table}")
+    return _notebook("# Statutory checklist", html)
 
 
 def sources_notebook(rows: Sequence[dict[str, Any]], published: Published) -> nbformat.NotebookNode:
@@ -168,11 +144,8 @@ def sources_notebook(rows: Sequence[dict[str, Any]], published: Published) -> nb
 
 def glossary_notebook() -> nbformat.NotebookNode:
     """Terms and abbreviations, alphabetically."""
-    items = "".join(
-        f"<dt>{markup.escape_html(term)}</dt><dd>{markup.escape_html(meaning)}</dd>"
-        for term, meaning in sorted(GLOSSARY.items(), key=lambda kv: kv[0].lower())
-    )
-    return _notebook("# Glossary", f'<dl class="glossary">{items}</dl>')
+    entries = sorted(GLOSSARY.items(), key=lambda kv: kv[0].lower())
+    return _notebook("# Glossary", fragments.render("appendix", "glossary", entries))
 
 
 def accessibility_notebook(contact: str) -> nbformat.NotebookNode:

@@ -25,8 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
 from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import indicators, tables, text
-from safeguarding_report.report.markup import escape_html
+from safeguarding_report.report import fragments, indicators, tables, text
 
 AF_STYLE = "afcharts.afcharts"
 PALETTE: tuple[str, ...] = tuple(get_af_colours("categorical", number_of_colours=6))
@@ -55,15 +54,15 @@ class Chart:
 
     def to_html(self) -> str:
         """A <figure> holding the image, its caption, the data table and the CSV link."""
-        esc = escape_html
-        data = base64.b64encode(self.png).decode("ascii")
-        return (
-            f'<figure class="chart"><figcaption><span class="chart-title">{esc(self.title)}'
-            f'</span><span class="chart-subtitle">{esc(self.subtitle)}</span></figcaption>'
-            f'<img src="data:image/png;base64,{data}" alt="{esc(self.alt)}">'
-            f"</figure>{self.table.to_html()}"
-            f'<p class="chart-data"><a href="charts/{esc(self.slug)}.csv">Data for this chart '
-            f"(CSV): charts/{esc(self.slug)}.csv</a></p>"
+        return fragments.render(
+            "charts",
+            "chart",
+            title=self.title,
+            subtitle=self.subtitle,
+            png_base64=base64.b64encode(self.png).decode("ascii"),
+            alt=self.alt,
+            table=fragments.safe(self.table.to_html()),
+            slug=self.slug,
         )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -143,13 +142,8 @@ def _nothing_to_draw(tidy: pd.DataFrame) -> text.Text:
     for _, row in tidy.iterrows():
         first.setdefault((row["area_name"], row["status"]), row)
     periods = list(dict.fromkeys(tidy["period"].astype(str)))
-    said = text.not_available(list(first.values()))
-    if len(periods) > 1:
-        said.plain = f"No chart is shown for {_years(periods)}. " + said.plain
-        said.html = said.html.replace(
-            "<p>", f"<p>No chart is shown for {escape_html(_years(periods))}. ", 1
-        )
-    return said
+    lead = f"No chart is shown for {_years(periods)}." if len(periods) > 1 else ""
+    return text.not_available(list(first.values()), lead=lead)
 
 
 def _years(periods: Sequence[str]) -> str:

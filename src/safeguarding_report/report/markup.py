@@ -50,6 +50,6 @@ def escape(text: str) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
-def escape_html(text: str) -> str:
-    """``text`` as HTML text, quotes included."""
-    return html.escape(text, quote=True)
+def escape_html(text: str, *, quote: bool = True) -> str:
+    """``text`` as HTML text, quotes included unless ``quote`` is false."""
+    return html.escape(text, quote=quote)

@@ -6,7 +6,6 @@ string goes into the figure record for ``figures.csv``.
 
 from __future__ import annotations
 
-import html
 import math
 import os
 import re
@@ -18,7 +17,7 @@ import pandas as pd
 
 from safeguarding_report.data.published import NEIGHBOURS_NAME
 from safeguarding_report.pipeline import params, provenance
-from safeguarding_report.report import indicators
+from safeguarding_report.report import fragments, indicators
 
 # Why a figure is missing (the tidy tables' ``status``) -> Government Statistical Service symbol.
 GSS_SYMBOLS: dict[str, str] = {
@@ -135,28 +134,24 @@ class Table:
 
     def to_html(self) -> str:
         """The table as HTML with a caption, header scopes and right-aligned numbers."""
-        esc = html.escape
-
-        def num(column: int) -> str:
-            return ' class="num"' if self._numeric(column) else ""
-
-        def cell(r: int, column: int, text: str) -> str:
-            unit = ' data-unit="count"' if (r, column) in self.count_cells else ""
-            return f"<td{num(column)}{unit}>{esc(text)}</td>"
-
-        head = "".join(f'<th scope="col"{num(i)}>{esc(h)}</th>' for i, h in enumerate(self.header))
-        body = "".join(
-            f'<tr><th scope="row">{esc(row[0])}</th>'
-            + "".join(cell(r, i, text) for i, text in enumerate(row[1:], 1))
-            + "</tr>"
-            for r, row in enumerate(self.rows)
-        )
         notes = list(self.notes) + symbol_notes(self.records, self.symbols_used())
-        foot = "".join(f'<p class="table-note">{esc(n)}</p>' for n in notes)
-        source = f'<p class="source">Source: {esc(self.source)}</p>' if self.source else ""
-        return (
-            f'<div class="table-wrap"><table><caption>{esc(self.caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}{source}</div>"
+        return fragments.render(
+            "tables",
+            "table",
+            caption=self.caption,
+            header=[(text, self._numeric(i)) for i, text in enumerate(self.header)],
+            rows=[
+                (
+                    row[0],
+                    [
+                        (text, self._numeric(i), (r, i) in self.count_cells)
+                        for i, text in enumerate(row[1:], 1)
+                    ],
+                )
+                for r, row in enumerate(self.rows)
+            ],
+            notes=notes,
+            source=self.source,
         )
 
     def to_markdown(self) -> str:

@@ -9,6 +9,7 @@ beside it shows the symbol.
 from __future__ import annotations
 
 import math
+import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import indicators, markup, tables
+from safeguarding_report.report import fragments, indicators, markup, tables
 
 
 @dataclass
@@ -88,22 +89,25 @@ def _fill(template: str, values: Mapping[str, Any]) -> tuple[str, list[dict[str,
                 markup.escape(str(value).replace(_COUNT_OPEN, "").replace(_COUNT_CLOSE, ""))
             )
             plain.append(str(value))
-    rendered = markup.render("".join(parts))
-    rendered = rendered.replace(_COUNT_OPEN, COUNT_SPAN).replace(_COUNT_CLOSE, "</span>")
+    rendered = _COUNTED.sub(
+        lambda fenced: fragments.render("text", "count", fragments.safe(fenced.group(1))),
+        markup.render("".join(parts)),
+    )
     return rendered, records, "".join(plain)
 
 
 # Markdown would escape a tag, so a count is fenced with two private-use characters (which no
-# data file may carry through: they are stripped from other values) and the fence becomes the
-# span once the sentence is rendered.
+# data file may carry through: they are stripped from other values) and the fenced text, once
+# the sentence is rendered, goes into the count's fragment.
 _COUNT_OPEN, _COUNT_CLOSE = "\ue000", "\ue001"
-COUNT_SPAN = '<span data-unit="count">'
+_COUNTED = re.compile(f"{_COUNT_OPEN}(.*?){_COUNT_CLOSE}")
 
 
-def not_available(rows: Sequence[tables.Row]) -> Text:
+def not_available(rows: Sequence[tables.Row], *, lead: str = "") -> Text:
     """A paragraph saying which figures are not available and why.
 
-    One sentence per reason and period, naming each measure with the areas it is missing for.
+    One sentence per reason and period, naming each measure with the areas it is missing for,
+    after ``lead`` (a sentence of the caller's, e.g. that no chart is shown).
     """
     groups: dict[tuple[str, str], dict[str, list[str]]] = {}
     for row in rows:
@@ -125,7 +129,7 @@ def not_available(rows: Sequence[tables.Row]) -> Text:
         sentences.append(
             f"Each of these figures for {_period(period)} {tables.reason(status)}: {listed}."
         )
-    said = " ".join(sentences)
+    said = " ".join([lead, *sentences] if lead else sentences)
     return Text(markup.render(markup.escape(said)), [], said)
 
 
@@ -133,7 +137,7 @@ def paragraph(*texts: Text) -> Text:
     """Several sentences as one paragraph, keeping every record."""
     inner = " ".join(_strip_p(t.html) for t in texts)
     return Text(
-        f"<p>{inner}</p>\n",
+        fragments.render("text", "paragraph", fragments.safe(inner)),
         [r for t in texts for r in t.records],
         " ".join(t.plain for t in texts),
     )

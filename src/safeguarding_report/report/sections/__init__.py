@@ -8,20 +8,22 @@ sentence) and carries the records of the figures it shows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
+from pydantic import BaseModel
 
 from safeguarding_report.data import Area, Published
-from safeguarding_report.local import LocalRecords, Record, period_label
+from safeguarding_report.local import LocalRecords, Narrative, Record, period_label
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import framework, indicators, markup, text
+from safeguarding_report.report import fragments, framework, indicators, markup, tables, text
 from safeguarding_report.report.framework import Framework
 
 ENGLAND = "E92000001"
@@ -279,35 +281,160 @@ def banner(ctx: Context, templates: Sequence[str]) -> Banner:
     ]
     filled = [t for t in present if t not in empty and t not in drafts]
     illustrative = ctx.records.illustrative and bool(filled)
-    parts = []
-    if illustrative:
-        note = ctx.records.about.note if ctx.records.about else ""
-        parts.append(
-            '<div class="banner banner-illustrative" role="note"><p><strong>Illustrative '
-            f"example.</strong> The records of {ctx.body} shown in this section are invented "
-            f"examples, not {possessive(ctx.body)} record.</p>"
-            + (f"<p>{markup.escape_html(note)}</p>" if note else "")
-            + "</div>"
-        )
-    if missing or empty or drafts:
-
-        def item(template: str, why: str) -> str:
-            return f"<li><code>{markup.escape_html(template_file(ctx, template))}</code>{why}</li>"
-
-        items = "".join(item(t, " (no file yet)") for t in missing)
-        items += "".join(item(t, " (no records in it yet)") for t in empty)
-        items += "".join(item(t, " (to be written: it is marked as a draft)") for t in drafts)
-        parts.append(
-            '<div class="banner banner-missing" role="note"><p><strong>Records still to be '
-            "supplied.</strong> This section is incomplete until these files are filled in "
-            "(see docs/local-data.md):</p><ul>" + items + "</ul></div>"
-        )
+    note = ctx.records.about.note if ctx.records.about and illustrative else ""
+    html = fragments.render(
+        "sections",
+        "banner",
+        illustrative=illustrative,
+        body=ctx.body,
+        # In running text an apostrophe needs no escaping: the possessive is written as typed.
+        owner=fragments.safe(markup.escape_html(possessive(ctx.body), quote=False)),
+        note=note,
+        missing=[template_file(ctx, t) for t in missing],
+        empty=[template_file(ctx, t) for t in empty],
+        drafts=[template_file(ctx, t) for t in drafts],
+    )
     status = {
         "content": bool(filled),
         "illustrative": [template_file(ctx, t) for t in filled] if illustrative else [],
         "missing": [template_file(ctx, t) for t in [*missing, *empty, *drafts]],
     }
-    return Banner("\n".join(parts), status)
+    return Banner(html, status)
+
+
+M = TypeVar("M", bound=BaseModel)
+Shown = TypeVar("Shown")  # what a part of a section displays: a table, chart or text
+
+
+def banner_over(templates: Sequence[str]) -> Callable[[Context], Banner]:
+    """A section's ``banner(ctx)``: the banner over the templates its records come from."""
+
+    def section_banner(ctx: Context) -> Banner:
+        return banner(ctx, templates)
+
+    section_banner.__doc__ = (
+        f"Says when {', '.join(templates)} are illustrative or still to be supplied."
+    )
+    return section_banner
+
+
+def needs(
+    template: str,
+) -> Callable[[Callable[[Context], Shown]], Callable[[Context], Shown | text.Text]]:
+    """Decorate a part of a section (a function of ``Context``) built from ``template``.
+
+    While the template holds no records (``unsupplied``), the part shows the not-supplied
+    notice instead of what the function makes.
+    """
+    if template not in CSV_TEMPLATES and template not in TEXT_TEMPLATES:
+        raise ValueError(f"no template {template!r} of the partnership's records")
+
+    def decorate(part: Callable[[Context], Shown]) -> Callable[[Context], Shown | text.Text]:
+        @functools.wraps(part)
+        def shown(ctx: Context) -> Shown | text.Text:
+            if unsupplied(ctx, template):
+                return not_supplied(ctx, template)
+            return part(ctx)
+
+        return shown
+
+    return decorate
+
+
+def records_table(
+    ctx: Context,
+    model: type[M],
+    caption: str,
+    header: Sequence[str],
+    row: Callable[[Record[M]], Sequence[tables.Cell]],
+    *,
+    order: Callable[[Record[M]], Any] | None = None,
+    notes: Sequence[str] = (),
+) -> tables.Table | text.Text:
+    """One row per record of a CSV template, or the not-supplied notice while it has none.
+
+    ``model`` names the template, whose file the table cites as its source; ``row`` makes a
+    record's cells and ``order``, if given, sorts the records.
+    """
+    template = csv_template(model)
+    if unsupplied(ctx, template):
+        return not_supplied(ctx, template)
+    records = ctx.records.rows(model)
+    if order is not None:
+        records = sorted(records, key=order)
+    return tables.grid(
+        caption,
+        header,
+        [row(r) for r in records],
+        source=template_file(ctx, template),
+        notes=notes,
+    )
+
+
+def csv_template(model: type[BaseModel]) -> str:
+    """The name of the CSV template whose rows ``model`` validates."""
+    return next(t.name for t in CSV_TEMPLATES.values() if t.model is model)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A figure the partnership's records give: how many rows, or the sum of ``column``.
+
+    Declared once per figure a section shows, with the template its rows come from; each use
+    names only the rows and what they are a breakdown of (``local_figure`` makes the row).
+    """
+
+    indicator: str
+    template: str
+    column: str = ""
+
+    def __post_init__(self) -> None:
+        # Declared when a section module is imported: a misspelt name fails there, not in a
+        # cell of one report's notebook.
+        if self.template not in CSV_TEMPLATES:
+            raise ValueError(f"Tally {self.indicator}: no CSV template {self.template!r}")
+        fields = CSV_TEMPLATES[self.template].model.model_fields
+        if self.column and self.column not in fields:
+            raise ValueError(f"Tally {self.indicator}: {self.template} has no {self.column!r}")
+
+    def row(self, ctx: Context, rows: Sequence[Record[Any]], breakdown: str = "") -> dict[str, Any]:
+        """The tidy row, citing the file and lines, for a sentence or a frame."""
+        return local_figure(
+            ctx,
+            self.indicator,
+            rows,
+            template=self.template,
+            column=self.column,
+            breakdown=breakdown,
+        )
+
+    def cell(
+        self, ctx: Context, rows: Sequence[Record[Any]], breakdown: str = "", suffix: str = ""
+    ) -> tables.Figure:
+        """The figure as a table cell, with ``suffix`` after the number (e.g. ' out of 10')."""
+        return tables.Figure(self.row(ctx, rows, breakdown), suffix=suffix)
+
+
+def written(
+    narrative: Narrative,
+    *,
+    heading_offset: int,
+    signatories: Sequence[tuple[str, str]] = (),
+    signed: str = "",
+) -> text.Text:
+    """The partnership's own words as written, then who signed them.
+
+    Headings move down ``heading_offset`` levels; ``signatories`` (name, role) are listed,
+    or ``signed`` says in one line who signed and when.
+    """
+    html = fragments.render(
+        "sections",
+        "narrative",
+        fragments.safe(markup.render(narrative.markdown, heading_offset=heading_offset)),
+        signatories=signatories,
+        signed=signed,
+    )
+    return text.Text(html, [], narrative.markdown)
 
 
 def not_supplied(ctx: Context, template: str) -> text.Text:
@@ -316,4 +443,4 @@ def not_supplied(ctx: Context, template: str) -> text.Text:
         f"No records yet: {template_file(ctx, template)} has not been supplied or holds no "
         "records, so this part of the report is empty."
     )
-    return text.Text(f'<p class="empty">{markup.escape_html(said)}</p>\n', [], said)
+    return text.Text(fragments.render("text", "empty", said), [], said)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from safeguarding_report.local.models import KeyMessage
-from safeguarding_report.report import changes, indicators, markup, sections, tables, text
+from safeguarding_report.report import changes, fragments, indicators, sections, tables, text
 from safeguarding_report.report.sections import (
     ENGLAND,
-    Banner,
     Context,
     change,
     direction,
@@ -100,11 +99,7 @@ def _travel(shown_change: str) -> str:
 
 
 TEMPLATES: tuple[str, ...] = ("foreword", "key_messages")
-
-
-def banner(ctx: Context) -> Banner:
-    """Says when the foreword and key messages are illustrative or still to be supplied."""
-    return sections.banner(ctx, TEMPLATES)
+banner = sections.banner_over(TEMPLATES)
 
 
 def foreword(ctx: Context) -> text.Text:
@@ -112,23 +107,17 @@ def foreword(ctx: Context) -> text.Text:
     narrative = ctx.records.text("foreword")
     if narrative is None:
         return sections.not_supplied(ctx, "foreword")
-    signed = getattr(narrative.meta, "signed_by", [])
-    names = "".join(
-        f"<li>{markup.escape_html(s.name)}, {markup.escape_html(s.role)}</li>" for s in signed
-    )
-    sign_off = f'<ul class="signatories">{names}</ul>' if names else ""
-    body = markup.render(narrative.markdown, heading_offset=1)
-    return text.Text(f'<div class="narrative">{body}{sign_off}</div>\n', [], narrative.markdown)
+    signed = [(s.name, s.role) for s in getattr(narrative.meta, "signed_by", [])]
+    return sections.written(narrative, heading_offset=1, signatories=signed)
 
 
+@sections.needs("key_messages")
 def key_messages(ctx: Context) -> text.Text:
     """The year's key messages, in the partnership's order."""
-    if sections.unsupplied(ctx, "key_messages"):
-        return sections.not_supplied(ctx, "key_messages")
     rows = sorted(ctx.records.rows(KeyMessage), key=lambda r: r.data.order)
-    items = "".join(f"<li>{markup.escape_html(r.data.message)}</li>" for r in rows)
-    plain = "\n".join(r.data.message for r in rows)
-    return text.Text(f'<ol class="key-messages">{items}</ol>\n', [], plain)
+    messages = [r.data.message for r in rows]
+    html = fragments.render("sections", "key_messages", messages)
+    return text.Text(html, [], "\n".join(messages))
 
 
 def changes_since_last_year(ctx: Context) -> tables.Table:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.report import charts, markup, tables, text
+from safeguarding_report.report import charts, fragments, tables, text
 from safeguarding_report.report.indicators import INDICATORS
 from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
 
@@ -64,10 +64,8 @@ def summary(ctx: Context) -> text.Text:
         _count_and_rate(
             "At 31 March {year}, {count} children were in need of help and protection",
             ", a rate of {rate} per 10,000 children (England: {england})",
+            *_at_31_march("cin", la, eng),
             year=ctx.year,
-            count=la["cin_at_31_march"],
-            rate=la["cin_rate"],
-            england=eng["cin_rate"],
         ),
         text.say(
             "{cpp} children were subject to a child protection plan.",
@@ -76,9 +74,7 @@ def summary(ctx: Context) -> text.Text:
         _count_and_rate(
             "{count} children were looked after",
             ", a rate of {rate} per 10,000 (England: {england})",
-            count=la["cla_at_31_march"],
-            rate=la["cla_rate"],
-            england=eng["cla_rate"],
+            *_at_31_march("cla", la, eng),
         ),
         text.say(
             "{uasc} of the children looked after were unaccompanied asylum-seeking children.",
@@ -87,13 +83,20 @@ def summary(ctx: Context) -> text.Text:
     )
 
 
+def _at_31_march(
+    measure: str, la: dict[str, pd.Series], eng: dict[str, pd.Series]
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The count at 31 March, its rate, and England's rate, of ``cin``, ``cla`` ..."""
+    return la[f"{measure}_at_31_march"], la[f"{measure}_rate"], eng[f"{measure}_rate"]
+
+
 def _count_and_rate(
     count_words: str,
     rate_words: str,
-    *,
     count: tables.Row,
     rate: tables.Row,
     england: tables.Row,
+    *,
     year: int | None = None,
 ) -> text.Text:
     """'{count} children ..., a rate of {rate} (England: {england}).' as far as the figures go.
@@ -188,7 +191,7 @@ def factors_summary(ctx: Context) -> text.Text:
                 f"No factor was recorded at the end of assessments in {ctx.year} in the "
                 f"published figures for {ctx.la.name}."
             )
-            return text.Text(f"<p>{markup.escape_html(said)}</p>\n", [], said)
+            return text.Text(fragments.render("text", "paragraph", said), [], said)
         return text.not_available([row for _, row in shown.head(1).iterrows()])
     fields: dict[str, object] = {"year": ctx.year}
     named = []

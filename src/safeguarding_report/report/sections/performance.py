@@ -68,38 +68,40 @@ WORKFORCE_INDICATORS: tuple[str, ...] = (
 
 def looked_after_table(ctx: Context) -> tables.Table:
     """Children looked after, starting and ceasing, UASC and placed from elsewhere, by year."""
-    frame = pd.concat(
+    return _by_measure(
+        ctx,
         [
             ctx.published.series(i, [ctx.la.code], list(ctx.periods))
             for i in LOOKED_AFTER_INDICATORS
         ],
-        ignore_index=True,
-    )
-    return tables.pivot(
-        frame,
-        rows="indicator",
         columns="period",
         caption=f"Children looked after by {ctx.la.name}, years ending 31 March "
         f"{ctx.periods[0]} to {ctx.periods[-1]}",
-        row_labels={i: label(i) for i in LOOKED_AFTER_INDICATORS},
-        corner="Measure",
-        source=source_line(ctx, frame),
     )
 
 
 def workforce_table(ctx: Context) -> tables.Table:
     """The social work workforce measures for the area and its comparators."""
-    frame = pd.concat(
+    return _by_measure(
+        ctx,
         [ctx.published.comparison(i, ctx.la.code, [ctx.year]) for i in WORKFORCE_INDICATORS],
-        ignore_index=True,
-    )
-    return tables.pivot(
-        frame,
-        rows="indicator",
         columns="area_name",
         caption=f"Children's social work workforce, {ctx.la.name} and comparators, "
         f"30 September {ctx.year}",
-        row_labels={i: label(i) for i in WORKFORCE_INDICATORS},
+    )
+
+
+def _by_measure(
+    ctx: Context, frames: list[pd.DataFrame], *, columns: str, caption: str
+) -> tables.Table:
+    """One row per indicator of ``frames``, labelled in words, one column per ``columns``."""
+    frame = pd.concat(frames, ignore_index=True)
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns=columns,
+        caption=caption,
+        row_labels={i: label(i) for i in dict.fromkeys(frame["indicator"])},
         corner="Measure",
         source=source_line(ctx, frame),
     )

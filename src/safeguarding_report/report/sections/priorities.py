@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from safeguarding_report.local.models import Priority
-from safeguarding_report.report import markup, sections, tables, text
+from safeguarding_report.report import fragments, markup, sections, tables, text
 from safeguarding_report.report.sections import Banner, Context, possessive
 
 TEMPLATES: tuple[str, ...] = ("priorities",)
@@ -19,15 +19,13 @@ def banner(ctx: Context) -> Banner:
 
 def status_table(ctx: Context) -> tables.Table | text.Text:
     """Each agreed priority, its lead and how far it got."""
-    if sections.unsupplied(ctx, "priorities"):
-        return sections.not_supplied(ctx, "priorities")
-    rows = ctx.records.rows(Priority)
-    return tables.grid(
+    return sections.records_table(
+        ctx,
+        Priority,
         f"The {possessive(ctx.terms.members)} priorities for {ctx.local_period} and the "
         "progress made",
         ["Priority", "Lead", "Progress by the end of the period"],
-        [[f"{r.data.id}. {r.data.title}", r.data.lead, r.data.status.capitalize()] for r in rows],
-        source=sections.template_file(ctx, "priorities"),
+        lambda r: [f"{r.data.id}. {r.data.title}", r.data.lead, r.data.status.capitalize()],
     )
 
 
@@ -46,7 +44,7 @@ def little_progress(ctx: Context) -> text.Text:
         if not sections.unsupplied(ctx, "priorities")
         else ""
     )
-    return text.Text(f"<p>{none}</p>\n", [], none) if none else said
+    return text.Text(fragments.render("text", "paragraph", none), [], none) if none else said
 
 
 def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
@@ -60,16 +58,18 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
         narrative = ctx.records.text(f"priorities/{record.data.id}")
         if narrative is None or narrative.draft:
             file = sections.template_file(ctx, f"priorities/{record.data.id}.md")
-            body = (
-                '<p class="empty">To be written: the account of this priority '
-                f"({markup.escape_html(file)}) has not been supplied yet.</p>"
-            )
+            account = fragments.render("sections", "unwritten", file)
         else:
-            body = markup.render(narrative.markdown, heading_offset=2)
+            account = markup.render(narrative.markdown, heading_offset=2)
         parts.append(
-            f'<section class="priority"><h3>{markup.escape_html(heading)}</h3>'
-            f'<p class="priority-status">Progress: {markup.escape_html(record.data.status)}. '
-            f"Lead: {markup.escape_html(record.data.lead)}.</p>{body}</section>"
+            fragments.render(
+                "sections",
+                "priority",
+                heading=heading,
+                status=record.data.status,
+                lead=record.data.lead,
+                account=fragments.safe(account),
+            )
         )
         plain.append(heading)
     return text.Text("\n".join(parts) + ("\n" if parts else ""), [], "\n".join(plain))

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from safeguarding_report.report import markup, sections, text
-from safeguarding_report.report.sections import Banner, Context, long_date
+from safeguarding_report.report import fragments, sections, text
+from safeguarding_report.report.sections import Context, long_date
 
 TEMPLATES: tuple[str, ...] = ("scrutiny", "scrutiny_response")
-
-
-def banner(ctx: Context) -> Banner:
-    """Says when the statements are illustrative or still to be supplied."""
-    return sections.banner(ctx, TEMPLATES)
+banner = sections.banner_over(TEMPLATES)
 
 
 def statement(ctx: Context) -> text.Text:
@@ -25,8 +21,8 @@ def response(ctx: Context) -> text.Text:
 
 def _headed(heading: str, said: text.Text) -> text.Text:
     """A narrative under its own heading, worded by the framework."""
-    top = f"<h3>{markup.escape_html(heading)}</h3>\n"
-    return text.Text(top + said.html, said.records, f"{heading}\n{said.plain}")
+    html = fragments.render("sections", "headed", heading, fragments.safe(said.html))
+    return text.Text(html, said.records, f"{heading}\n{said.plain}")
 
 
 def _narrative(ctx: Context, name: str) -> text.Text:
@@ -35,7 +31,7 @@ def _narrative(ctx: Context, name: str) -> text.Text:
         return sections.not_supplied(ctx, name)
     if narrative.draft:
         said = f"To be written: {sections.template_file(ctx, name)} is still a draft."
-        return text.Text(f'<p class="empty">{markup.escape_html(said)}</p>\n', [], said)
+        return text.Text(fragments.render("text", "empty", said), [], said)
     meta = narrative.meta
     by = []
     if getattr(meta, "scrutineer", None):
@@ -43,6 +39,4 @@ def _narrative(ctx: Context, name: str) -> text.Text:
     by += [f"{s.name}, {s.role}" for s in getattr(meta, "signed_by", [])]
     when = getattr(meta, "date", None)
     sign = "; ".join(by) + (f", {long_date(when)}" if when else "")
-    body = markup.render(narrative.markdown, heading_offset=2)
-    footer = f'<p class="signed">{markup.escape_html(sign)}</p>' if sign else ""
-    return text.Text(f'<div class="narrative">{body}{footer}</div>\n', [], narrative.markdown)
+    return sections.written(narrative, heading_offset=2, signed=sign)

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import pandas as pd
 
+from safeguarding_report.local import Record
 from safeguarding_report.local.models import TrainingAttendance, TrainingCourse, TrainingEvaluation
 from safeguarding_report.report import charts, sections, tables, text
-from safeguarding_report.report.sections import Banner, Context, local_figure
+from safeguarding_report.report.sections import Context, Tally
 
 TEMPLATES: tuple[str, ...] = ("training_courses", "training_attendance", "training_evaluation")
+banner = sections.banner_over(TEMPLATES)
+COURSES = Tally("training_courses", "training_courses")
+SESSIONS = Tally("training_sessions", "training_courses", "sessions")
+ATTENDANCES = Tally("training_attendances", "training_attendance", "attendees")
+RESPONDENTS = Tally("training_respondents", "training_evaluation", "respondents")
+# An evaluation's result by its unit, and what follows the number.
+RESULTS: dict[str, tuple[Tally, str]] = {
+    "percent": (Tally("training_evaluation_percent", "training_evaluation", "value"), "%"),
+    "mean score out of 10": (
+        Tally("training_evaluation_score", "training_evaluation", "value"),
+        " out of 10",
+    ),
+}
 
 
-def banner(ctx: Context) -> Banner:
-    """Says when the training records are illustrative or still to be supplied."""
-    return sections.banner(ctx, TEMPLATES)
-
-
+@sections.needs("training_courses")
 def summary(ctx: Context) -> text.Text:
     """How many courses and sessions ran and how many attended."""
-    if sections.unsupplied(ctx, "training_courses"):
-        return sections.not_supplied(ctx, "training_courses")
     courses = ctx.records.rows(TrainingCourse)
     attendance = ctx.records.rows(TrainingAttendance)
     return text.say(
@@ -27,54 +35,29 @@ def summary(ctx: Context) -> text.Text:
         "sessions and as e-learning, with {attendances} attendances in all.",
         body=ctx.body[:1].upper() + ctx.body[1:],
         period=ctx.local_period,
-        courses=local_figure(ctx, "training_courses", courses, template="training_courses"),
-        sessions=local_figure(
-            ctx, "training_sessions", courses, template="training_courses", column="sessions"
-        ),
-        attendances=local_figure(
-            ctx,
-            "training_attendances",
-            attendance,
-            template="training_attendance",
-            column="attendees",
-        ),
+        courses=COURSES.row(ctx, courses),
+        sessions=SESSIONS.row(ctx, courses),
+        attendances=ATTENDANCES.row(ctx, attendance),
     )
 
 
-def courses_table(ctx: Context) -> tables.Table | text.Text:
+@sections.needs("training_courses")
+def courses_table(ctx: Context) -> tables.Table:
     """Each course: how it was delivered, how many sessions, how many attended."""
-    if sections.unsupplied(ctx, "training_courses"):
-        return sections.not_supplied(ctx, "training_courses")
     attendance = ctx.records.rows(TrainingAttendance)
-    body: list[list[tables.Cell]] = []
-    for course in ctx.records.rows(TrainingCourse):
-        mine = [a for a in attendance if a.data.course_id == course.data.course_id]
-        body.append(
-            [
-                course.data.title,
-                course.data.format.capitalize(),
-                tables.Figure(
-                    local_figure(
-                        ctx,
-                        "training_sessions",
-                        [course],
-                        template="training_courses",
-                        column="sessions",
-                        breakdown=f"course: {course.data.course_id}",
-                    )
-                ),
-                tables.Figure(
-                    local_figure(
-                        ctx,
-                        "training_attendances",
-                        mine,
-                        template="training_attendance",
-                        column="attendees",
-                        breakdown=f"course: {course.data.course_id}",
-                    )
-                ),
-            ]
-        )
+    body: list[list[tables.Cell]] = [
+        [
+            course.data.title,
+            course.data.format.capitalize(),
+            SESSIONS.cell(ctx, [course], f"course: {course.data.course_id}"),
+            ATTENDANCES.cell(
+                ctx,
+                [a for a in attendance if a.data.course_id == course.data.course_id],
+                f"course: {course.data.course_id}",
+            ),
+        ]
+        for course in ctx.records.rows(TrainingCourse)
+    ]
     return tables.grid(
         f"Multi-agency courses, {ctx.local_period}",
         ["Course", "Format", "Sessions", "Attendances"],
@@ -90,13 +73,8 @@ def attendance_frame(ctx: Context) -> pd.DataFrame:
     attendance = ctx.records.rows(TrainingAttendance)
     agencies = sorted({a.data.agency for a in attendance})
     rows = [
-        local_figure(
-            ctx,
-            "training_attendances",
-            [a for a in attendance if a.data.agency == agency],
-            template="training_attendance",
-            column="attendees",
-            breakdown=f"agency: {agency}",
+        ATTENDANCES.row(
+            ctx, [a for a in attendance if a.data.agency == agency], f"agency: {agency}"
         )
         for agency in agencies
     ]
@@ -105,10 +83,9 @@ def attendance_frame(ctx: Context) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+@sections.needs("training_attendance")
 def attendance_chart(ctx: Context) -> charts.Chart | text.Text:
     """A bar chart of attendances by agency."""
-    if sections.unsupplied(ctx, "training_attendance") or not ctx.records.rows(TrainingAttendance):
-        return sections.not_supplied(ctx, "training_attendance")
     frame = attendance_frame(ctx)
     top = frame.iloc[0]
     return charts.compare(
@@ -121,49 +98,24 @@ def attendance_chart(ctx: Context) -> charts.Chart | text.Text:
 
 def evaluation_table(ctx: Context) -> tables.Table | text.Text:
     """What course evaluations found, before, after and at follow-up."""
-    if sections.unsupplied(ctx, "training_evaluation"):
-        return sections.not_supplied(ctx, "training_evaluation")
     titles = {c.data.course_id: c.data.title for c in ctx.records.rows(TrainingCourse)}
-    body: list[list[tables.Cell]] = []
-    for r in ctx.records.rows(TrainingEvaluation):
-        indicator = (
-            "training_evaluation_percent"
-            if r.data.unit == "percent"
-            else "training_evaluation_score"
-        )
+
+    def row(r: Record[TrainingEvaluation]) -> list[tables.Cell]:
         part = f"course: {r.data.course_id}; measure: {r.data.measure}"
-        body.append(
-            [
-                titles.get(r.data.course_id, r.data.course_id),
-                r.data.measure.capitalize(),
-                tables.Figure(
-                    local_figure(
-                        ctx,
-                        "training_respondents",
-                        [r],
-                        template="training_evaluation",
-                        column="respondents",
-                        breakdown=part,
-                    )
-                ),
-                tables.Figure(
-                    local_figure(
-                        ctx,
-                        indicator,
-                        [r],
-                        template="training_evaluation",
-                        column="value",
-                        breakdown=part,
-                    ),
-                    suffix="%" if r.data.unit == "percent" else " out of 10",
-                ),
-            ]
-        )
-    return tables.grid(
+        result, suffix = RESULTS[r.data.unit]
+        return [
+            titles.get(r.data.course_id, r.data.course_id),
+            r.data.measure.capitalize(),
+            RESPONDENTS.cell(ctx, [r], part),
+            result.cell(ctx, [r], part, suffix),
+        ]
+
+    return sections.records_table(
+        ctx,
+        TrainingEvaluation,
         "What changed in practice: course evaluations",
         ["Course", "Measure", "Respondents", "Result"],
-        body,
-        source=sections.template_file(ctx, "training_evaluation"),
+        row,
         notes=[
             "Confidence and knowledge are measured before and straight after a course; applied "
             "learning is what attendees reported three months later."
