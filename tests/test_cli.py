@@ -25,6 +25,7 @@ from safeguarding_report.cli import main
 from safeguarding_report.errors import OutputError
 from safeguarding_report.pipeline import publish
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import framework
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,7 +179,7 @@ def test_full_disk_is_one_clear_line_and_the_previous_report_is_kept(
         _disk_full_at(name, monkeypatch)
     params = project.root / "params/kent-2022.yaml"
     with pytest.raises(OutputError) as caught:
-        build(params, project, make_pdf=False, progress=False)
+        build(params, project, BuildOptions(make_pdf=False, progress=False))
     message = str(caught.value)
     assert f"{name}: the disk is full" in message and "Free some space" in message
     assert "\n" not in message
