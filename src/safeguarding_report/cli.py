@@ -162,7 +162,10 @@ def _server(args: argparse.Namespace) -> int:
     from safeguarding_report.pipeline import server
 
     if not server.enabled():
-        print(f"The build server is off ({server.SWITCH_ENV}=0, or not on Linux).")
+        print(
+            f"The build server is off ({server.SWITCH_ENV}=0, or {server.CI_ENV} set without "
+            f"{server.SWITCH_ENV}=1, or not on Linux)."
+        )
         return 1 if args.action == "start" else 0
     if args.action == "start":
         server.start(args.root)

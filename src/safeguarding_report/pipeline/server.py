@@ -15,9 +15,12 @@ forked from that build's process, one each, as they do without the server.
 The server answers only builds of its own project folder, made with its own library code,
 Python and settings (``address``): after a change to the library, the next build runs in its own
 process and starts a new server. It stops after ``IDLE_SECONDS`` without a build, or with
-``safeguarding-report server stop``. ``SAFEGUARDING_REPORT_SERVER=0`` turns it off: builds then
-run in the command's own process, and none is started (the tests and CI do this). Ctrl-C and
-SIGTERM on the command are passed on to the build. Linux only (it uses an abstract socket).
+``safeguarding-report server stop``. It is off where no one waits for a second build
+(``enabled``): with ``SAFEGUARDING_REPORT_SERVER=0`` (the tests do this), and when the ``CI``
+environment variable is set unless ``SAFEGUARDING_REPORT_SERVER=1``; builds then run in the
+command's own process, and none is started. ``batch`` never uses it: its workers call the build
+directly. Ctrl-C and SIGTERM on the command are passed on to the build. Linux only (it uses an
+abstract socket).
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ from safeguarding_report.pipeline.options import BuildOptions
 
 log = logging.getLogger(__name__)
 
-SWITCH_ENV = "SAFEGUARDING_REPORT_SERVER"  # "0" turns the server off
+SWITCH_ENV = "SAFEGUARDING_REPORT_SERVER"  # "0" turns the server off, "1" on even in CI
+CI_ENV = "CI"  # set (not empty) by CI services: the server is off there unless switched on
 IDLE_ENV = "SAFEGUARDING_REPORT_SERVER_IDLE"  # seconds without a build before it stops
 IDLE_SECONDS = 900.0
 # Environment settings read when modules are imported: a server started under other values
@@ -53,8 +57,14 @@ SETTINGS_PREFIXES = ("SAFEGUARDING_REPORT_", "MPL", "PYTHON", "TMPDIR", "LANG", 
 
 
 def enabled() -> bool:
-    """Whether builds use (and start) the server: on Linux, unless switched off."""
-    return sys.platform == "linux" and os.environ.get(SWITCH_ENV, "1") != "0"
+    """Whether builds use (and start) the server: on Linux, unless ``SWITCH_ENV`` is "0", or
+    unset (or empty) while ``CI_ENV`` is set: in CI each build is the only one."""
+    if sys.platform != "linux":
+        return False
+    switch = os.environ.get(SWITCH_ENV, "")
+    if switch:
+        return switch != "0"
+    return not os.environ.get(CI_ENV)
 
 
 def address(root: Path) -> str:
