@@ -6,6 +6,7 @@ takes seconds; the signals are sent to the command in a subprocess, mid-build.
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import shutil
@@ -21,6 +22,7 @@ import nbformat
 import pytest
 
 from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
+from safeguarding_report import cli
 from safeguarding_report.cli import main
 from safeguarding_report.errors import OutputError
 from safeguarding_report.pipeline import publish
@@ -132,6 +134,25 @@ def test_unexpected_error_is_one_line_that_says_to_use_debug(
     assert err == (
         "error: unexpected RuntimeError: something the kit did not foresee. This is a fault in "
         "the kit: run again with --debug and report the traceback.\n"
+    )
+
+
+# --- the commands and their flags ------------------------------------------------------------
+
+
+def test_every_command_has_a_handler() -> None:
+    parser = cli._parser()
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == set(cli.COMMANDS)
+
+
+@pytest.mark.parametrize("name", ["build", "batch"])
+def test_build_and_batch_take_every_build_flag_with_the_same_defaults(name: str) -> None:
+    parse = cli._parser().parse_args
+    assert cli._build_options(parse([name])) == BuildOptions()
+    given = ["--no-pdf", "--workers", "3", "--quiet", "--strict", "--force"]
+    assert cli._build_options(parse([name, *given, "--section-timeout", "5"])) == BuildOptions(
+        make_pdf=False, workers=3, progress=False, strict=True, force=True, section_timeout=5.0
     )
 
 
