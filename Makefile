@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The build flags, for report and batch alike (batch takes every flag build takes).
 BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,) $(if $(STRICT),--strict,)
 
 .PHONY: help setup chromium report check new-year new test bench batch bench-batch lint lab lock clean
@@ -51,7 +52,7 @@ new: $(STAMP) ## Start a report for any authority: make new LA=E08000003 YEAR=20
 bench: $(STAMP) ## Time cold, unchanged and one-change builds against plain runs (prints figures)
 	$(BIN)/python scripts/bench.py --params $(PARAMS)
 
-batch: $(STAMP) ## Build many reports on Dask: make batch AUTHORITIES=all YEAR=2024 (or FOLDER=params)
+batch: $(STAMP) ## Build many reports on Dask: make batch AUTHORITIES=all YEAR=2024 (or FOLDER=params) [STRICT=1]
 	$(BIN)/safeguarding-report batch $(if $(FOLDER),$(FOLDER),--authorities $(or $(AUTHORITIES),all) --year $(YEAR)) $(if $(FRAMEWORK),--framework $(FRAMEWORK),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),) $(BUILD_FLAGS)
 
 bench-batch: $(STAMP) ## Reports per minute of a batch of N=6, cold and unchanged, 1 and 2 workers

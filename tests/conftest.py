@@ -73,10 +73,13 @@ def default_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 def default_report(default_project: Project) -> Path:
     """The default report (Kent 2021-22, HTML and PDF), built once for the whole test run."""
     from safeguarding_report.pipeline.build import build
+    from safeguarding_report.pipeline.options import BuildOptions
 
     # Strict: the shipped report must meet every statutory requirement of its framework.
     return build(
-        default_project.root / "params/kent-2022.yaml", default_project, progress=False, strict=True
+        default_project.root / "params/kent-2022.yaml",
+        default_project,
+        BuildOptions(progress=False, strict=True),
     )
 
 

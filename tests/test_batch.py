@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from safeguarding_report import cli
+from safeguarding_report.pipeline import server
 from safeguarding_report.pipeline.build import Project
 from safeguarding_report.pipeline.export import external_references
 from safeguarding_report.workflows import batch, index
@@ -86,15 +87,38 @@ def test_a_batch_builds_each_authority_and_lists_it_in_the_index(
 
 @pytest.mark.build
 def test_a_second_batch_with_nothing_changed_reuses_every_report(
-    small_batch: tuple[Project, int, str],
+    small_batch: tuple[Project, int, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project, _, _ = small_batch
+    monkeypatch.setenv(server.SWITCH_ENV, "1")  # allowed, yet a batch starts none
     before = {i: (project.outputs / i / "manifest.json").stat().st_mtime_ns for i in SMALL_IDS}
     status, printed = _batch("--authorities", SMALL, "--year", "2024", root=project.root)
     assert status == 0, printed
     assert "3 report(s): 0 built, 3 reused, 0 failed." in printed
     after = {i: (project.outputs / i / "manifest.json").stat().st_mtime_ns for i in SMALL_IDS}
     assert after == before
+    assert not server.answers(project.root), "no one waits for a second build of a batch"
+
+
+@pytest.mark.build
+def test_the_build_flags_reach_every_report_of_a_batch(
+    small_batch: tuple[Project, int, str], tmp_path: Path
+) -> None:
+    project, _, _ = small_batch
+    folder = tmp_path / "params"
+    folder.mkdir()
+    shutil.copy(project.root / "params" / "rutland-2024.yaml", folder)
+    published = (project.outputs / "rutland-2024" / "report.html").read_bytes()
+
+    status, printed = _batch(str(folder), "--strict", root=project.root)
+    assert status == 1
+    failed = next(line for line in printed.splitlines() if line.startswith("failed"))
+    assert "rutland-2024" in failed and "strict mode" in failed, "--strict reached the build"
+    assert (project.outputs / "rutland-2024" / "report.html").read_bytes() == published
+
+    status, printed = _batch(str(folder), "--force", root=project.root)
+    assert status == 0, printed
+    assert "1 report(s): 1 built, 0 reused, 0 failed." in printed, "--force reached the build"
 
 
 @pytest.mark.build

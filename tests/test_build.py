@@ -16,6 +16,7 @@ import pytest
 from safeguarding_report.data.schema import NO_FIGURE
 from safeguarding_report.errors import ParamsError, SectionFailed
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report.tables import WITHHELD
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,7 +195,7 @@ def test_misspelt_key_fails_and_leaves_previous_report(built: Path, project: Pro
     assert "comparision_year" in result.stderr and "Traceback" not in result.stderr
     assert (built / "report.html").read_bytes() == before
     with pytest.raises(ParamsError):
-        build(bad, project, progress=False)
+        build(bad, project, BuildOptions(progress=False))
 
 
 @pytest.mark.build
@@ -207,7 +208,11 @@ def test_failing_section_is_named_and_previous_report_kept(built: Path, project:
     nbformat.write(nb, path)
     try:
         with pytest.raises(SectionFailed) as failure:
-            build(project.root / "params/kent-2022.yaml", project, progress=False, make_pdf=False)
+            build(
+                project.root / "params/kent-2022.yaml",
+                project,
+                BuildOptions(make_pdf=False, progress=False),
+            )
     finally:
         path.write_bytes(original)
     message = str(failure.value)

@@ -14,6 +14,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from safeguarding_report.errors import DataError
 from safeguarding_report.pipeline import cache
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import framework
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,11 +55,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return Project(base)
 
 
-def _build(project: Project, **options: object) -> dict[str, dict[str, object]]:
-    target = build(
-        project.root / "params/kent-2022.yaml", project, make_pdf=False, progress=False,
-        **options,  # type: ignore[arg-type]
-    )  # fmt: skip
+def _build(project: Project, *, force: bool = False) -> dict[str, dict[str, object]]:
+    options = BuildOptions(make_pdf=False, progress=False, force=force)
+    target = build(project.root / "params/kent-2022.yaml", project, options)
     facts = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     sections: dict[str, dict[str, object]] = facts["sections"]
     return sections
@@ -155,5 +154,9 @@ def test_the_cache_is_outside_the_outputs_and_survives_a_failed_build(project: P
     assert set(executed.metadata[cache.METADATA_KEY]) == {"key", "inputs"}
     _section(project.notebooks / "04_priorities.ipynb", "raise ValueError('broken')")
     with pytest.raises(Exception, match="broken"):
-        build(project.root / "params/kent-2022.yaml", project, make_pdf=False, progress=False)
+        build(
+            project.root / "params/kent-2022.yaml",
+            project,
+            BuildOptions(make_pdf=False, progress=False),
+        )
     assert len(list((project.cache / "sections/kent-2022").glob("*.ipynb"))) == 11

@@ -6,6 +6,7 @@ takes seconds; the signals are sent to the command in a subprocess, mid-build.
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import shutil
@@ -21,10 +22,12 @@ import nbformat
 import pytest
 
 from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
+from safeguarding_report import cli
 from safeguarding_report.cli import main
 from safeguarding_report.errors import OutputError
 from safeguarding_report.pipeline import publish
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import framework
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,6 +137,25 @@ def test_unexpected_error_is_one_line_that_says_to_use_debug(
     )
 
 
+# --- the commands and their flags ------------------------------------------------------------
+
+
+def test_every_command_has_a_handler() -> None:
+    parser = cli._parser()
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == set(cli.COMMANDS)
+
+
+@pytest.mark.parametrize("name", ["build", "batch"])
+def test_build_and_batch_take_every_build_flag_with_the_same_defaults(name: str) -> None:
+    parse = cli._parser().parse_args
+    assert cli._build_options(parse([name])) == BuildOptions()
+    given = ["--no-pdf", "--workers", "3", "--quiet", "--strict", "--force"]
+    assert cli._build_options(parse([name, *given, "--section-timeout", "5"])) == BuildOptions(
+        make_pdf=False, workers=3, progress=False, strict=True, force=True, section_timeout=5.0
+    )
+
+
 # --- a full disk ---------------------------------------------------------------------------
 
 
@@ -178,7 +200,7 @@ def test_full_disk_is_one_clear_line_and_the_previous_report_is_kept(
         _disk_full_at(name, monkeypatch)
     params = project.root / "params/kent-2022.yaml"
     with pytest.raises(OutputError) as caught:
-        build(params, project, make_pdf=False, progress=False)
+        build(params, project, BuildOptions(make_pdf=False, progress=False))
     message = str(caught.value)
     assert f"{name}: the disk is full" in message and "Free some space" in message
     assert "\n" not in message

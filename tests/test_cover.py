@@ -18,6 +18,7 @@ from safeguarding_report.errors import DataError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import cover, framework
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -301,7 +302,9 @@ def test_build_writes_the_cover_report_with_the_reports_own_figures(tmp_path: Pa
     for name in ("notebooks", "params"):
         shutil.copytree(ROOT / name, base / name)
     (base / "data").symlink_to(ROOT / "data", target_is_directory=True)
-    built = build(base / "params/kent-2022.yaml", Project(base), progress=False, make_pdf=False)
+    built = build(
+        base / "params/kent-2022.yaml", Project(base), BuildOptions(make_pdf=False, progress=False)
+    )
     for name in (cover.HTML_FILE, cover.DOCX_FILE):
         assert (built / name).stat().st_size > 0
     with (built / "figures.csv").open(encoding="utf-8", newline="") as handle:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.workflows import scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +55,9 @@ def _built(project: Project, case: str) -> Path:
             made = scaffold.new(spec[0], spec[1], root=project.root)
             assert made.report_id == case
         _BUILT[case] = build(
-            project.root / f"params/{case}.yaml", project, progress=False, make_pdf=False
+            project.root / f"params/{case}.yaml",
+            project,
+            BuildOptions(make_pdf=False, progress=False),
         )
     return _BUILT[case]
 

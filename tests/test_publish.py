@@ -17,6 +17,7 @@ from safeguarding_report.errors import DataError, OutputError
 from safeguarding_report.pipeline import execute as execute_module
 from safeguarding_report.pipeline import publish
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -120,7 +121,11 @@ def test_interrupted_build_leaves_previous_report(
 
     monkeypatch.setattr(execute_module, "execute", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        build(project.root / "params/kent-2022.yaml", project, make_pdf=False, progress=False)
+        build(
+            project.root / "params/kent-2022.yaml",
+            project,
+            BuildOptions(make_pdf=False, progress=False),
+        )
     _untouched(project)
 
 
@@ -146,7 +151,7 @@ def test_bad_input_fails_before_any_section_runs(
     params = project.root / "params/kent-2022.yaml"
     params.write_text(params.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     with pytest.raises(DataError, match=expected):
-        build(params, project, make_pdf=False, progress=False)
+        build(params, project, BuildOptions(make_pdf=False, progress=False))
     _untouched(project)
 
 

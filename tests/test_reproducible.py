@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +21,9 @@ def test_a_second_build_from_scratch_gives_identical_files(
     for name in ("notebooks", "params"):
         shutil.copytree(ROOT / name, tmp_path / name)
     (tmp_path / "data").symlink_to(ROOT / "data", target_is_directory=True)
-    again = build(tmp_path / "params/kent-2022.yaml", Project(tmp_path), progress=False)
+    again = build(
+        tmp_path / "params/kent-2022.yaml", Project(tmp_path), BuildOptions(progress=False)
+    )
     names = ["report.html", "report.pdf", "figures.csv", "changes.csv"]
     names += sorted(
         p.relative_to(default_report).as_posix() for p in default_report.glob("charts/*.csv")

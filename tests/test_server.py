@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
+from safeguarding_report import cli
 from safeguarding_report.pipeline import cache, server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,3 +129,23 @@ def _servers(project: Path) -> list[int]:
             if b"safeguarding_report.pipeline.server" in line and str(project).encode() in line:
                 found.append(int(entry.name))
     return found
+
+
+def test_in_ci_no_server_is_used_or_started_unless_switched_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(server.SWITCH_ENV, raising=False)
+    monkeypatch.setenv(server.CI_ENV, "true")
+    assert not server.enabled()
+    assert not server.start(tmp_path), "a build in CI leaves no server behind"
+    assert cli.main(["server", "start", "--root", str(tmp_path)]) == 1
+    assert "The build server is off" in capsys.readouterr().out
+    assert not server.answers(tmp_path)
+
+    monkeypatch.setenv(server.SWITCH_ENV, "1")
+    assert server.enabled(), "switched on, it runs in CI too"
+    monkeypatch.setenv(server.SWITCH_ENV, "0")
+    assert not server.enabled()
+    monkeypatch.delenv(server.SWITCH_ENV)
+    monkeypatch.setenv(server.CI_ENV, "")
+    assert server.enabled(), "an empty CI is not CI"

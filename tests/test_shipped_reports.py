@@ -19,6 +19,7 @@ from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import framework
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,9 +131,7 @@ def test_report_builds_strictly_in_its_framework_words(
     out = build(
         project.root / "params" / f"{report_id}.yaml",
         project,
-        make_pdf=False,
-        progress=False,
-        strict=True,
+        BuildOptions(make_pdf=False, progress=False, strict=True),
     )
     text = _visible_text((out / "report.html").read_text(encoding="utf-8"))
     assert name in text

@@ -1,73 +1,108 @@
-"""Command line: a very light wrapper over ``build``.
+"""Command line: a very light wrapper over the build and the analyst's workflows.
 
-Any error becomes one clear message and exit status 1 (``--debug`` shows the traceback
-instead). Ctrl-C and SIGTERM take the same path: the build removes what it had made so far
-(staging folder, kernels and their sockets, Chromium and its profile, partial files), leaves
-the previous report as it was, and the command says so in one line and exits with 128 plus the
-signal's number.
+Each command is one handler in ``COMMANDS``; ``command.run`` runs it and decides how it ends
+(one line per error and exit status 1, ``--debug`` for the traceback; Ctrl-C and SIGTERM
+leave the previous report as it was and exit with 128 plus the signal's number). ``build`` and
+``batch`` share the build flags, which become one ``BuildOptions``.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 
 from safeguarding_report.errors import ReportError
+from safeguarding_report.pipeline import command
+from safeguarding_report.pipeline.options import DEFAULT_SECTION_TIMEOUT, BuildOptions
 
 DEFAULT_PARAMS = Path("params/kent-2022.yaml")
-PACKAGE_LOGGER = "safeguarding_report"
+FRAMEWORK_HELP = "a framework id from report/frameworks/ (default: the one in force)"
 
 log = logging.getLogger(__name__)
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so cleanup is the same."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``safeguarding-report`` command."""
     parser = _parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
-    # The kit says what it does; other libraries (pikepdf, papermill ...) only warnings.
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    logging.getLogger(PACKAGE_LOGGER).setLevel(logging.DEBUG if args.debug else logging.INFO)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    handler = COMMANDS.get(args.command)
+    if handler is None:
+        parser.print_help()
+        return 2
+    return command.run(lambda: handler(args), debug=args.debug)
+
+
+def _build(args: argparse.Namespace) -> int:
+    """Build one report: in the project's build server when one answers, else here (and then
+    start one, to make the next build faster)."""
+    from safeguarding_report.pipeline import server
+
+    options = _build_options(args)
+    # A build server of this project, if one runs, has done the heavy imports already.
+    answered = server.run(args.params, args.root, options, debug=args.debug)
+    if answered is not None:
+        return answered
+    command.run_build(args.params, args.root, options)
+    if server.start(args.root):
+        log.info(
+            "Started a build server to make the next build faster (it stops after %.0f "
+            "minutes without a build; %s=0 turns it off).",
+            server.IDLE_SECONDS / 60,
+            server.SWITCH_ENV,
+        )
+    return 0
+
+
+def _build_options(args: argparse.Namespace) -> BuildOptions:
+    """The build flags (``_build_flags``) as the options every build of the command takes."""
+    return BuildOptions(
+        make_pdf=not args.no_pdf,
+        workers=args.workers,
+        progress=not args.quiet,
+        strict=args.strict,
+        force=args.force,
+        section_timeout=args.section_timeout,
+    )
+
+
+def _batch(args: argparse.Namespace) -> int:
+    """Build every report of the batch; print the summary; 1 when any report failed."""
+    from safeguarding_report.workflows import batch, index
+
+    if (args.folder is None) == (args.authorities is None):
+        raise ReportError(
+            "batch: give either a folder of params files (such as params/) or --authorities "
+            "with --year, not both."
+        )
+    if args.authorities is not None and args.year is None:
+        raise ReportError("batch: --authorities needs --year (the year ending 31 March).")
+    if args.folder is not None:
+        todo = batch.params_in(args.folder)
+    else:
+        todo = batch.authorities(
+            args.authorities, args.year, root=args.root, framework_id=args.framework
+        )
     try:
-        with _sigterm_as_interrupt():
-            if args.command == "build":
-                return _build(args, argv)
-            if args.command == "new":
-                return _new(args)
-            if args.command == "check":
-                return _check(args)
-            if args.command == "new-year":
-                return _new_year(args)
-            if args.command == "diff":
-                return _diff(args)
-            if args.command == "batch":
-                return _batch(args)
-            if args.command == "server":
-                return _server(args)
-    except KeyboardInterrupt as exc:
-        name = "terminated" if isinstance(exc, _Terminated) else "interrupted"
-        print(f"{name}: the previous report was left as it was.", file=sys.stderr)
-        return 128 + (signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT)
-    except Exception as exc:
-        if args.debug:
-            raise
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
-        return 1
-    parser.print_help()
-    return 2
+        outcomes = todo.failed + batch.run(
+            todo.params, args.root, _build_options(args), scheduler=args.scheduler
+        )
+    except KeyboardInterrupt:
+        for staged in batch.stopped(args.root, todo.params):
+            print(f"removed {staged}", file=sys.stderr)
+        raise
+    print(batch.summary(outcomes))
+    outputs = args.root / "outputs"
+    if outputs.is_dir():
+        for written in index.write(outputs):
+            print(written)
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def _new(args: argparse.Namespace) -> int:
+    """Write a new report's params file and empty records; say how to build it."""
     from safeguarding_report.workflows import scaffold
 
     made = scaffold.new(
@@ -76,72 +111,6 @@ def _new(args: argparse.Namespace) -> int:
     print(f"Wrote {made.params}")
     print(f"Wrote {len(made.created)} empty templates in {made.local}/ (see docs/local-data.md)")
     print(f"Build it now with: make report PARAMS={made.params.relative_to(args.root)}")
-    return 0
-
-
-def _one_line(exc: Exception) -> str:
-    """What went wrong, for a reader: the kit's own message, or the error and where."""
-    if isinstance(exc, ReportError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror}. Run again with --debug to see where it happened."
-    return (
-        f"unexpected {type(exc).__name__}: {exc}. This is a fault in the kit: run again with "
-        "--debug and report the traceback."
-    )
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """While building, SIGTERM raises ``_Terminated`` (a KeyboardInterrupt) in the main thread."""
-
-    def terminated(signum: int, frame: FrameType | None) -> None:
-        # Once is enough: a second SIGTERM during cleanup must not cut the cleanup short.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise _Terminated
-
-    previous = signal.signal(signal.SIGTERM, terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _build(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from safeguarding_report.pipeline import server
-
-    # A build server of this project, if one runs, has done the heavy imports already.
-    answered = server.run(argv, args.root)
-    if answered is not None:
-        return answered
-    if server.inside():
-        log.info("Building in the build server (its imports are done).")
-    from safeguarding_report.pipeline.build import (  # heavy imports only when building
-        Project,
-        build,
-    )
-
-    target = build(
-        args.params,
-        Project(args.root),
-        make_pdf=not args.no_pdf,
-        workers=args.workers,
-        progress=not args.quiet,
-        strict=args.strict,
-        section_timeout=args.section_timeout,
-        force=args.force,
-    )
-    for name in ("report.html", "report.pdf", "figures.csv", "manifest.json"):
-        if (target / name).exists():
-            print(target / name)
-    if server.start(args.root):
-        log.info(
-            "Started a build server to make the next build faster (it stops after %.0f "
-            "minutes without a build; %s=0 turns it off).",
-            server.IDLE_SECONDS / 60,
-            server.SWITCH_ENV,
-        )
     return 0
 
 
@@ -193,7 +162,10 @@ def _server(args: argparse.Namespace) -> int:
     from safeguarding_report.pipeline import server
 
     if not server.enabled():
-        print(f"The build server is off ({server.SWITCH_ENV}=0, or not on Linux).")
+        print(
+            f"The build server is off ({server.SWITCH_ENV}=0, or {server.CI_ENV} set without "
+            f"{server.SWITCH_ENV}=1, or not on Linux)."
+        )
         return 1 if args.action == "start" else 0
     if args.action == "start":
         server.start(args.root)
@@ -208,86 +180,124 @@ def _server(args: argparse.Namespace) -> int:
     return 0
 
 
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": _build,
+    "new": _new,
+    "check": _check,
+    "new-year": _new_year,
+    "diff": _diff,
+    "batch": _batch,
+    "server": _server,
+}
+
+
+# -- the parser: each flag declared once, in a parent parser the commands share --------------
+
+
 def _parser() -> argparse.ArgumentParser:
+    debug, root, build, framework = _debug_flag(), _root_flag(), _build_flags(), _framework_flag()
     parser = argparse.ArgumentParser(
         prog="safeguarding-report",
         description="Build a safeguarding children partnership's yearly report.",
+        parents=[_debug_flag()],  # its own copy: the default below is for this level only
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.set_defaults(debug=False)  # --debug goes before or after the command
     sub = parser.add_subparsers(dest="command")
-    build = sub.add_parser("build", help="build one report into outputs/<id>/")
-    build.add_argument("--params", type=Path, default=DEFAULT_PARAMS, help="params YAML file")
-    build.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    build.add_argument("--no-pdf", action="store_true", help="HTML only (no Chromium needed)")
-    build.add_argument("--workers", type=int, default=None, help="sections run at once")
-    build.add_argument("--quiet", action="store_true", help="no progress bar")
-    build.add_argument(
+
+    def add(name: str, summary: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, parents=[debug, *parents])
+
+    add("build", "build one report into outputs/<id>/", root, build).add_argument(
+        "--params", type=Path, default=DEFAULT_PARAMS, help="params YAML file"
+    )
+    new = add(
+        "new",
+        "start a report for any English local authority: params and empty records",
+        root,
+        framework,
+    )
+    new.add_argument("local_authority", help="E-code (E08000003) or DfE 3-digit code (352)")
+    new.add_argument("--year", type=int, required=True, help="year ending 31 March, e.g. 2024")
+    check = add("check", "list every input of a report: found, valid, to supply or to update", root)
+    check.add_argument("params", type=Path, help="params YAML file")
+    check.add_argument(
+        "--strict", action="store_true", help="also fail while anything is to supply or update"
+    )
+    add(
+        "new-year", "write next year's params file and local folder from this year's", root
+    ).add_argument("params", type=Path, help="this year's params YAML file")
+    diff = add("diff", "list the figures that differ between two built reports")
+    diff.add_argument("a", type=Path, help="a built report's folder (outputs/<id>/) or figures.csv")
+    diff.add_argument("b", type=Path, help="the other report's folder or figures.csv")
+    _batch_arguments(
+        add(
+            "batch",
+            "build many reports at once on Dask (a folder of params files, or --authorities)",
+            root,
+            build,
+            framework,
+        )
+    )
+    add(
+        "server",
+        "the build server, which keeps the imports warm between builds (started by build)",
+        root,
+    ).add_argument("action", choices=("start", "stop", "status"))
+    return parser
+
+
+def _debug_flag() -> argparse.ArgumentParser:
+    flags = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a command's default must not hide --debug given before the command.
+    flags.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    return flags
+
+
+def _root_flag() -> argparse.ArgumentParser:
+    flags = argparse.ArgumentParser(add_help=False)
+    flags.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    return flags
+
+
+def _framework_flag() -> argparse.ArgumentParser:
+    flags = argparse.ArgumentParser(add_help=False)
+    flags.add_argument("--framework", default=None, help=FRAMEWORK_HELP)
+    return flags
+
+
+def _build_flags() -> argparse.ArgumentParser:
+    """The flags of a build (``BuildOptions``), shared by ``build`` and ``batch``."""
+    flags = argparse.ArgumentParser(add_help=False)
+    flags.add_argument("--no-pdf", action="store_true", help="HTML only (no Chromium needed)")
+    flags.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="build: sections run at once; batch: reports built at once (local cluster)",
+    )
+    flags.add_argument("--quiet", action="store_true", help="no progress bar")
+    flags.add_argument(
         "--strict",
         action="store_true",
         help="fail when a statutory requirement of the framework has no content",
     )
-    build.add_argument(
+    flags.add_argument(
         "--force", action="store_true", help="run every section, even those the cache holds"
     )
-    build.add_argument(
+    flags.add_argument(
         "--section-timeout",
         type=_seconds,
-        default=600.0,
+        default=DEFAULT_SECTION_TIMEOUT,
         metavar="SECONDS",
-        help="a section still running after this long fails (default 600)",
+        help="a section still running after this long fails (default %(default)g)",
     )
-    build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    new = sub.add_parser(
-        "new", help="start a report for any English local authority: params and empty records"
-    )
-    new.add_argument("local_authority", help="E-code (E08000003) or DfE 3-digit code (352)")
-    new.add_argument("--year", type=int, required=True, help="year ending 31 March, e.g. 2024")
-    new.add_argument(
-        "--framework", default=None, help="wt2010, wt2018 or wt2023 (default: the one in force)"
-    )
-    new.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    _analyst_commands(sub)
-    _batch_command(sub)
-    serve = sub.add_parser(
-        "server",
-        help="the build server, which keeps the imports warm between builds (started by build)",
-    )
-    serve.add_argument("action", choices=("start", "stop", "status"))
-    serve.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    serve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    return parser
+    return flags
 
 
-def _analyst_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """check, new-year and diff: the analyst's year around the build."""
-    check = sub.add_parser(
-        "check", help="list every input of a report: found, valid, to supply or to update"
-    )
-    check.add_argument("params", type=Path, help="params YAML file")
-    check.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    check.add_argument(
-        "--strict", action="store_true", help="also fail while anything is to supply or update"
-    )
-    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    new_year = sub.add_parser(
-        "new-year", help="write next year's params file and local folder from this year's"
-    )
-    new_year.add_argument("params", type=Path, help="this year's params YAML file")
-    new_year.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    new_year.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    diff = sub.add_parser("diff", help="list the figures that differ between two built reports")
-    diff.add_argument("a", type=Path, help="a built report's folder (outputs/<id>/) or figures.csv")
-    diff.add_argument("b", type=Path, help="the other report's folder or figures.csv")
-    diff.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-
-
-def _batch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """batch: many reports at once, on Dask."""
-    batch = sub.add_parser(
-        "batch",
-        help="build many reports at once on Dask (a folder of params files, or --authorities)",
-    )
+def _batch_arguments(batch: argparse.ArgumentParser) -> None:
+    """batch's own arguments: which reports, and where they are built."""
     batch.add_argument(
         "folder", type=Path, nargs="?", default=None, help="a folder of params files to build"
     )
@@ -299,60 +309,12 @@ def _batch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     batch.add_argument("--year", type=int, default=None, help="year ending 31 March, e.g. 2024")
     batch.add_argument(
-        "--framework", default=None, help="for --authorities: wt2010, wt2018 or wt2023"
-    )
-    batch.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    batch.add_argument("--no-pdf", action="store_true", help="HTML only (no Chromium needed)")
-    batch.add_argument(
         "--scheduler",
         default=None,
         metavar="ADDRESS",
         help="an existing Dask scheduler, e.g. tcp://127.0.0.1:8786 (default: "
         "DASK_SCHEDULER_ADDRESS, else a local cluster)",
     )
-    batch.add_argument(
-        "--workers", type=int, default=None, help="local cluster: reports built at once"
-    )
-    batch.add_argument("--quiet", action="store_true", help="no progress bar")
-    batch.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-
-
-def _batch(args: argparse.Namespace) -> int:
-    """Build every report of the batch; print the summary; 1 when any report failed."""
-    from safeguarding_report.workflows import batch, index
-
-    if (args.folder is None) == (args.authorities is None):
-        raise ReportError(
-            "batch: give either a folder of params files (such as params/) or --authorities "
-            "with --year, not both."
-        )
-    if args.authorities is not None and args.year is None:
-        raise ReportError("batch: --authorities needs --year (the year ending 31 March).")
-    if args.folder is not None:
-        todo = batch.params_in(args.folder)
-    else:
-        todo = batch.authorities(
-            args.authorities, args.year, root=args.root, framework_id=args.framework
-        )
-    try:
-        outcomes = todo.failed + batch.run(
-            todo.params,
-            args.root,
-            make_pdf=not args.no_pdf,
-            scheduler=args.scheduler,
-            workers=args.workers,
-            progress=not args.quiet,
-        )
-    except KeyboardInterrupt:
-        for staged in batch.stopped(args.root, todo.params):
-            print(f"removed {staged}", file=sys.stderr)
-        raise
-    print(batch.summary(outcomes))
-    outputs = args.root / "outputs"
-    if outputs.is_dir():
-        for written in index.write(outputs):
-            print(written)
-    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def _seconds(text: str) -> float:

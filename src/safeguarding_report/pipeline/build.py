@@ -1,7 +1,11 @@
-"""The one orchestration: validate -> execute -> stitch -> export -> publish.
+"""The one orchestration, in stages that ``build`` calls in this order:
 
-Nothing else calls across stages. A failed or interrupted build leaves the last good
-``outputs/<id>/`` untouched.
+plan -> (nothing changed: stop) -> check inputs -> run sections -> assemble -> export ->
+write outputs -> publish
+
+Each stage is one function below, in that order; nothing else calls across stages. The cover
+report and changes.csv are written beside the sections, in a process of their own. A failed or
+interrupted build leaves the last good ``outputs/<id>/`` untouched.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ import json
 import logging
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, overload
 
 from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
 from safeguarding_report.pipeline import cache, params
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import framework
 from safeguarding_report.report.framework import Framework
 
@@ -25,13 +34,14 @@ if TYPE_CHECKING:
     import nbformat
 
     from safeguarding_report.data import Published
-    from safeguarding_report.pipeline.execute import SectionRun
+    from safeguarding_report.pipeline.execute import Background, SectionRun
+    from safeguarding_report.pipeline.stitch import Cover
+    from safeguarding_report.report.appendix import Checked
     from safeguarding_report.report.tables import Suppression
 
-# The stages' modules (pandas, matplotlib, nbconvert, python-docx ...) take seconds to import;
-# they are imported inside ``build`` once it knows there is work to do, so that a build with
-# nothing changed answers in well under a second.
-DEFAULT_SECTION_TIMEOUT = 600.0  # seconds; execute.py uses the same default
+# The stages' modules (pandas, matplotlib, nbconvert, python-docx ...) take seconds to import:
+# each stage imports its own, so that a build with nothing changed, which stops after the
+# plan, answers in well under a second.
 
 log = logging.getLogger(__name__)
 
@@ -55,31 +65,29 @@ STAGES: tuple[str, ...] = (
 )
 
 
+class _Folder:
+    """One folder of a project, ``root/<name>``: each is named once, in ``Project``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, project: None, owner: type[Project]) -> _Folder: ...
+    @overload
+    def __get__(self, project: Project, owner: type[Project]) -> Path: ...
+    def __get__(self, project: Project | None, owner: type[Project]) -> Path | _Folder:
+        return self if project is None else project.root / self.name
+
+
 @dataclass(frozen=True)
 class Project:
     """Where a project's inputs and outputs live."""
 
     root: Path
-
-    @property
-    def data(self) -> Path:
-        """Input data: published/ and local/<id>/."""
-        return self.root / "data"
-
-    @property
-    def notebooks(self) -> Path:
-        """The section notebooks, run in file-name order."""
-        return self.root / "notebooks"
-
-    @property
-    def cache(self) -> Path:
-        """Executed sections and parsed data kept between builds; safe to delete."""
-        return self.root / ".cache"
-
-    @property
-    def outputs(self) -> Path:
-        """Generated reports, one folder per report id."""
-        return self.root / "outputs"
+    data = _Folder("data")  # input data: published/ and local/<id>/
+    notebooks = _Folder("notebooks")  # the section notebooks, run in file-name order
+    cache = _Folder(".cache")  # executed sections, parsed data ... kept between builds
+    outputs = _Folder("outputs")  # generated reports, one folder per report id
 
     def data_files(self, report_id: str) -> list[Path]:
         """The data files report ``report_id`` may read: every file under data/ but the other
@@ -111,53 +119,158 @@ class Project:
 
 
 @cache.remembering()  # each data file is hashed once however many keys it is in
-def build(
-    params_path: Path,
-    project: Project,
-    *,
-    make_pdf: bool = True,
-    workers: int | None = None,
-    progress: bool = True,
-    strict: bool = False,
-    section_timeout: float = DEFAULT_SECTION_TIMEOUT,
-    force: bool = False,
-) -> Path:
+def build(params_path: Path, project: Project, options: BuildOptions) -> Path:
     """Build one report; return its published folder ``outputs/<id>/``.
 
     A section whose notebook, parameters, library and data files are unchanged since its last
-    run is not run again: its executed notebook is reused from the cache (``force`` runs every
-    section). When nothing at all has changed since the published report was built, the
-    build stops there. A section running longer than ``section_timeout`` seconds fails.
+    run is not run again: its executed notebook is reused from the cache (``options.force``
+    runs every section). When nothing at all has changed since the published report was
+    built, the build stops there. A section running longer than ``options.section_timeout``
+    seconds fails.
     """
+    plan = _plan(params_path, project, options)
+    if _up_to_date(plan):
+        log.info("Nothing changed since the last build: %s is up to date.", plan.target)
+        return plan.target
+    inputs = _check_inputs(plan)
+    with _staging(plan) as staged, _CoverAndChanges(plan, inputs, staged) as cover_and_changes:
+        runs = _run_sections(plan, staged)
+        assembled = _assemble(plan, inputs, runs)
+        _export(plan, assembled.report, staged)
+        _write_outputs(plan, inputs, assembled, cover_and_changes.records(), staged)
+        _publish(plan, inputs, staged)
+    log.info("Report written to %s", plan.target)
+    return plan.target
+
+
+# -- plan ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One section and whether its cached run can be reused."""
+
+    key: str  # the framework's section key
+    notebook: Path
+    cache_key: dict[str, str]
+    verdict: cache.Verdict
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one build is of and how it runs: known before any stage's module is imported."""
+
+    params_path: Path
+    project: Project
+    options: BuildOptions
+    p: params.Params
+    fw: Framework
+    sections: list[_Planned]  # in the framework's order
+    parameters: dict[str, object]  # the sections' parameters
+    env: dict[str, str]  # added to the sections' environment: the disclosure thresholds
+
+    @property
+    def target(self) -> Path:
+        """The report's published folder, ``outputs/<id>/``."""
+        return self.project.outputs / self.p.id
+
+    @cached_property
+    def data_files(self) -> list[Path]:
+        """Every data file of this report, for the steps that read them outside the sections
+        (the cover report, changes.csv, the sources appendix)."""
+        return self.project.data_files(self.p.id)
+
+    @cached_property
+    def data(self) -> str:
+        """The digest of ``data_files``."""
+        return cache.files_digest(self.project.data, self.data_files)
+
+
+def _plan(params_path: Path, project: Project, options: BuildOptions) -> _Plan:
+    """Read the params and framework; find each section's notebook and whether its last run
+    is still good."""
     p = params.load(params_path)
     fw = framework.load(p.framework)
-    sections = project.sections(fw)
-    target = project.outputs / p.id
+    notebooks = project.sections(fw)
     parameters = p.notebook_parameters(project.data.resolve())
     # The disclosure thresholds reach the sections through their environment, and their key.
     env = p.section_environment()
-    plan = _plan(sections, {**parameters, **env}, project, p.id, force=force)
-    # Every data file of this report, for the steps that read them outside the sections (the
-    # cover report, changes.csv, the sources appendix).
-    data_files = project.data_files(p.id)
-    data = cache.files_digest(project.data, data_files)
-    build_key = _build_key(plan, params_path, data, make_pdf=make_pdf, strict=strict)
-    if build_key and _up_to_date(target, build_key):
-        log.info("Nothing changed since the last build: %s is up to date.", target)
-        return target
+    sections = []
+    for key, notebook in notebooks:
+        cache_key = cache.section_key(notebook, {**parameters, **env})
+        verdict = (
+            cache.Verdict(False, "every section was asked to run (--force)")
+            if options.force
+            else cache.check(project.cache, p.id, notebook.stem, cache_key, project.root)
+        )
+        sections.append(_Planned(key, notebook, cache_key, verdict))
+    return _Plan(params_path, project, options, p, fw, sections, parameters, env)
 
+
+def _up_to_date(plan: _Plan) -> bool:
+    """Whether the published report was built from exactly these inputs, and is all there."""
+    build_key = _build_key(plan)
+    if not build_key:
+        return False
+    try:
+        facts = json.loads((plan.target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(facts.get("build_key") == build_key and (plan.target / "report.html").is_file())
+
+
+def _build_key(plan: _Plan, runs: list[SectionRun] | None = None) -> str:
+    """One hash of everything the published report was made from, or "" if a section changed.
+
+    Before the sections run it can be known only when every section's cached run is reused;
+    after they run, each executed notebook's own key and inputs stand in for it.
+    """
+    parts = [
+        *_made_from(plan.params_path, plan.data),
+        f"{plan.options.make_pdf} {plan.options.strict}",
+    ]
+    executed = [run.executed for run in runs] if runs else None
+    if executed is None:
+        if not all(item.verdict.reuse and item.verdict.cached for item in plan.sections):
+            return ""
+        executed = [item.verdict.cached for item in plan.sections if item.verdict.cached]
+    parts += [cache.file_digest(path) for path in executed]
+    return cache.build_key(parts)
+
+
+def _made_from(params_path: Path, data: str) -> list[str]:
+    """What every step of a report depends on: the library, the params file, the data files
+    (``data``: their digest)."""
+    return [cache.library_digest(), cache.file_digest(params_path), f"data {data}"]
+
+
+# -- check inputs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the checks of the inputs found, for the stages after them."""
+
+    published: Published
+    chromium: str  # the executable that prints the PDF; "" for HTML only
+    rule: Suppression  # the report's disclosure rule
+
+
+def _check_inputs(plan: _Plan) -> _Inputs:
+    """Check every input before any section runs: bad input stops the build here, by name."""
     from safeguarding_report.data import Published
     from safeguarding_report.pipeline import validate
 
+    p, project = plan.p, plan.project
     published = Published(project.data)
-    # Bad input fails here, before any section runs: an unknown area, a year no file holds.
+    # An unknown area, a year no file holds.
     published.area(p.local_authority)
-    _check_year(published, p.comparison_year, params_path)
+    _check_year(published, p.comparison_year, plan.params_path)
     # Every published file is read and checked before any section runs, on every core, so a
     # missing or damaged file stops the build with its name, line and column (what is parsed
     # is kept for the sections, see data/parsed.py). Meanwhile this process imports the
     # sections' modules and the stages', and checks the rest.
-    with validate.checking(published, project.cache / "checked", workers):
+    with validate.checking(published, project.cache / "checked", plan.options.workers):
         from safeguarding_report.pipeline import execute
 
         execute.prepare(STAGES)
@@ -168,192 +281,11 @@ def build(
 
         # The partnership's records are checked here too: a wrong value stops the build.
         LocalRecords.load(project.data, p.id)
-        chromium = pdf.find_chromium() if make_pdf else ""
-        if strict:
-            refuse_drafts(project.data, p.id, params_path)
+        chromium = pdf.find_chromium() if plan.options.make_pdf else ""
+        if plan.options.strict:
+            refuse_drafts(project.data, p.id, plan.params_path)
         rule = Suppression(p.suppress_from, p.suppress_to)
-    import nbformat
-
-    from safeguarding_report.pipeline import export, manifest, provenance, publish
-    from safeguarding_report.pipeline.stitch import Cover, Part, stitch
-    from safeguarding_report.report import appendix, disclosure
-
-    staged = publish.staging(project.outputs, p.id)
-    cover_and_changes = None
-    try:
-        cover_and_changes = _CoverAndChanges(
-            p, staged, project, rule, params_path=params_path, data=data, chromium=chromium
-        )
-        runs = _run(
-            plan,
-            parameters,
-            staged / "sections",
-            project,
-            report_id=p.id,
-            workers=workers,
-            progress=progress,
-            section_timeout=section_timeout,
-            env=env,
-        )
-        failed = [run for run in runs if not run.ok]
-        if failed:
-            kept = publish.keep_failed(staged, target)
-            raise SectionFailed(_failure_summary(failed, kept, staged, target))
-        parts = [
-            Part(key, _executed(run.executed), title=fw.title(key))
-            for (key, _), run in zip(sections, runs, strict=True)
-        ]
-        figures = [row for part in parts for row in provenance.collect(part.name, part.notebook)]
-        chart_data = [c for part in parts for c in provenance.charts(part.notebook)]
-        statuses = {part.name: provenance.section_status(part.notebook) for part in parts}
-        numbers = {key: str(n) for n, (key, _) in enumerate(sections, start=1)}
-        checked = appendix.check(fw, statuses, numbers)
-        unmet = [c for c in checked if not c.met]
-        if unmet and strict:
-            raise ReportError(
-                f"{params_path}: strict mode: {len(unmet)} statutory requirement(s) of "
-                f"{fw.guidance} have no content: "
-                + "; ".join(f"{c.requirement.id} (expected in {', '.join(c.empty)})" for c in unmet)
-                + ". Supply the local records the sections name, or build without --strict."
-            )
-        illustrative = sorted({f for st in statuses.values() for f in st["illustrative"]})
-        parts += [
-            Part("checklist", appendix.checklist_notebook(fw, checked), appendix=True),
-            Part("sources", appendix.sources_notebook(figures, published), appendix=True),
-            Part("glossary", appendix.glossary_notebook(), appendix=True),
-            Part("accessibility", appendix.accessibility_notebook(p.partnership), appendix=True),
-        ]
-        notice = (
-            "Illustrative example: the partnership's own records in this report (marked in "
-            "each section) are invented examples, not the partnership's record."
-            if illustrative
-            else ""
-        )
-        cover = Cover(
-            p.partnership,
-            p.period_label,
-            p.publication_label,
-            notice=notice,
-            kicker=fw.report_name.capitalize(),
-        )
-        report = stitch(parts, cover)
-        nbformat.write(report, staged / "report.ipynb")
-        html = export.to_html(report, staged / "report.html")
-        if make_pdf:
-            pdf.print_pdf(html, staged / "report.pdf", date=p.publication_date)
-        # The committee cover report quotes the same figures, listed under section "cover".
-        figures += cover_and_changes.records()
-        publish.write_figures(figures, staged / "figures.csv")
-        publish.write_charts(chart_data, staged / "charts")
-        facts = manifest.manifest(
-            p,
-            root=project.root,
-            inputs=[*data_files, params_path, *(path for _, path in sections)],
-            runs=runs,
-            tools={"chromium": _chromium_version(chromium)} if chromium else {},
-            build_key=_build_key(
-                plan, params_path, data, make_pdf=make_pdf, strict=strict, runs=runs
-            ),
-            illustrative=illustrative,
-            checklist={c.requirement.id: c.met for c in checked},
-        )
-        manifest.write(facts, staged / "manifest.json")
-        disclosure.check(staged, rule)
-        publish.publish(staged, target)
-    except BaseException as exc:
-        if cover_and_changes is not None:
-            cover_and_changes.stop()
-        if staged.exists():
-            shutil.rmtree(staged, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise _os_error(exc, target) from exc
-        raise
-    log.info("Report written to %s", target)
-    return target
-
-
-class _CoverAndChanges:
-    """The committee cover report and changes.csv, written into ``staged`` beside the sections.
-
-    Both depend only on the parameters file, the data files (``data``: their digest), Chromium
-    (its path; "" for no PDF) and the library, not on the sections: when none of them changed,
-    their last files are reused; otherwise they are written in a process of their own while
-    the sections run. ``records`` gives the cover's figure records.
-    """
-
-    def __init__(
-        self,
-        p: params.Params,
-        staged: Path,
-        project: Project,
-        rule: Suppression,
-        *,
-        params_path: Path,
-        data: str,
-        chromium: str,
-    ) -> None:
-        from safeguarding_report.pipeline.execute import Background
-
-        key = cache.build_key(
-            [
-                *_made_from(params_path, data),
-                f"pdf with {chromium!r}" if chromium else "no pdf",
-            ]
-        )
-        kept = project.cache / "cover" / p.id
-        self._records: list[dict[str, Any]] | None = cache.kept_outputs(kept, key, staged)
-        self._writing: Background | None = None
-        if self._records is not None:
-            log.info("Cover report and changes.csv reused: nothing they depend on changed.")
-        else:
-            self._writing = Background(
-                _write_cover_and_changes, p, project.data, staged, rule, chromium, kept, key
-            )
-
-    def records(self) -> list[dict[str, Any]]:
-        """The cover's figure records, once both files are written; their errors raise here."""
-        if self._writing is not None:
-            self._records, self._writing = self._writing.result(), None
-        return self._records or []
-
-    def stop(self) -> None:
-        """Stop writing them (the build failed)."""
-        if self._writing is not None:
-            self._writing.stop()
-
-
-def _write_cover_and_changes(
-    p: params.Params,
-    data_dir: Path,
-    staged: Path,
-    rule: Suppression,
-    chromium: str,
-    kept: Path,
-    key: str,
-) -> list[dict[str, Any]]:
-    """Write the cover report and changes.csv into ``staged``, keep them under ``kept`` for
-    ``key``, and return the cover's figure records."""
-    from safeguarding_report.data import Published
-    from safeguarding_report.report import cover, disclosure
-
-    published = Published(data_dir)
-    with disclosure.for_sections(rule):  # the same rule as the sections' figures
-        records = cover.write(p, published, staged, make_pdf=bool(chromium))
-    _write_changes(published, p, staged / "changes.csv")
-    names = (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE, "changes.csv")
-    written = [staged / name for name in names if (staged / name).is_file()]
-    cache.keep_outputs(kept, key, written, records)
-    return records
-
-
-def _write_changes(published: Published, p: params.Params, path: Path) -> None:
-    """changes.csv: the headline figures this year and last, beside England's change."""
-    from safeguarding_report.report import changes
-    from safeguarding_report.report.sections.foreword import GLANCE_INDICATORS
-
-    changes.write(
-        changes.frame(published, p.local_authority, p.comparison_year, GLANCE_INDICATORS), path
-    )
+    return _Inputs(published, chromium, rule)
 
 
 def _check_year(published: Published, year: int, params_path: Path) -> None:
@@ -373,55 +305,148 @@ def _check_year(published: Published, year: int, params_path: Path) -> None:
         log.warning("No published figures for %s in %s: shown as [x].", year, ", ".join(missing))
 
 
-@dataclass(frozen=True)
-class _Planned:
-    """One section and whether its cached run can be reused."""
+@contextmanager
+def _staging(plan: _Plan) -> Iterator[Path]:
+    """A staging folder for the build's outputs, removed if the build fails or is stopped
+    (a file-system error becomes one clear ``OutputError``)."""
+    from safeguarding_report.pipeline import publish
 
-    key: str  # the framework's section key
-    notebook: Path
-    cache_key: dict[str, str]
-    verdict: cache.Verdict
+    staged = publish.staging(plan.project.outputs, plan.p.id)
+    try:
+        yield staged
+    except BaseException as exc:
+        if staged.exists():
+            shutil.rmtree(staged, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _os_error(exc, plan.target) from exc
+        raise
 
 
-def _plan(
-    sections: list[tuple[str, Path]],
-    parameters: dict[str, object],
-    project: Project,
-    report_id: str,
-    *,
-    force: bool,
-) -> list[_Planned]:
-    """Each section with its cache key and whether its last run is still good."""
-    planned = []
-    for key, notebook in sections:
-        cache_key = cache.section_key(notebook, parameters)
-        verdict = (
-            cache.Verdict(False, "every section was asked to run (--force)")
-            if force
-            else cache.check(project.cache, report_id, notebook.stem, cache_key, project.root)
+def _os_error(exc: OSError, target: Path) -> OutputError:
+    """A file-system failure while building, as one clear message."""
+    where = exc.filename or "a file of the build"
+    if exc.errno == errno.ENOSPC:
+        problem = "the disk is full"
+        advice = "Free some space and build again."
+    else:
+        problem = exc.strerror or str(exc)
+        advice = "Check the file, its folder and their permissions, then build again."
+    return OutputError(f"{where}: {problem}; {target} was left as it was. {advice}")
+
+
+# -- beside the sections: the cover report and changes.csv ---------------------------------
+
+
+class _CoverAndChanges:
+    """The committee cover report and changes.csv, written into ``staged`` beside the sections.
+
+    Both depend only on the parameters file, the data files, Chromium (its path; "" for no
+    PDF) and the library, not on the sections: when none of them changed, their last files are
+    reused; otherwise they are written in a process of their own while the sections run, which
+    is stopped if the build fails. ``records`` gives the cover's figure records.
+    """
+
+    def __init__(self, plan: _Plan, inputs: _Inputs, staged: Path) -> None:
+        from safeguarding_report.pipeline.execute import Background
+
+        chromium = inputs.chromium
+        key = cache.build_key(
+            [
+                *_made_from(plan.params_path, plan.data),
+                f"pdf with {chromium!r}" if chromium else "no pdf",
+            ]
         )
-        planned.append(_Planned(key, notebook, cache_key, verdict))
-    return planned
+        kept = plan.project.cache / "cover" / plan.p.id
+        self._records: list[dict[str, Any]] | None = cache.kept_outputs(kept, key, staged)
+        self._writing: Background | None = None
+        if self._records is not None:
+            log.info("Cover report and changes.csv reused: nothing they depend on changed.")
+        else:
+            work = _CoverWork(plan.p, plan.project.data, inputs.rule, chromium, staged, kept, key)
+            self._writing = Background(_write_cover_and_changes, work)
+
+    def __enter__(self) -> _CoverAndChanges:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is not None and self._writing is not None:
+            self._writing.stop()
+
+    def records(self) -> list[dict[str, Any]]:
+        """The cover's figure records, once both files are written; their errors raise here."""
+        if self._writing is not None:
+            self._records, self._writing = self._writing.result(), None
+        return self._records or []
 
 
-def _run(
-    plan: list[_Planned],
-    parameters: dict[str, object],
-    out_dir: Path,
-    project: Project,
-    *,
-    report_id: str,
-    workers: int | None,
-    progress: bool,
-    section_timeout: float,
-    env: dict[str, str],
-) -> list[SectionRun]:
+@dataclass(frozen=True)
+class _CoverWork:
+    """What the cover report and changes.csv are written from, and where they go."""
+
+    p: params.Params
+    data_dir: Path
+    rule: Suppression
+    chromium: str  # "" for no PDF
+    staged: Path  # written here
+    kept: Path  # and kept here, for the next build with the same key
+    key: str
+
+
+def _write_cover_and_changes(work: _CoverWork) -> list[dict[str, Any]]:
+    """Write the cover report and changes.csv, keep them for the next build, and return the
+    cover's figure records."""
+    from safeguarding_report.data import Published
+    from safeguarding_report.report import cover, disclosure
+
+    published = Published(work.data_dir)
+    with disclosure.for_sections(work.rule):  # the same rule as the sections' figures
+        records = cover.write(work.p, published, work.staged, make_pdf=bool(work.chromium))
+    _write_changes(published, work.p, work.staged / "changes.csv")
+    names = (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE, "changes.csv")
+    written = [work.staged / name for name in names if (work.staged / name).is_file()]
+    cache.keep_outputs(work.kept, work.key, written, records)
+    return records
+
+
+def _write_changes(published: Published, p: params.Params, path: Path) -> None:
+    """changes.csv: the headline figures this year and last, beside England's change."""
+    from safeguarding_report.report import changes
+    from safeguarding_report.report.sections.foreword import GLANCE_INDICATORS
+
+    changes.write(
+        changes.frame(published, p.local_authority, p.comparison_year, GLANCE_INDICATORS), path
+    )
+
+
+# -- run sections --------------------------------------------------------------------------
+
+
+def _run_sections(plan: _Plan, staged: Path) -> list[SectionRun]:
+    """Run the sections that changed and reuse the others, into ``staged/sections``; when any
+    fails, keep the executed notebooks beside the report and say which and where."""
+    from safeguarding_report.pipeline import publish
+
+    runs = _run(plan, staged / "sections")
+    failed = [run for run in runs if not run.ok]
+    if failed:
+        kept = publish.keep_failed(staged, plan.target)
+        raise SectionFailed(_failure_summary(failed, kept, staged, plan.target))
+    return runs
+
+
+def _run(plan: _Plan, out_dir: Path) -> list[SectionRun]:
     """Run the sections that changed, reuse the others; keep each new success in the cache."""
     from safeguarding_report.pipeline.execute import SectionRun, execute
 
+    project, options = plan.project, plan.options
     out_dir.mkdir(parents=True, exist_ok=True)
     reused: dict[str, SectionRun] = {}
-    for item in plan:
+    for item in plan.sections:
         if item.verdict.reuse and item.verdict.cached is not None:
             target = out_dir / item.notebook.name
             shutil.copyfile(item.verdict.cached, target)
@@ -429,37 +454,28 @@ def _run(
                 item.notebook.stem, target, 0.0, reused=True, reason=item.verdict.reason
             )
     to_run = _longest_first(
-        [item for item in plan if item.notebook.stem not in reused],
-        project.outputs / report_id / "manifest.json",
+        [item for item in plan.sections if item.notebook.stem not in reused],
+        plan.target / "manifest.json",
     )
     ran = execute(
         [item.notebook for item in to_run],
-        parameters,
+        plan.parameters,
         out_dir,
         cwd=project.root,
-        workers=workers,
-        progress=progress and bool(to_run),
-        section_timeout=section_timeout,
+        workers=options.workers,
+        progress=options.progress and bool(to_run),
+        section_timeout=options.section_timeout,
         data_dir=project.data,
         keys={item.notebook.stem: item.cache_key for item in to_run},
-        env=env,
+        env=plan.env,
     )
     reasons = {item.notebook.stem: item.verdict.reason for item in to_run}
     runs = {run.name: dataclasses.replace(run, reason=reasons[run.name]) for run in ran}
     for run in runs.values():
         if run.ok:
-            cache.store(project.cache, report_id, run.name, run.executed)
+            cache.store(project.cache, plan.p.id, run.name, run.executed)
     runs.update(reused)
-    return [runs[item.notebook.stem] for item in plan]
-
-
-def _executed(path: Path) -> nbformat.NotebookNode:
-    """An executed section notebook, read back without checking it against nbformat's schema
-    again: papermill checked it as it saved it, and the cache keeps it byte for byte."""
-    from nbformat import reader
-
-    nb: nbformat.NotebookNode = reader.reads(path.read_text(encoding="utf-8"))
-    return nb
+    return [runs[item.notebook.stem] for item in plan.sections]
 
 
 def _longest_first(items: list[_Planned], manifest: Path) -> list[_Planned]:
@@ -486,45 +502,6 @@ def _longest_first(items: list[_Planned], manifest: Path) -> list[_Planned]:
     return sorted(items, key=expected, reverse=True)
 
 
-def _build_key(
-    plan: list[_Planned],
-    params_path: Path,
-    data: str,
-    *,
-    make_pdf: bool,
-    strict: bool,
-    runs: list[SectionRun] | None = None,
-) -> str:
-    """One hash of everything the published report was made from, or "" if a section changed.
-
-    Before the sections run it can be known only when every section's cached run is reused;
-    after they run, each executed notebook's own key and inputs stand in for it.
-    """
-    parts = [*_made_from(params_path, data), f"{make_pdf} {strict}"]
-    executed = [run.executed for run in runs] if runs else None
-    if executed is None:
-        if not all(item.verdict.reuse and item.verdict.cached for item in plan):
-            return ""
-        executed = [item.verdict.cached for item in plan if item.verdict.cached]
-    parts += [cache.file_digest(path) for path in executed]
-    return cache.build_key(parts)
-
-
-def _made_from(params_path: Path, data: str) -> list[str]:
-    """What every step of a report depends on: the library, the params file, the data files
-    (``data``: their digest)."""
-    return [cache.library_digest(), cache.file_digest(params_path), f"data {data}"]
-
-
-def _up_to_date(target: Path, build_key: str) -> bool:
-    """Whether the published report was built from exactly these inputs, and is all there."""
-    try:
-        facts = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return bool(facts.get("build_key") == build_key and (target / "report.html").is_file())
-
-
 def _failure_summary(failed: list[SectionRun], kept: Path, staged: Path, target: Path) -> str:
     lines = [f"{len(failed)} section(s) failed; {target} was left as it was."]
     for run in failed:
@@ -537,16 +514,134 @@ def _failure_summary(failed: list[SectionRun], kept: Path, staged: Path, target:
     return "\n".join(lines)
 
 
-def _os_error(exc: OSError, target: Path) -> OutputError:
-    """A file-system failure while building, as one clear message."""
-    where = exc.filename or "a file of the build"
-    if exc.errno == errno.ENOSPC:
-        problem = "the disk is full"
-        advice = "Free some space and build again."
-    else:
-        problem = exc.strerror or str(exc)
-        advice = "Check the file, its folder and their permissions, then build again."
-    return OutputError(f"{where}: {problem}; {target} was left as it was. {advice}")
+# -- assemble ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Assembled:
+    """The report as one notebook, with what the outputs beside it are written from."""
+
+    report: nbformat.NotebookNode
+    runs: list[SectionRun]
+    figures: list[dict[str, Any]]  # the sections' figure records
+    charts: list[dict[str, Any]]  # the data of every chart
+    checklist: list[Checked]  # each statutory requirement and the sections that meet it
+    illustrative: list[str]  # the local records that are invented examples
+
+
+def _assemble(plan: _Plan, inputs: _Inputs, runs: list[SectionRun]) -> _Assembled:
+    """Stitch the sections, in order, and the appendices under a title page; check the
+    framework's statutory requirements (``strict``: each must have content)."""
+    from safeguarding_report.pipeline import provenance
+    from safeguarding_report.pipeline.stitch import Part, stitch
+    from safeguarding_report.report import appendix
+
+    fw = plan.fw
+    parts = [
+        Part(item.key, _executed(run.executed), title=fw.title(item.key))
+        for item, run in zip(plan.sections, runs, strict=True)
+    ]
+    figures = [row for part in parts for row in provenance.collect(part.name, part.notebook)]
+    charts = [c for part in parts for c in provenance.charts(part.notebook)]
+    statuses = {part.name: provenance.section_status(part.notebook) for part in parts}
+    numbers = {item.key: str(n) for n, item in enumerate(plan.sections, start=1)}
+    checklist = appendix.check(fw, statuses, numbers)
+    if plan.options.strict:
+        _refuse_unmet(plan, checklist)
+    illustrative = sorted({f for st in statuses.values() for f in st["illustrative"]})
+    parts += [
+        Part("checklist", appendix.checklist_notebook(fw, checklist), appendix=True),
+        Part("sources", appendix.sources_notebook(figures, inputs.published), appendix=True),
+        Part("glossary", appendix.glossary_notebook(), appendix=True),
+        Part("accessibility", appendix.accessibility_notebook(plan.p.partnership), appendix=True),
+    ]
+    report = stitch(parts, _title_page(plan, illustrative))
+    return _Assembled(report, runs, figures, charts, checklist, illustrative)
+
+
+def _executed(path: Path) -> nbformat.NotebookNode:
+    """An executed section notebook, read back without checking it against nbformat's schema
+    again: papermill checked it as it saved it, and the cache keeps it byte for byte."""
+    from nbformat import reader
+
+    nb: nbformat.NotebookNode = reader.reads(path.read_text(encoding="utf-8"))
+    return nb
+
+
+def _refuse_unmet(plan: _Plan, checklist: list[Checked]) -> None:
+    """Strict mode: every statutory requirement of the framework must have content."""
+    unmet = [c for c in checklist if not c.met]
+    if unmet:
+        raise ReportError(
+            f"{plan.params_path}: strict mode: {len(unmet)} statutory requirement(s) of "
+            f"{plan.fw.guidance} have no content: "
+            + "; ".join(f"{c.requirement.id} (expected in {', '.join(c.empty)})" for c in unmet)
+            + ". Supply the local records the sections name, or build without --strict."
+        )
+
+
+def _title_page(plan: _Plan, illustrative: list[str]) -> Cover:
+    """The report's title page, with a notice when any of its records are invented."""
+    from safeguarding_report.pipeline.stitch import Cover
+
+    notice = (
+        "Illustrative example: the partnership's own records in this report (marked in "
+        "each section) are invented examples, not the partnership's record."
+        if illustrative
+        else ""
+    )
+    p = plan.p
+    return Cover(
+        p.partnership,
+        p.period_label,
+        p.publication_label,
+        notice=notice,
+        kicker=plan.fw.report_name.capitalize(),
+    )
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def _export(plan: _Plan, report: nbformat.NotebookNode, staged: Path) -> None:
+    """report.ipynb, report.html and (unless HTML only) report.pdf, into ``staged``."""
+    import nbformat
+
+    from safeguarding_report.pipeline import export, pdf
+
+    nbformat.write(report, staged / "report.ipynb")
+    html = export.to_html(report, staged / "report.html")
+    if plan.options.make_pdf:
+        pdf.print_pdf(html, staged / "report.pdf", date=plan.p.publication_date)
+
+
+# -- write outputs -------------------------------------------------------------------------
+
+
+def _write_outputs(
+    plan: _Plan,
+    inputs: _Inputs,
+    assembled: _Assembled,
+    cover_figures: list[dict[str, Any]],
+    staged: Path,
+) -> None:
+    """figures.csv (the committee cover report's figures too, as section "cover"), the
+    charts' data and manifest.json, into ``staged``."""
+    from safeguarding_report.pipeline import manifest, publish
+
+    publish.write_figures([*assembled.figures, *cover_figures], staged / "figures.csv")
+    publish.write_charts(assembled.charts, staged / "charts")
+    facts = manifest.manifest(
+        plan.p,
+        root=plan.project.root,
+        inputs=[*plan.data_files, plan.params_path, *(item.notebook for item in plan.sections)],
+        runs=assembled.runs,
+        tools={"chromium": _chromium_version(inputs.chromium)} if inputs.chromium else {},
+        build_key=_build_key(plan, assembled.runs),
+        illustrative=assembled.illustrative,
+        checklist={c.requirement.id: c.met for c in assembled.checklist},
+    )
+    manifest.write(facts, staged / "manifest.json")
 
 
 def _chromium_version(executable: str) -> str:
@@ -554,3 +649,16 @@ def _chromium_version(executable: str) -> str:
         [executable, "--version"], capture_output=True, text=True, check=False, timeout=30
     )
     return result.stdout.strip() or "unknown"
+
+
+# -- publish -------------------------------------------------------------------------------
+
+
+def _publish(plan: _Plan, inputs: _Inputs, staged: Path) -> None:
+    """Check the finished outputs for small counts, then put them in place of the last report
+    in one step."""
+    from safeguarding_report.pipeline import publish
+    from safeguarding_report.report import disclosure
+
+    disclosure.check(staged, inputs.rule)
+    publish.publish(staged, plan.target)

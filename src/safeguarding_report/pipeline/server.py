@@ -3,9 +3,10 @@
 A build spends its first seconds importing pandas, matplotlib, nbconvert, python-docx and the
 library, and a build after a small change spends little else. So, after a build, the command
 leaves a server process behind that has done those imports once. The next ``build`` of the
-same project hands its command line, working folder, environment and terminal to the server,
-which forks a fresh copy of itself to run it and sends back the exit status; the command
-prints what the build prints and exits with that status, as if the build had run in it.
+same project hands what it was asked (params file, project folder, ``BuildOptions``), its
+working folder, environment and terminal to the server, which forks a fresh copy of itself to
+run it (``command.run_build``, as the command would) and sends back the exit status; the
+command prints what the build prints and exits with that status, as if the build had run in it.
 
 Each build runs in a process of its own, forked from the server, which never builds anything
 itself: no state passes from one build to the next. The sections of a build run in processes
@@ -14,9 +15,12 @@ forked from that build's process, one each, as they do without the server.
 The server answers only builds of its own project folder, made with its own library code,
 Python and settings (``address``): after a change to the library, the next build runs in its own
 process and starts a new server. It stops after ``IDLE_SECONDS`` without a build, or with
-``safeguarding-report server stop``. ``SAFEGUARDING_REPORT_SERVER=0`` turns it off: builds then
-run in the command's own process, and none is started (the tests and CI do this). Ctrl-C and
-SIGTERM on the command are passed on to the build. Linux only (it uses an abstract socket).
+``safeguarding-report server stop``. It is off where no one waits for a second build
+(``enabled``): with ``SAFEGUARDING_REPORT_SERVER=0`` (the tests do this), and when the ``CI``
+environment variable is set unless ``SAFEGUARDING_REPORT_SERVER=1``; builds then run in the
+command's own process, and none is started. ``batch`` never uses it: its workers call the build
+directly. Ctrl-C and SIGTERM on the command are passed on to the build. Linux only (it uses an
+abstract socket).
 """
 
 from __future__ import annotations
@@ -33,32 +37,34 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from safeguarding_report.pipeline.cache import library_digest
+from safeguarding_report.pipeline.options import BuildOptions
 
 log = logging.getLogger(__name__)
 
-SWITCH_ENV = "SAFEGUARDING_REPORT_SERVER"  # "0" turns the server off
+SWITCH_ENV = "SAFEGUARDING_REPORT_SERVER"  # "0" turns the server off, "1" on even in CI
+CI_ENV = "CI"  # set (not empty) by CI services: the server is off there unless switched on
 IDLE_ENV = "SAFEGUARDING_REPORT_SERVER_IDLE"  # seconds without a build before it stops
 IDLE_SECONDS = 900.0
 # Environment settings read when modules are imported: a server started under other values
 # would build differently, so they are part of its address.
 SETTINGS_PREFIXES = ("SAFEGUARDING_REPORT_", "MPL", "PYTHON", "TMPDIR", "LANG", "LC_", "TZ")
-_in_server = False  # True in a build forked from the server: it must not call a server itself
 
 
 def enabled() -> bool:
-    """Whether builds use (and start) the server: on Linux, unless switched off."""
-    return sys.platform == "linux" and os.environ.get(SWITCH_ENV, "1") != "0"
-
-
-def inside() -> bool:
-    """Whether this process is a build forked from the build server."""
-    return _in_server
+    """Whether builds use (and start) the server: on Linux, unless ``SWITCH_ENV`` is "0", or
+    unset (or empty) while ``CI_ENV`` is set: in CI each build is the only one."""
+    if sys.platform != "linux":
+        return False
+    switch = os.environ.get(SWITCH_ENV, "")
+    if switch:
+        return switch != "0"
+    return not os.environ.get(CI_ENV)
 
 
 def address(root: Path) -> str:
@@ -79,16 +85,25 @@ def address(root: Path) -> str:
 # -- the command's side ------------------------------------------------------------------------
 
 
-def run(argv: Sequence[str], root: Path) -> int | None:
-    """Run this command line in the project's server; its exit status, or None if none answers."""
-    if _in_server or not enabled():
+def run(params_path: Path, root: Path, options: BuildOptions, *, debug: bool) -> int | None:
+    """Build this report in the project's server; its exit status, or None if none answers.
+
+    ``debug`` is the command's ``--debug``: an error's traceback is shown instead of one line.
+    """
+    if not enabled():
         return None
     connection = _connect(root)
     if connection is None:
         return None
     with connection, contextlib.ExitStack() as stack:
         streams = [stack.enter_context(_open_or_null(fd)) for fd in (0, 1, 2)]
-        request = {"argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ)}
+        build = {
+            "params": str(params_path),
+            "root": str(root),
+            "options": asdict(options),
+            "debug": debug,
+        }
+        request = {"build": build, "cwd": os.getcwd(), "env": dict(os.environ)}
         try:
             socket.send_fds(connection, [json.dumps(request).encode("utf-8") + b"\n"], streams)
         except OSError:
@@ -112,7 +127,7 @@ def run(argv: Sequence[str], root: Path) -> int | None:
 
 def start(root: Path) -> bool:
     """Start the project's server in the background; False when off or one already answers."""
-    if _in_server or not enabled() or answers(root):
+    if not enabled() or answers(root):
         return False
     root = root.resolve()
     cache = root / ".cache"
@@ -217,7 +232,7 @@ def serve(root: Path, idle: float) -> None:
     """Import everything, then fork a build for each request until idle for ``idle`` s."""
     from safeguarding_report.pipeline import build, execute, export
 
-    execute.prepare((*build.STAGES, "safeguarding_report.cli"))
+    execute.prepare((*build.STAGES, "safeguarding_report.pipeline.command"))
     export.warm()  # the page's templates, compiled once
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -280,9 +295,8 @@ def _ended(pid: int) -> bool:
 
 
 def _build(connection: socket.socket, fds: list[int], request: dict[str, Any]) -> None:
-    """In the fork: take the command's terminal, folder and environment, and run it."""
-    global _in_server
-    _in_server = True
+    """In the fork: take the command's terminal, folder and environment, and build as the
+    command would have (its messages and exit status)."""
     code = 1
     try:
         for target, fd in enumerate(fds):
@@ -291,16 +305,23 @@ def _build(connection: socket.socket, fds: list[int], request: dict[str, Any]) -
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        logging.root.handlers.clear()  # the command line sets up its own, on this stderr
+        logging.root.handlers.clear()  # command.run sets up its own, on this stderr
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for stream in (sys.stdout, sys.stderr):
             if isinstance(stream, io.TextIOWrapper):
                 stream.reconfigure(line_buffering=True)  # the server's own were log files
         connection.sendall(json.dumps({"pid": os.getpid()}).encode("utf-8") + b"\n")
-        from safeguarding_report import cli
+        from safeguarding_report.pipeline import command
 
-        code = cli.main(request["argv"])
+        asked = request["build"]
+
+        def build_here() -> int:
+            log.info("Building in the build server (its imports are done).")
+            options = BuildOptions(**asked["options"])
+            return command.run_build(Path(asked["params"]), Path(asked["root"]), options)
+
+        code = command.run(build_here, debug=bool(asked["debug"]))
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
@@ -315,7 +336,7 @@ def _build(connection: socket.socket, fds: list[int], request: dict[str, Any]) -
 
 if __name__ == "__main__":
     # Run as ``python -m``, this file is ``__main__``: serve from the library's own module, so
-    # that the builds it forks see its state (``_in_server``) where the command line looks.
+    # that the builds it forks log through the package's logger, as the command line shows.
     from safeguarding_report.pipeline import server
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")

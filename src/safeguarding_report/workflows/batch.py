@@ -3,10 +3,12 @@
 ``params_for(...)`` lists the params files of a batch: every file of a folder, or one per
 authority (scaffolded with ``scaffold.new`` on the way, its local records empty, unless its
 params file is already there). ``run(...)`` builds each with the kit's normal ``build.build``
-(sections, cache, export, PDF) as one task on a Dask cluster: by default a ``LocalCluster`` on
-this machine, or an existing cluster when given its scheduler's address (or
+(sections, cache, export, PDF), with the batch's ``BuildOptions`` (strict, force, section
+timeout, PDF or not), as one task on a Dask cluster: by default a ``LocalCluster`` on this
+machine, or an existing cluster when given its scheduler's address (or
 ``DASK_SCHEDULER_ADDRESS``). Each worker runs one report at a time, since a build already runs
-its sections in parallel.
+its sections in parallel. The workers call the build directly, never the build server: in a
+batch no one waits for a second build of the same report.
 
 A build forks its sections from a multiprocessing forkserver, so workers must not be daemonic
 processes (daemonic processes cannot have children): the local cluster's workers are started
@@ -20,6 +22,7 @@ stopped build left in ``outputs/`` is removed: published reports stay as they we
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import logging
 import os
@@ -36,6 +39,7 @@ from safeguarding_report.data import Published
 from safeguarding_report.data.areas import LOCAL
 from safeguarding_report.errors import ReportError
 from safeguarding_report.pipeline import params
+from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.pipeline.publish import STAGING_INFIX
 from safeguarding_report.workflows import scaffold
 
@@ -146,8 +150,8 @@ def one_line(exc: BaseException) -> str:
     return " ".join(lines[:2]) if lines else type(exc).__name__
 
 
-def build_one(params_path: str, root: str, make_pdf: bool) -> Outcome:
-    """Build one report (on a worker); never raises for a report that fails.
+def build_one(params_path: str, root: str, options: BuildOptions) -> Outcome:
+    """Build one report (on a worker) with ``options``; never raises for a report that fails.
 
     Whether the report was built or reused is read from its published manifest: a build
     with nothing changed leaves it as it was.
@@ -164,7 +168,7 @@ def build_one(params_path: str, root: str, make_pdf: bool) -> Outcome:
         # Each section's one-line result would interleave across reports: the batch's own
         # progress bar and summary say how each report went.
         with contextlib.redirect_stdout(io.StringIO()):
-            target = build(path, project, make_pdf=make_pdf, progress=False)
+            target = build(path, project, options)
     except Exception as exc:
         return Outcome(name, FAILED, one_line(exc), time.monotonic() - start, params_path)
     after = _stamp(target / "manifest.json")
@@ -188,33 +192,35 @@ def default_workers() -> int:
 def run(
     params_files: Sequence[Path],
     root: Path,
+    options: BuildOptions,
     *,
-    make_pdf: bool = True,
     scheduler: str | None = None,
-    workers: int | None = None,
-    progress: bool = True,
 ) -> list[Outcome]:
     """Build every report, one Dask task each; return how each went, in the order given.
 
-    ``scheduler`` is an existing cluster's address (default ``DASK_SCHEDULER_ADDRESS``, else
-    a ``LocalCluster`` of ``workers`` processes, one report at a time each). The project
-    folder ``root`` must be at the same path on every worker.
+    Every report is built with ``options``, but for two that mean the batch's own:
+    ``workers`` is how many reports build at once (the ``LocalCluster``'s processes; each
+    build then runs its sections on every core of its worker) and ``progress`` is the batch's
+    progress bar (the builds show none). ``scheduler`` is an existing cluster's address
+    (default ``DASK_SCHEDULER_ADDRESS``, else a local cluster). The project folder ``root``
+    must be at the same path on every worker.
     """
     if not params_files:
         return []
     root = root.resolve()
     files = [str(p.resolve()) for p in params_files]
+    each = dataclasses.replace(options, workers=None, progress=False)
     outcomes: dict[str, Outcome] = {}
-    with _client(scheduler, workers) as client:
+    with _client(scheduler, options.workers) as client:
         from dask.distributed import as_completed
 
         futures = {
-            client.submit(build_one, f, str(root), make_pdf, key=f"report-{f}", pure=False): f
+            client.submit(build_one, f, str(root), each, key=f"report-{f}", pure=False): f
             for f in files
         }
         try:
             threads = max(1, sum(client.nthreads().values()))
-            with tqdm(total=len(files), unit="report", disable=not progress) as bar:
+            with tqdm(total=len(files), unit="report", disable=not options.progress) as bar:
                 for future in as_completed(futures):
                     outcome = _result(future, futures[future])
                     outcomes[outcome.params] = outcome
