@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safeguarding_report.data.catalogue import POPULATION
-from safeguarding_report.pipeline.cache import file_digest, library_digest, sha256_bytes
+from safeguarding_report.pipeline.store import Marks, file_digest, library_digest, sha256_bytes
 
 if TYPE_CHECKING:
     from safeguarding_report.data import Published
@@ -43,8 +43,9 @@ def checking(published: Published, checked: Path, workers: int | None = None) ->
 
     data_dir = published.data_dir
     paths = list(published.catalogue.files)
-    markers = {path: checked / _marker(published, path) for path in paths}
-    todo = [path for path in paths if not markers[path].exists()]
+    marks = Marks(checked)
+    markers = {path: _marker(published, path) for path in paths}
+    todo = [path for path in paths if markers[path] not in marks]
     if not todo:
         yield
         return
@@ -62,10 +63,7 @@ def checking(published: Published, checked: Path, workers: int | None = None) ->
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    with contextlib.suppress(OSError):  # without markers, the files are checked every time
-        checked.mkdir(parents=True, exist_ok=True)
-        for path in todo:
-            markers[path].touch()
+    marks.add(markers[path] for path in todo)  # unwritable: checked every time
 
 
 def _marker(published: Published, path: str) -> str:
