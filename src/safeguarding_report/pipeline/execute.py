@@ -105,9 +105,9 @@ def execute(
 
     ``data_dir`` is the folder whose files a section's reads are recorded from (default
     ``cwd/data``); ``keys`` gives each notebook's cache key (by stem) to stamp on the
-    executed notebook with those reads; ``env`` is added to each section's environment
-    (sections are forked from the server, not from this process, so they do not see changes
-    made to this process's environment).
+    executed notebook with those reads; ``env`` is added to each section's environment (a
+    section started by the forkserver does not see changes made to this process's
+    environment).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     if not notebooks:

@@ -1,6 +1,6 @@
 """Work done once in the process sections are forked from, so that no section repeats it.
 
-Imported with the sections' modules (``execute.PRELOAD``, by ``execute.prepare`` or the
+Imported with the sections' modules (``runner.PRELOAD``, by ``runner.prepare`` or the
 forkserver) after pandas, matplotlib and the library: it compiles nbformat's notebook schema
 (papermill checks the notebook against it each time it reads or saves one), loads Pillow's
 image formats (the first chart would) and hashes the library's own code (part of every
