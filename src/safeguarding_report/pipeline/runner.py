@@ -175,8 +175,8 @@ class Task:
         self._outcome: tuple[bool, Any] | None = None
         self._stopped = False  # its records are no longer passed on (see ``stop``)
         context = process_context()
-        self._receive: Any = None
-        self._receive, send = context.Pipe(duplex=False)
+        receive, send = context.Pipe(duplex=False)
+        self._receive: Any = receive  # None once it is closed
         self._process = context.Process(
             target=_child, args=(send, _levels(), function, args), name=self.name
         )
