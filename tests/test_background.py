@@ -14,7 +14,7 @@ import pytest
 
 from conftest import wait_for
 from safeguarding_report.errors import DataError
-from safeguarding_report.pipeline.execute import Background, process_context
+from safeguarding_report.pipeline.runner import Task, process_context
 
 log = logging.getLogger("safeguarding_report.test_background")
 
@@ -41,13 +41,13 @@ IN_A_PROCESS_OF_ITS_OWN = """
 import logging, sys
 sys.path.insert(0, sys.argv[1])
 from test_background import _answer
-from safeguarding_report.pipeline.execute import Background, process_context
+from safeguarding_report.pipeline.runner import Task, process_context
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("safeguarding_report").setLevel(logging.INFO)
     assert process_context().get_start_method() == "fork", "no other thread: it forks itself"
-    print(Background(_answer, 2, 3).result())
+    print(Task(_answer, 2, 3).result())
 """
 
 
@@ -72,7 +72,7 @@ def test_from_the_forkserver_its_result_and_log_reach_the_caller(
     other.start()
     try:
         assert process_context().get_start_method() == "forkserver"
-        assert Background(_answer, 2, 3).result() == 5
+        assert Task(_answer, 2, 3).result() == 5
     finally:
         stop.set()
         other.join()
@@ -81,14 +81,14 @@ def test_from_the_forkserver_its_result_and_log_reach_the_caller(
 
 
 def test_its_error_is_raised_as_it_was() -> None:
-    step = Background(_fails, "data/local/x/reviews.csv")
+    step = Task(_fails, "data/local/x/reviews.csv")
     with pytest.raises(DataError, match=r"reviews.csv, line 3: expected a number"):
         step.result()
 
 
 def test_a_stopped_step_cleans_up_first(tmp_path: Path) -> None:
     started, cleaned = tmp_path / "started", tmp_path / "cleaned"
-    step = Background(_cleans_up, started, cleaned)
+    step = Task(_cleans_up, started, cleaned)
     wait_for(started.exists)
     step.stop()
     assert cleaned.exists(), "its finally blocks ran before it ended"

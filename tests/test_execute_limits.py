@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from safeguarding_report.pipeline.execute import execute, process_context
+from safeguarding_report.pipeline.execute import execute
+from safeguarding_report.pipeline.runner import process_context
 
 
 def _notebook(path: Path, *code: str) -> Path:
@@ -82,7 +83,8 @@ def test_a_killed_section_names_the_cell_it_was_running(tmp_path: Path, private_
 ISOLATED_IN_A_PROCESS_OF_ITS_OWN = """
 import json, sys
 from pathlib import Path
-from safeguarding_report.pipeline.execute import execute, process_context
+from safeguarding_report.pipeline.execute import execute
+from safeguarding_report.pipeline.runner import process_context
 
 if __name__ == "__main__":
     assert process_context().get_start_method() == "fork", "no other thread: it forks itself"

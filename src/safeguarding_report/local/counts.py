@@ -1,9 +1,11 @@
 """Counts from the local records as tidy rows, the shape the published layer returns.
 
-Each local indicator is declared once: its ``Indicator`` (label, unit, description) in
-``LOCAL_INDICATORS`` and how it is counted in ``LOCAL_COUNTS``. ``tidy_row`` returns the
-same keys as a published row, so tables, charts and ``figures.csv`` treat both alike, with
-the local CSV, column and line(s) as the source.
+What each local indicator is (label, unit, description) is declared with every other
+indicator, in ``report/indicators.py`` (``LOCAL_INDICATORS``, named here too); how each is
+counted is declared here, in ``LOCAL_COUNTS``, by its id, as ``data/catalogue.py`` says where
+each published one is read from. ``tidy_row`` returns the same keys as a published row, so
+tables, charts and ``figures.csv`` treat both alike, with the local CSV, column and line(s) as
+the source.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.records import LocalRecords
-from safeguarding_report.report.indicators import Indicator
+from safeguarding_report.report.indicators import LOCAL_INDICATORS as LOCAL_INDICATORS
 
 AREA_LEVEL = "Partnership"
 NOT_SUPPLIED = "not supplied"  # a status of the tidy tables: shown with the GSS symbol [x]
@@ -38,133 +40,28 @@ def _measure(template: str, measure: str) -> LocalCount:
     return LocalCount(template, "count", (("measure", measure),))
 
 
-def _all(
-    *pairs: tuple[Indicator, LocalCount],
-) -> tuple[dict[str, Indicator], dict[str, LocalCount]]:
-    return {i.id: i for i, _ in pairs}, {i.id: c for i, c in pairs}
-
-
-LOCAL_INDICATORS, LOCAL_COUNTS = _all(
-    (
-        Indicator(
-            "lado_contacts",
-            "Contacts to the LADO",
-            "count",
-            "Contacts received by the Local Authority Designated Officer about an adult who "
-            "works with children, in the partnership's reporting period.",
-        ),
-        _measure("lado", "contacts received"),
+# How each local indicator (``indicators.LOCAL_INDICATORS``) is counted, by its id.
+LOCAL_COUNTS: dict[str, LocalCount] = {
+    "lado_contacts": _measure("lado", "contacts received"),
+    "lado_referrals": _measure("lado", "referrals meeting the harm threshold"),
+    "lado_substantiated": _measure("lado", "outcome: substantiated"),
+    "private_fostering_notifications": _measure("private_fostering", "notifications received"),
+    "private_fostering_open": _measure(
+        "private_fostering", "arrangements open at the end of the period"
     ),
-    (
-        Indicator(
-            "lado_referrals",
-            "LADO referrals meeting the harm threshold",
-            "count",
-            "Contacts to the LADO that met the threshold for an allegation of harm and were "
-            "managed under the allegations procedures.",
-        ),
-        _measure("lado", "referrals meeting the harm threshold"),
+    "training_courses": LocalCount("training_courses"),
+    "training_sessions": LocalCount("training_courses", "sessions"),
+    "training_attendances": LocalCount("training_attendance", "attendees"),
+    "serious_incident_notifications": LocalCount(
+        "reviews", where=(("kind", "serious incident notification"),)
     ),
-    (
-        Indicator(
-            "lado_substantiated",
-            "LADO allegations substantiated",
-            "count",
-            "Allegations managed by the LADO whose outcome was substantiated.",
-        ),
-        _measure("lado", "outcome: substantiated"),
+    "rapid_reviews": LocalCount("reviews", where=(("kind", "rapid review"),)),
+    "local_practice_reviews": LocalCount(
+        "reviews", where=(("kind", "local child safeguarding practice review"),)
     ),
-    (
-        Indicator(
-            "private_fostering_notifications",
-            "Private fostering notifications",
-            "count",
-            "Notifications to the local authority of a child being privately fostered.",
-        ),
-        _measure("private_fostering", "notifications received"),
-    ),
-    (
-        Indicator(
-            "private_fostering_open",
-            "Private fostering arrangements at the end of the period",
-            "count",
-            "Private fostering arrangements open on the last day of the reporting period.",
-        ),
-        _measure("private_fostering", "arrangements open at the end of the period"),
-    ),
-    (
-        Indicator(
-            "training_courses",
-            "Multi-agency training courses",
-            "count",
-            "Multi-agency safeguarding courses the partnership offered in the period.",
-        ),
-        LocalCount("training_courses"),
-    ),
-    (
-        Indicator(
-            "training_sessions",
-            "Multi-agency training sessions",
-            "count",
-            "Sessions of multi-agency safeguarding training run in the period.",
-        ),
-        LocalCount("training_courses", "sessions"),
-    ),
-    (
-        Indicator(
-            "training_attendances",
-            "Attendances at multi-agency training",
-            "count",
-            "Attendances at the partnership's multi-agency training, all courses and agencies.",
-        ),
-        LocalCount("training_attendance", "attendees"),
-    ),
-    (
-        Indicator(
-            "serious_incident_notifications",
-            "Serious incident notifications",
-            "count",
-            "Serious incidents notified to the Child Safeguarding Practice Review Panel.",
-        ),
-        LocalCount("reviews", where=(("kind", "serious incident notification"),)),
-    ),
-    (
-        Indicator(
-            "rapid_reviews",
-            "Rapid reviews",
-            "count",
-            "Rapid reviews completed after a serious incident notification.",
-        ),
-        LocalCount("reviews", where=(("kind", "rapid review"),)),
-    ),
-    (
-        Indicator(
-            "local_practice_reviews",
-            "Local child safeguarding practice reviews",
-            "count",
-            "Local child safeguarding practice reviews under way or completed in the period.",
-        ),
-        LocalCount("reviews", where=(("kind", "local child safeguarding practice review"),)),
-    ),
-    (
-        Indicator(
-            "audits_completed",
-            "Audits completed",
-            "count",
-            "Multi-agency, section 11 and single-agency audits completed in the period.",
-        ),
-        LocalCount("audits"),
-    ),
-    (
-        Indicator(
-            "section11_not_met",
-            "Section 11 standards not met",
-            "count",
-            "Section 11 standards rated not met, over all organisations that assessed themselves.",
-        ),
-        LocalCount("section11", where=(("rating", "not met"),)),
-    ),
-)
+    "audits_completed": LocalCount("audits"),
+    "section11_not_met": LocalCount("section11", where=(("rating", "not met"),)),
+}
 
 
 def period_label(start: dt.date, end: dt.date) -> str:
@@ -237,38 +134,3 @@ def tidy_row(
     if len(matched) > 1:
         row["derivation"] = f"sum of {_rows_word(len(matched))}{span}"
     return row
-
-
-# Figures the sections count from the records by breakdown (per agency, per rating, per
-# measure ...): the section says which rows, and the figure's ``breakdown`` says which part.
-BREAKDOWN_INDICATORS: dict[str, Indicator] = {
-    i.id: i
-    for i in (
-        Indicator("funding_contribution", "Financial contribution", "pounds",
-                  "Money contributed to the arrangements in the period, in pounds."),
-        Indicator("reviews_published", "Reviews published", "count",
-                  "Local child safeguarding practice reviews and legacy serious case reviews "
-                  "published in the period."),
-        Indicator("review_theme", "Notifications and reviews by theme", "count",
-                  "Notifications and reviews whose learning concerns the theme."),
-        Indicator("recommendations", "Recommendations", "count",
-                  "Recommendations from local reviews, by the status of the action taken."),
-        Indicator("national_reviews_considered", "National reviews considered", "count",
-                  "National reviews and reports the partnership considered in the period."),
-        Indicator("training_evaluation_percent", "Course evaluation result (%)", "percent",
-                  "The share of respondents giving the answer the measure counts."),
-        Indicator("training_evaluation_score", "Course evaluation result (mean score out of "
-                  "10)", "ratio", "The respondents' mean score out of 10."),
-        Indicator("training_respondents", "Respondents to a course evaluation", "count",
-                  "People who answered the evaluation measure."),
-        Indicator("audit_reviewed", "Cases or agencies reviewed by an audit", "count",
-                  "How many cases or agencies an audit reviewed."),
-        Indicator("section11_standards", "Section 11 standards by rating", "count",
-                  "Section 11 standards given the rating, over all organisations."),
-        Indicator("lado_count", "LADO activity", "count",
-                  "A count from the Local Authority Designated Officer's work in the period."),
-        Indicator("private_fostering_count", "Private fostering", "count",
-                  "A count of private fostering notifications or arrangements in the period."),
-    )
-}  # fmt: skip
-LOCAL_INDICATORS.update(BREAKDOWN_INDICATORS)

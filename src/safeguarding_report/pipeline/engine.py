@@ -6,7 +6,7 @@ executed notebook saved with its outputs while it runs and in full at the end, a
 how often the notebook is saved while it runs (every five seconds at most, with a marker file
 naming the running cell, so that a section stopped mid-cell still names it). Each
 section runs in a fresh process forked from a warm parent that has already imported pandas,
-matplotlib and the library (see ``execute``), so a section starts in milliseconds instead of
+matplotlib and the library (see ``runner``), so a section starts in milliseconds instead of
 the second a Jupyter kernel takes to start and import them, and nothing one section does can
 reach the next: its process ends with it.
 

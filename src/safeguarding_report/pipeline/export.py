@@ -15,7 +15,6 @@ an ``alt`` attribute stops the build.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -31,6 +30,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
 from safeguarding_report.errors import ExportError
+from safeguarding_report.pipeline.store import replacing
 
 log = logging.getLogger(__name__)
 
@@ -247,15 +247,11 @@ def _keep_shown(output: nbformat.NotebookNode) -> bool:
 
 def _write_atomically(path: Path, text: str) -> None:
     # A temporary name beside the target, so a half-written page never sits at ``path``.
-    temp = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(temp, path)
+        with replacing(path) as handle:
+            handle.write(text.encode("utf-8"))
     except OSError as exc:
         raise ExportError(f"{path}: could not write the HTML report: {exc}") from exc
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _local(url: str) -> bool:

@@ -27,6 +27,7 @@ from pathlib import Path
 import pikepdf
 
 from safeguarding_report.errors import ExportError, ToolMissing
+from safeguarding_report.pipeline.store import replacing
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +108,10 @@ def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float 
         raise ExportError(f"{html_path}: no HTML report to print (write it with to_html first).")
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    # Chromium writes beside the target under a temporary name; renamed once complete.
-    partial = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.partial")
+    # Chromium prints beside the target under a temporary name; the finished PDF replaces
+    # the target once complete (``store.replacing``).
     printed = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.printed")
-    partial.unlink(missing_ok=True)
+    printed.unlink(missing_ok=True)
     try:
         with tempfile.TemporaryDirectory(prefix="safeguarding-report-chromium-") as profile:
             command = [
@@ -118,27 +119,25 @@ def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float 
                 *CHROMIUM_FLAGS,
                 f"--user-data-dir={profile}",
                 f"--crash-dumps-dir={profile}",
-                f"--print-to-pdf={partial}",
+                f"--print-to-pdf={printed}",
                 html_path.as_uri(),
             ]
             log.debug("Printing %s to PDF with %s", html_path.name, chromium)
             log.debug("Running %s", command)
             returncode, stderr = _run(command, timeout, html_path)
-        _check(returncode, stderr, partial, html_path, chromium)
+        _check(returncode, stderr, printed, html_path, chromium)
         log.debug("Chromium said: %s", stderr.strip() or "(nothing)")
-        _finish(partial, printed, _page_facts(html_path), date, html_path.parent.as_uri() + "/")
-        os.replace(printed, pdf_path)
+        _finish(printed, pdf_path, _page_facts(html_path), date, html_path.parent.as_uri() + "/")
     finally:
-        partial.unlink(missing_ok=True)
         printed.unlink(missing_ok=True)
     log.debug("Wrote %s (%d kB)", pdf_path, pdf_path.stat().st_size // 1024)
     return pdf_path
 
 
 def _finish(
-    printed: Path, finished: Path, facts: dict[str, str], date: dt.date, folder: str
+    printed: Path, pdf_path: Path, facts: dict[str, str], date: dt.date, folder: str
 ) -> None:
-    """Fixed dates and /ID, the page's title and language; written to ``finished``.
+    """Fixed dates and /ID, the page's title and language; written to ``pdf_path``.
 
     Links to files beside the report (the charts' CSVs) are made relative again: Chromium
     writes them as absolute ``file:`` URLs of the folder the page was printed from.
@@ -159,7 +158,7 @@ def _finish(
             _mend_bookmarks(document, facts)
             _relative_links(document, folder)
             # Opened by Python, so the file gets the umask's mode like every other output.
-            with finished.open("wb") as handle:
+            with replacing(pdf_path) as handle:
                 document.save(handle, deterministic_id=True)
     except pikepdf.PdfError as exc:
         raise ExportError(f"{printed}: Chromium's PDF could not be read ({exc}).") from exc
@@ -265,9 +264,9 @@ def _kill_group(process: subprocess.Popen[str]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def _check(returncode: int, stderr: str, partial: Path, html_path: Path, chromium: str) -> None:
-    size = partial.stat().st_size if partial.exists() else 0
-    if returncode == 0 and size > 0 and _starts_like_pdf(partial):
+def _check(returncode: int, stderr: str, printed: Path, html_path: Path, chromium: str) -> None:
+    size = printed.stat().st_size if printed.exists() else 0
+    if returncode == 0 and size > 0 and _starts_like_pdf(printed):
         return
     if returncode != 0:
         problem = f"Chromium ({chromium}) exited with status {returncode}"

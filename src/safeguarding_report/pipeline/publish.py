@@ -5,6 +5,11 @@ has succeeded does the staging folder replace ``outputs/<id>/``. A failed build'
 folder is kept as ``outputs/<id>.failed/`` for its executed notebooks and tracebacks, until a
 later build succeeds.
 
+Folders are moved into place with ``rename``, not written through ``store.replacing`` as single
+files are: the staging folder is already the temporary copy, and no rename puts a folder over
+one that holds files, so the old report is first moved aside (``.<id>.previous``) and removed
+once the new one is in place.
+
 Outputs get ordinary permissions: folders and files are created with the mode the user's umask
 gives (0755 and 0644 under the usual umask 022), never the private 0700 of a temporary folder.
 """

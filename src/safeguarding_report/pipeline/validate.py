@@ -1,32 +1,30 @@
 """Check every published file before any section runs, on every core.
 
 Reading and checking the DfE's files is the longest step before the sections start, and each
-file is checked on its own; so the files are shared out between processes forked from the
-build's (which has already imported pandas and the data readers), the largest first, while
-the build goes on with its imports.
-What each process parses is kept in the parse cache (``data/parsed.py``) for the sections,
-and a file that passed is not checked again until it, its catalogue entry or the library
-changes.
+file is checked on its own; so the files are shared out between tasks of the build's runner
+(``runner.py``), forked from the build's process (which has already imported pandas and the
+data readers), while the build goes on with its imports. Each task takes the next file, the
+largest first, until none is left: one task per core, so that each makes its reader once.
+What each task parses is kept in the parse cache (``store.Parsed``) for the sections, and a file
+that passed is not checked again until it, its catalogue entry or the library changes.
 When several files are damaged, the error names the first in the catalogue's order, whichever
-process found it, so the same inputs always give the same message.
+task found it, so the same inputs always give the same message.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from safeguarding_report.data.catalogue import POPULATION
-from safeguarding_report.pipeline.cache import file_digest, library_digest, sha256_bytes
+from safeguarding_report.pipeline import runner
+from safeguarding_report.pipeline.store import Marks, file_digest, library_digest, sha256_bytes
 
 if TYPE_CHECKING:
     from safeguarding_report.data import Published
-
-_published = None  # each checking process's own reader, made once by _start
 
 
 @contextlib.contextmanager
@@ -36,36 +34,37 @@ def checking(published: Published, checked: Path, workers: int | None = None) ->
 
     The block does the build's other work before the sections (its imports, its other checks);
     an error it raises wins, and the checks are stopped. A file that passed before, with the
-    same bytes, catalogue entry, areas and library, is not checked again: a marker under
-    ``checked`` (in the project's cache) records each pass.
+    same bytes, catalogue entry, areas and library, is not checked again: a mark in ``checked``
+    (in the project's store) records each pass.
     """
-    from safeguarding_report.pipeline.execute import process_context
-
     data_dir = published.data_dir
     paths = list(published.catalogue.files)
-    markers = {path: checked / _marker(published, path) for path in paths}
-    todo = [path for path in paths if not markers[path].exists()]
+    marks = Marks(checked)
+    markers = {path: _marker(published, path) for path in paths}
+    todo = [path for path in paths if markers[path] not in marks]
     if not todo:
         yield
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     largest_first = sorted(todo, key=lambda p: -(data_dir / p).stat().st_size)
-    pool = ProcessPoolExecutor(
-        workers, mp_context=process_context(), initializer=_start, initargs=(data_dir,)
-    )
+    taken = runner.process_context().Value("i", 0)  # how many of them the tasks have taken
+    tasks: list[runner.Task] = []
     try:
-        checks: dict[str, Future[None]] = {p: pool.submit(_check, p) for p in largest_first}
+        for number in range(workers):
+            tasks.append(
+                runner.Task(_check, data_dir, largest_first, taken, name=f"check {number + 1}")
+            )
         yield
-        for path in todo:  # the catalogue's order: the first damaged file is named
-            checks[path].result()
+        faults: dict[str, Exception] = {}
+        for task in tasks:
+            faults.update(task.result())
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
+        runner.stop(tasks)
         raise
-    pool.shutdown(wait=True)
-    with contextlib.suppress(OSError):  # without markers, the files are checked every time
-        checked.mkdir(parents=True, exist_ok=True)
-        for path in todo:
-            markers[path].touch()
+    for path in todo:  # the catalogue's order: the first damaged file is named
+        if path in faults:
+            raise faults[path]
+    marks.add(markers[path] for path in todo)  # unwritable: checked every time
 
 
 def _marker(published: Published, path: str) -> str:
@@ -86,13 +85,20 @@ def _marker(published: Published, path: str) -> str:
     )
 
 
-def _start(data_dir: Path) -> None:
-    global _published
+def _check(data_dir: Path, paths: Sequence[str], taken: Any) -> dict[str, Exception]:
+    """In a checking task: check the next of ``paths`` not yet taken (``taken`` counts them,
+    shared by the tasks), until none is left; what each damaged file raised, by path."""
     from safeguarding_report.data import Published
 
-    _published = Published(data_dir)
-
-
-def _check(path: str) -> None:
-    assert _published is not None, "the checking process was not started by _start"
-    _published.validate_file(path)
+    published = Published(data_dir)
+    faults: dict[str, Exception] = {}
+    while True:
+        with taken.get_lock():
+            index = taken.value
+            taken.value += 1
+        if index >= len(paths):
+            return faults
+        try:
+            published.validate_file(paths[index])
+        except Exception as exc:  # every file is checked; the caller names the first
+            faults[paths[index]] = exc

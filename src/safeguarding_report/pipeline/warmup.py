@@ -1,6 +1,6 @@
 """Work done once in the process sections are forked from, so that no section repeats it.
 
-Imported with the sections' modules (``execute.PRELOAD``, by ``execute.prepare`` or the
+Imported with the sections' modules (``runner.PRELOAD``, by ``runner.prepare`` or the
 forkserver) after pandas, matplotlib and the library: it compiles nbformat's notebook schema
 (papermill checks the notebook against it each time it reads or saves one), loads Pillow's
 image formats (the first chart would) and hashes the library's own code (part of every
@@ -14,7 +14,7 @@ import nbformat
 import PIL.Image
 from nbformat.v4 import new_notebook
 
-from safeguarding_report.pipeline.cache import library_digest
+from safeguarding_report.pipeline.store import library_digest
 
 nbformat.validate(new_notebook())  # nbformat keeps the compiled validator for the process
 PIL.Image.preinit()

@@ -1,6 +1,7 @@
 """The indicators the report shows: what each is called and what it measures.
 
-Where each is read from, and how rates are derived, is in ``data/catalogue.py``.
+Where each published one is read from, and how rates are derived, is in ``data/catalogue.py``;
+how each counted from the partnership's own records is counted, in ``local/counts.py``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class Indicator:
-    """One published measure, named for a board member."""
+    """One measure, published or counted from local records, named for a board member."""
 
     id: str
     label: str  # plain English for a board member
@@ -386,21 +387,172 @@ INDICATORS: dict[str, Indicator] = _all(
 )
 
 
+# Counted from the partnership's own records; how each is counted is in ``local/counts.py``.
+LOCAL_INDICATORS: dict[str, Indicator] = _all(
+    Indicator(
+        "lado_contacts",
+        "Contacts to the LADO",
+        "count",
+        "Contacts received by the Local Authority Designated Officer about an adult who "
+        "works with children, in the partnership's reporting period.",
+    ),
+    Indicator(
+        "lado_referrals",
+        "LADO referrals meeting the harm threshold",
+        "count",
+        "Contacts to the LADO that met the threshold for an allegation of harm and were "
+        "managed under the allegations procedures.",
+    ),
+    Indicator(
+        "lado_substantiated",
+        "LADO allegations substantiated",
+        "count",
+        "Allegations managed by the LADO whose outcome was substantiated.",
+    ),
+    Indicator(
+        "private_fostering_notifications",
+        "Private fostering notifications",
+        "count",
+        "Notifications to the local authority of a child being privately fostered.",
+    ),
+    Indicator(
+        "private_fostering_open",
+        "Private fostering arrangements at the end of the period",
+        "count",
+        "Private fostering arrangements open on the last day of the reporting period.",
+    ),
+    Indicator(
+        "training_courses",
+        "Multi-agency training courses",
+        "count",
+        "Multi-agency safeguarding courses the partnership offered in the period.",
+    ),
+    Indicator(
+        "training_sessions",
+        "Multi-agency training sessions",
+        "count",
+        "Sessions of multi-agency safeguarding training run in the period.",
+    ),
+    Indicator(
+        "training_attendances",
+        "Attendances at multi-agency training",
+        "count",
+        "Attendances at the partnership's multi-agency training, all courses and agencies.",
+    ),
+    Indicator(
+        "serious_incident_notifications",
+        "Serious incident notifications",
+        "count",
+        "Serious incidents notified to the Child Safeguarding Practice Review Panel.",
+    ),
+    Indicator(
+        "rapid_reviews",
+        "Rapid reviews",
+        "count",
+        "Rapid reviews completed after a serious incident notification.",
+    ),
+    Indicator(
+        "local_practice_reviews",
+        "Local child safeguarding practice reviews",
+        "count",
+        "Local child safeguarding practice reviews under way or completed in the period.",
+    ),
+    Indicator(
+        "audits_completed",
+        "Audits completed",
+        "count",
+        "Multi-agency, section 11 and single-agency audits completed in the period.",
+    ),
+    Indicator(
+        "section11_not_met",
+        "Section 11 standards not met",
+        "count",
+        "Section 11 standards rated not met, over all organisations that assessed themselves.",
+    ),
+    # Counted by the sections by breakdown (per agency, per rating, per measure ...): the
+    # section says which rows, and the figure's ``breakdown`` says which part.
+    Indicator(
+        "funding_contribution",
+        "Financial contribution",
+        "pounds",
+        "Money contributed to the arrangements in the period, in pounds.",
+    ),
+    Indicator(
+        "reviews_published",
+        "Reviews published",
+        "count",
+        "Local child safeguarding practice reviews and legacy serious case reviews "
+        "published in the period.",
+    ),
+    Indicator(
+        "review_theme",
+        "Notifications and reviews by theme",
+        "count",
+        "Notifications and reviews whose learning concerns the theme.",
+    ),
+    Indicator(
+        "recommendations",
+        "Recommendations",
+        "count",
+        "Recommendations from local reviews, by the status of the action taken.",
+    ),
+    Indicator(
+        "national_reviews_considered",
+        "National reviews considered",
+        "count",
+        "National reviews and reports the partnership considered in the period.",
+    ),
+    Indicator(
+        "training_evaluation_percent",
+        "Course evaluation result (%)",
+        "percent",
+        "The share of respondents giving the answer the measure counts.",
+    ),
+    Indicator(
+        "training_evaluation_score",
+        "Course evaluation result (mean score out of 10)",
+        "ratio",
+        "The respondents' mean score out of 10.",
+    ),
+    Indicator(
+        "training_respondents",
+        "Respondents to a course evaluation",
+        "count",
+        "People who answered the evaluation measure.",
+    ),
+    Indicator(
+        "audit_reviewed",
+        "Cases or agencies reviewed by an audit",
+        "count",
+        "How many cases or agencies an audit reviewed.",
+    ),
+    Indicator(
+        "section11_standards",
+        "Section 11 standards by rating",
+        "count",
+        "Section 11 standards given the rating, over all organisations.",
+    ),
+    Indicator(
+        "lado_count",
+        "LADO activity",
+        "count",
+        "A count from the Local Authority Designated Officer's work in the period.",
+    ),
+    Indicator(
+        "private_fostering_count",
+        "Private fostering",
+        "count",
+        "A count of private fostering notifications or arrangements in the period.",
+    ),
+)
+
+
 def get(indicator_id: str) -> Indicator:
-    """Any figure's indicator: a published one, or a count from the partnership's records.
-
-    The local counts are declared with how each is counted, in ``local/counts.py``; they are
-    looked up there, so each is declared once.
-    """
-    found = INDICATORS.get(indicator_id)
-    if found is not None:
-        return found
-    from safeguarding_report.local.counts import LOCAL_INDICATORS  # local imports this module
-
-    try:
-        return LOCAL_INDICATORS[indicator_id]
-    except KeyError:
+    """Any figure's indicator: a published one, or a count from the partnership's records."""
+    found = INDICATORS.get(indicator_id) or LOCAL_INDICATORS.get(indicator_id)
+    if found is None:
         raise KeyError(
             f"unknown indicator {indicator_id!r}: neither published (indicators.INDICATORS) nor "
-            "counted from local records (local/counts.py)"
-        ) from None
+            "counted from local records (indicators.LOCAL_INDICATORS)"
+        )
+    return found

@@ -1,0 +1,105 @@
+"""What the build keeps between runs: a file is replaced whole or not at all, an entry is used
+only for its own key, and a damaged entry is simply not used."""
+
+from __future__ import annotations
+
+import ast
+import pickle
+from pathlib import Path
+
+import pytest
+
+import safeguarding_report
+from safeguarding_report.pipeline import store
+
+PACKAGE = Path(safeguarding_report.__file__).parent
+
+
+def test_a_file_is_replaced_whole_when_the_block_ends(tmp_path: Path) -> None:
+    target = tmp_path / "new folder" / "report.html"
+    with store.replacing(target) as handle:
+        handle.write(b"<p>new</p>")
+        assert not target.exists(), "nothing at the target until the block ends"
+    assert target.read_bytes() == b"<p>new</p>"
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    target.write_bytes(b"old")
+    with pytest.raises(OSError, match="disk full"), store.replacing(target) as handle:
+        handle.write(b"half of the ne")
+        raise OSError("disk full")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_every_file_replaced_in_place_goes_through_the_store() -> None:
+    """One way to replace a file: only ``store.replacing`` calls os.replace or os.rename."""
+    callers = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "os"
+                and node.attr in {"replace", "rename"}
+            ):
+                callers.append(path.relative_to(PACKAGE).as_posix())
+    assert callers == ["pipeline/store.py"]
+
+
+def test_a_step_is_reused_only_for_its_own_key(tmp_path: Path) -> None:
+    made = tmp_path / "made"
+    made.mkdir()
+    (made / "cover-report.html").write_text("<p>cover</p>", encoding="utf-8")
+    entry = tmp_path / "cache/cover/kent-2022.pickle"
+    store.keep(entry, "key 1", [made / "cover-report.html"], [{"figure": 1}])
+    into = tmp_path / "into"
+    into.mkdir()
+    assert store.kept(entry, "key 2", into) is None
+    assert list(into.iterdir()) == []
+    assert store.kept(entry, "key 1", into) == [{"figure": 1}]
+    assert (into / "cover-report.html").read_text(encoding="utf-8") == "<p>cover</p>"
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps("no tuple")])
+def test_a_damaged_entry_is_not_used(tmp_path: Path, content: bytes) -> None:
+    entry = tmp_path / "kent-2022.pickle"
+    entry.write_bytes(content)
+    assert store.kept(entry, "key", tmp_path) is None
+    section = tmp_path / "sections/kent-2022/01_foreword.ipynb"
+    store.keep_section(section, b"{}", {"key": {}})
+    assert store.section_facts(section) == {"key": {}}
+    section.with_suffix(".json").write_bytes(content)
+    assert store.section_facts(section) is None
+
+
+def test_a_parse_is_read_back_by_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "file.csv"
+    source.write_text("a,b\n1,2\n", encoding="utf-8")
+    parsed = store.Parsed(tmp_path / "cache")
+    parses: list[str] = []
+
+    def parse() -> list[str]:
+        parses.append("parsed")
+        return source.read_text(encoding="utf-8").splitlines()
+
+    assert parsed.get("rows", source, parse) == ["a,b", "1,2"]
+    monkeypatch.setattr(store, "_parsed", {})  # as in a new process: nothing in memory
+    assert store.Parsed(tmp_path / "cache").get("rows", source, parse) == ["a,b", "1,2"]
+    assert parses == ["parsed"], "parsed once, then read back from the store"
+    source.write_text("a,b\n1,3\n", encoding="utf-8")
+    assert parsed.get("rows", source, parse) == ["a,b", "1,3"]
+    assert len(parses) == 2, "a changed file is a new key"
+
+
+def test_marks_are_kept_and_an_unwritable_folder_is_no_error(tmp_path: Path) -> None:
+    marks = store.Marks(tmp_path / "checked")
+    assert "abc" not in marks
+    marks.add(["abc"])
+    assert "abc" in marks
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    store.Marks(tmp_path / "file" / "checked").add(["abc"])  # a file where the folder goes
