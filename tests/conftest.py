@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from safeguarding_report.pipeline import execute, server
+from safeguarding_report.pipeline import runner, server
 
 # Builds in the tests (and the commands they run) run in their own process and leave no build
 # server behind; tests/test_server.py turns it on for its own project.
@@ -54,7 +54,7 @@ def section_server() -> None:
     session, and tests that check they leave nothing behind in a TMPDIR of their own see only
     what the build made there.
     """
-    execute.warm()
+    runner.warm()
 
 
 @pytest.fixture(scope="session")

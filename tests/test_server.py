@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
 from safeguarding_report import cli
-from safeguarding_report.pipeline import cache, server
+from safeguarding_report.pipeline import server, store
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = str(Path(sys.executable).parent / "safeguarding-report")
@@ -114,7 +114,7 @@ def test_stopped_it_leaves_nothing_running(project: Path, monkeypatch: pytest.Mo
         time.sleep(0.1)
     assert not _servers(project)
     assert not server.answers(project)
-    assert cache.library_digest()  # the library is still importable as before
+    assert store.library_digest()  # the library is still importable as before
 
 
 def _servers(project: Path) -> list[int]:

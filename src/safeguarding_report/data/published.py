@@ -40,7 +40,6 @@ from safeguarding_report.data.neighbours import (
     model_for,
     read_groups,
 )
-from safeguarding_report.data.parsed import ParseCache
 from safeguarding_report.data.population import Pair, RatePopulation, choose
 from safeguarding_report.data.read import Table, read_table
 from safeguarding_report.data.schema import (
@@ -50,6 +49,7 @@ from safeguarding_report.data.schema import (
     TIDY_COLUMNS,
 )
 from safeguarding_report.errors import DataError
+from safeguarding_report.pipeline.store import Parsed
 from safeguarding_report.report.indicators import INDICATORS
 
 
@@ -111,8 +111,8 @@ class Published:
 
     def __init__(self, data_dir: Path, *, parse_cache: Path | None = None) -> None:
         self.data_dir = Path(data_dir)
-        # Parsed files are kept beside the data folder (see data/parsed.py).
-        self._parsed = ParseCache(
+        # Parsed files are kept beside the data folder (see store.Parsed).
+        self._parsed = Parsed(
             parse_cache if parse_cache is not None else self.data_dir.parent / ".cache" / "data"
         )
         # The catalogued files plus any new release dropped in beside them.

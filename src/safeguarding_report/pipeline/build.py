@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
 
 from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
-from safeguarding_report.pipeline import cache, params
+from safeguarding_report.pipeline import cache, params, store
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import framework
 from safeguarding_report.report.framework import Framework
@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     import nbformat
 
     from safeguarding_report.data import Published
-    from safeguarding_report.pipeline.execute import Background, SectionRun
+    from safeguarding_report.pipeline.execute import SectionRun
+    from safeguarding_report.pipeline.runner import Task
     from safeguarding_report.pipeline.stitch import Cover
     from safeguarding_report.report.appendix import Checked
     from safeguarding_report.report.tables import Suppression
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SECTION_GLOB = "[0-9][0-9]_*.ipynb"
-# The stages' own modules, imported (with the sections' modules, execute.PRELOAD) while the
+# The stages' own modules, imported (with the sections' modules, runner.PRELOAD) while the
 # published files are checked.
 STAGES: tuple[str, ...] = (
     "nbformat",
@@ -95,7 +96,7 @@ class Project:
         others = self.data / "local"
         return [
             path
-            for path in cache.data_files(self.data)
+            for path in store.data_files(self.data)
             if not path.is_relative_to(others)
             or len(parts := path.relative_to(others).parts) == 1
             or parts[0] == report_id
@@ -118,7 +119,7 @@ class Project:
         return [(s.key, found[s.key]) for s in framework.sections]
 
 
-@cache.remembering()  # each data file is hashed once however many keys it is in
+@store.remembering()  # each data file is hashed once however many keys it is in
 def build(params_path: Path, project: Project, options: BuildOptions) -> Path:
     """Build one report; return its published folder ``outputs/<id>/``.
 
@@ -183,7 +184,7 @@ class _Plan:
     @cached_property
     def data(self) -> str:
         """The digest of ``data_files``."""
-        return cache.files_digest(self.project.data, self.data_files)
+        return store.files_digest(self.project.data, self.data_files)
 
 
 def _plan(params_path: Path, project: Project, options: BuildOptions) -> _Plan:
@@ -234,14 +235,14 @@ def _build_key(plan: _Plan, runs: list[SectionRun] | None = None) -> str:
         if not all(item.verdict.reuse and item.verdict.cached for item in plan.sections):
             return ""
         executed = [item.verdict.cached for item in plan.sections if item.verdict.cached]
-    parts += [cache.file_digest(path) for path in executed]
+    parts += [store.file_digest(path) for path in executed]
     return cache.build_key(parts)
 
 
 def _made_from(params_path: Path, data: str) -> list[str]:
     """What every step of a report depends on: the library, the params file, the data files
     (``data``: their digest)."""
-    return [cache.library_digest(), cache.file_digest(params_path), f"data {data}"]
+    return [store.library_digest(), store.file_digest(params_path), f"data {data}"]
 
 
 # -- check inputs --------------------------------------------------------------------------
@@ -268,12 +269,12 @@ def _check_inputs(plan: _Plan) -> _Inputs:
     _check_year(published, p.comparison_year, plan.params_path)
     # Every published file is read and checked before any section runs, on every core, so a
     # missing or damaged file stops the build with its name, line and column (what is parsed
-    # is kept for the sections, see data/parsed.py). Meanwhile this process imports the
+    # is kept for the sections, see store.Parsed). Meanwhile this process imports the
     # sections' modules and the stages', and checks the rest.
     with validate.checking(published, project.cache / "checked", plan.options.workers):
-        from safeguarding_report.pipeline import execute
+        from safeguarding_report.pipeline import runner
 
-        execute.prepare(STAGES)
+        runner.prepare(STAGES)
         from safeguarding_report.local import LocalRecords
         from safeguarding_report.pipeline import pdf
         from safeguarding_report.report.tables import Suppression
@@ -347,7 +348,7 @@ class _CoverAndChanges:
     """
 
     def __init__(self, plan: _Plan, inputs: _Inputs, staged: Path) -> None:
-        from safeguarding_report.pipeline.execute import Background
+        from safeguarding_report.pipeline.runner import Task
 
         chromium = inputs.chromium
         key = cache.build_key(
@@ -356,14 +357,14 @@ class _CoverAndChanges:
                 f"pdf with {chromium!r}" if chromium else "no pdf",
             ]
         )
-        kept = plan.project.cache / "cover" / plan.p.id
-        self._records: list[dict[str, Any]] | None = cache.kept_outputs(kept, key, staged)
-        self._writing: Background | None = None
+        kept = plan.project.cache / "cover" / f"{plan.p.id}.pickle"
+        self._records: list[dict[str, Any]] | None = store.kept(kept, key, staged)
+        self._writing: Task | None = None
         if self._records is not None:
             log.info("Cover report and changes.csv reused: nothing they depend on changed.")
         else:
             work = _CoverWork(plan.p, plan.project.data, inputs.rule, chromium, staged, kept, key)
-            self._writing = Background(_write_cover_and_changes, work)
+            self._writing = Task(_write_cover_and_changes, work)
 
     def __enter__(self) -> _CoverAndChanges:
         return self
@@ -409,7 +410,7 @@ def _write_cover_and_changes(work: _CoverWork) -> list[dict[str, Any]]:
     _write_changes(published, work.p, work.staged / "changes.csv")
     names = (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE, "changes.csv")
     written = [work.staged / name for name in names if (work.staged / name).is_file()]
-    cache.keep_outputs(work.kept, work.key, written, records)
+    store.keep(work.kept, work.key, written, records)
     return records
 
 

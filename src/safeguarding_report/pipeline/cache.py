@@ -8,8 +8,7 @@ in the executed notebook's metadata, so a cached notebook carries its own key.
 
 The entries are kept in the project's store (``store.py``): ``.cache/sections/<report
 id>/<section>.ipynb`` under the project root, outside ``outputs/<id>/``, kept when a build
-fails, and safe to delete at any time. The digests the keys are made of are the store's; they
-are named here too for the build, the manifest and the build server, which use them from here.
+fails, and safe to delete at any time. The digests the keys are made of are the store's.
 """
 
 from __future__ import annotations
@@ -22,38 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from safeguarding_report.pipeline.store import (
-    data_files,
     file_digest,
-    files_digest,
-    keep,
     keep_section,
-    kept,
     library_digest,
-    remembering,
     section_facts,
     section_path,
     sha256_bytes,
 )
-
-# The digests are the store's; the build and the build server use them from here.
-__all__ = [
-    "METADATA_KEY",
-    "Verdict",
-    "Watcher",
-    "build_key",
-    "cached_path",
-    "check",
-    "data_files",
-    "file_digest",
-    "files_digest",
-    "keep_outputs",
-    "kept_outputs",
-    "library_digest",
-    "remembering",
-    "section_key",
-    "stamp",
-    "store",
-]
 
 METADATA_KEY = "safeguarding_report"
 
@@ -161,22 +135,3 @@ def _relative(path: Path, root: Path) -> str:
 def build_key(parts: Iterable[str]) -> str:
     """One hash for a whole build: every section's run plus what the pages are made from."""
     return sha256_bytes("\n".join(parts).encode("utf-8"))
-
-
-def kept_outputs(folder: Path, key: str, into: Path) -> Any | None:
-    """A build step's result kept under ``key``, its files written into ``into``; else None.
-
-    For steps of the build other than the sections (the committee cover report): what they
-    wrote and returned when they last ran with the same key. Kept in one file beside
-    ``folder``'s name (see ``store.py``).
-    """
-    return kept(_entry(folder), key, into)
-
-
-def keep_outputs(folder: Path, key: str, files: Iterable[Path], result: Any) -> None:
-    """Keep a build step's files and result under ``key`` (see ``kept_outputs``)."""
-    keep(_entry(folder), key, files, result)
-
-
-def _entry(folder: Path) -> Path:
-    return folder.with_name(f"{folder.name}.pickle")

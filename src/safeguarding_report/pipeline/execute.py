@@ -20,9 +20,6 @@ for ``cache.check``.
 On any exit (an error, Ctrl-C, SIGTERM turned into an exception by the command line) the
 running sections are ended and waited for before the exception goes on: nothing outlives the
 run.
-
-The runner's names (``Background``, ``process_context``, ``prepare``, ``warm``, ``PRELOAD``) are
-named here too for the modules that take them from here.
 """
 
 from __future__ import annotations
@@ -42,26 +39,11 @@ import nbformat
 from tqdm import tqdm
 
 from safeguarding_report.pipeline import runner
-from safeguarding_report.pipeline.runner import PRELOAD, prepare, process_context, warm
-
-__all__ = [
-    "DEFAULT_SECTION_TIMEOUT",
-    "PRELOAD",
-    "Background",
-    "SectionRun",
-    "cell_place",
-    "execute",
-    "prepare",
-    "process_context",
-    "warm",
-]
+from safeguarding_report.pipeline.options import DEFAULT_SECTION_TIMEOUT
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SECTION_TIMEOUT = 600.0  # seconds
 KERNEL_NAME = "python3"
-# A build step run beside the sections (the cover report): a task of the runner.
-Background = runner.Task
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from safeguarding_report.pipeline.cache import library_digest
 from safeguarding_report.pipeline.options import BuildOptions
+from safeguarding_report.pipeline.store import library_digest
 
 log = logging.getLogger(__name__)
 
@@ -230,9 +230,9 @@ def _passed_on(pid: int) -> Any:
 
 def serve(root: Path, idle: float) -> None:
     """Import everything, then fork a build for each request until idle for ``idle`` s."""
-    from safeguarding_report.pipeline import build, execute, export
+    from safeguarding_report.pipeline import build, export, runner
 
-    execute.prepare((*build.STAGES, "safeguarding_report.pipeline.command"))
+    runner.prepare((*build.STAGES, "safeguarding_report.pipeline.command"))
     export.warm()  # the page's templates, compiled once
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

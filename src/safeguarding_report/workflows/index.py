@@ -10,6 +10,7 @@ its stylesheet inline, nothing fetched.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from safeguarding_report.pipeline import store
 from safeguarding_report.report.indicators import INDICATORS
 
 log = logging.getLogger(__name__)
@@ -149,14 +151,14 @@ def write(outputs: Path) -> tuple[Path, Path]:
     """Write ``outputs/index.html`` and ``outputs/index.csv``; return their paths."""
     found = entries(outputs)
     html, table = outputs / "index.html", outputs / "index.csv"
-    # Each file is written beside its place, then renamed: a reader never sees half of it.
-    partial = html.with_name(".index.html.partial")
-    partial.write_text(render(found), encoding="utf-8")
-    partial.replace(html)
-    partial = table.with_name(".index.csv.partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
+    # Each file replaces the last one whole: a reader never sees half of it.
+    with store.replacing(html) as handle:
+        handle.write(render(found).encode("utf-8"))
+    with (
+        store.replacing(table) as binary,
+        io.TextIOWrapper(binary, encoding="utf-8", newline="") as handle,
+    ):
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(e.row() for e in found)
-    partial.replace(table)
     return html, table
