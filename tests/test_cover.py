@@ -286,14 +286,6 @@ def test_no_cover_report_file_means_no_cover_files(
     assert "cover_report.yaml is missing" in caplog.text
 
 
-@pytest.mark.parametrize("framework_id", framework.available())
-def test_every_framework_has_its_statutory_wording(framework_id: str) -> None:
-    wording = cover.statutory(framework_id)
-    ids = {r.id for r in framework.load(framework_id).requirements}
-    assert set(wording.elements) <= ids
-    assert wording.elements and wording.recipients
-
-
 @pytest.mark.build
 def test_build_writes_the_cover_report_with_the_reports_own_figures(tmp_path: Path) -> None:
     base = tmp_path / "project"

@@ -129,8 +129,8 @@ def build(
     section). When nothing at all has changed since the published report was built, the
     build stops there. A section running longer than ``section_timeout`` seconds fails.
     """
-    p = params.load(params_path)
-    fw = framework.load(p.framework)
+    p = params.load(params_path, data=project.data)
+    fw = framework.load(p.framework, project.data)
     sections = project.sections(fw)
     target = project.outputs / p.id
     parameters = p.notebook_parameters(project.data.resolve())

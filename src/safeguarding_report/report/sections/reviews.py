@@ -52,7 +52,7 @@ def summary(ctx: Context) -> text.Text:
             ),
         )
     ]
-    if "rapid review" in ctx.terms.words.review_kinds:
+    if ctx.terms.rapid_reviews:
         said.append(
             text.say(
                 "{rapid} rapid reviews were completed.",
