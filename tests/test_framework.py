@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,11 @@ import yaml
 
 from safeguarding_report.data import Published
 from safeguarding_report.errors import ParamsError
+from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
+from safeguarding_report.pipeline import execute
 from safeguarding_report.report import appendix, framework, registry
+from safeguarding_report.report.indicators import INDICATORS
+from safeguarding_report.report.sections import foreword, local_context
 from safeguarding_report.workflows.scaffold import ANCHOR_INDICATOR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,3 +190,31 @@ def test_checklist_flags_a_requirement_with_no_content() -> None:
     assert "Not met: no content yet" in page and "Voice of children and families" in page
     assert '<a href="#section-4">4. Our priorities and the progress made</a>' in page
     assert "(paraphrase)" in page, "unconfirmed wording is presented as a paraphrase"
+
+
+# -- the registry of sections: what each section a framework lists is ----------------------------
+
+
+@pytest.mark.parametrize("section", registry.SECTIONS, ids=lambda s: s.key)
+def test_each_registered_section_has_its_notebook_module_records_and_indicators(
+    section: registry.Section,
+) -> None:
+    notebook = NOTEBOOKS / section.notebook
+    assert notebook.stem.split("_", 1)[1] == section.key
+    assert f"import load, {section.key} as section" in notebook.read_text(encoding="utf-8")
+    module = importlib.import_module(section.module)
+    # Until the section modules read the registry, what they declare must agree with it.
+    assert tuple(getattr(module, "TEMPLATES", ())) == section.templates
+    assert set(section.templates) <= set(CSV_TEMPLATES) | set(TEXT_TEMPLATES)
+    assert set(section.headlines) <= set(INDICATORS)
+
+
+def test_the_registry_lists_every_notebook_and_the_headline_indicators_the_sections_show() -> None:
+    assert sorted(s.notebook for s in registry.SECTIONS) == sorted(
+        p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+    )
+    assert registry.get("foreword").headlines == foreword.GLANCE_INDICATORS
+    assert registry.get("local_context").headlines == local_context.HEADLINE_INDICATORS
+    assert set(registry.modules()) <= set(execute.PRELOAD), "every section's module is preloaded"
+    with pytest.raises(KeyError, match="no section 'nowhere': the sections are foreword, "):
+        registry.get("nowhere")
