@@ -228,3 +228,16 @@ def test_a_framework_the_project_declares_is_accepted_with_its_data_folder(
     assert params.load(path, data=tmp_path / "data").framework == "ours"
     with pytest.raises(ParamsError, match=r"key 'framework' must be one of wt2010, .*'ours'"):
         params.load(path)
+
+
+def test_a_damaged_project_framework_is_named_when_the_params_are_read(
+    tmp_path: Path, good: dict
+) -> None:
+    from safeguarding_report.report import framework
+
+    folder = tmp_path / "data" / framework.PROJECT_FOLDER
+    folder.mkdir(parents=True)
+    (folder / "ours.yaml").write_text("id: ours\nguidance: Our own\n", encoding="utf-8")
+    good["framework"] = "ours"
+    with pytest.raises(ParamsError, match=r"ours.yaml: the framework declaration is invalid: in_f"):
+        params.load(_write(tmp_path, good), data=tmp_path / "data")

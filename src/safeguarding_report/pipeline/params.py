@@ -255,6 +255,7 @@ def _check_values(source: str, p: Params, data: Path | None) -> None:
         f"one of {', '.join(frameworks)}",
         repr(p.framework),
     )
+    framework.load(p.framework, data)  # a project's declaration is checked here, naming its file
     _expect(source, "trend_years", 1 <= p.trend_years <= 15, "between 1 and 15", p.trend_years)
 
 
