@@ -48,17 +48,17 @@ BY_YEAR |= {2025: "wt2023"}
 def test_the_framework_in_force_is_chosen_by_date_for_every_year_the_data_holds() -> None:
     held = Published(ROOT / "data").periods(ANCHOR_INDICATOR)
     assert set(held) == set(BY_YEAR), "every year the published files hold is checked"
-    chosen = {year: framework.in_force(dt.date(year, 3, 31)).id for year in held}
+    chosen = {year: framework.in_force_on(dt.date(year, 3, 31)).id for year in held}
     assert chosen == BY_YEAR
 
 
 def test_a_framework_comes_into_force_on_its_day_and_not_before() -> None:
     partnership = framework.load("wt2018")
     day = partnership.in_force
-    assert framework.in_force(day).id == "wt2018"
-    assert framework.in_force(day - dt.timedelta(days=1)).id == "wt2010"
+    assert framework.in_force_on(day).id == "wt2018"
+    assert framework.in_force_on(day - dt.timedelta(days=1)).id == "wt2010"
     with pytest.raises(ParamsError, match="no framework was in force on 2001-03-31"):
-        framework.in_force(dt.date(2001, 3, 31))
+        framework.in_force_on(dt.date(2001, 3, 31))
 
 
 def test_the_body_is_named_as_the_framework_says() -> None:
@@ -132,8 +132,8 @@ def test_a_project_framework_replaces_a_package_one_of_the_same_id(tmp_path: Pat
 
 def test_a_project_framework_in_force_later_is_chosen_for_later_years(tmp_path: Path) -> None:
     _project_framework(tmp_path, "ours", in_force=dt.date(2025, 1, 1))
-    assert framework.in_force(dt.date(2025, 3, 31), tmp_path).id == "ours"
-    assert framework.in_force(dt.date(2024, 3, 31), tmp_path).id == "wt2018"
+    assert framework.in_force_on(dt.date(2025, 3, 31), tmp_path).id == "ours"
+    assert framework.in_force_on(dt.date(2024, 3, 31), tmp_path).id == "wt2018"
 
 
 def test_a_project_framework_is_read_afresh_each_time(tmp_path: Path) -> None:

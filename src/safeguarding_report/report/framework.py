@@ -1,22 +1,24 @@
 """The statutory frameworks a report can follow, each declared once, as one YAML file.
 
 A framework (``<id>.yaml``) says everything the kit needs to know about it, and the code names
-none of them: the guidance, the day it came into force, what the report is called, who
+none of them: the guidance; the day it came into force; what the report is called; who
 publishes it (the body in full, how a sentence names it, what follows an area's name in a
-partnership's usual name), how its sections word what differs between frameworks, which kinds
-of review it has, its sections in order with their titles, its statutory requirements with the
-sections that meet each, and the statutory basis the committee cover report quotes.
+partnership's usual name); how its sections word what differs between frameworks, the kinds of
+review it has and whether it has rapid reviews; its sections in order with their titles; its
+statutory requirements with the sections that meet each; and the statutory basis the committee
+cover report quotes. The build runs the sections a framework lists and makes the appendix's
+checklist from its requirements, so adding a framework adds a file, not code.
 
-Where frameworks are found: a project may declare its own in ``data/frameworks/<id>.yaml``,
-searched before the package's own (``report/frameworks/``); a project file with the id of a
-package framework replaces it for that project. They live under ``data/`` with the report's
-other inputs because the build keys its caches on what is there: a change to a project's
-framework rebuilds what it shows, and the sections, which are given the data folder, find it.
-The build runs the sections a framework lists and makes the appendix's checklist from its
-requirements, so adding a framework adds a file, not code.
+Where frameworks are found: a project may declare its own as ``data/frameworks/<id>.yaml``,
+searched before the package's ``report/frameworks/``; a project file with the id of a package
+framework replaces it for that project. They live under ``data/``, with the report's other
+inputs, for two reasons: the build keys what it keeps on the files there (a change to a
+project's framework rebuilds what it shows), and the sections, whose parameters name the data
+folder, find it there. Every function that looks a framework up takes that folder (``data``);
+without it, only the package's frameworks are seen.
 
-``new`` picks the framework in force for a report (``in_force``): the newest whose
-``in_force`` day is on or before the last day of the reporting period.
+``in_force_on`` gives the framework in force on a day: the newest whose ``in_force`` date is on
+or before it. ``new`` gives a report the one in force on the last day of its period.
 """
 
 from __future__ import annotations
@@ -205,7 +207,7 @@ def read(path: Path) -> Framework:
     return framework
 
 
-def in_force(day: dt.date, data: Path | None = None) -> Framework:
+def in_force_on(day: dt.date, data: Path | None = None) -> Framework:
     """The framework in force on ``day``: the newest whose ``in_force`` is on or before it."""
     frameworks = [load(framework_id, data) for framework_id in available(data)]
     started = [fw for fw in frameworks if fw.in_force <= day]

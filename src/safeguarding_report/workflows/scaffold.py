@@ -67,7 +67,7 @@ def new(
         )
     start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
     data = root / "data"
-    fw = framework.load(framework_id, data) if framework_id else framework.in_force(end, data)
+    fw = framework.load(framework_id, data) if framework_id else framework.in_force_on(end, data)
     report_id = report_id_for(area.name, year)
     params = root / "params" / f"{report_id}.yaml"
     if params.exists():

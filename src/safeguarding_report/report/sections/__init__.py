@@ -109,7 +109,7 @@ def load(
         tuple(range(comparison_year - trend_years + 1, comparison_year + 1)),
         framework.load(framework_id, data)
         if framework_id
-        else framework.in_force(end or dt.date(comparison_year, 3, 31), data),
+        else framework.in_force_on(end or dt.date(comparison_year, 3, 31), data),
         report_id=report_id,
         partnership=partnership,
         period_start=start,
