@@ -70,10 +70,14 @@ def test_new_follows_a_framework_the_project_declares(root: Path) -> None:
     made = scaffold.new("E08000003", 2025, root=root)
     text = made.params.read_text(encoding="utf-8")
     assert "framework: manchester  # statutory framework: manchester, wt2010" in text
-    p = params.load(made.params, data=root / "data")
+    p = params.load(made.params)  # the project's data folder is the one beside params/
     assert (p.framework, p.partnership) == ("manchester", "Manchester Children First")
+    moved = root / "elsewhere" / "params" / made.params.name
+    moved.parent.mkdir(parents=True)
+    shutil.copy(made.params, moved)
     with pytest.raises(ParamsError, match="key 'framework' must be one of wt2010, wt2018, wt2023"):
-        params.load(made.params)  # without the project's data folder, only the package's
+        params.load(moved)  # in no project: only the package's frameworks
+    assert params.load(moved, data=root / "data").framework == "manchester"
 
 
 def test_old_code_and_framework_option(root: Path) -> None:

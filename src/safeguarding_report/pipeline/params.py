@@ -4,7 +4,7 @@ Validation is strict where papermill is lenient: an unknown key, a key given twi
 key, a value of the wrong type and a date that is not on the calendar are errors naming the
 key, the file, the line and what was expected, raised before any notebook runs. So are a file
 that cannot be read or is not UTF-8, and a folder where the file should be. The framework must
-be one the package declares, or the project (given its data folder: ``report.framework``).
+be one the package declares or one the project does (in its data folder: ``report.framework``).
 """
 
 from __future__ import annotations
@@ -103,8 +103,9 @@ SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"
 def load(path: Path, *, data: Path | None = None) -> Params:
     """Read and validate ``path``; raise ``ParamsError`` naming the key at fault.
 
-    ``data`` is the project's data folder: a framework its ``frameworks/`` declares is then
-    accepted too (without it, only the package's frameworks are).
+    A framework the project declares in its data folder (``data/frameworks/``) is accepted
+    too. That folder is ``data``; by default, the one beside the ``params/`` folder that holds
+    ``path`` (``<project>/params/<id>.yaml`` and ``<project>/data/``).
     """
     if path.is_dir():
         raise ParamsError(
@@ -149,6 +150,8 @@ def load(path: Path, *, data: Path | None = None) -> Params:
         raise ParamsError(f"{path}: the file is empty; expected every key of a params file.")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys to values, found {raw!r}.")
+    if data is None:
+        data = path.absolute().parent.parent / "data"
     return validate(raw, source=str(path), lines=loader.key_lines, data=data)
 
 

@@ -63,7 +63,7 @@ def check(params_path: Path, root: Path) -> list[Input]:
 
     A params file that does not load raises ``ParamsError``: nothing else can be checked.
     """
-    p = params.load(params_path, data=root / "data")
+    p = params.load(params_path)
     rows = [Input(str(params_path), VALID, f"{p.partnership}, {p.period_label}")]
     data = root / "data"
     published = Published(data)
@@ -189,7 +189,7 @@ def _last_year(root: Path, p: params.Params) -> str:
     """The id of last year's report for the same authority, if its params file is here."""
     for path in sorted((root / "params").glob("*.yaml")):
         try:
-            other = params.load(path, data=root / "data")
+            other = params.load(path)
         except ReportError:
             continue
         if other.local_authority == p.local_authority and other.comparison_year == (

@@ -100,7 +100,7 @@ def new_year(params_path: Path, root: Path) -> NewYear:
 
     Refuses (ReportError) when either already exists, so nothing written by hand is replaced.
     """
-    p = params.load(params_path, data=root / "data")
+    p = params.load(params_path)
     new_id = next_id(p)
     target = params_path.parent / f"{new_id}.yaml"
     data = root / "data"
