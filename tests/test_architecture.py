@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,36 @@ def test_no_framework_is_named_in_code(module: str) -> None:
 )
 def test_every_package_says_what_it_owns(package: str) -> None:
     assert ast.get_docstring(ast.parse(MODULES[package].read_text(encoding="utf-8")))
+
+
+def test_every_module_the_build_imports_late_is_imported_while_the_files_are_checked() -> None:
+    """``build.STAGES`` is the build's own list of its stages' modules: once the checks start,
+    ``runner.prepare(STAGES)`` imports them (with every section's module), so no later stage
+    waits on an import. A stage module missing from it would be imported late, not fail: this
+    keeps the list whole."""
+    build = MODULES["safeguarding_report.pipeline.build"]
+    late: set[str] = set()
+    for function in ast.walk(ast.parse(build.read_text(encoding="utf-8"))):
+        if isinstance(function, ast.FunctionDef):
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    late.update(f"{node.module}.{alias.name}" for alias in node.names)
+                elif isinstance(node, ast.Import):
+                    late.update(alias.name for alias in node.names)
+    script = (
+        "import sys\n"
+        # what the build imports to start the checks, before it calls prepare
+        "from safeguarding_report.pipeline import runner, validate\n"
+        "from safeguarding_report.pipeline.build import STAGES\n"
+        "runner.prepare(STAGES)\n"
+        f"late = {sorted(late)!r}\n"
+        f"MODULES = {sorted(MODULES)!r}\n"
+        # a name imported from a module (not itself a module) is loaded once its module is
+        "def module(name):\n"
+        "    return name if name in MODULES or name.count('.') == 0 else name.rsplit('.', 1)[0]\n"
+        "print([m for m in late if module(m) not in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]", f"imported only later: {result.stdout}"

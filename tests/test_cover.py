@@ -19,7 +19,7 @@ from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import cover, framework
+from safeguarding_report.report import cover, framework, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -287,14 +287,6 @@ def test_no_cover_report_file_means_no_cover_files(
     assert "cover_report.yaml is missing" in caplog.text
 
 
-@pytest.mark.parametrize("framework_id", framework.available())
-def test_every_framework_has_its_statutory_wording(framework_id: str) -> None:
-    wording = cover.statutory(framework_id)
-    ids = {r.id for r in framework.load(framework_id).requirements}
-    assert set(wording.elements) <= ids
-    assert wording.elements and wording.recipients
-
-
 @pytest.mark.build
 def test_build_writes_the_cover_report_with_the_reports_own_figures(tmp_path: Path) -> None:
     base = tmp_path / "project"
@@ -320,3 +312,22 @@ def test_build_writes_the_cover_report_with_the_reports_own_figures(tmp_path: Pa
         theirs = report.get((r["indicator"], r["area_name"], r["period"]))
         assert theirs, f"{r['indicator']} {r['area_name']} {r['period']} is not in the report"
         assert any(all(t[k] == r[k] for k in same) for t in theirs), r
+
+
+def test_the_cover_report_makes_its_context_as_the_sections_do(kent_params: Path) -> None:
+    p = params.load(kent_params)
+    published = Published(ROOT / "data")
+    ctx = sections.for_report(p, published)
+    values = p.notebook_parameters(ROOT / "data")
+    framework_id = values.pop("framework")  # as the notebooks pass it
+    section = sections.load(**values, framework_id=framework_id)
+    assert ctx.periods == section.periods == (2018, 2019, 2020, 2021, 2022)
+    assert (ctx.la.code, ctx.year, ctx.report_id, ctx.partnership) == (
+        section.la.code,
+        section.year,
+        section.report_id,
+        section.partnership,
+    )
+    assert (ctx.period_start, ctx.period_end) == (p.period_start, p.period_end)
+    assert ctx.framework == section.framework and ctx.framework.id == p.framework
+    assert ctx.published is published, "the cover's published data is not opened twice"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import nbformat
@@ -34,6 +35,8 @@ def test_notebook_is_thin_and_parameterised(path: Path, kent_params: Path) -> No
     assert names == set(expected), "every notebook takes the parameters the build passes"
     for line in tagged[0].source.splitlines():
         assert "  # " in line, f"parameter without a comment saying what it is: {line}"
+        comment = line.split("  # ", 1)[1]
+        assert not re.search(r"wt20\d\d", comment), "the frameworks are listed in one place"
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,33 @@ def test_wrong_type_names_the_line(tmp_path: Path, kent_params: Path) -> None:
     line = next(n for n, t in enumerate(path.read_text().splitlines(), 1) if "trend_years" in t)
     with pytest.raises(ParamsError, match=rf"line {line}: key 'trend_years' must be a whole"):
         params.load(path)
+
+
+def test_a_framework_the_project_declares_is_accepted_with_its_data_folder(
+    tmp_path: Path, good: dict
+) -> None:
+    from safeguarding_report.report import framework
+
+    folder = tmp_path / "data" / framework.PROJECT_FOLDER
+    folder.mkdir(parents=True)
+    shutil.copy(framework.FRAMEWORKS_DIR / "wt2023.yaml", folder / "ours.yaml")
+    text = (folder / "ours.yaml").read_text(encoding="utf-8")
+    (folder / "ours.yaml").write_text(text.replace("id: wt2023", "id: ours"), encoding="utf-8")
+    good["framework"] = "ours"
+    path = _write(tmp_path, good)
+    assert params.load(path, data=tmp_path / "data").framework == "ours"
+    with pytest.raises(ParamsError, match=r"key 'framework' must be one of wt2010, .*'ours'"):
+        params.load(path)
+
+
+def test_a_damaged_project_framework_is_named_when_the_params_are_read(
+    tmp_path: Path, good: dict
+) -> None:
+    from safeguarding_report.report import framework
+
+    folder = tmp_path / "data" / framework.PROJECT_FOLDER
+    folder.mkdir(parents=True)
+    (folder / "ours.yaml").write_text("id: ours\nguidance: Our own\n", encoding="utf-8")
+    good["framework"] = "ours"
+    with pytest.raises(ParamsError, match=r"ours.yaml: the framework declaration is invalid: in_f"):
+        params.load(_write(tmp_path, good), data=tmp_path / "data")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from safeguarding_report.cli import main
 from safeguarding_report.errors import ParamsError, ReportError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import params
+from safeguarding_report.report import framework
 from safeguarding_report.workflows import scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +41,43 @@ def test_new_writes_params_from_the_data_and_empty_valid_templates(root: Path) -
     records = LocalRecords.load(root / "data", made.report_id)
     assert records.about is not None and not records.illustrative
     assert all(not records.rows(name) for name in ("reviews", "training_courses", "voice"))
+
+
+@pytest.mark.parametrize(
+    ("year", "expected", "suffix"),
+    [
+        (2019, "wt2010", "Safeguarding Children Board"),
+        (2020, "wt2018", "Safeguarding Children Partnership"),
+        (2024, "wt2018", "Safeguarding Children Partnership"),
+        (2025, "wt2023", "Safeguarding Children Partnership"),
+    ],
+)
+def test_new_follows_the_framework_in_force_at_the_end_of_the_period(
+    root: Path, year: int, expected: str, suffix: str
+) -> None:
+    made = scaffold.new("E08000003", year, root=root)
+    p = params.load(made.params)
+    assert p.framework == expected
+    assert p.partnership == f"Manchester {suffix}"
+
+
+def test_new_follows_a_framework_the_project_declares(root: Path) -> None:
+    declared = yaml.safe_load((framework.FRAMEWORKS_DIR / "wt2023.yaml").read_text())
+    declared.update(id="manchester", in_force=dt.date(2025, 1, 1), name_suffix="Children First")
+    folder = root / "data" / framework.PROJECT_FOLDER
+    folder.mkdir()
+    (folder / "manchester.yaml").write_text(yaml.safe_dump(declared), encoding="utf-8")
+    made = scaffold.new("E08000003", 2025, root=root)
+    text = made.params.read_text(encoding="utf-8")
+    assert "framework: manchester  # statutory framework: manchester, wt2010" in text
+    p = params.load(made.params)  # the project's data folder is the one beside params/
+    assert (p.framework, p.partnership) == ("manchester", "Manchester Children First")
+    moved = root / "elsewhere" / "params" / made.params.name
+    moved.parent.mkdir(parents=True)
+    shutil.copy(made.params, moved)
+    with pytest.raises(ParamsError, match="key 'framework' must be one of wt2010, wt2018, wt2023"):
+        params.load(moved)  # in no project: only the package's frameworks
+    assert params.load(moved, data=root / "data").framework == "manchester"
 
 
 def test_old_code_and_framework_option(root: Path) -> None:

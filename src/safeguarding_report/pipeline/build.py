@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, overload
 from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
 from safeguarding_report.pipeline import cache, params, store
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import framework
+from safeguarding_report.report import framework, registry
 from safeguarding_report.report.framework import Framework
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SECTION_GLOB = "[0-9][0-9]_*.ipynb"
 # The stages' own modules, imported (with the sections' modules, runner.PRELOAD) while the
 # published files are checked.
 STAGES: tuple[str, ...] = (
@@ -105,18 +104,24 @@ class Project:
     def sections(self, framework: Framework) -> list[tuple[str, Path]]:
         """(key, notebook) for each of the framework's sections, in its order.
 
-        A section's notebook is ``notebooks/NN_<key>.ipynb``; an error names any that is
-        missing.
+        A section's notebook is the registry's (``notebooks/NN_<key>.ipynb``); an error names
+        a section the kit does not have, and any notebook that is missing.
         """
-        found = {p.stem.split("_", 1)[1]: p for p in sorted(self.notebooks.glob(SECTION_GLOB))}
-        missing = [s.key for s in framework.sections if s.key not in found]
+        unknown = [s.key for s in framework.sections if s.key not in registry.BY_KEY]
+        if unknown:
+            raise ReportError(
+                f"framework {framework.id} lists section(s) {', '.join(unknown)} that the kit "
+                f"does not have: its sections are {', '.join(registry.BY_KEY)}."
+            )
+        found = [(s.key, self.notebooks / registry.get(s.key).notebook) for s in framework.sections]
+        missing = [key for key, path in found if not path.is_file()]
         if missing:
             raise ReportError(
                 f"{self.notebooks}: no notebook for section(s) {', '.join(missing)} of "
-                f"framework {framework.id} (expected files named like 02_{missing[0]}.ipynb). "
+                f"framework {framework.id} (expected {registry.get(missing[0]).notebook}). "
                 "Run the build from the project's top folder."
             )
-        return [(s.key, found[s.key]) for s in framework.sections]
+        return found
 
 
 @store.remembering()  # each data file is hashed once however many keys it is in
@@ -190,8 +195,8 @@ class _Plan:
 def _plan(params_path: Path, project: Project, options: BuildOptions) -> _Plan:
     """Read the params and framework; find each section's notebook and whether its last run
     is still good."""
-    p = params.load(params_path)
-    fw = framework.load(p.framework)
+    p = params.load(params_path, data=project.data)
+    fw = framework.load(p.framework, project.data)
     notebooks = project.sections(fw)
     parameters = p.notebook_parameters(project.data.resolve())
     # The disclosure thresholds reach the sections through their environment, and their key.
@@ -417,10 +422,12 @@ def _write_cover_and_changes(work: _CoverWork) -> list[dict[str, Any]]:
 def _write_changes(published: Published, p: params.Params, path: Path) -> None:
     """changes.csv: the headline figures this year and last, beside England's change."""
     from safeguarding_report.report import changes
-    from safeguarding_report.report.sections.foreword import GLANCE_INDICATORS
 
     changes.write(
-        changes.frame(published, p.local_authority, p.comparison_year, GLANCE_INDICATORS), path
+        changes.frame(
+            published, p.local_authority, p.comparison_year, registry.get("foreword").headlines
+        ),
+        path,
     )
 
 

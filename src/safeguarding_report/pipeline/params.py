@@ -3,7 +3,8 @@
 Validation is strict where papermill is lenient: an unknown key, a key given twice, a missing
 key, a value of the wrong type and a date that is not on the calendar are errors naming the
 key, the file, the line and what was expected, raised before any notebook runs. So are a file
-that cannot be read or is not UTF-8, and a folder where the file should be.
+that cannot be read or is not UTF-8, and a folder where the file should be. The framework must
+be one the package declares or one the project does (in its data folder: ``report.framework``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Params:
     comparison_year: int  # published statistics for the year ending 31 March of this year
     trend_years: int  # how many years the trends show, ending at comparison_year
     publication_date: dt.date  # shown on the title page
-    framework: str  # statutory framework: wt2010, wt2018 or wt2023 (see frameworks/)
+    framework: str  # statutory framework: an id from data/frameworks/ or report/frameworks/
     suppress_from: int = 1  # counts from suppress_from to suppress_to are shown as [c]
     suppress_to: int = 5
 
@@ -99,8 +100,13 @@ _DEFAULTS: dict[str, Any] = {"suppress_from": 1, "suppress_to": 5}
 SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"
 
 
-def load(path: Path) -> Params:
-    """Read and validate ``path``; raise ``ParamsError`` naming the key at fault."""
+def load(path: Path, *, data: Path | None = None) -> Params:
+    """Read and validate ``path``; raise ``ParamsError`` naming the key at fault.
+
+    A framework the project declares in its data folder (``data/frameworks/``) is accepted
+    too. That folder is ``data``; by default, the one beside the ``params/`` folder that holds
+    ``path`` (``<project>/params/<id>.yaml`` and ``<project>/data/``).
+    """
     if path.is_dir():
         raise ParamsError(
             f"{path}: is a folder, not a params file. Give the path of a YAML file such as "
@@ -112,18 +118,18 @@ def load(path: Path) -> Params:
             "params/kent-2022.yaml."
         )
     try:
-        data = path.read_bytes()
+        content = path.read_bytes()
     except OSError as exc:
         raise ParamsError(
             f"{path}: could not read the params file ({exc.strerror or exc}). Check that it "
             "is a file you may read."
         ) from exc
     try:
-        text = data.decode("utf-8")
+        text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = content[: exc.start].count(b"\n") + 1
         raise ParamsError(
-            f"{path}: line {line} holds byte 0x{data[exc.start]:02x}, which is not UTF-8. "
+            f"{path}: line {line} holds byte 0x{content[exc.start]:02x}, which is not UTF-8. "
             "Save the file as UTF-8 (most editors offer it under 'Save as' or 'Encoding')."
         ) from exc
     loader = _Loader(text, source=str(path))
@@ -144,15 +150,22 @@ def load(path: Path) -> Params:
         raise ParamsError(f"{path}: the file is empty; expected every key of a params file.")
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of keys to values, found {raw!r}.")
-    return validate(raw, source=str(path), lines=loader.key_lines)
+    if data is None:
+        data = path.absolute().parent.parent / "data"
+    return validate(raw, source=str(path), lines=loader.key_lines, data=data)
 
 
 def validate(
-    raw: Mapping[Any, Any], source: str = "params", *, lines: Mapping[str, int] | None = None
+    raw: Mapping[Any, Any],
+    source: str = "params",
+    *,
+    lines: Mapping[str, int] | None = None,
+    data: Path | None = None,
 ) -> Params:
     """Check keys and types of an already-parsed mapping and build ``Params``.
 
-    ``lines`` gives the line each key is on, for messages.
+    ``lines`` gives the line each key is on, for messages; ``data`` is the project's data
+    folder, whose ``frameworks/`` may declare frameworks beside the package's.
     """
     where = _Where(source, lines or {})
     unknown = [str(k) for k in raw if k not in _TYPES]
@@ -168,7 +181,7 @@ def validate(
     values = {key: _check_type(where(key), key, raw[key]) for key in _TYPES if key in raw}
     values = {**_DEFAULTS, **values}
     params = Params(**values)
-    _check_values(source, params)
+    _check_values(source, params, data)
     _check_suppression(where, params)
     return params
 
@@ -210,37 +223,49 @@ def _check_type(source: str, key: str, value: Any) -> Any:
     raise ParamsError(f"{source}: key '{key}' must be non-empty text, found {value!r}.")
 
 
-def _check_values(source: str, p: Params) -> None:
-    if not _ID_PATTERN.match(p.id):
-        raise ParamsError(
-            f"{source}: key 'id' must be lower-case words joined by hyphens "
-            f"(e.g. kent-2022), found {p.id!r}."
-        )
-    if not _LA_CODE_PATTERN.match(p.local_authority):
-        raise ParamsError(
-            f"{source}: key 'local_authority' must be a local authority E-code "
-            f"(E06, E08, E09 or E10 and six digits) or an old 3-digit code, "
-            f"found {p.local_authority!r}."
-        )
+def _check_values(source: str, p: Params, data: Path | None) -> None:
+    _expect(
+        source,
+        "id",
+        bool(_ID_PATTERN.match(p.id)),
+        "lower-case words joined by hyphens (e.g. kent-2022)",
+        repr(p.id),
+    )
+    _expect(
+        source,
+        "local_authority",
+        bool(_LA_CODE_PATTERN.match(p.local_authority)),
+        "a local authority E-code (E06, E08, E09 or E10 and six digits) or an old 3-digit code",
+        repr(p.local_authority),
+    )
     if p.period_end <= p.period_start:
         raise ParamsError(
             f"{source}: key 'period_end' ({p.period_end}) must come after "
             f"'period_start' ({p.period_start})."
         )
-    if not 2010 <= p.comparison_year <= 2100:
-        raise ParamsError(
-            f"{source}: key 'comparison_year' must be a year ending 31 March between 2010 "
-            f"and 2100, found {p.comparison_year}."
-        )
-    if p.framework not in framework.available():
-        raise ParamsError(
-            f"{source}: key 'framework' must be one of {', '.join(framework.available())}, "
-            f"found {p.framework!r}."
-        )
-    if not 1 <= p.trend_years <= 15:
-        raise ParamsError(
-            f"{source}: key 'trend_years' must be between 1 and 15, found {p.trend_years}."
-        )
+    _expect(
+        source,
+        "comparison_year",
+        2010 <= p.comparison_year <= 2100,
+        "a year ending 31 March between 2010 and 2100",
+        p.comparison_year,
+    )
+    frameworks = framework.available(data)
+    _expect(
+        source,
+        "framework",
+        p.framework in frameworks,
+        f"one of {', '.join(frameworks)}",
+        repr(p.framework),
+    )
+    framework.load(p.framework, data)  # a project's declaration is checked here, naming its file
+    _expect(source, "trend_years", 1 <= p.trend_years <= 15, "between 1 and 15", p.trend_years)
+
+
+def _expect(source: str, key: str, holds: bool, expected: str, found: object) -> None:
+    """ParamsError unless ``holds``: 'key 'k' must be <expected>, found <found>.'"""
+    if not holds:
+        raise ParamsError(f"{source}: key '{key}' must be {expected}, found {found}.")
 
 
 def _check_suppression(where: _Where, p: Params) -> None:

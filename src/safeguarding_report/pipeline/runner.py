@@ -48,6 +48,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from safeguarding_report.report import registry
+
 log = logging.getLogger(__name__)
 
 # Imported once in the process tasks are forked from (or in the forkserver), so that every
@@ -73,17 +75,7 @@ PRELOAD: tuple[str, ...] = (
     "safeguarding_report.pipeline.engine",
     "safeguarding_report.pipeline.cache",
     "safeguarding_report.pipeline.execute",
-    "safeguarding_report.report.sections.foreword",
-    "safeguarding_report.report.sections.local_context",
-    "safeguarding_report.report.sections.arrangements",
-    "safeguarding_report.report.sections.priorities",
-    "safeguarding_report.report.sections.performance",
-    "safeguarding_report.report.sections.reviews",
-    "safeguarding_report.report.sections.training",
-    "safeguarding_report.report.sections.quality_assurance",
-    "safeguarding_report.report.sections.voice",
-    "safeguarding_report.report.sections.scrutiny",
-    "safeguarding_report.report.sections.next_priorities",
+    *registry.modules(),  # every section's module
     "safeguarding_report.pipeline.warmup",
 )
 STOP_GRACE = 10.0  # seconds a stopped task has to clean up before it is killed

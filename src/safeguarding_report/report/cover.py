@@ -5,9 +5,10 @@ a cover report: a header block (from, to, subject, classification, pathway, elec
 summary, recommendation), then numbered sections with numbered paragraphs (introduction, the
 report, conclusions, recommendation, background documents, contacts). The header, key
 activities, conclusions and contacts come from ``data/local/<id>/cover_report.yaml``; the
-statutory basis from the framework; every figure from the published data, through the same
-presentation path and the same tidy rows as the report's own sections, so each has the same
-value and source line (``figures.csv`` lists them under section ``cover``).
+statutory basis from the framework's own file (its ``statutory``); every figure from the
+published data, through the same presentation path and the same tidy rows as the report's own
+sections, made from the same section ``Context`` (``sections.for_report``), so each has the
+same value and source line (``figures.csv`` lists them under section ``cover``).
 
 ``write`` makes ``cover-report.html``, ``cover-report.pdf`` (A4) and ``cover-report.docx``
 (committee papers circulate as Word documents: real headings, numbered paragraphs, alt text).
@@ -21,14 +22,12 @@ import io
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markupsafe
 import pandas as pd
-import yaml
 from docx import Document as new_docx
 from docx.document import Document as Docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -37,7 +36,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
-from pydantic import BaseModel, ConfigDict, Field
 
 from safeguarding_report.data import Published
 from safeguarding_report.errors import ExportError
@@ -46,7 +44,7 @@ from safeguarding_report.local.catalogue import YAML_TEMPLATES
 from safeguarding_report.local.models import Contact, CoverReport
 from safeguarding_report.pipeline import export, pdf
 from safeguarding_report.pipeline.params import Params
-from safeguarding_report.report import charts, framework, markup, sections, tables, text
+from safeguarding_report.report import charts, markup, sections, tables, text
 from safeguarding_report.report.framework import Framework
 from safeguarding_report.report.sections import local_context
 
@@ -62,26 +60,6 @@ TEMPLATES = Path(__file__).parents[1] / "templates" / "cover"
 LOOKED_AFTER = ("cla_at_31_march", "uasc_at_31_march", "cla_placed_by_other_las")
 RATES = ("cla_rate", "cpp_rate", "cin_rate")
 CHART = "cla_rate"  # the one chart: the looked-after rate against the comparators
-
-
-class Statutory(BaseModel):
-    """The cover report's account of the statutory basis for one framework."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    confirmed: bool = Field(description="true only when checked word for word")
-    basis: tuple[str, ...] = Field(min_length=1, description="the law and guidance, in order")
-    elements: tuple[str, ...] = Field(
-        description="ids of the framework's requirements the report must include"
-    )
-    recipients: str = Field(min_length=1, description="who receives the report, and by when")
-
-
-@cache
-def statutory(framework_id: str) -> Statutory:
-    """The statutory wording for a framework, from ``templates/cover/statutory.yaml``."""
-    declared = yaml.safe_load((TEMPLATES / "statutory.yaml").read_text(encoding="utf-8"))
-    return Statutory.model_validate(declared[framework_id])
 
 
 # -- the document, independent of its format ---------------------------------------------------
@@ -174,18 +152,8 @@ def compose(
     p: Params, published: Published, records: LocalRecords, cover: CoverReport
 ) -> CoverDocument:
     """The cover report for the report ``p``, from its records and the published data."""
-    fw = framework.load(p.framework)
-    ctx = sections.Context(
-        published,
-        published.area(p.local_authority),
-        p.comparison_year,
-        tuple(range(p.comparison_year - p.trend_years + 1, p.comparison_year + 1)),
-        report_id=p.id,
-        partnership=p.partnership,
-        period_start=p.period_start,
-        period_end=p.period_end,
-        framework=fw,
-    )
+    ctx = sections.for_report(p, published)
+    fw = ctx.framework
     source_file = records.source_file(YAML_TEMPLATES["cover_report"].file)
     notice = ""
     if records.illustrative:
@@ -247,7 +215,7 @@ def _header(cover: CoverReport) -> list[tuple[str, list[str]]]:
 
 
 def _introduction(p: Params, fw: Framework, ctx: sections.Context) -> Section:
-    law = statutory(fw.id)
+    law = fw.statutory
     blocks: list[Block] = [_say(s) for s in law.basis]
     elements = [r.text for r in fw.requirements if r.id in law.elements]
     if elements:
@@ -538,9 +506,7 @@ def _docx_table(doc: Docx, table: tables.Table) -> None:
         cell.paragraphs[0].add_run(heading).bold = True
     # The heading row repeats on each page and tells screen readers what the columns are.
     row_properties = grid.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    row_properties.append(repeat)
+    row_properties.append(_element("w:tblHeader", val="true"))
     for values in table.rows:
         cells = grid.add_row().cells  # type: ignore[no-untyped-call]
         for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
@@ -559,13 +525,9 @@ def _docx_table(doc: Docx, table: tables.Table) -> None:
 def _numbered(para: DocxParagraph, level: int) -> None:
     """Number ``para`` at ``level`` of the cover report's list: 1. / 1.1 / a)."""
     properties = para._p.get_or_add_pPr()
-    numbering = OxmlElement("w:numPr")
-    ilvl = OxmlElement("w:ilvl")
-    ilvl.set(qn("w:val"), str(level))
-    num = OxmlElement("w:numId")
-    num.set(qn("w:val"), str(NUMBERING_ID))
-    numbering.append(ilvl)
-    numbering.append(num)
+    numbering = _element("w:numPr")
+    numbering.append(_element("w:ilvl", val=str(level)))
+    numbering.append(_element("w:numId", val=str(NUMBERING_ID)))
     properties.insert(1 if properties.find(qn("w:pStyle")) is not None else 0, numbering)
 
 
@@ -579,26 +541,15 @@ _LEVELS = (
 def _add_numbering(doc: Docx) -> None:
     """A three-level numbering definition: sections 1., paragraphs 1.1, items a)."""
     definitions = doc.part.numbering_part.element
-    abstract = OxmlElement("w:abstractNum")
-    abstract.set(qn("w:abstractNumId"), str(NUMBERING_ID))
-    kind = OxmlElement("w:multiLevelType")
-    kind.set(qn("w:val"), "multilevel")
-    abstract.append(kind)
+    abstract = _element("w:abstractNum", abstractNumId=str(NUMBERING_ID))
+    abstract.append(_element("w:multiLevelType", val="multilevel"))
     for level, (fmt, label, left, hanging) in enumerate(_LEVELS):
-        lvl = OxmlElement("w:lvl")
-        lvl.set(qn("w:ilvl"), str(level))
+        lvl = _element("w:lvl", ilvl=str(level))
         for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", label)):
-            element = OxmlElement(tag)
-            element.set(qn("w:val"), value)
-            lvl.append(element)
-        justify = OxmlElement("w:lvlJc")
-        justify.set(qn("w:val"), "left")
-        lvl.append(justify)
-        paragraph = OxmlElement("w:pPr")
-        indent = OxmlElement("w:ind")
-        indent.set(qn("w:left"), str(left + hanging))
-        indent.set(qn("w:hanging"), str(hanging))
-        paragraph.append(indent)
+            lvl.append(_element(tag, val=value))
+        lvl.append(_element("w:lvlJc", val="left"))
+        paragraph = _element("w:pPr")
+        paragraph.append(_element("w:ind", left=str(left + hanging), hanging=str(hanging)))
         lvl.append(paragraph)
         abstract.append(lvl)
     # The schema wants every abstractNum before the first num.
@@ -607,12 +558,14 @@ def _add_numbering(doc: Docx) -> None:
         first_num.addprevious(abstract)
     else:
         definitions.append(abstract)
-    num = OxmlElement("w:num")
-    num.set(qn("w:numId"), str(NUMBERING_ID))
-    ref = OxmlElement("w:abstractNumId")
-    ref.set(qn("w:val"), str(NUMBERING_ID))
-    num.append(ref)
+    num = _element("w:num", numId=str(NUMBERING_ID))
+    num.append(_element("w:abstractNumId", val=str(NUMBERING_ID)))
     definitions.append(num)
+
+
+def _element(tag: str, **attributes: str) -> Any:
+    """A WordprocessingML element with these ``w:`` attributes: ``_element("w:ilvl", val="0")``."""
+    return OxmlElement(tag, {qn(f"w:{name}"): value for name, value in attributes.items()})
 
 
 # -- the build's one call ------------------------------------------------------------------------

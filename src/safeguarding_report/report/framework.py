@@ -1,13 +1,29 @@
-"""The statutory frameworks a report can follow, each declared once as data.
+"""The statutory frameworks a report can follow, each declared once, as one YAML file.
 
-A framework (``frameworks/<id>.yaml``) names the guidance, what the report is called, which
-sections it has in which order with which titles, and its statutory requirements with the
-sections that meet each. Adding a framework adds a declaration, not code: the build runs the
-sections it lists and the appendix's checklist is made from its requirements.
+A framework (``<id>.yaml``) says everything the kit needs to know about it, and the code names
+none of them: the guidance; the day it came into force; what the report is called; who
+publishes it (the body in full, how a sentence names it, what follows an area's name in a
+partnership's usual name); how its sections word what differs between frameworks, the kinds of
+review it has and whether it has rapid reviews; its sections in order with their titles; its
+statutory requirements with the sections that meet each; and the statutory basis the committee
+cover report quotes. The build runs the sections a framework lists and makes the appendix's
+checklist from its requirements, so adding a framework adds a file, not code.
+
+Where frameworks are found: a project may declare its own as ``data/frameworks/<id>.yaml``,
+searched before the package's ``report/frameworks/``; a project file with the id of a package
+framework replaces it for that project. They live under ``data/``, with the report's other
+inputs, for two reasons: the build keys what it keeps on the files there (a change to a
+project's framework rebuilds what it shows), and the sections, whose parameters name the data
+folder, find it there. Every function that looks a framework up takes that folder (``data``);
+without it, only the package's frameworks are seen.
+
+``in_force_on`` gives the framework in force on a day: the newest whose ``in_force`` date is on
+or before it. ``new`` gives a report the one in force on the last day of its period.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -24,7 +40,8 @@ from pydantic import (
 
 from safeguarding_report.errors import ParamsError
 
-FRAMEWORKS_DIR = Path(__file__).parent / "frameworks"
+FRAMEWORKS_DIR = Path(__file__).parent / "frameworks"  # the package's own frameworks
+PROJECT_FOLDER = "frameworks"  # a project's own, under its data folder
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -55,17 +72,27 @@ class Requirement(_Strict):
 class Words(_Strict):
     """Phrases the sections use that differ between frameworks."""
 
-    scrutiny_statement: str = "The independent scrutineer's evaluation"
-    scrutiny_response: str = "The partners' response"
-    incidents_notified: str = (
-        "serious incidents were notified to the Child Safeguarding Practice Review Panel"
+    scrutiny_statement: str = Field(
+        min_length=1, description="heading of the scrutiny statement, e.g. the independent chair's"
     )
-    review_kinds: tuple[str, ...] = (
-        "serious incident notification",
-        "rapid review",
-        "local child safeguarding practice review",
-        "serious case review (legacy)",
+    scrutiny_response: str = Field(min_length=1, description="heading of the members' response")
+    incidents_notified: str = Field(
+        min_length=1, description="ends 'In 2021-22, 4 ...': to whom serious incidents went"
     )
+    review_kinds: tuple[str, ...] = Field(
+        min_length=1, description="the kinds of review the reviews section lists, as recorded"
+    )
+
+
+class Statutory(_Strict):
+    """The committee cover report's account of the statutory basis for the report."""
+
+    confirmed: bool = Field(description="true only when checked word for word")
+    basis: tuple[str, ...] = Field(min_length=1, description="the law and guidance, in order")
+    elements: tuple[str, ...] = Field(
+        min_length=1, description="ids of the framework's requirements the report must include"
+    )
+    recipients: str = Field(min_length=1, description="who receives the report, and by when")
 
 
 class Framework(_Strict):
@@ -73,12 +100,25 @@ class Framework(_Strict):
 
     id: Key
     guidance: str = Field(description="e.g. 'Working Together to Safeguard Children 2018'")
+    in_force: dt.date = Field(description="the first day a report follows this framework")
     report_name: str = Field(description="'annual report' or 'yearly report'")
     body: str = Field(description="who publishes it, e.g. 'safeguarding partnership'")
+    body_in_text: str = Field(
+        min_length=1, description="how a sentence names it, e.g. 'the Board', 'the partnership'"
+    )
+    name_suffix: str = Field(
+        min_length=1,
+        description="what follows the area's name in a partnership's usual name, e.g. "
+        "'Safeguarding Children Partnership'",
+    )
     members: str = Field(description="how the report names its members, e.g. 'Board'")
+    rapid_reviews: bool = Field(
+        description="whether the reviews section reports how many rapid reviews were completed"
+    )
+    words: Words
     sections: tuple[SectionSpec, ...] = Field(min_length=1)
     requirements: tuple[Requirement, ...] = Field(min_length=1)
-    words: Words = Field(default_factory=lambda: Words())
+    statutory: Statutory
 
     @model_validator(mode="after")
     def _requirements_name_sections(self) -> Framework:
@@ -92,6 +132,13 @@ class Framework(_Strict):
                     f"requirement {requirement.id!r} names sections {unknown} that the framework "
                     f"does not list (it lists {', '.join(keys)})"
                 )
+        ids = [r.id for r in self.requirements]
+        unknown = [e for e in self.statutory.elements if e not in ids]
+        if unknown:
+            raise ValueError(
+                f"statutory.elements names requirements {unknown} that the framework does not "
+                f"list (it lists {', '.join(ids)})"
+            )
         return self
 
     def title(self, key: str) -> str:
@@ -99,20 +146,75 @@ class Framework(_Strict):
         return next(s.title for s in self.sections if s.key == key)
 
 
-def available() -> list[str]:
-    """The ids of every declared framework, e.g. ['wt2010', 'wt2018', 'wt2023']."""
-    return sorted(p.stem for p in FRAMEWORKS_DIR.glob("*.yaml"))
+def folders(data: Path | None = None) -> list[Path]:
+    """Where frameworks are looked for, in order: the project's (under ``data``), the package's."""
+    return ([data / PROJECT_FOLDER] if data is not None else []) + [FRAMEWORKS_DIR]
+
+
+def available(data: Path | None = None) -> list[str]:
+    """The ids of every framework a report may follow: the package's, and the project's when
+    ``data`` (its data folder) is given."""
+    return sorted({path.stem for folder in folders(data) for path in folder.glob("*.yaml")})
+
+
+def find(framework_id: str, data: Path | None = None) -> Path:
+    """The file that declares a framework; ParamsError naming the ids that exist."""
+    for folder in folders(data):
+        path = folder / f"{framework_id}.yaml"
+        if path.is_file():
+            return path
+    raise ParamsError(
+        f"unknown framework {framework_id!r}: expected one of {', '.join(available(data))}."
+    )
+
+
+def load(framework_id: str, data: Path | None = None) -> Framework:
+    """The framework with this id, the project's (under ``data``) before the package's."""
+    path = find(framework_id, data)
+    if path.parent == FRAMEWORKS_DIR:
+        return _packaged(path)
+    # A project's file is read each time it is asked for: a section then reads it, so that its
+    # record of the files it read, and with it its cache, includes it.
+    return read(path)
 
 
 @cache
-def load(framework_id: str) -> Framework:
-    """The declared framework with this id; ParamsError naming the ids that exist."""
-    path = FRAMEWORKS_DIR / f"{framework_id}.yaml"
-    if framework_id not in available():
-        raise ParamsError(
-            f"unknown framework {framework_id!r}: expected one of {', '.join(available())}."
-        )
+def _packaged(path: Path) -> Framework:
+    return read(path)
+
+
+def read(path: Path) -> Framework:
+    """The framework a file declares; ParamsError naming the file and what is wrong."""
     try:
-        return Framework.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        declared = yaml.safe_load(path.read_text(encoding="utf-8"))
+        framework = Framework.model_validate(declared)
     except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'the file'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ParamsError(
+            f"{path}: the framework declaration is invalid: {problems}. Compare it with a "
+            f"framework of the package ({FRAMEWORKS_DIR})."
+        ) from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ParamsError(f"{path}: the framework declaration is invalid: {exc}") from exc
+    if framework.id != path.stem:
+        raise ParamsError(
+            f"{path}: declares the framework {framework.id!r}, but a framework's file is named "
+            f"after its id: rename the file {framework.id}.yaml or set id: {path.stem}."
+        )
+    return framework
+
+
+def in_force_on(day: dt.date, data: Path | None = None) -> Framework:
+    """The framework in force on ``day``: the newest whose ``in_force`` is on or before it."""
+    frameworks = [load(framework_id, data) for framework_id in available(data)]
+    started = [fw for fw in frameworks if fw.in_force <= day]
+    if not started:
+        first = min(frameworks, key=lambda fw: fw.in_force)
+        raise ParamsError(
+            f"no framework was in force on {day.isoformat()}: the earliest, {first.id}, came "
+            f"into force on {first.in_force.isoformat()}. Give the framework to follow."
+        )
+    return max(started, key=lambda fw: fw.in_force)

@@ -1,10 +1,11 @@
 """Start a report for any English local authority: its params file and empty local templates.
 
 ``new("E08000003", 2024)`` writes ``params/<id>.yaml`` with the authority's name, the
-partnership's usual name, the reporting period and the framework in force, and notes its region
-and statistical neighbours from the data; it creates every local template, empty but valid, in
-``data/local/<id>/``. The report then builds at once with the published statistics, and each
-section says which of the partnership's records are still to be supplied.
+partnership's usual name, the reporting period and the framework in force at the period's end
+(the newest whose in-force date is on or before it: see ``report.framework``), and notes its
+region and statistical neighbours from the data; it creates every local template, empty but
+valid, in ``data/local/<id>/``. The report then builds at once with the published statistics,
+and each section says which of the partnership's records are still to be supplied.
 """
 
 from __future__ import annotations
@@ -32,19 +33,6 @@ class Scaffold:
     params: Path
     local: Path
     created: list[Path]
-
-
-def default_framework(year: int) -> str:
-    """The framework in force for a report on the year ending 31 March ``year``.
-
-    Boards (Working Together 2010) until safeguarding partnerships took over in 2019-20;
-    Working Together 2018 until the 2023 guidance applied, from 2024-25.
-    """
-    if year <= 2019:
-        return "wt2010"
-    if year <= 2024:
-        return "wt2018"
-    return "wt2023"
 
 
 def new(
@@ -77,8 +65,9 @@ def new(
             f"March {year}: the files hold it for {span}. For earlier years, build the report "
             "of the authority it replaced."
         )
-    framework_id = framework_id or default_framework(year)
-    fw = framework.load(framework_id)
+    start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+    data = root / "data"
+    fw = framework.load(framework_id, data) if framework_id else framework.in_force_on(end, data)
     report_id = report_id_for(area.name, year)
     params = root / "params" / f"{report_id}.yaml"
     if params.exists():
@@ -87,10 +76,6 @@ def new(
             "start again."
         )
     group = published.neighbour_group(area.code, year)
-    body = (
-        "Safeguarding Children Board" if fw.id == "wt2010" else "Safeguarding Children Partnership"
-    )
-    start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
     neighbours = ", ".join(n.name for n, _ in group.neighbours) or "none in the groupings held"
     params.parent.mkdir(parents=True, exist_ok=True)
     params.write_text(
@@ -100,17 +85,17 @@ def new(
         f"data/local/{report_id}/ (see docs/local-data.md).\n"
         f"# Region: {area.region_name}. Statistical neighbours ({group.model}): {neighbours}.\n"
         f"id: {report_id}\n"
-        f"partnership: {area.name} {body}  # the partnership's usual name: check it\n"
+        f"partnership: {area.name} {fw.name_suffix}  # the partnership's usual name: check it\n"
         f'local_authority: "{area.code}"  # {area.name}, DfE code {area.old_code}\n'
         f"period_start: {start.isoformat()}  # first day of the reporting period\n"
         f"period_end: {end.isoformat()}  # last day of the reporting period\n"
         f"comparison_year: {year}  # published statistics for the year ending 31 March {year}\n"
         "trend_years: 5  # how many years the trend tables and charts show\n"
         f"publication_date: {dt.date(year, 12, 15).isoformat()}  # shown on the title page\n"
-        f"framework: {fw.id}  # statutory framework: {', '.join(framework.available())}\n",
+        f"framework: {fw.id}  # statutory framework: {', '.join(framework.available(data))}\n",
         encoding="utf-8",
     )
-    local = root / "data" / "local" / report_id
+    local = data / "local" / report_id
     created = write_empty_templates(local)
     return Scaffold(report_id, params, local, created)
 

@@ -1,8 +1,10 @@
 """One module per report section: pure functions from published data to tables, charts, text.
 
-Every section notebook makes one ``Context`` with ``load`` and passes it to its section's
-functions; each function returns something that displays itself (a table, a chart or a
-sentence) and carries the records of the figures it shows.
+Every section notebook makes one ``Context`` with ``load`` from its parameters cell (the
+values ``Params.notebook_parameters`` gives; ``for_report`` makes the same context from the
+params, for the committee cover report) and passes it to its section's functions; each
+function returns something that displays itself (a table, a chart or a sentence) and carries
+the records of the figures it shows.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel
@@ -25,6 +27,9 @@ from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 from safeguarding_report.pipeline import provenance
 from safeguarding_report.report import fragments, framework, indicators, markup, tables, text
 from safeguarding_report.report.framework import Framework
+
+if TYPE_CHECKING:
+    from safeguarding_report.pipeline.params import Params
 
 ENGLAND = "E92000001"
 
@@ -37,11 +42,11 @@ class Context:
     la: Area
     year: int  # the comparison year (year ending 31 March)
     periods: tuple[int, ...]  # the trend years, oldest first, ending at ``year``
+    framework: Framework  # the statutory framework the report follows
     report_id: str = ""
     partnership: str = ""
     period_start: dt.date | None = None
     period_end: dt.date | None = None
-    framework: Framework | None = None
 
     @property
     def period_label(self) -> str:
@@ -66,12 +71,12 @@ class Context:
     @property
     def body(self) -> str:
         """Who the report speaks for, as a sentence names it: 'the Board', 'the partnership'."""
-        return f"the {self.terms.body.split()[-1]}"
+        return self.framework.body_in_text
 
     @property
     def terms(self) -> Framework:
-        """The framework's words and sections (Working Together 2018 when none is given)."""
-        return self.framework or framework.load("wt2018")
+        """The framework's words and sections."""
+        return self.framework
 
 
 def load(
@@ -84,23 +89,42 @@ def load(
     partnership: str = "",
     period_start: str = "",
     period_end: str = "",
-    framework_id: str = "wt2018",
+    framework_id: str = "",
+    published: Published | None = None,
 ) -> Context:
-    """The section context for one report: the values its parameters cell holds."""
-    published = Published(Path(data_dir))
-    la = published.area(la_code)
-    periods = tuple(range(comparison_year - trend_years + 1, comparison_year + 1))
+    """The section context for one report: the values its parameters cell holds.
+
+    Those are ``Params.notebook_parameters``; ``for_report`` makes the same context from the
+    params themselves. The framework is looked for in ``data_dir``'s ``frameworks/`` first,
+    then in the package's; without ``framework_id``, it is the one in force on the last day of
+    the period (of the year ending 31 March ``comparison_year`` when no period is given).
+    ``published`` is the published data when already open.
+    """
+    data = Path(data_dir)
+    published = published or Published(data)
+    start = dt.date.fromisoformat(period_start) if period_start else None
+    end = dt.date.fromisoformat(period_end) if period_end else None
     return Context(
         published,
-        la,
+        published.area(la_code),
         comparison_year,
-        periods,
+        tuple(range(comparison_year - trend_years + 1, comparison_year + 1)),
+        framework.load(framework_id, data)
+        if framework_id
+        else framework.in_force_on(end or dt.date(comparison_year, 3, 31), data),
         report_id=report_id,
         partnership=partnership,
-        period_start=dt.date.fromisoformat(period_start) if period_start else None,
-        period_end=dt.date.fromisoformat(period_end) if period_end else None,
-        framework=framework.load(framework_id),
+        period_start=start,
+        period_end=end,
     )
+
+
+def for_report(p: Params, published: Published) -> Context:
+    """The context the sections of the report ``p`` make, for work outside them (the cover)."""
+    values = p.notebook_parameters(published.data_dir)
+    # The notebooks pass their ``framework`` parameter to ``load`` as ``framework_id``.
+    values["framework_id"] = values.pop("framework")
+    return load(**values, published=published)
 
 
 def possessive(words: str) -> str:

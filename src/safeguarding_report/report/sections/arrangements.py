@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import get_args
 
 from safeguarding_report.local.models import Funding, Partner, PartnerRole, Subgroup
-from safeguarding_report.report import sections, tables, text
+from safeguarding_report.report import registry, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
-TEMPLATES: tuple[str, ...] = ("partners", "subgroups", "funding")
+TEMPLATES = registry.get("arrangements").templates
 banner = sections.banner_over(TEMPLATES)
 # The order models.PartnerRole declares, so a role added there needs nothing here.
 ROLE_ORDER = {role: n for n, role in enumerate(get_args(PartnerRole))}

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from safeguarding_report.local.models import KeyMessage
-from safeguarding_report.report import changes, fragments, indicators, sections, tables, text
+from safeguarding_report.report import (
+    changes,
+    fragments,
+    indicators,
+    registry,
+    sections,
+    tables,
+    text,
+)
 from safeguarding_report.report.sections import (
     ENGLAND,
     Context,
@@ -15,16 +23,7 @@ from safeguarding_report.report.sections import (
     source_line,
 )
 
-GLANCE_INDICATORS: tuple[str, ...] = (
-    "cin_rate",
-    "referrals_rate",
-    "rereferrals_pct",
-    "s47_rate",
-    "cpp_rate",
-    "cla_rate",
-    "uasc_at_31_march",
-    "care_leavers_eet_pct",
-)
+GLANCE_INDICATORS = registry.get("foreword").headlines
 
 
 def glance_frame(ctx: Context) -> pd.DataFrame:
@@ -98,7 +97,7 @@ def _travel(shown_change: str) -> str:
     return "No change"
 
 
-TEMPLATES: tuple[str, ...] = ("foreword", "key_messages")
+TEMPLATES = registry.get("foreword").templates
 banner = sections.banner_over(TEMPLATES)
 
 

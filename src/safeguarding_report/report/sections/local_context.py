@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.report import charts, fragments, tables, text
+from safeguarding_report.report import charts, fragments, registry, tables, text
 from safeguarding_report.report.indicators import INDICATORS
 from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
 
-HEADLINE_INDICATORS: tuple[str, ...] = (
-    "population_0_17",
-    "cin_at_31_march",
-    "cin_rate",
-    "cpp_at_31_march",
-    "cpp_rate",
-    "cla_at_31_march",
-    "cla_rate",
-    "uasc_at_31_march",
-)
+HEADLINE_INDICATORS = registry.get("local_context").headlines
 
 
 def population_year(ctx: Context) -> int:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from safeguarding_report.local.models import NextPriority
-from safeguarding_report.report import sections, tables, text
+from safeguarding_report.report import registry, sections, tables, text
 from safeguarding_report.report.sections import Context, long_date
 
-TEMPLATES: tuple[str, ...] = ("next_priorities",)
+TEMPLATES = registry.get("next_priorities").templates
 banner = sections.banner_over(TEMPLATES)
 
 

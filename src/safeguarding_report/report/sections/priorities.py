@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from safeguarding_report.local.models import Priority
-from safeguarding_report.report import fragments, markup, sections, tables, text
+from safeguarding_report.report import fragments, markup, registry, sections, tables, text
 from safeguarding_report.report.sections import Banner, Context, possessive
 
-TEMPLATES: tuple[str, ...] = ("priorities",)
+TEMPLATES = registry.get("priorities").templates
 STALLED = "little or no progress"
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from safeguarding_report.local.models import Audit, Lado, PrivateFostering, Section11
-from safeguarding_report.report import sections, tables, text
+from safeguarding_report.report import registry, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
-TEMPLATES: tuple[str, ...] = ("audits", "section11", "lado", "private_fostering")
+TEMPLATES = registry.get("quality_assurance").templates
 banner = sections.banner_over(TEMPLATES)
 RATINGS: tuple[str, ...] = ("met", "partially met", "not met")
 REVIEWED = Tally("audit_reviewed", "audits", "reviewed")

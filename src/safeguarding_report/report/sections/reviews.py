@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections import Counter
 
 from safeguarding_report.local.models import NationalReview, Recommendation, Review
-from safeguarding_report.report import sections, tables, text
+from safeguarding_report.report import registry, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
-TEMPLATES: tuple[str, ...] = ("reviews", "recommendations", "national_reviews")
+TEMPLATES = registry.get("reviews").templates
 banner = sections.banner_over(TEMPLATES)
 KINDS: tuple[tuple[str, str], ...] = (
     ("serious incident notification", "Serious incident notifications"),
@@ -51,7 +51,7 @@ def summary(ctx: Context) -> text.Text:
             notified=NUMBER_OF_KIND[KINDS[0][0]].row(ctx, notified),
         )
     ]
-    if "rapid review" in ctx.terms.words.review_kinds:
+    if ctx.terms.rapid_reviews:
         said.append(
             text.say(
                 "{rapid} rapid reviews were completed.",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from safeguarding_report.report import fragments, sections, text
+from safeguarding_report.report import fragments, registry, sections, text
 from safeguarding_report.report.sections import Context, long_date
 
-TEMPLATES: tuple[str, ...] = ("scrutiny", "scrutiny_response")
+TEMPLATES = registry.get("scrutiny").templates
 banner = sections.banner_over(TEMPLATES)
 
 

@@ -6,10 +6,10 @@ import pandas as pd
 
 from safeguarding_report.local import Record
 from safeguarding_report.local.models import TrainingAttendance, TrainingCourse, TrainingEvaluation
-from safeguarding_report.report import charts, sections, tables, text
+from safeguarding_report.report import charts, registry, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
-TEMPLATES: tuple[str, ...] = ("training_courses", "training_attendance", "training_evaluation")
+TEMPLATES = registry.get("training").templates
 banner = sections.banner_over(TEMPLATES)
 COURSES = Tally("training_courses", "training_courses")
 SESSIONS = Tally("training_sessions", "training_courses", "sessions")

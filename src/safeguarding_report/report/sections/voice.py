@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from safeguarding_report.local.models import Voice
-from safeguarding_report.report import sections, tables, text
+from safeguarding_report.report import registry, sections, tables, text
 from safeguarding_report.report.sections import Context
 
-TEMPLATES: tuple[str, ...] = ("voice",)
+TEMPLATES = registry.get("voice").templates
 banner = sections.banner_over(TEMPLATES)
 
 
