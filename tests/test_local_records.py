@@ -20,15 +20,18 @@ from safeguarding_report.local import (
 )
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 from safeguarding_report.local.models import TrainingAttendance
+from safeguarding_report.report import framework, registry
 from safeguarding_report.report.indicators import INDICATORS
 
 ROOT = Path(__file__).parents[1]
 KENT = {"area_code": "E10000016", "area_name": "Kent", "period": "2021-22"}
+# The templates Kent 2021-22's framework reads: its report asks for no others.
+USED = registry.templates_of(s.key for s in framework.load("wt2018").sections)
 
 
 @pytest.fixture(scope="module")
 def kent() -> LocalRecords:
-    return LocalRecords.load(ROOT / "data", "kent-2022")
+    return LocalRecords.load(ROOT / "data", "kent-2022", USED)
 
 
 def test_the_kent_examples_load_complete_and_say_they_are_illustrative(kent: LocalRecords) -> None:
@@ -39,7 +42,19 @@ def test_the_kent_examples_load_complete_and_say_they_are_illustrative(kent: Loc
     read = {p.relative_to(ROOT).as_posix() for p in kent.files_read}
     assert "data/local/kent-2022/about.yaml" in read
     assert "data/local/kent-2022/priorities/P5.md" in read
-    assert {f"data/local/kent-2022/{t.file}" for t in CSV_TEMPLATES.values()} <= read
+    used = {f"data/local/kent-2022/{t.file}" for t in CSV_TEMPLATES.values() if t.name in USED}
+    assert used <= read
+    assert "data/local/kent-2022/education_settings.csv" not in read
+
+
+def test_a_report_is_asked_only_for_its_framework_s_templates(tmp_path: Path) -> None:
+    # wt2018 has no education section: its reports are not asked for the education records.
+    assert "education_settings" not in USED and "voice" in USED
+    assert "education_settings" in LocalRecords.load(ROOT / "data", "kent-2022").missing
+    folder = tmp_path / "data" / "local" / "new-2024"
+    created = {p.name for p in write_empty_templates(folder, USED)}
+    assert "voice.csv" in created and "education_settings.csv" not in created
+    assert LocalRecords.load(tmp_path / "data", "new-2024", USED).missing == ["cover_report"]
 
 
 def test_kent_narratives_are_written_and_signed(kent: LocalRecords) -> None:
@@ -149,14 +164,14 @@ def test_empty_templates_load_with_nothing_missing(tmp_path: Path) -> None:
 
 def test_empty_templates_never_overwrite(kent_local: Path) -> None:
     before = (kent_local / "lado.csv").read_text()
-    assert write_empty_templates(kent_local) == []
+    assert write_empty_templates(kent_local, USED) == []
     assert (kent_local / "lado.csv").read_text() == before
 
 
 def test_a_missing_file_is_listed_not_an_error_until_required(kent_local: Path) -> None:
     (kent_local / "lado.csv").unlink()
     (kent_local / "scrutiny.md").unlink()
-    records = LocalRecords.load(kent_local.parents[1], "kent-2022")
+    records = LocalRecords.load(kent_local.parents[1], "kent-2022", USED)
     assert records.missing == ["lado", "scrutiny"]
     assert records.rows("lado") == []
     assert records.text("scrutiny") is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.describe import allowed
 
+ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "data/local/kent-2022"
 
 
@@ -85,6 +87,9 @@ def test_every_template_has_a_checked_column() -> None:
 def test_a_wrong_cell_names_file_line_column_value_and_what_was_expected(
     kent_local: Path, template: str, column: str, value: str, says: list[str]
 ) -> None:
+    if not (kent_local / f"{template}.csv").is_file():
+        # A template Kent 2021-22's framework does not read: a shipped report's file stands in.
+        shutil.copy(next(ROOT.glob(f"data/local/*/{template}.csv")), kent_local)
     set_cell(kent_local, template, 2, column, value)
     with pytest.raises(DataError) as caught:
         load(kent_local)

@@ -86,6 +86,9 @@ CSV_TEMPLATES: dict[str, CsvTemplate] = _csv(
         key=("partner",),
         links=(Link("partner", "partners", "partner"),),
     ),
+    CsvTemplate("education_settings", m.EducationSetting, key=("kind",)),
+    CsvTemplate("education_returns", m.EducationReturn, key=("audit",)),
+    CsvTemplate("dsl_forum", m.DslForum, key=("date",)),
     CsvTemplate("priorities", m.Priority, key=("id",)),
     CsvTemplate("reviews", m.Review, key=("reference", "kind")),
     CsvTemplate(

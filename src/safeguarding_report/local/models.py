@@ -166,6 +166,32 @@ PrivateFosteringMeasure = Literal[
     "initial visits within 7 working days",
 ]
 
+# The kinds of education and childcare agency a partnership counts in its arrangements.
+# Academies and free schools are independent schools in law, but are counted apart from the
+# fee-charging independent schools; sixth-form colleges are further education colleges.
+EducationKind = Literal[
+    "maintained schools",
+    "academies and multi-academy trusts",
+    "independent schools",
+    "further education colleges",
+    "early years and childcare providers",
+    "alternative provision",
+    "the local authority's education services",
+    "other education or childcare agency",
+]
+# The yearly safeguarding audit schools and colleges return, by the duty it reports on (the
+# Education Act 2002): section 175 binds local authorities and the governing bodies of
+# maintained schools and of further education institutions; section 157, through the
+# independent school standards, binds the proprietors of independent schools, academies included.
+EducationAudit = Literal[
+    "section 175: maintained schools",
+    "section 175: further education colleges",
+    "section 157: independent schools and academies",
+]
+# Royal assent of the Children's Wellbeing and Schools Act 2026 (c. 21), whose section 2 lets
+# the Secretary of State designate childcare or education agencies: none can be designated before.
+CWSA_ROYAL_ASSENT = dt.date(2026, 4, 29)
+
 
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -335,6 +361,85 @@ class PrivateFostering(_Row):
 
     measure: PrivateFosteringMeasure = Field(description="What is counted.")
     count: Count = Field(description="The count for the period.")
+
+
+class EducationSetting(_Row):
+    """The education and childcare agencies in the arrangements, one row for each kind."""
+
+    kind: EducationKind = Field(description="What kind of education or childcare agency.")
+    settings: Count | None = Field(
+        default=None,
+        description="How many settings of this kind are in the area (schools, colleges, "
+        "providers); blank where a count does not apply, e.g. the local authority's services.",
+    )
+    named_in_arrangements: bool = Field(
+        description="true when the published arrangements name this kind as a relevant agency."
+    )
+    designated_on: Date | None = Field(
+        default=None,
+        description="Date it was designated as a childcare or education agency under section 2 "
+        "of the Children's Wellbeing and Schools Act 2026 (by regulations); blank until then.",
+    )
+    notes: str = Field(default="", description="How it takes part, or what is changing.")
+
+    @field_validator("designated_on")
+    @classmethod
+    def _not_before_the_act(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value < CWSA_ROYAL_ASSENT:
+            raise ValueError(
+                "it is before the Children's Wellbeing and Schools Act 2026 received royal "
+                f"assent ({CWSA_ROYAL_ASSENT.isoformat()}), so nothing could be designated under it"
+            )
+        return value
+
+
+class EducationReturn(_Row):
+    """The safeguarding audit returns from schools and colleges (Education Act 2002, sections
+    175 and 157): settings asked, returns received and returns showing every standard met."""
+
+    audit: EducationAudit = Field(description="The audit, by the duty it reports on.")
+    asked: Count = Field(description="How many settings were asked to return it.")
+    received: Count = Field(description="How many returns were received.")
+    fully_met: Count = Field(description="How many returns showed every standard met.")
+    notes: str = Field(default="", description="What the returns showed, or what was done.")
+
+    @field_validator("received")
+    @classmethod
+    def _received_of_asked(cls, value: int, info: ValidationInfo) -> int:
+        asked = info.data.get("asked")
+        if asked is not None and value > asked:
+            raise ValueError(
+                f"it is more than asked ({asked}): a return comes from a setting asked"
+            )
+        return value
+
+    @field_validator("fully_met")
+    @classmethod
+    def _met_of_received(cls, value: int, info: ValidationInfo) -> int:
+        received = info.data.get("received")
+        if received is not None and value > received:
+            raise ValueError(f"it is more than received ({received}): only a return can show it")
+        return value
+
+
+class DslForum(_Row):
+    """The designated safeguarding leads' forum: each meeting, who came and what it covered."""
+
+    date: Date = Field(description="Date of the meeting.")
+    settings_represented: Count = Field(description="How many settings sent someone.")
+    attendees: Count = Field(description="How many people attended.")
+    themes: Text = Field(description="What the meeting covered, in a few words.")
+
+    @field_validator("attendees")
+    @classmethod
+    def _one_from_each_setting(cls, value: int, info: ValidationInfo) -> int:
+        represented = info.data.get("settings_represented")
+        if represented is not None and value < represented:
+            raise ValueError(
+                f"it is fewer than settings_represented ({represented}): each setting "
+                "represented sent at least one person"
+            )
+        return value
 
 
 class Voice(_Row):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -65,10 +66,16 @@ class LocalRecords:
     ``load`` reads and checks every file at once (before a build, and for ``check``);
     ``lazy`` reads each file only when a caller asks for it, so a section depends only on the
     files it uses (the section cache re-runs it only when one of those changes).
+
+    ``templates``, when given, are the templates the report uses (its framework's sections':
+    ``registry.templates_of``); ``missing`` lists only those. Any file present is checked.
     """
 
-    def __init__(self, data_dir: Path, report_id: str) -> None:
+    def __init__(
+        self, data_dir: Path, report_id: str, templates: Collection[str] | None = None
+    ) -> None:
         self.folder = Path(data_dir) / "local" / report_id
+        self.templates = None if templates is None else frozenset(templates)
         # As shown to the user: relative to the project root, like the published files.
         self.source_folder = f"{Path(data_dir).name}/local/{report_id}"
         self.files_read: list[Path] = []
@@ -86,9 +93,11 @@ class LocalRecords:
         return cls(data_dir, report_id)
 
     @classmethod
-    def load(cls, data_dir: Path, report_id: str) -> LocalRecords:
+    def load(
+        cls, data_dir: Path, report_id: str, templates: Collection[str] | None = None
+    ) -> LocalRecords:
         """Read and validate every file for ``report_id``; DataError at the first problem."""
-        records = cls(data_dir, report_id)
+        records = cls(data_dir, report_id, templates)
         if not records.folder.is_dir():
             log.warning("%s does not exist: every local template is missing", records.folder)
         records._names()
@@ -127,13 +136,17 @@ class LocalRecords:
             return YAML_TEMPLATES[name].file not in self._names()
         raise KeyError(f"{name!r} is not a template of the partnership's records")
 
+    def _used(self, name: str) -> bool:
+        return self.templates is None or name in self.templates
+
     @property
     def missing(self) -> list[str]:
-        """Every template with no file, and every priority with no text, in template order."""
-        names = [ABOUT, *CSV_TEMPLATES]
+        """Every template the report uses with no file, and every priority with no text, in
+        template order (the committee cover report's too: it belongs to no section)."""
+        names = [ABOUT, *(n for n in CSV_TEMPLATES if self._used(n))]
         missing = [n for n in names if self.is_missing(n)]
-        statuses = [r.data.id for r in self.rows(Priority)]
-        missing += [n for n in TEXT_TEMPLATES if self.is_missing(n)]
+        statuses = [r.data.id for r in self.rows(Priority)] if self._used("priorities") else []
+        missing += [n for n in TEXT_TEMPLATES if self._used(n) and self.is_missing(n)]
         missing += [n for n in YAML_TEMPLATES if self.is_missing(n)]
         missing += [f"{PRIORITY_FOLDER}/{i}" for i in statuses if i not in self._priority_files()]
         return missing

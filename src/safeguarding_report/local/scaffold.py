@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -30,11 +31,13 @@ def front_matter(model: type[BaseModel], **values: str) -> str:
     return "\n".join([*lines, "---", ""])
 
 
-def write_empty_templates(folder: Path) -> list[Path]:
+def write_empty_templates(folder: Path, templates: Collection[str] | None = None) -> list[Path]:
     """Create each template that ``folder`` lacks (header row, or front matter and a
     "To be written" body) and an about.yaml saying the records are the partnership's own.
 
-    Existing files are left as they are. Returns the files created.
+    ``templates`` limits them to those a report uses (its framework's sections':
+    ``registry.templates_of``); without it, every template is written. Existing files are left
+    as they are. Returns the files created.
     """
     folder = Path(folder)
     (folder / PRIORITY_FOLDER).mkdir(parents=True, exist_ok=True)
@@ -44,10 +47,16 @@ def write_empty_templates(folder: Path) -> list[Path]:
             'illustrative: false\nnote: ""\n'
         )
     }
+
+    def used(name: str) -> bool:
+        return templates is None or name in templates
+
     for template in CSV_TEMPLATES.values():
-        files[template.file] = ",".join(template.columns) + "\n"
+        if used(template.name):
+            files[template.file] = ",".join(template.columns) + "\n"
     for text in TEXT_TEMPLATES.values():
-        files[text.file] = front_matter(text.model) + f"\n{TO_BE_WRITTEN}\n"
+        if used(text.name):
+            files[text.file] = front_matter(text.model) + f"\n{TO_BE_WRITTEN}\n"
     created = []
     for name, content in files.items():
         path = folder / name

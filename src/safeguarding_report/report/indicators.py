@@ -544,6 +544,69 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "count",
         "A count of private fostering notifications or arrangements in the period.",
     ),
+    Indicator(
+        "education_settings",
+        "Education and childcare settings",
+        "count",
+        "Settings of one kind of education or childcare agency in the area (schools, colleges, "
+        "providers), as the partnership counts them.",
+    ),
+    Indicator(
+        "education_returns_asked",
+        "Settings asked for a safeguarding audit return",
+        "count",
+        "Schools or colleges asked for their yearly safeguarding audit return (Education Act "
+        "2002, section 175 or 157).",
+    ),
+    Indicator(
+        "education_returns_received",
+        "Safeguarding audit returns received",
+        "count",
+        "Safeguarding audit returns received from schools or colleges.",
+    ),
+    Indicator(
+        "education_returns_fully_met",
+        "Safeguarding audit returns with every standard met",
+        "count",
+        "Safeguarding audit returns from schools or colleges that showed every standard met.",
+    ),
+    Indicator(
+        "education_return_rate",
+        "Safeguarding audit return rate (%)",
+        "percent",
+        "Returns received as a percentage of the settings asked for one.",
+    ),
+    Indicator(
+        "education_fully_met_pct",
+        "Safeguarding audit returns with every standard met (%)",
+        "percent",
+        "Returns showing every standard met, as a percentage of the returns received.",
+    ),
+    Indicator(
+        "dsl_forum_meetings",
+        "Designated safeguarding leads' forum meetings",
+        "count",
+        "Meetings of the designated safeguarding leads' forum in the period.",
+    ),
+    Indicator(
+        "dsl_forum_settings",
+        "Settings represented at the designated safeguarding leads' forum",
+        "count",
+        "Settings that sent someone to a meeting of the forum.",
+    ),
+    Indicator(
+        "dsl_forum_attendees",
+        "Attendees at the designated safeguarding leads' forum",
+        "count",
+        "People who attended a meeting of the forum.",
+    ),
+    Indicator(
+        "education_training_attendances",
+        "Attendances at multi-agency training by education staff",
+        "count",
+        "Attendances at the partnership's multi-agency training by staff of schools, early "
+        "years settings and further education.",
+    ),
 )
 
 

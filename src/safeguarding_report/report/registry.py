@@ -11,6 +11,7 @@ It imports nothing heavy, so that the build can read it before it knows there is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MODULES = "safeguarding_report.report.sections"
@@ -84,6 +85,12 @@ SECTIONS: tuple[Section, ...] = (
     Section("voice", "09_voice.ipynb", templates=("voice",)),
     Section("scrutiny", "10_scrutiny.ipynb", templates=("scrutiny", "scrutiny_response")),
     Section("next_priorities", "11_next_priorities.ipynb", templates=("next_priorities",)),
+    # Also training_attendance (the training section's), for education staff's attendances.
+    Section(
+        "education",
+        "12_education.ipynb",
+        templates=("education_settings", "education_returns", "dsl_forum"),
+    ),
 )
 
 BY_KEY: dict[str, Section] = {section.key: section for section in SECTIONS}
@@ -100,3 +107,11 @@ def get(key: str) -> Section:
 def modules() -> tuple[str, ...]:
     """Every section's module, in the registry's order (what a section's process preloads)."""
     return tuple(section.module for section in SECTIONS)
+
+
+def templates_of(keys: Iterable[str]) -> frozenset[str]:
+    """The templates the sections ``keys`` read (a framework's sections: what its reports use).
+
+    A key the kit has no section for reads none (the build names it as an error).
+    """
+    return frozenset(t for key in keys if key in BY_KEY for t in BY_KEY[key].templates)

@@ -3,9 +3,9 @@
 One row per input: the params file, each published file the indicators read (with the years
 it holds and, for a new release, which table it is), each indicator for the report's year
 (the release it is read from, or that the DfE has not published the year yet), and each of
-the partnership's own files (to supply, to update because it is a draft carried over from
-last year, or valid). A row ``blocks`` when a build would fail on it; ``strict`` rows (to
-supply, to update) stop only a ``--strict`` build.
+the partnership's own files that the sections of the report's framework read (to supply, to
+update because it is a draft carried over from last year, or valid). A row ``blocks`` when a
+build would fail on it; ``strict`` rows (to supply, to update) stop only a ``--strict`` build.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from safeguarding_report.local.catalogue import (
 from safeguarding_report.local.models import Priority
 from safeguarding_report.local.read import read_csv, read_narrative
 from safeguarding_report.pipeline import params
+from safeguarding_report.report import framework, registry
 from safeguarding_report.report.indicators import INDICATORS
 
 log = logging.getLogger(__name__)
@@ -203,6 +204,9 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
     folder = data / "local" / p.id
     shown = f"{data.name}/local/{p.id}"
     last = data / "local" / last_id if last_id else None
+    # Only the templates the framework's sections read are asked for; a file of another's is
+    # still checked when it is there (LocalRecords.load, below).
+    used = registry.templates_of(s.key for s in framework.load(p.framework, data).sections)
     rows: list[Input] = []
 
     def same_as_last(file: str) -> bool:
@@ -225,6 +229,8 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
     priorities: list[str] = []
     for template in CSV_TEMPLATES.values():
         file = template.file
+        if template.name not in used:
+            continue
         if not (folder / file).is_file():
             rows.append(missing(file))
             continue
@@ -240,7 +246,7 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
                               f"still holds ({len(records)} rows)"))  # fmt: skip
         else:
             rows.append(Input(f"{shown}/{file}", VALID, f"{len(records)} rows"))
-    texts = [(t.file, t.model) for t in TEXT_TEMPLATES.values()]
+    texts = [(t.file, t.model) for t in TEXT_TEMPLATES.values() if t.name in used]
     texts += [(f"{PRIORITY_FOLDER}/{i}.md", PRIORITY_TEMPLATE.model) for i in priorities]
     for file, model in texts:
         rows.append(_narrative(folder, shown, file, model))

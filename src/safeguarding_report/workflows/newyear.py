@@ -6,7 +6,8 @@ folder, the narratives (foreword, scrutiny, each priority's) are carried over wi
 ``draft: true`` set, so the report shows them as "to be written" and a ``--strict`` build
 refuses to publish them unchanged; ``about.yaml`` and the records that describe the
 partnership itself (partners, subgroups, priorities) are carried over as they were; every
-other record of the year is left to supply. ``check`` then names each item.
+other record of the year that the framework's sections read is left to supply. ``check`` then
+names each item.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from safeguarding_report.local.catalogue import (
     TEXT_TEMPLATES,
 )
 from safeguarding_report.pipeline import params
+from safeguarding_report.report import framework, registry
 
 log = logging.getLogger(__name__)
 
@@ -120,14 +122,17 @@ def new_year(params_path: Path, root: Path) -> NewYear:
         done.carried.append(f"{shown}/{ABOUT_FILE}")
     else:
         done.to_supply.append(f"{shown}/{ABOUT_FILE}")
+    used = registry.templates_of(s.key for s in framework.load(p.framework, data).sections)
     for name, template in CSV_TEMPLATES.items():
         source = old_folder / template.file
+        if name not in used:
+            continue
         if name in CARRIED_RECORDS and source.is_file():
             shutil.copyfile(source, new_folder / template.file)
             done.carried.append(f"{shown}/{template.file}")
         else:
             done.to_supply.append(f"{shown}/{template.file}")
-    narratives = [t.file for t in TEXT_TEMPLATES.values()]
+    narratives = [t.file for t in TEXT_TEMPLATES.values() if t.name in used]
     if (new_folder / "priorities.csv").is_file() and (old_folder / PRIORITY_FOLDER).is_dir():
         (new_folder / PRIORITY_FOLDER).mkdir()
         narratives += [

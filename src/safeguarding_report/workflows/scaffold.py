@@ -3,8 +3,10 @@
 ``new("E08000003", 2024)`` writes ``params/<id>.yaml`` with the authority's name, the
 partnership's usual name, the reporting period and the framework in force at the period's end
 (the newest whose in-force date is on or before it: see ``report.framework``), and notes its
-region and statistical neighbours from the data; it creates every local template, empty but
-valid, in ``data/local/<id>/``. The report then builds at once with the published statistics,
+region and statistical neighbours from the data; it creates the local templates of the sections
+that framework lists (``registry.templates_of``), empty but valid, in ``data/local/<id>/``: a
+framework without a section has no file for it to fill in (another's templates can be added
+later with ``write_empty_templates``). The report then builds at once with the published statistics,
 and each section says which of the partnership's records are still to be supplied.
 """
 
@@ -19,7 +21,7 @@ from safeguarding_report.data import Published
 from safeguarding_report.data.areas import LOCAL
 from safeguarding_report.errors import ParamsError
 from safeguarding_report.local import write_empty_templates
-from safeguarding_report.report import framework
+from safeguarding_report.report import framework, registry
 
 # Years a statistic of every section is published for: what a report's year must be within.
 ANCHOR_INDICATOR = "cla_at_31_march"
@@ -96,7 +98,7 @@ def new(
         encoding="utf-8",
     )
     local = data / "local" / report_id
-    created = write_empty_templates(local)
+    created = write_empty_templates(local, registry.templates_of(s.key for s in fw.sections))
     return Scaffold(report_id, params, local, created)
 
 
