@@ -105,7 +105,7 @@ def checklist_notebook(framework: Framework, checked: Sequence[Checked]) -> nbfo
                 c.empty,
             )
             for c in checked
-        ],  # fmt: skip
+        ],
     )
     return _notebook("# Statutory checklist", html)
 
