@@ -576,7 +576,7 @@ def _assemble(plan: _Plan, inputs: _Inputs, runs: list[SectionRun]) -> _Assemble
     parts += [
         Part("checklist", appendix.checklist_notebook(fw, checklist), appendix=True),
         Part("sources", appendix.sources_notebook(figures, inputs.published), appendix=True),
-        Part("glossary", appendix.glossary_notebook(), appendix=True),
+        Part("glossary", appendix.glossary_notebook(fw), appendix=True),
         Part("accessibility", appendix.accessibility_notebook(plan.p.partnership), appendix=True),
     ]
     report = stitch(parts, _title_page(plan, illustrative))
@@ -605,7 +605,11 @@ def _refuse_unmet(plan: _Plan, checklist: list[Checked]) -> None:
 
 
 def _title_page(plan: _Plan, illustrative: list[str]) -> Cover:
-    """The report's title page, with a notice when any of its records are invented."""
+    """The report's title page, with a notice when any of its records are invented.
+
+    A period that began before the report's framework came into force is made under the
+    framework in force when it is published (the one ``new`` gives it); the title page says so.
+    """
     from safeguarding_report.pipeline.stitch import Cover
 
     notice = (
@@ -614,13 +618,20 @@ def _title_page(plan: _Plan, illustrative: list[str]) -> Cover:
         if illustrative
         else ""
     )
-    p = plan.p
+    p, fw = plan.p, plan.fw
+    began_before = p.period_start < fw.in_force <= p.period_end
     return Cover(
         p.partnership,
         p.period_label,
         p.publication_label,
         notice=notice,
-        kicker=plan.fw.report_name.capitalize(),
+        kicker=fw.report_name.capitalize(),
+        framework=(
+            f"This report follows {fw.guidance}, which took the place of the guidance before "
+            f"it on {params.long_date(fw.in_force)}, part-way through this reporting period."
+            if began_before
+            else ""
+        ),
     )
 
 

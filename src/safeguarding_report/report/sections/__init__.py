@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import markupsafe
 import pandas as pd
 from pydantic import BaseModel
 
@@ -322,10 +322,10 @@ class Banner:
     status: dict[str, Any]
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        plain = re.sub(r"<[^>]+>", "", self.html)
         return {
             "text/html": self.html,
-            "text/plain": plain,
+            # What a reader of the notebook sees: the text, its entities decoded.
+            "text/plain": markupsafe.Markup(self.html).striptags(),
             provenance.SECTION_MIME_TYPE: self.status,
         }
 
