@@ -43,9 +43,9 @@ def summary(ctx: Context) -> text.Text:
     sentence with one saying why. While the comparison year's figures are not yet
     published, the paragraph says so and gives the latest published year's.
     """
-    shown = sections.latest_published(ctx)
-    if shown is not ctx:
-        return text.paragraph(sections.not_yet_published(ctx), summary(shown))
+    latest = sections.latest_published(ctx)
+    if latest is not ctx:
+        return text.paragraph(sections.not_yet_published(ctx), summary(latest))
     frame = headline_frame(ctx)
     la = _by_indicator(frame[frame["area_code"] == ctx.la.code])
     eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
@@ -182,9 +182,9 @@ def factors_table(ctx: Context) -> tables.Table:
 def factors_summary(ctx: Context) -> text.Text:
     """The three factors recorded most often in the area (in the latest published year, saying
     so, while the comparison year's figures are not yet published)."""
-    shown = sections.latest_published(ctx)
-    if shown is not ctx:
-        return text.paragraph(sections.not_yet_published(ctx), factors_summary(shown))
+    latest = sections.latest_published(ctx)
+    if latest is not ctx:
+        return text.paragraph(sections.not_yet_published(ctx), factors_summary(latest))
     frame = factors_frame(ctx)
     mine = frame[frame["area_code"] == ctx.la.code]
     shown = tables.protect_frame(mine)
