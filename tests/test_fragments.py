@@ -11,7 +11,7 @@ import jinja2
 import pytest
 
 from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import fragments, markup, tables, text
+from safeguarding_report.report import fragments, markup, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally, arrangements, load, needs
 
 SOURCE = "data/local/kent-2022"
@@ -170,3 +170,15 @@ def test_a_misspelt_template_or_column_fails_when_declared(
 ) -> None:
     with pytest.raises(ValueError, match=says):
         declare()
+
+
+def test_a_banner_reads_as_text_in_the_notebook_with_its_entities_decoded() -> None:
+    banner = sections.Banner(
+        '<div class="banner" role="note"><p><strong>Illustrative example.</strong> Not the '
+        "partnership&#x27;s record.</p></div>\n<div><p>Records still to be supplied.</p></div>",
+        {},
+    )
+    plain = banner._repr_mimebundle_()["text/plain"]
+    assert plain == (
+        "Illustrative example. Not the partnership's record. Records still to be supplied."
+    )

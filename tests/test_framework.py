@@ -223,3 +223,32 @@ def test_a_framework_listing_a_section_the_kit_does_not_have_is_refused(tmp_path
     )  # fmt: skip
     with pytest.raises(ReportError, match="lists section\\(s\\) nowhere that the kit does not"):
         Project(tmp_path).sections(fw)
+
+
+# -- what a framework adds to the appendices: references, checked wording, its own terms -------
+
+
+def test_the_checklist_gives_each_requirements_reference_and_whether_it_was_checked() -> None:
+    fw = framework.load("wt2023")
+    checked_one = fw.requirements[0].model_copy(
+        update={"confirmed": True, "reference": "Children Act 2004, s.16G"}
+    )
+    fw = fw.model_copy(update={"requirements": (checked_one, *fw.requirements[1:])})
+    numbers = {s.key: str(n) for n, s in enumerate(fw.sections, start=1)}
+    statuses = {s.key: {"content": True} for s in fw.sections}
+    page = appendix.checklist_notebook(fw, appendix.check(fw, statuses, numbers)).cells[0].source
+    first, *rest = page.split("<tr><td>")[1:]
+    assert "(wording checked against the text)" in first and "(paraphrase)" not in first
+    assert '<span class="reference">Reference: Children Act 2004, s.16G</span>' in first
+    assert all("(paraphrase)" in row and "Reference:" not in row for row in rest)
+
+
+def test_the_glossary_adds_the_terms_a_framework_brings_in_order() -> None:
+    fw = framework.load("wt2023")
+    plain = appendix.glossary_notebook(fw).cells[0].source
+    assert "Family help" not in plain
+    fw = fw.model_copy(update={"glossary": {"Family help": "Help for <families>."}})
+    page = appendix.glossary_notebook(fw).cells[0].source
+    assert "<dt>Family help</dt><dd>Help for &lt;families&gt;.</dd>" in page
+    terms = [t.split("</dt>")[0] for t in page.split("<dt>")[1:]]
+    assert terms == sorted(terms, key=str.lower)

@@ -114,3 +114,12 @@ def test_cell_ids_are_unique_and_notebook_is_valid() -> None:
 def test_records_are_collected_with_their_section() -> None:
     rows = provenance.collect("01_context", _section("Local context", "1,777"))
     assert rows == [{"section": "01_context", "indicator": "cla_at_31_march", "shown": "1,777"}]
+
+
+def test_the_title_page_names_the_framework_only_when_the_period_began_under_another() -> None:
+    said = "This report follows Working Together 2026, which took the place of the guidance"
+    parts = [Part("01_context", _section("Local context", "1,777"))]
+    assert "title-framework" not in _markdown(stitch(parts, COVER))
+    cover = Cover(COVER.partnership, COVER.period, COVER.published, framework=said)
+    page = _markdown(stitch(parts, cover))
+    assert f'<p class="title-framework">{said}</p>' in page

@@ -340,11 +340,11 @@ class Published:
             return NOT_COLLECTED
         # Mid-year population estimates are published on their own timetable.
         newest = max(self.periods(indicator)) if indicator == "population_0_17" else None
-        if year > (newest or self._newest_year()):
+        if year > (newest or self.newest_year()):
             return NOT_YET_PUBLISHED
         return NOT_HELD
 
-    def _newest_year(self) -> int:
+    def newest_year(self) -> int:
         """The newest year ending 31 March that any published statistics file holds."""
         return max(
             year

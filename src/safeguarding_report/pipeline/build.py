@@ -295,16 +295,32 @@ def _check_inputs(plan: _Plan) -> _Inputs:
 
 
 def _check_year(published: Published, year: int, params_path: Path) -> None:
+    """Refuse a comparison year no file holds, except the year after the newest held.
+
+    The DfE publishes a year's figures months after 31 March, so a report written soon after
+    its year ends compares with a year not yet published: that year is accepted, with one
+    warning, and its figures show as [x] ("not yet published") until the releases are added.
+    A year further on is a mistake (a typo, or a release not yet added), so it stops the build.
+    """
     from safeguarding_report.report.indicators import INDICATORS
 
     periods = {indicator: set(published.periods(indicator)) for indicator in INDICATORS}
     held = set().union(*periods.values())
+    newest = published.newest_year()
+    if year == newest + 1:
+        log.warning(
+            "%s: key 'comparison_year' is %s, the year after the newest year data/published/ "
+            "holds (%s): the DfE has not yet published that year's figures, so they show as "
+            "[x] (not yet published) until its releases are added to data/published/.",
+            params_path, year, newest,
+        )  # fmt: skip
+        return
     if year not in held:
         raise DataError(
             f"{params_path}: key 'comparison_year' is {year}, but no file in data/published/ "
             f"holds the year ending 31 March {year} (the files hold {min(held)} to "
             f"{max(held)}). Add that year's DfE release to data/published/, or choose a year "
-            "the files hold."
+            f"the files hold, or {newest + 1}, the year not yet published."
         )
     missing = [indicator for indicator, years in periods.items() if year not in years]
     if missing:
@@ -560,7 +576,7 @@ def _assemble(plan: _Plan, inputs: _Inputs, runs: list[SectionRun]) -> _Assemble
     parts += [
         Part("checklist", appendix.checklist_notebook(fw, checklist), appendix=True),
         Part("sources", appendix.sources_notebook(figures, inputs.published), appendix=True),
-        Part("glossary", appendix.glossary_notebook(), appendix=True),
+        Part("glossary", appendix.glossary_notebook(fw), appendix=True),
         Part("accessibility", appendix.accessibility_notebook(plan.p.partnership), appendix=True),
     ]
     report = stitch(parts, _title_page(plan, illustrative))
@@ -589,7 +605,11 @@ def _refuse_unmet(plan: _Plan, checklist: list[Checked]) -> None:
 
 
 def _title_page(plan: _Plan, illustrative: list[str]) -> Cover:
-    """The report's title page, with a notice when any of its records are invented."""
+    """The report's title page, with a notice when any of its records are invented.
+
+    A period that began before the report's framework came into force is made under the
+    framework in force when it is published (the one ``new`` gives it); the title page says so.
+    """
     from safeguarding_report.pipeline.stitch import Cover
 
     notice = (
@@ -598,13 +618,20 @@ def _title_page(plan: _Plan, illustrative: list[str]) -> Cover:
         if illustrative
         else ""
     )
-    p = plan.p
+    p, fw = plan.p, plan.fw
+    began_before = p.period_start < fw.in_force <= p.period_end
     return Cover(
         p.partnership,
         p.period_label,
         p.publication_label,
         notice=notice,
-        kicker=plan.fw.report_name.capitalize(),
+        kicker=fw.report_name.capitalize(),
+        framework=(
+            f"This report follows {fw.guidance}, which took the place of the guidance before "
+            f"it on {params.long_date(fw.in_force)}, part-way through this reporting period."
+            if began_before
+            else ""
+        ),
     )
 
 

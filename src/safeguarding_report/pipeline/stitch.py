@@ -31,6 +31,8 @@ class Cover:
     published: str  # e.g. "15 December 2022"
     notice: str = ""  # e.g. a warning that some data are illustrative
     kicker: str = "Yearly report"  # what the report is called, e.g. "Annual report"
+    # Which framework the report follows, when the period began under another one.
+    framework: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def _title_page(cover: Cover) -> str:
         period=cover.period,
         published=cover.published,
         notice=cover.notice,
+        framework=cover.framework,
     )
 
 

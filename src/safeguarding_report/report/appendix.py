@@ -96,7 +96,16 @@ def checklist_notebook(framework: Framework, checked: Sequence[Checked]) -> nbfo
         guidance=framework.guidance,
         report_name=framework.report_name,
         paraphrased=any(not c.requirement.confirmed for c in checked),
-        rows=[(c.requirement.text, c.requirement.confirmed, c.sections, c.empty) for c in checked],
+        rows=[
+            (
+                c.requirement.text,
+                c.requirement.confirmed,
+                c.requirement.reference,
+                c.sections,
+                c.empty,
+            )
+            for c in checked
+        ],
     )
     return _notebook("# Statutory checklist", html)
 
@@ -142,9 +151,9 @@ def sources_notebook(rows: Sequence[dict[str, Any]], published: Published) -> nb
     return _notebook("# Sources and notes", body)
 
 
-def glossary_notebook() -> nbformat.NotebookNode:
-    """Terms and abbreviations, alphabetically."""
-    entries = sorted(GLOSSARY.items(), key=lambda kv: kv[0].lower())
+def glossary_notebook(framework: Framework) -> nbformat.NotebookNode:
+    """Terms and abbreviations, alphabetically: the kit's, and those the framework brings."""
+    entries = sorted({**GLOSSARY, **framework.glossary}.items(), key=lambda kv: kv[0].lower())
     return _notebook("# Glossary", fragments.render("appendix", "glossary", entries))
 
 

@@ -10,7 +10,8 @@ Beyond England's change
     change as a percentage of England's figure last year. When the two differ by 5 percentage
     points or more the area moved beyond England's change ("yes"); otherwise "no". That is
     the same 5% margin ``sections.direction`` allows for rounding and noise. Blank when any
-    of the four figures is missing or a figure last year was zero.
+    of the four figures is missing or a figure last year was zero; when this year's figures
+    are not yet published (a report written before the DfE's releases), the words say so.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from safeguarding_report.data import Published
+from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 
 ENGLAND = "E92000001"
 MARGIN = 5.0  # percentage points
@@ -62,6 +64,8 @@ def frame(published: Published, la_code: str, year: int, indicators: Sequence[st
             float(last["value"]), float(this["value"]),
             float(eng_last["value"]), float(eng_this["value"]),
         )  # fmt: skip
+        if NOT_YET_PUBLISHED in (this["status"], eng_this["status"]):
+            words = f"not compared: the figures for {year} are not yet published"
         rows.append(
             {
                 "indicator": indicator,

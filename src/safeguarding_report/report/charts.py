@@ -6,7 +6,8 @@ only cue), alt text, the data as a table beside it, a source line, and a CSV of 
 that the build writes to ``outputs/<id>/charts/<slug>.csv`` and links under the chart.
 
 A chart with no published value at all is not drawn: a sentence says which figures are not
-available and why. A series with no values gets no line and no legend entry.
+available and why. A series with no values gets no line and no legend entry. A trend's year
+not yet published stays on the axis, marked so, with no point.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
+from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.pipeline import provenance
 from safeguarding_report.report import fragments, indicators, tables, text
 
@@ -101,9 +103,14 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text:
                 label=str(area),
             )
         _style(ax, indicator.unit)
+        unpublished = _unpublished(tidy, periods)
+        if unpublished:
+            _mark_unpublished(ax, periods, unpublished)
         fig.legend(frameon=False, loc="outside right upper", fontsize=10)
         png = _png(fig)
     alt = f"Line chart. {subtitle}. " + " ".join(summaries)
+    if unpublished:
+        alt += f" Not yet published: {tables.and_(unpublished)}."
     table = _data_table(tidy, indicator.label, source)
     return Chart(_slug("trend", tidy), title, subtitle, alt, png, table)
 
@@ -134,6 +141,37 @@ def compare(
     )
     table = _data_table(tidy, indicator.label, source, corner=categories)
     return Chart(_slug("compare", tidy), title, subtitle, alt + ".", png, table)
+
+
+def _unpublished(tidy: pd.DataFrame, periods: Sequence[str]) -> list[str]:
+    """The periods with no figure for any area because none is published yet."""
+    return [
+        period
+        for period in periods
+        if tidy.loc[tidy["period"].astype(str) == period, "status"].eq(NOT_YET_PUBLISHED).all()
+    ]
+
+
+def _mark_unpublished(ax: Any, periods: Sequence[str], unpublished: Sequence[str]) -> None:
+    """Keep a year not yet published on the axis, with no point, and say so at its tick.
+
+    Matplotlib would otherwise end the axis at the last year with a point, and the chart
+    would not match its subtitle and table, which run to the report's year.
+    """
+    left, right = ax.get_xlim()
+    drawn = max(i for i, p in enumerate(periods) if p not in unpublished)
+    ax.set_xlim(left, len(periods) - 1 + (right - drawn))
+    for period in unpublished:
+        ax.annotate(
+            "Not yet\npublished",
+            (periods.index(period), 0),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            color=PALETTE[4],
+        )
 
 
 def _nothing_to_draw(tidy: pd.DataFrame) -> text.Text:

@@ -252,15 +252,20 @@ def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverRep
         ),
         Items(list(cover.key_activities)),
     ]
+    # While the report's year is not yet published, the committee gets the latest published
+    # figures, introduced as such, rather than a page of figures not available.
+    shown = sections.latest_published(ctx)
+    if shown is not ctx:
+        blocks.append(Paragraph(sections.not_yet_published(ctx)))
     counts = {
-        i: _row(ctx.published.series(i, [la.code], [ctx.year]), la.code) for i in LOOKED_AFTER
+        i: _row(ctx.published.series(i, [la.code], [shown.year]), la.code) for i in LOOKED_AFTER
     }
     blocks.append(
         Paragraph(
             text.say(
                 "At 31 March {year}, {cla} children were looked after by {la}, {uasc} of them "
                 "unaccompanied asylum-seeking children.",
-                year=ctx.year,
+                year=shown.year,
                 la=la.name,
                 cla=counts["cla_at_31_march"],
                 uasc=counts["uasc_at_31_march"],
@@ -277,9 +282,9 @@ def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverRep
             )
         )
     )
-    frames = [ctx.published.comparison(i, la.code, [ctx.year]) for i in RATES]
+    frames = [ctx.published.comparison(i, la.code, [shown.year]) for i in RATES]
     for indicator, frame in zip(RATES, frames, strict=True):
-        blocks.append(Paragraph(_comparison_sentence(ctx, indicator, frame)))
+        blocks.append(Paragraph(_comparison_sentence(shown, indicator, frame)))
     rates = pd.concat(frames, ignore_index=True)
     blocks.append(
         Grid(
@@ -288,14 +293,14 @@ def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverRep
                 rows="indicator",
                 columns="area_name",
                 caption=f"Rates per 10,000 children: {la.name} and its comparators, year ending "
-                f"31 March {ctx.year}",
+                f"31 March {shown.year}",
                 row_labels={i: sections.label(i) for i in RATES},
                 corner="Indicator",
                 source=sections.source_line(ctx, rates),
             )
         )
     )
-    chart = local_context.rate_chart(ctx, CHART)
+    chart = local_context.rate_chart(shown, CHART)
     blocks.append(Picture(chart) if isinstance(chart, charts.Chart) else Paragraph(chart, False))
     blocks.append(
         _say(

@@ -66,6 +66,11 @@ class Requirement(_Strict):
         description="true only when `text` was checked word for word against the guidance; "
         "otherwise the checklist presents it as a paraphrase"
     )
+    reference: str = Field(
+        default="",
+        description="where the requirement comes from (paragraph, or section of an Act), shown "
+        "in the checklist; empty when none was checked",
+    )
     sections: tuple[Key, ...] = Field(min_length=1)
 
 
@@ -119,6 +124,10 @@ class Framework(_Strict):
     sections: tuple[SectionSpec, ...] = Field(min_length=1)
     requirements: tuple[Requirement, ...] = Field(min_length=1)
     statutory: Statutory
+    glossary: dict[str, str] = Field(
+        default_factory=dict,
+        description="terms this framework brings, added to the report's glossary: term -> meaning",
+    )
 
     @model_validator(mode="after")
     def _requirements_name_sections(self) -> Framework:

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from safeguarding_report.data.published import NEIGHBOURS_NAME
+from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.pipeline import params, provenance
 from safeguarding_report.report import fragments, indicators
 
@@ -317,6 +318,9 @@ def symbol_notes(records: Sequence[Mapping[str, Any]], symbols: Sequence[str]) -
             if not several:
                 reasons.append(f"The figure for {_where(rows)} {reason(status)}.")
                 continue
+            if _whole_years_unpublished(records, status, rows):
+                reasons.append(f"The figures for {_where(rows)} have not yet been published.")
+                continue
             # Name the measure too, or two reasons for one area and year would seem to clash.
             by_measure: dict[str, list[Mapping[str, Any]]] = {}
             for r in rows:
@@ -328,6 +332,22 @@ def symbol_notes(records: Sequence[Mapping[str, Any]], symbols: Sequence[str]) -
             reasons.append(f"{verb} {'; '.join(parts)} {reason(status)}.")
         notes.append(" ".join([f"{symbol} {SYMBOL_MEANINGS[symbol]}.", *reasons]))
     return notes
+
+
+def _whole_years_unpublished(
+    records: Sequence[Mapping[str, Any]], status: str, rows: Sequence[Mapping[str, Any]]
+) -> bool:
+    """Whether ``rows`` are every figure of their years (and areas) in the table, all not yet
+    published: the year, not the measure, is then the reason, and one short sentence says so
+    rather than naming every measure of a year the DfE has still to publish."""
+    if status != NOT_YET_PUBLISHED:
+        return False
+    cells = {(str(r["area_name"]), str(r["period"])) for r in rows}
+    return all(r.get("status") == status for r in records if _cell(r) in cells)
+
+
+def _cell(record: Mapping[str, Any]) -> tuple[str, str]:
+    return str(record["area_name"]), str(record["period"])
 
 
 def _lower(label: str) -> str:

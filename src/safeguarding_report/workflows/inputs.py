@@ -177,11 +177,24 @@ def _indicators(published: Published, la_code: str, year: int) -> list[Input]:
         if status and where:
             detail += f" ({STATUSES.get(status, status)})"
         rows.append(Input(name, VALID, detail, years))
-    if not held_any:
+    if held_any:
+        return rows
+    newest = published.newest_year()
+    if year == newest + 1:
+        # The build accepts the year after the newest held, with a warning (build._check_year).
         rows.append(
             Input(f"comparison_year {year}", NOT_YET, f"no published file holds the year ending "
-                  f"31 March {year} yet: the build would stop. Add that year's DfE releases to "
-                  "data/published/, or build last year's report.", blocks=True)
+                  f"31 March {year} yet (the newest is {newest}): the report builds, with that "
+                  "year's figures shown as [x] (not yet published). Add the DfE's releases to "
+                  "data/published/ when they appear, and build again.")
+        )  # fmt: skip
+    else:
+        rows.append(
+            Input(f"comparison_year {year}", NOT_YET, f"no published file holds the year ending "
+                  f"31 March {year} yet: the build would stop. The files hold up to {newest}; "
+                  f"a report may compare with {newest + 1} before its figures are published, "
+                  "not later. Add that year's DfE releases to data/published/, or build an "
+                  "earlier year's report.", blocks=True)
         )  # fmt: skip
     return rows
 
@@ -313,7 +326,7 @@ def summary(rows: Sequence[Input]) -> str:
     blocking = sum(r.blocks for r in rows)
     supply = sum(r.state == TO_SUPPLY for r in rows)
     update = sum(r.state == TO_UPDATE for r in rows)
-    later = sum(r.state == NOT_YET for r in rows)
+    later = sum(r.state == NOT_YET and r.name.startswith("indicator ") for r in rows)
     if blocking:
         head = f"{blocking} input(s) block the build: correct them and run check again."
     else:

@@ -53,11 +53,15 @@ def new(
             "(E06, E08, E09 or E10) or its DfE 3-digit code, such as E08000003 or 352."
         )
     held = published.periods(ANCHOR_INDICATOR)
-    if year not in held:
+    # The year after the newest held is a report written before the DfE publishes its year:
+    # the build accepts it, its figures shown as not yet published (build._check_year).
+    newest = published.newest_year()
+    unpublished = year == newest + 1 and year not in held
+    if year not in held and not unpublished:
         raise ParamsError(
             f"--year {year}: the published files hold the years ending 31 March {held[0]} to "
-            f"{held[-1]}. Choose one of those, or add the DfE's release for {year} to "
-            "data/published/."
+            f"{held[-1]}. Choose one of those, or {newest + 1} (its figures not yet "
+            f"published), or add the DfE's release for {year} to data/published/."
         )
     if not published.areas.existed(area, year):
         alive = [y for y in held if published.areas.existed(area, y)]
@@ -79,6 +83,12 @@ def new(
         )
     group = published.neighbour_group(area.code, year)
     neighbours = ", ".join(n.name for n, _ in group.neighbours) or "none in the groupings held"
+    note = (
+        f"# The DfE has not yet published the year ending 31 March {year}: its figures show as\n"
+        f"# [x] until its releases are added to data/published/ (the newest held is {newest}).\n"
+        if unpublished
+        else ""
+    )
     params.parent.mkdir(parents=True, exist_ok=True)
     params.write_text(
         f"# {area.name}: {fw.report_name} under {fw.guidance}, year ending 31 March {year}.\n"
@@ -92,6 +102,7 @@ def new(
         f"period_start: {start.isoformat()}  # first day of the reporting period\n"
         f"period_end: {end.isoformat()}  # last day of the reporting period\n"
         f"comparison_year: {year}  # published statistics for the year ending 31 March {year}\n"
+        f"{note}"
         "trend_years: 5  # how many years the trend tables and charts show\n"
         f"publication_date: {dt.date(year, 12, 15).isoformat()}  # shown on the title page\n"
         f"framework: {fw.id}  # statutory framework: {', '.join(framework.available(data))}\n",

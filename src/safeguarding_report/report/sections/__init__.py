@@ -9,15 +9,16 @@ the records of the figures it shows.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import markupsafe
 import pandas as pd
 from pydantic import BaseModel
 
@@ -154,18 +155,59 @@ def label(indicator: str) -> str:
 def headline(ctx: Context, indicator: str, frame: pd.DataFrame) -> str:
     """A chart title that says what the chart shows: how the area compares with England.
 
-    ``frame`` is a comparison frame; the comparison is made in ``ctx.year``.
+    ``frame`` is a comparison frame; the comparison is made in ``ctx.year``. While that year's
+    figures are not yet published, it is made in the latest published year (``published_year``)
+    if ``frame`` holds both figures for it, and the title says so; otherwise the title makes
+    no comparison.
     """
-    latest = frame[frame["period"] == str(ctx.year)]
-    la_value = latest.loc[latest["area_code"] == ctx.la.code, "value"].iloc[0]
-    eng_value = latest.loc[latest["area_code"] == ENGLAND, "value"].iloc[0]
     spec = indicators.get(indicator)
     topic = spec.label.removesuffix(", rate per 10,000 children").removesuffix(" (%)")
-    word = direction(la_value, eng_value)
+    year, word = _compared_in(ctx, frame)
     if not word:
         return f"{topic}: {ctx.la.name} and its comparators"
     measure = {"rate": "rate", "percent": "percentage", "ratio": "average"}.get(spec.unit, "number")
-    return f"{topic}: {ctx.la.name}'s {measure} was {word} England's in {ctx.year}"
+    when = str(year) if year == ctx.year else f"{year}, the latest published year"
+    return f"{topic}: {ctx.la.name}'s {measure} was {word} England's in {when}"
+
+
+def _compared_in(ctx: Context, frame: pd.DataFrame) -> tuple[int, str]:
+    """The year a headline compares the area with England in, and the comparison's words."""
+    # Only the newest year held is the latest published: an indicator whose files stop
+    # earlier (care leavers after 2022) is not compared in an older year under that name.
+    years = dict.fromkeys([ctx.year, published_year(ctx)])
+    for year in years:
+        rows = frame[frame["period"] == str(year)]
+        mine = rows.loc[rows["area_code"] == ctx.la.code, "value"]
+        england = rows.loc[rows["area_code"] == ENGLAND, "value"]
+        if mine.empty or england.empty:
+            continue
+        word = direction(mine.iloc[0], england.iloc[0])
+        if word:
+            return year, word
+    return ctx.year, ""
+
+
+def published_year(ctx: Context) -> int:
+    """The comparison year, or, while its figures are not yet published, the newest year the
+    published files hold (the DfE publishes a year's figures months after 31 March)."""
+    return min(ctx.year, ctx.published.newest_year())
+
+
+def latest_published(ctx: Context) -> Context:
+    """``ctx`` with its year moved back to ``published_year``, for a sentence that can say
+    what the latest published figures were rather than that this year's are missing."""
+    year = published_year(ctx)
+    return ctx if year == ctx.year else dataclasses.replace(ctx, year=year)
+
+
+def not_yet_published(ctx: Context) -> text.Text:
+    """The sentence that introduces figures of ``latest_published`` in place of this year's."""
+    said = (
+        f"The figures for the year ending 31 March {ctx.year} have not yet been published; "
+        f"those here are for the year ending 31 March {published_year(ctx)}, the latest "
+        "published."
+    )
+    return text.Text(fragments.render("text", "paragraph", said), [], said)
 
 
 def direction(la_value: float, other_value: float) -> str:
@@ -280,10 +322,10 @@ class Banner:
     status: dict[str, Any]
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        plain = re.sub(r"<[^>]+>", "", self.html)
         return {
             "text/html": self.html,
-            "text/plain": plain,
+            # What a reader of the notebook sees: the text, its entities decoded.
+            "text/plain": markupsafe.Markup(self.html).striptags(),
             provenance.SECTION_MIME_TYPE: self.status,
         }
 

@@ -74,9 +74,22 @@ def at_a_glance(ctx: Context) -> tables.Table:
             "Rates are per 10,000 children aged 0 to 17. 'Similar to' means within 5% of "
             "England's figure; a number of children is not compared with England's. A rise "
             "or fall is not in itself good or bad: the sections that follow explain what "
-            "lies behind each figure."
+            "lies behind each figure.",
+            *_unpublished(ctx),
         ],
     )
+
+
+def _unpublished(ctx: Context) -> list[str]:
+    """A note, while the comparison year is not yet published, saying where to look instead."""
+    year = sections.published_year(ctx)
+    if year == ctx.year:
+        return []
+    return [
+        f"The figures for the year ending 31 March {ctx.year} have not yet been published: "
+        f"those for {year}, the latest published year, are in the first column, and the "
+        "sections that follow give their trends."
+    ]
 
 
 def _compared(indicator: str, this: pd.Series, england: pd.Series) -> str:

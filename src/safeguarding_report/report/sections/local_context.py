@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.report import charts, fragments, registry, tables, text
+from safeguarding_report.report import charts, fragments, registry, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS
 from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
 
@@ -40,8 +40,12 @@ def summary(ctx: Context) -> text.Text:
     """A paragraph a board member can quote: the children, and those who needed help.
 
     Each sentence stands alone, so a figure that is not available replaces only its own
-    sentence with one saying why.
+    sentence with one saying why. While the comparison year's figures are not yet
+    published, the paragraph says so and gives the latest published year's.
     """
+    latest = sections.latest_published(ctx)
+    if latest is not ctx:
+        return text.paragraph(sections.not_yet_published(ctx), summary(latest))
     frame = headline_frame(ctx)
     la = _by_indicator(frame[frame["area_code"] == ctx.la.code])
     eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
@@ -127,8 +131,14 @@ def headline_table(ctx: Context) -> tables.Table:
 
 
 def rate_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
-    """One rate for the local authority, its region, its statistical neighbours and England."""
-    frame = ctx.published.comparison(indicator, ctx.la.code, [ctx.year])
+    """One rate for the local authority, its region, its statistical neighbours and England.
+
+    While the comparison year's figures are not yet published, the chart shows the latest
+    published year's, and its title and subtitle name that year: a chart of the comparison
+    year would have nothing to draw.
+    """
+    year = sections.published_year(ctx)
+    frame = ctx.published.comparison(indicator, ctx.la.code, [year])
     title = headline(ctx, indicator, frame)
     return charts.compare(frame, title=title, source=source_line(ctx, frame))
 
@@ -170,7 +180,11 @@ def factors_table(ctx: Context) -> tables.Table:
 
 
 def factors_summary(ctx: Context) -> text.Text:
-    """The three factors recorded most often in the area."""
+    """The three factors recorded most often in the area (in the latest published year, saying
+    so, while the comparison year's figures are not yet published)."""
+    latest = sections.latest_published(ctx)
+    if latest is not ctx:
+        return text.paragraph(sections.not_yet_published(ctx), factors_summary(latest))
     frame = factors_frame(ctx)
     mine = frame[frame["area_code"] == ctx.la.code]
     shown = tables.protect_frame(mine)

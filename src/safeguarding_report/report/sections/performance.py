@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.report import charts, tables, text
+from safeguarding_report.report import charts, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS
 from safeguarding_report.report.sections import Context, headline, label, source_line
 
 
 def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
-    """The indicator over the trend years for the local authority and its comparators."""
+    """The indicator over the trend years for the local authority and its comparators.
+
+    The trend ends at the comparison year even while its figures are not yet published: the
+    year stays on the axis with no point, and [x] in the table with a note saying why, so the
+    reader sees which year the report is about and that its figures are still to come (and
+    the chart's CSV keeps its name once they are added). The title then compares with England
+    in the latest published year and says so (``sections.headline``).
+    """
     frame = ctx.published.comparison(indicator, ctx.la.code, list(ctx.periods))
     title = headline(ctx, indicator, frame)
     return charts.trend(frame, title=title, source=source_line(ctx, frame))
@@ -108,13 +115,18 @@ def _by_measure(
 
 
 def ranks_table(ctx: Context) -> tables.Table:
-    """Rank and quartile band among all English local authorities, where a direction is agreed."""
+    """Rank and quartile band among all English local authorities, where a direction is agreed.
+
+    While the comparison year's figures are not yet published, no authority can be ranked in
+    it: the table ranks the latest published year, and its caption and a note say so.
+    """
+    year = sections.published_year(ctx)
     rows: list[list[tables.Cell]] = []
     frames = []
     for indicator in INDICATORS.values():
         if indicator.polarity is None:
             continue
-        found = ctx.published.rank(indicator.id, ctx.la.code, ctx.year)
+        found = ctx.published.rank(indicator.id, ctx.la.code, year)
         if found is None:
             continue
         frames.append(pd.DataFrame([dict(found.row)]))
@@ -127,14 +139,22 @@ def ranks_table(ctx: Context) -> tables.Table:
                 found.quartile or "Not banded",
             ]
         )
+    notes = [
+        "Quartile bands: A is the best quarter of local authorities with a figure, D the "
+        "worst. Measures with no agreed direction (such as the rate of children in need) "
+        "are not ranked."
+    ]
+    when = str(year)
+    if year != ctx.year:
+        when = f"{year}, the latest published year"
+        notes.append(
+            f"The figures for the year ending 31 March {ctx.year} have not yet been published, "
+            f"so the ranks are those of the year ending 31 March {year}."
+        )
     return tables.grid(
-        f"Where {ctx.la.name} stands among English local authorities, {ctx.year}",
+        f"Where {ctx.la.name} stands among English local authorities, {when}",
         ["Measure", ctx.la.name, "Which is better", "Rank (1 = best)", "Quartile band"],
         rows,
         source=source_line(ctx, *frames) if frames else "",
-        notes=[
-            "Quartile bands: A is the best quarter of local authorities with a figure, D the "
-            "worst. Measures with no agreed direction (such as the rate of children in need) "
-            "are not ranked."
-        ],
+        notes=notes,
     )
