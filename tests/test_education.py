@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import csv
+import html
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
+from safeguarding_report.cli import main
 from safeguarding_report.errors import DataError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import registry, tables, text
+from safeguarding_report.report import framework, registry, tables, text
 from safeguarding_report.report.sections import Context, education, load
+from safeguarding_report.workflows import inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "data/local/kent-2022"
@@ -262,3 +268,63 @@ def test_empty_templates_give_the_banner_and_the_notices(kent_folder: Path) -> N
         assert isinstance(shown, text.Text), part.__name__
         assert shown.plain.startswith(f"No records yet: {SOURCE}/"), part.__name__
         assert shown.records == []
+
+
+# -- in a report: a framework that lists the section ----------------------------------------
+
+
+@pytest.fixture
+def with_education(kent_folder: Path) -> Path:
+    """Kent 2021-22 under a framework of its project's: wt2018 with the education section."""
+    declared = yaml.safe_load((framework.FRAMEWORKS_DIR / "wt2018.yaml").read_text())
+    sections = declared["sections"]
+    at = next(n for n, s in enumerate(sections) if s["key"] == "arrangements") + 1
+    sections.insert(at, {"key": "education", "title": TITLE})
+    declared.update(id="with_education", sections=sections)
+    path = kent_folder / "data" / framework.PROJECT_FOLDER / "with_education.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(declared, sort_keys=False), encoding="utf-8")
+    shutil.copytree(ROOT / "notebooks", kent_folder / "notebooks")
+    params = kent_folder / "params/kent-2022.yaml"
+    params.write_text(params.read_text().replace("framework: wt2018", "framework: with_education"))
+    return kent_folder
+
+
+TITLE = "Education and childcare settings in the arrangements"
+
+
+def test_check_asks_for_the_education_records_only_where_the_framework_lists_them(
+    with_education: Path, kent_folder: Path
+) -> None:
+    rows = inputs.check(with_education / "params/kent-2022.yaml", with_education)
+    to_supply = {r.name for r in rows if r.state == inputs.TO_SUPPLY}
+    assert to_supply == {
+        f"data/local/kent-2022/{name}.csv" for name in registry.get("education").templates
+    }
+    shutil.copy(ROOT / "params/kent-2022.yaml", kent_folder / "params")  # wt2018 again
+    rows = inputs.check(kent_folder / "params/kent-2022.yaml", kent_folder)
+    assert not [r for r in rows if r.state == inputs.TO_SUPPLY]
+
+
+@pytest.mark.build
+def test_a_report_whose_framework_lists_the_section_shows_it_with_its_banner(
+    with_education: Path,
+) -> None:
+    argv = ["build", "--params", str(with_education / "params/kent-2022.yaml")]
+    assert main([*argv, "--root", str(with_education), "--no-pdf", "--quiet"]) == 0
+    out = with_education / "outputs/kent-2022"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    seen = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert TITLE in seen
+    assert seen.index("Arrangements") < seen.index(TITLE) < seen.index("Learning from")
+    assert "Records still to be supplied." in seen
+    for name in registry.get("education").templates:
+        assert f"{SOURCE}/{name}.csv (no file yet)" in seen
+    assert "No records yet: data/local/kent-2022/education_returns.csv" in seen
+    with (out / "figures.csv").open(encoding="utf-8", newline="") as handle:
+        figures = list(csv.DictReader(handle))
+    education_staff = [f for f in figures if f["indicator"] == "education_training_attendances"]
+    assert education_staff and all(
+        f["source_file"] == f"{SOURCE}/training_attendance.csv" and f["source_line"]
+        for f in education_staff
+    )
