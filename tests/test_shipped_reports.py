@@ -20,7 +20,7 @@ from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import framework
+from safeguarding_report.report import framework, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS_FILES = sorted((ROOT / "params").glob("*.yaml"))
@@ -42,7 +42,9 @@ def test_params_file_loads_and_names_a_declared_framework(path: Path) -> None:
 @pytest.mark.parametrize("path", PARAMS_FILES, ids=lambda p: p.stem)
 def test_local_records_load_complete_and_say_they_are_illustrative(path: Path) -> None:
     p = params.load(path)
-    records = LocalRecords.load(ROOT / "data", p.id)
+    # Complete for what its framework's sections read (registry.templates_of), as check says.
+    used = registry.templates_of(s.key for s in framework.load(p.framework).sections)
+    records = LocalRecords.load(ROOT / "data", p.id, used)
     assert records.folder.is_dir()
     assert records.missing == []
     assert records.about is not None and records.about.illustrative
