@@ -23,8 +23,18 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 
-def test_three_frameworks_are_declared() -> None:
-    assert framework.available() == ["wt2010", "wt2018", "wt2023"]
+def test_four_frameworks_are_declared() -> None:
+    assert framework.available() == ["wt2010", "wt2018", "wt2023", "wt2026"]
+
+
+@pytest.mark.parametrize(
+    ("last_day", "framework_id"),
+    [("2025-03-31", "wt2023"), ("2026-03-17", "wt2023"), ("2026-03-18", "wt2026")],
+)
+def test_a_period_ending_after_working_together_2026_came_into_force_follows_it(
+    last_day: str, framework_id: str
+) -> None:
+    assert framework.in_force_on(dt.date.fromisoformat(last_day)).id == framework_id
 
 
 @pytest.mark.parametrize("framework_id", framework.available())
@@ -117,9 +127,9 @@ def _project_framework(data: Path, framework_id: str, **changes: object) -> Path
 
 def test_a_project_declares_frameworks_beside_the_packages(tmp_path: Path) -> None:
     _project_framework(tmp_path, "ours", guidance="Our own guidance")
-    assert framework.available(tmp_path) == ["ours", "wt2010", "wt2018", "wt2023"]
+    assert framework.available(tmp_path) == ["ours", "wt2010", "wt2018", "wt2023", "wt2026"]
     assert framework.load("ours", tmp_path).guidance == "Our own guidance"
-    assert framework.available() == ["wt2010", "wt2018", "wt2023"], "other projects see none"
+    assert "ours" not in framework.available(), "other projects see none"
     with pytest.raises(ParamsError, match="unknown framework 'ours'"):
         framework.load("ours")
 

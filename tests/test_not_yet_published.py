@@ -191,6 +191,8 @@ def test_new_writes_a_report_for_the_year_not_yet_published(empty_project: Path)
     made = scaffold.new("E06000017", NEWEST + 1, root=empty_project)
     text = made.params.read_text(encoding="utf-8")
     assert "comparison_year: 2026" in text
+    # The period (April 2025 to March 2026) ends after Working Together 2026 came into force.
+    assert "framework: wt2026" in text
     assert "# The DfE has not yet published the year ending 31 March 2026" in text
     assert made.created, "the empty templates are written"
     rows = inputs.check(made.params, empty_project)

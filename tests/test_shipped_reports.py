@@ -28,7 +28,7 @@ KENT = "E10000016"
 
 
 def test_every_report_is_tested() -> None:
-    assert {p.stem for p in PARAMS_FILES} >= {"kent-2012", "kent-2022", "kent-2025"}
+    assert {p.stem for p in PARAMS_FILES} >= {"kent-2012", "kent-2022", "kent-2025", "kent-2026"}
 
 
 @pytest.mark.parametrize("path", PARAMS_FILES, ids=lambda p: p.stem)
@@ -55,6 +55,7 @@ def test_local_records_load_complete_and_say_they_are_illustrative(path: Path) -
     [
         ("kent-2012", "wt2010", 2012, "2011-04-01", "2012-03-31"),
         ("kent-2025", "wt2023", 2025, "2024-04-01", "2025-03-31"),
+        ("kent-2026", "wt2026", 2026, "2025-04-01", "2026-03-31"),
     ],
 )
 def test_report_covers_the_financial_year_under_its_framework(
@@ -123,6 +124,21 @@ def _visible_text(page: str) -> str:
             "kent-2025",
             "Kent Safeguarding Children Multi-agency Partnership",
             ["Lead safeguarding partner", "Independent Scrutineer", "Education"],
+        ),
+        (
+            "kent-2026",
+            "Kent Safeguarding Children Multi-agency Partnership",
+            [
+                "This report follows Working Together to Safeguard Children 2026, which took "
+                "the place of the guidance before it on 18 March 2026",
+                "Education and childcare agencies in the arrangements",
+                "Section 2 of the Children's Wellbeing and Schools Act 2026",
+                "have not yet been published",
+                "Reference: Children Act 2004, s.16E(1)(aa) and (2A)",
+                "(wording checked against the text)",
+                "Designated childcare or education agency",
+                "Multi-agency child protection team",
+            ],
         ),
     ],
 )
