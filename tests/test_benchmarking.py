@@ -246,3 +246,95 @@ def test_a_newer_release_dropped_in_is_used(tmp_path: Path, frame: pd.DataFrame)
     row = published.wider("injury_admissions_0_14", KENT, years).iloc[0]
     assert row["source_file"].endswith("bds_long_1.parquet")
     assert np.isfinite(row["value"])
+
+
+# -- where LAIT and the kit's own DfE files hold the same measure ----------------------------
+
+# LAIT's measure -> the kit's indicator holding the same figure (years ending 31 March; the
+# workforce at 30 September), for every authority and year both hold.
+OVERLAP: dict[str, str] = {
+    "LAC": "cla_rate",
+    "LACnum": "cla_at_31_march",
+    "LACnum_Start": "cla_started",
+    "LACceased": "cla_ceased",
+    "Unacc_Asylmn_Seek_Childn": "uasc_at_31_march",
+    "CIN": "cin_rate",
+    "CPP_Total_NumRef": "referrals",
+    "CPP_Total_Rateper10,000": "referrals_rate",
+    "ReReferral": "rereferrals_pct",
+    "Section_47": "s47_rate",
+    "ISCP_Conf": "icpc_rate",
+    "CPP_Abuse": "cpp_started",
+    "CPP_Num": "cpp_at_31_march",
+    "CPP_rate": "cpp_rate",
+    "PrevRegCPR": "cpp_subsequent_pct",
+    "CPPlans2yrsActive": "cpp_2_years_or_more_pct",
+    "Work_Force_TO_Rate": "sw_turnover_rate",
+    "Work_Force_Vac_Rate": "sw_vacancy_rate",
+    "Work_Force_Agecy_Rate": "sw_agency_rate",
+    "Work_Force_AvgNumCase_SW": "sw_caseload",
+}
+
+# Where they differ, and why: listed in docs/data.md ("Where LAIT and the DfE's files
+# differ"). Each (measure, year) here must differ for some authority, and no other may.
+SFR_FIRST = "the kit reads the year's own SFR table, as first published; LAIT's are not those"
+DERIVED = "the kit derives the rate from the count and the ONS population; LAIT holds the rate"
+REBASED = (
+    "the kit reads the 2024 release's rates; LAIT's are the 2025 release's counts over the "
+    "ONS's revised mid-2022 and mid-2023 populations"
+)
+KNOWN: dict[tuple[str, str], str] = {
+    ("LAC", "2016"): DERIVED,
+    ("LAC", "2017"): DERIVED,
+    ("LAC", "2018"): DERIVED,
+    ("LACnum", "2016"): SFR_FIRST,
+    ("LACnum", "2017"): SFR_FIRST,
+    ("LACnum_Start", "2016"): SFR_FIRST,
+    ("LACnum_Start", "2017"): SFR_FIRST,
+    ("LACceased", "2016"): SFR_FIRST,
+    ("LACceased", "2017"): SFR_FIRST,
+    ("Unacc_Asylmn_Seek_Childn", "2016"): SFR_FIRST,
+    ("Unacc_Asylmn_Seek_Childn", "2017"): SFR_FIRST,
+    ("CIN", "2023"): REBASED,
+    ("CIN", "2024"): REBASED,
+    ("CPP_Total_Rateper10,000", "2023"): REBASED,
+    ("CPP_Total_Rateper10,000", "2024"): REBASED,
+}
+
+
+def _agree(kit: float, lait: float) -> bool:
+    """Equal up to the precision LAIT shows: whole numbers, or one decimal place."""
+    if float(lait).is_integer() and abs(kit - lait) <= 0.5:
+        return True
+    return abs(kit - lait) <= 0.05 + 1e-9
+
+
+def test_lait_agrees_with_the_kits_dfe_files_except_where_listed(published: Published) -> None:
+    authorities = [a.code for a in published.areas.all() if a.level == "Local authority"]
+    compared = 0
+    differ: dict[tuple[str, str], list[str]] = {}
+    for code, indicator in OVERLAP.items():
+        held = set(published.periods(indicator))
+        years = [int(y.label) for y in published.bds.labels(code) if int(y.label) in held]
+        assert years, code
+        frame = published.series(indicator, authorities, years)
+        for _, row in frame[frame["status"] == ""].iterrows():
+            cell = published.bds.cell(code, row["area_code"], row["period"])
+            if cell is None or cell.status:
+                continue
+            compared += 1
+            if not _agree(float(row["value"]), cell.value):
+                shown = f"{row['area_name']}: {row['value']:.6g} (kit) vs {cell.value:.6g}"
+                differ.setdefault((code, row["period"]), []).append(shown)
+    assert compared > 25_000
+    unexplained = {k: v[:3] for k, v in differ.items() if k not in KNOWN}
+    assert not unexplained, f"differences not listed in docs/data.md: {unexplained}"
+    assert set(KNOWN) <= set(differ), f"listed but no longer differing: {set(KNOWN) - set(differ)}"
+
+
+def test_the_differences_are_listed_in_the_docs() -> None:
+    docs = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    for code, year in KNOWN:
+        assert f"`{code}`" in docs and year in docs
+    for indicator in LAIT_CODES:
+        assert f"`{indicator}`" in docs
