@@ -621,6 +621,7 @@ class Partner:
     title: str
     measures: tuple[Indicator, ...]
     codes: dict[str, str]  # indicator id -> LAIT's Short Desc
+    england_notes: dict[str, str]  # indicator id -> why LAIT's England figure is not comparable
 
 
 def _wider() -> tuple[Partner, ...]:
@@ -633,7 +634,8 @@ def _wider() -> tuple[Partner, ...]:
             for m in p["measures"]
         )
         codes = {str(m["id"]): str(m["code"]) for m in p["measures"]}
-        partners.append(Partner(str(p["id"]), str(p["title"]), measures, codes))
+        notes = {str(m["id"]): str(m["england_note"]) for m in p["measures"] if "england_note" in m}
+        partners.append(Partner(str(p["id"]), str(p["title"]), measures, codes, notes))
     return tuple(partners)
 
 
@@ -642,6 +644,7 @@ def _wider() -> tuple[Partner, ...]:
 WIDER: tuple[Partner, ...] = _wider()
 WIDER_INDICATORS: dict[str, Indicator] = {m.id: m for p in WIDER for m in p.measures}
 LAIT_CODES: dict[str, str] = {i: c for p in WIDER for i, c in p.codes.items()}
+ENGLAND_NOTES: dict[str, str] = {i: n for p in WIDER for i, n in p.england_notes.items()}
 
 
 def get(indicator_id: str) -> Indicator:

@@ -215,7 +215,7 @@ def wider_trend(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     last = frame[frame["period"] == years[-1].label]
     mine = last.loc[last["area_code"] == ctx.la.code, "value"].iloc[0]
     england = last.loc[last["area_code"] == ENGLAND, "value"].iloc[0]
-    word = direction(mine, england)
+    word = "" if indicator in indicators.ENGLAND_NOTES else direction(mine, england)
     topic = spec.label.split(", rate per")[0].removesuffix(" (%)").removesuffix(" (£)")
     title = (
         f"{topic}: {ctx.la.name}'s figure was {word} England's in {years[-1].label}"
@@ -280,6 +280,9 @@ def wider_table(ctx: Context, partner_id: str) -> tables.Table | text.Text:
     ]
     if none:
         notes.append(f"No figure is held up to {ctx.year} for: {tables.and_(none)}.")
+    notes += [
+        indicators.ENGLAND_NOTES[m.id] for m in partner.measures if m.id in indicators.ENGLAND_NOTES
+    ]
     la = frames[0]
     names = list(dict.fromkeys(la["area_name"]))
     return tables.grid(
@@ -297,7 +300,10 @@ def wider_picture(ctx: Context, partner_id: str) -> None:
     Displayed one by one, so that each chart keeps its own data table and CSV; the measures
     are those report/wider.yaml gives the partner.
     """
-    display(wider_table(ctx, partner_id))
+    table = wider_table(ctx, partner_id)
+    display(table)
+    if isinstance(table, text.Text):
+        return  # no measure holds a figure up to the report's year: said once
     for spec in _partner(partner_id).measures:
         display(wider_trend(ctx, spec.id))
 
