@@ -338,3 +338,30 @@ def test_the_differences_are_listed_in_the_docs() -> None:
         assert f"`{code}`" in docs and year in docs
     for indicator in LAIT_CODES:
         assert f"`{indicator}`" in docs
+
+
+def test_one_headline_measure_per_partner() -> None:
+    from safeguarding_report.report.indicators import WIDER_HEADLINES
+
+    assert [next(m.id for m in p.measures if m.id in WIDER_HEADLINES) for p in WIDER] == list(
+        WIDER_HEADLINES
+    )
+
+
+def test_the_wider_picture_table_shows_lait_rank_band_and_polarity() -> None:
+    from safeguarding_report.report.sections import load, performance
+
+    ctx = load(DATA, "886", 2022, 5, framework_id="wt2018")
+    table = performance.wider_table(ctx, "health")
+    assert not isinstance(table, str) and hasattr(table, "rows")
+    first = table.rows[0]  # type: ignore[union-attr]
+    assert first[:3] == [
+        "Emergency hospital admissions for injuries, children aged 0 to 14, rate per 10,000",
+        "2022",
+        "79.7",
+    ]
+    assert first[-3:] == ["Lower is better", "64 of 151", "B"]
+    cited = {r["source_file"] for r in table.records}  # type: ignore[union-attr]
+    assert cited == {"data/" + BDS}
+    early = performance.wider_table(load(DATA, "886", 2012, 5, framework_id="wt2010"), "health")
+    assert "holds none of the health measures" in early.plain  # type: ignore[union-attr]

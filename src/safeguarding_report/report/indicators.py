@@ -645,6 +645,18 @@ WIDER: tuple[Partner, ...] = _wider()
 WIDER_INDICATORS: dict[str, Indicator] = {m.id: m for p in WIDER for m in p.measures}
 LAIT_CODES: dict[str, str] = {i: c for p in WIDER for i, c in p.codes.items()}
 ENGLAND_NOTES: dict[str, str] = {i: n for p in WIDER for i, n in p.england_notes.items()}
+# The few the foreword shows at a glance (headline: true in wider.yaml), in partner order.
+WIDER_HEADLINES: tuple[str, ...] = tuple(
+    str(m["id"])
+    for p in cast(
+        dict[str, Any],
+        yaml.safe_load(
+            resources.files("safeguarding_report.report").joinpath("wider.yaml").read_text("utf-8")
+        ),
+    )["partners"]
+    for m in p["measures"]
+    if m.get("headline")
+)
 
 
 def get(indicator_id: str) -> Indicator:

@@ -235,18 +235,32 @@ def wider_table(ctx: Context, partner_id: str) -> tables.Table | text.Text:
     data dictionary are not ranked, and those LAIT does not band are ranked but not banded.
     """
     partner = _partner(partner_id)
+    return compared_table(
+        ctx,
+        [m.id for m in partner.measures],
+        caption=f"{partner.title}: {ctx.la.name} compared, latest period held",
+        none=f"the {partner.title.lower()} measures",
+    )
+
+
+def compared_table(
+    ctx: Context, measures: list[str], *, caption: str, none: str
+) -> tables.Table | text.Text:
+    """Wider-picture measures in their latest period held: the authority, its region, its
+    neighbours' mean and England, LAIT's rank and band, and which direction is better."""
     rows: list[list[tables.Cell]] = []
     frames = []
-    none: list[str] = []
-    for spec in partner.measures:
-        years = ctx.published.wider_years(spec.id, ctx.year, 1)
+    missing: list[str] = []
+    for indicator in measures:
+        spec = indicators.get(indicator)
+        years = ctx.published.wider_years(indicator, ctx.year, 1)
         if not years:
-            none.append(spec.label)
+            missing.append(spec.label)
             continue
-        frame = ctx.published.wider(spec.id, ctx.la.code, years)
+        frame = ctx.published.wider(indicator, ctx.la.code, years)
         frames.append(frame)
-        entry = ctx.published.lait_entry(spec.id)
-        band = ctx.published.wider_band(spec.id, ctx.la.code, years[0])
+        entry = ctx.published.lait_entry(indicator)
+        band = ctx.published.wider_band(indicator, ctx.la.code, years[0])
         better = {"higher": "Higher is better", "lower": "Lower is better"}.get(
             entry.polarity or "", "No agreed direction"
         )
@@ -266,8 +280,8 @@ def wider_table(ctx: Context, partner_id: str) -> tables.Table | text.Text:
         )
     if not rows:
         return _said(
-            f"The Benchmarking Data Set holds none of the {partner.title.lower()} measures for a "
-            f"year ending in or before {ctx.year}."
+            f"The Benchmarking Data Set holds none of {none} for a year ending in or before "
+            f"{ctx.year}."
         )
     notes = [
         "Each measure is shown for the latest period the Department for Education's "
@@ -278,19 +292,26 @@ def wider_table(ctx: Context, partner_id: str) -> tables.Table | text.Text:
         "figure: rank 1 is the best, band A the best quarter and D the worst. Measures with no "
         "agreed direction are not ranked; those LAIT does not band are not banded.",
     ]
-    if none:
-        notes.append(f"No figure is held up to {ctx.year} for: {tables.and_(none)}.")
-    notes += [
-        indicators.ENGLAND_NOTES[m.id] for m in partner.measures if m.id in indicators.ENGLAND_NOTES
-    ]
-    la = frames[0]
-    names = list(dict.fromkeys(la["area_name"]))
+    if missing:
+        notes.append(f"No figure is held up to {ctx.year} for: {tables.and_(missing)}.")
+    notes += [indicators.ENGLAND_NOTES[i] for i in measures if i in indicators.ENGLAND_NOTES]
+    names = list(dict.fromkeys(frames[0]["area_name"]))
     return tables.grid(
-        f"{partner.title}: {ctx.la.name} compared, latest period held",
+        caption,
         ["Measure", "Period", *names, "Which is better", "Rank (1 = best)", "Quartile band"],
         rows,
         source=source_line(ctx, *frames),
         notes=notes,
+    )
+
+
+def wider_at_a_glance(ctx: Context) -> tables.Table | text.Text:
+    """The few wider-picture measures that matter most (headline: true in wider.yaml)."""
+    return compared_table(
+        ctx,
+        list(indicators.WIDER_HEADLINES),
+        caption=f"The wider picture at a glance: {ctx.la.name} compared, latest period held",
+        none="the wider picture's headline measures",
     )
 
 
