@@ -622,6 +622,7 @@ class Partner:
     measures: tuple[Indicator, ...]
     codes: dict[str, str]  # indicator id -> LAIT's Short Desc
     england_notes: dict[str, str]  # indicator id -> why LAIT's England figure is not comparable
+    headlines: tuple[str, ...]  # the measures the foreword shows at a glance
 
 
 def _wider() -> tuple[Partner, ...]:
@@ -635,7 +636,8 @@ def _wider() -> tuple[Partner, ...]:
         )
         codes = {str(m["id"]): str(m["code"]) for m in p["measures"]}
         notes = {str(m["id"]): str(m["england_note"]) for m in p["measures"] if "england_note" in m}
-        partners.append(Partner(str(p["id"]), str(p["title"]), measures, codes, notes))
+        headlines = tuple(str(m["id"]) for m in p["measures"] if m.get("headline"))
+        partners.append(Partner(str(p["id"]), str(p["title"]), measures, codes, notes, headlines))
     return tuple(partners)
 
 
@@ -646,17 +648,7 @@ WIDER_INDICATORS: dict[str, Indicator] = {m.id: m for p in WIDER for m in p.meas
 LAIT_CODES: dict[str, str] = {i: c for p in WIDER for i, c in p.codes.items()}
 ENGLAND_NOTES: dict[str, str] = {i: n for p in WIDER for i, n in p.england_notes.items()}
 # The few the foreword shows at a glance (headline: true in wider.yaml), in partner order.
-WIDER_HEADLINES: tuple[str, ...] = tuple(
-    str(m["id"])
-    for p in cast(
-        dict[str, Any],
-        yaml.safe_load(
-            resources.files("safeguarding_report.report").joinpath("wider.yaml").read_text("utf-8")
-        ),
-    )["partners"]
-    for m in p["measures"]
-    if m.get("headline")
-)
+WIDER_HEADLINES: tuple[str, ...] = tuple(i for p in WIDER for i in p.headlines)
 
 
 def get(indicator_id: str) -> Indicator:
