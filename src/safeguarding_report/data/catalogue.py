@@ -52,6 +52,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from safeguarding_report.data.benchmarking import (
+    BDS,
+    DICTIONARY,
+    LAIT_URL,
+    SYMBOLS_STATED_IN,
+    bds_release,
+)
+from safeguarding_report.data.benchmarking import SYMBOLS as BDS_SYMBOLS
 from safeguarding_report.data.schema import (
     CONFIDENTIAL,
     LOW_RELIABILITY,
@@ -105,7 +113,7 @@ class FileSpec:
     path: str  # relative to the data folder
     title: str
     url: str
-    layout: Literal["ees", "sfr", "neighbours"]
+    layout: Literal["ees", "sfr", "neighbours", "bds"]
     years: tuple[int, ...] = ()
     publisher: str = DFE
     release: str = ""  # e.g. "2024": files of one release year share one population vintage
@@ -355,6 +363,11 @@ FILES: dict[str, FileSpec] = dict(
         FileSpec(TIME_SERIES_2024, "Children looked after in England including adoptions, "
                  "2024 release: national time series 1994 to 2024", CLA_URL + "2024", "ees",
                  _years(1994, 2024), release="2024", symbols=EES_SYMBOLS),
+        FileSpec(BDS, "Local Authority Interactive Tool (LAIT), Benchmarking Data Set",
+                 LAIT_URL, "bds", release="2026",
+                 symbols=Symbols(BDS_SYMBOLS, SYMBOLS_STATED_IN)),
+        FileSpec(DICTIONARY, "Local Authority Interactive Tool (LAIT), data dictionary",
+                 LAIT_URL, "bds", release="2026"),
         *_sfr_specs(),
     ]
 )  # fmt: skip
@@ -600,6 +613,7 @@ class Catalogue:
     rate_pairs: tuple[RatePair, ...]
     recognised: tuple[Recognised, ...] = ()
     unrecognised: tuple[Unrecognised, ...] = field(default=())
+    bds: str = BDS  # the Benchmarking Data Set in force: the newest release held
 
     def release_year(self, path: str) -> int:
         """The year of the release a file belongs to (0 when it has none)."""
@@ -660,6 +674,7 @@ def recognise(data_dir: Path) -> Catalogue:
     published = Path(data_dir) / PUBLISHED
     if not published.is_dir():
         return Catalogue(FILES, MEASURES, RATE_PAIRS)
+    bds_path, bds_spec, bds_found = _bds_releases(data_dir)
     tables = _tables()
     files: dict[str, FileSpec] = dict(FILES)
     measures = {k: list(v) for k, v in MEASURES.items()}
@@ -667,6 +682,9 @@ def recognise(data_dir: Path) -> Catalogue:
     recognised: list[Recognised] = []
     unrecognised: list[Unrecognised] = []
     headers: dict[str, set[str]] = {}
+    if bds_spec is not None:
+        files[bds_path] = bds_spec
+    recognised += bds_found
     for csv_path in sorted(published.rglob("*.csv")):
         path = csv_path.relative_to(data_dir).as_posix()
         if path in FILES:
@@ -741,4 +759,27 @@ def recognise(data_dir: Path) -> Catalogue:
         tuple(pairs),
         tuple(recognised),
         tuple(unrecognised),
+        bds_path,
     )
+
+
+def _bds_releases(data_dir: Path) -> tuple[str, FileSpec | None, list[Recognised]]:
+    """The Benchmarking Data Set in force, its spec if it is a new release, and that release.
+
+    A parquet file under data/published/ named like LAIT's (``bds_long_<n>.parquet``) is a
+    release of the Benchmarking Data Set; the one holding the latest year is in force (on a
+    tie, the catalogued file). A file that cannot be read is left for the check to refuse.
+    """
+    best, best_year = BDS, bds_release(Path(data_dir) / BDS)
+    spec: FileSpec | None = None
+    found: list[Recognised] = []
+    for path in sorted((Path(data_dir) / PUBLISHED).rglob("*.parquet")):
+        rel = path.relative_to(data_dir).as_posix()
+        if rel == BDS or _name_key(rel) != _name_key(BDS):
+            continue
+        year = bds_release(path)
+        if year > best_year:
+            best, best_year = rel, year
+            spec = replace(FILES[BDS], path=rel, release=str(year))
+            found = [Recognised(rel, BDS, (), str(year))]
+    return best, spec, found

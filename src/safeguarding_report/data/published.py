@@ -19,6 +19,14 @@ from typing import NamedTuple
 import pandas as pd
 
 from safeguarding_report.data.areas import ENGLAND, LOCAL, Area, Areas
+from safeguarding_report.data.benchmarking import (
+    DICTIONARY,
+    Band,
+    Bds,
+    Entry,
+    Years,
+    read_dictionary,
+)
 from safeguarding_report.data.catalogue import (
     FIRST_YEAR,
     MEASURES,
@@ -50,7 +58,7 @@ from safeguarding_report.data.schema import (
 )
 from safeguarding_report.errors import DataError
 from safeguarding_report.pipeline.store import Parsed
-from safeguarding_report.report.indicators import INDICATORS
+from safeguarding_report.report.indicators import INDICATORS, LAIT_CODES
 
 
 class Row(NamedTuple):
@@ -123,6 +131,8 @@ class Published:
         self._areas: Areas | None = None
         self._groups: dict[str, dict[str, Group]] = {}
         self._populations: dict[tuple[str, str, int], RatePopulation | None] = {}
+        self._bds: dict[str, Bds] = {}
+        self._dictionary: dict[str, Entry] | None = None
 
     # -- files ---------------------------------------------------------------------------
 
@@ -185,6 +195,19 @@ class Published:
         spec = self.catalogue.files[path]
         if spec.layout == "neighbours":
             read_groups(self._table(path), self.areas, model_2025=path == SN_2025)
+            return
+        if spec.layout == "bds":
+            if path == DICTIONARY:
+                _ = self.lait_dictionary
+                return
+            bds, dictionary = self._read_bds(path), self.lait_dictionary
+            unknown = [code for code in bds.codes if code not in dictionary]
+            if unknown:
+                raise DataError(
+                    f"{bds.source_file}, column 'Short Desc': the measure {unknown[0]!r} is not "
+                    f"in {self._source_file(DICTIONARY)}. Expected every measure to be "
+                    "described there; restore both files from the same LAIT release."
+                )
             return
         for measures in self.catalogue.measures.values():
             for measure in measures:
@@ -310,6 +333,88 @@ class Published:
             self._populations[key] = choose(release, year - 1, ons, pairs)
         return self._populations[key]
 
+    # -- the wider picture: LAIT's Benchmarking Data Set ---------------------------------
+
+    def _read_bds(self, path: str) -> Bds:
+        if path not in self._bds:
+            self._bds[path] = self._parsed.get(
+                f"bds (areas of {self._areas_digest()})",
+                self.data_dir / path,
+                lambda: Bds(self.data_dir / path, self._source_file(path), self.areas),
+            )
+        return self._bds[path]
+
+    @property
+    def bds(self) -> Bds:
+        """The Benchmarking Data Set in force (the newest release held), checked."""
+        return self._read_bds(self.catalogue.bds)
+
+    @property
+    def lait_dictionary(self) -> dict[str, Entry]:
+        """LAIT's data dictionary: each measure's name, polarity, banding and source."""
+        if self._dictionary is None:
+            self._dictionary = read_dictionary(
+                self.data_dir / DICTIONARY, self._source_file(DICTIONARY)
+            )
+        return self._dictionary
+
+    def lait_entry(self, indicator: str) -> Entry:
+        """The data dictionary's entry for a wider-picture indicator."""
+        code = self._lait_code(indicator)
+        entry = self.lait_dictionary.get(code)
+        if entry is None:
+            raise DataError(
+                f"{self._source_file(DICTIONARY)}: no measure {code!r} (report/wider.yaml, "
+                f"{indicator}). Expected the code as the dictionary's Measure_short gives it."
+            )
+        return entry
+
+    def _lait_code(self, indicator: str) -> str:
+        if indicator not in LAIT_CODES:
+            raise DataError(
+                f"Unknown wider-picture indicator {indicator!r}: expected one of "
+                f"{', '.join(LAIT_CODES)} (report/wider.yaml)."
+            )
+        return LAIT_CODES[indicator]
+
+    def wider_years(self, indicator: str, year: int, count: int) -> list[Years]:
+        """The last ``count`` Years labels the file holds for the measure that end in or before
+        ``year``, oldest first (a financial or academic year 2021-22 ends in 2022, a calendar
+        year 2022 in 2022, a span 2019-21 in 2021)."""
+        held = [y for y in self.bds.labels(self._lait_code(indicator)) if y.last <= year]
+        return held[-count:] if count > 0 else []
+
+    def wider(self, indicator: str, la_code: str, years: Sequence[Years]) -> pd.DataFrame:
+        """For each Years label: the authority, its region, England and its neighbours' mean.
+
+        Each label's neighbours are the grouping of the year it ends in, as in ``comparison``.
+        """
+        la = self._local(la_code)
+        region, england = self.area(la.region_code), self.area(ENGLAND)
+        rows: list[Row] = []
+        for label in years:
+            rows += [self._wider_row(indicator, a, label) for a in (la, region, england)]
+            group = self.neighbour_group(la.code, label.last)
+            rows.append(self._mean(indicator, group, label.last, label.label, [
+                self._wider_row(indicator, n, label) for n, _ in group.neighbours
+            ]))  # fmt: skip
+        return _frame(rows)
+
+    def wider_band(self, indicator: str, la_code: str, label: Years) -> Band | None:
+        """LAIT's rank and quartile band of the authority (data/benchmarking.py), if ranked."""
+        la = self._local(la_code)
+        entry = self.lait_entry(indicator)
+        return self.bds.band(entry.code, la.code, label.label, entry)
+
+    def _wider_row(self, indicator: str, area: Area, years: Years) -> Row:
+        head = (indicator, area.code, area.name, area.level, years.label)
+        code = self._lait_code(indicator)
+        cell = self.bds.cell(code, area.code, years.label)
+        if cell is None:
+            return Row(*head, math.nan, NOT_HELD, "", "", "", "", "")
+        return Row(*head, cell.value, cell.status, self.bds.source_file,
+                   f"Values [Short Desc {code}]", str(cell.row), cell.la_number, "")  # fmt: skip
+
     # -- rows ----------------------------------------------------------------------------
 
     def _check(self, indicator: str) -> str:
@@ -411,8 +516,14 @@ class Published:
         return group
 
     def _neighbour_mean(self, indicator: str, group: NeighbourGroup, year: int) -> Row:
+        rows = [self._row(indicator, n, year) for n, _ in group.neighbours]
+        return self._mean(indicator, group, year, str(year), rows)
+
+    def _mean(
+        self, indicator: str, group: NeighbourGroup, year: int, period: str, rows: list[Row]
+    ) -> Row:
+        """The neighbours' mean of ``rows`` (one per neighbour of ``group``), for ``period``."""
         areas = [a for a, _ in group.neighbours]
-        rows = [self._row(indicator, n, year) for n in areas]
         have = [r for r in rows if not math.isnan(r.value)]
         named = {n.code: f"{n.old_code} {n.name}" for n in areas}
         codes = ", ".join(named[r.area_code] for r in have)
@@ -431,7 +542,7 @@ class Published:
             note += f"; left out, as they did not exist in {year}: {gone}"
         if group.all_not_close:
             note += "; the DfE rates every one of these neighbours as not close"
-        head = (indicator, "", NEIGHBOURS_NAME, NEIGHBOURS_LEVEL, str(year))
+        head = (indicator, "", NEIGHBOURS_NAME, NEIGHBOURS_LEVEL, period)
         if not have:
             status = Counter(r.status for r in rows).most_common(1)[0][0] if rows else NOT_HELD
             return Row(*head, math.nan, status, "", "", "", "", note)

@@ -76,14 +76,18 @@ class Chart:
         return bundle
 
 
-def trend(tidy: pd.DataFrame, *, title: str, source: str) -> Chart | text.Text:
-    """A line chart of one indicator over the periods in ``tidy``, one line per area."""
+def trend(tidy: pd.DataFrame, *, title: str, source: str, when: str = "") -> Chart | text.Text:
+    """A line chart of one indicator over the periods in ``tidy``, one line per area.
+
+    ``when`` says what the periods are, where they are not years ending 31 March (the
+    Benchmarking Data Set's calendar, academic and pooled years).
+    """
     indicator = indicators.get(_one(tidy, "indicator"))
     tidy = tables.protect_frame(tidy)  # a bar or point must not show a withheld count
     if all(text.missing(row) for _, row in tidy.iterrows()):
         return _nothing_to_draw(tidy)
     periods = list(dict.fromkeys(tidy["period"].astype(str)))
-    subtitle = f"{indicator.label}, {_years(periods)}"
+    subtitle = f"{indicator.label}, {when or _years(periods)}"
     with matplotlib.style.context(AF_STYLE):
         # Figure without pyplot: no global state, no display backend, nothing left open.
         fig = Figure(figsize=(8, 4.2), dpi=150, layout="constrained")

@@ -108,7 +108,8 @@ def _count_figures(path: Path) -> list[tuple[int, dict[str, str]]]:
 def _chart_indicator(slug: str) -> str:
     """The indicator a chart CSV plots, from its file name (``<kind>-<indicator>-...``)."""
     _, _, rest = slug.partition("-")
-    for indicator in sorted(indicators.INDICATORS, key=len, reverse=True):
+    charted = [*indicators.INDICATORS, *indicators.WIDER_INDICATORS]
+    for indicator in sorted(charted, key=len, reverse=True):
         if rest.startswith(indicator.replace("_", "-") + "-"):
             return indicator
     return ""

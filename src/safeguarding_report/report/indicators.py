@@ -7,7 +7,10 @@ how each counted from the partnership's own records is counted, in ``local/count
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from importlib import resources
+from typing import Any, Literal, cast
+
+import yaml
 
 
 @dataclass(frozen=True)
@@ -610,9 +613,51 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
 )
 
 
+@dataclass(frozen=True)
+class Partner:
+    """One partner's measures in the wider picture (report/wider.yaml)."""
+
+    id: str
+    title: str
+    measures: tuple[Indicator, ...]
+    codes: dict[str, str]  # indicator id -> LAIT's Short Desc
+    england_notes: dict[str, str]  # indicator id -> why LAIT's England figure is not comparable
+    headlines: tuple[str, ...]  # the measures the foreword shows at a glance
+
+
+def _wider() -> tuple[Partner, ...]:
+    """The wider picture's measures, declared once in report/wider.yaml."""
+    text = resources.files("safeguarding_report.report").joinpath("wider.yaml").read_text("utf-8")
+    partners = []
+    for p in cast(dict[str, Any], yaml.safe_load(text))["partners"]:
+        measures = tuple(
+            Indicator(str(m["id"]), str(m["label"]), m["unit"], str(m["label"]))
+            for m in p["measures"]
+        )
+        codes = {str(m["id"]): str(m["code"]) for m in p["measures"]}
+        notes = {str(m["id"]): str(m["england_note"]) for m in p["measures"] if "england_note" in m}
+        headlines = tuple(str(m["id"]) for m in p["measures"] if m.get("headline"))
+        partners.append(Partner(str(p["id"]), str(p["title"]), measures, codes, notes, headlines))
+    return tuple(partners)
+
+
+# The wider picture (report/wider.yaml): measures of the DfE's Benchmarking Data Set (LAIT),
+# by partner. Their polarity is the LAIT data dictionary's (data/benchmarking.py), not set here.
+WIDER: tuple[Partner, ...] = _wider()
+WIDER_INDICATORS: dict[str, Indicator] = {m.id: m for p in WIDER for m in p.measures}
+LAIT_CODES: dict[str, str] = {i: c for p in WIDER for i, c in p.codes.items()}
+ENGLAND_NOTES: dict[str, str] = {i: n for p in WIDER for i, n in p.england_notes.items()}
+# The few the foreword shows at a glance (headline: true in wider.yaml), in partner order.
+WIDER_HEADLINES: tuple[str, ...] = tuple(i for p in WIDER for i in p.headlines)
+
+
 def get(indicator_id: str) -> Indicator:
-    """Any figure's indicator: a published one, or a count from the partnership's records."""
-    found = INDICATORS.get(indicator_id) or LOCAL_INDICATORS.get(indicator_id)
+    """Any figure's indicator: published, in the wider picture, or from the local records."""
+    found = (
+        INDICATORS.get(indicator_id)
+        or WIDER_INDICATORS.get(indicator_id)
+        or LOCAL_INDICATORS.get(indicator_id)
+    )
     if found is None:
         raise KeyError(
             f"unknown indicator {indicator_id!r}: neither published (indicators.INDICATORS) nor "

@@ -106,7 +106,7 @@ def _source_entry(data: Path, path: str) -> bool:
 def _published_files(published: Published) -> list[Input]:
     catalogue: Catalogue = published.catalogue
     read = {m.path for measures in catalogue.measures.values() for m in measures}
-    read |= {p for p, spec in catalogue.files.items() if spec.layout == "neighbours"}
+    read |= {p for p, spec in catalogue.files.items() if spec.layout in ("neighbours", "bds")}
     release_of = {r.path: r for r in catalogue.recognised}
     rows = []
     for path in sorted(read):

@@ -20,6 +20,7 @@ from safeguarding_report.report.sections import (
     change,
     direction,
     label,
+    performance,
     source_line,
 )
 
@@ -181,3 +182,9 @@ def changes_since_last_year(ctx: Context) -> tables.Table:
 def _sentence_case(words: str) -> str:
     """'rose more than England' -> 'Rose more than England' (England keeps its capital)."""
     return words[:1].upper() + words[1:]
+
+
+def wider_at_a_glance(ctx: Context) -> tables.Table | text.Text:
+    """The wider picture's headline measures, one per partner, as the performance section
+    shows them (``performance.wider_at_a_glance``)."""
+    return performance.wider_at_a_glance(ctx)

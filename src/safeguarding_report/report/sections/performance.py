@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pandas as pd
+from IPython.display import display
 
-from safeguarding_report.report import charts, sections, tables, text
-from safeguarding_report.report.indicators import INDICATORS
-from safeguarding_report.report.sections import Context, headline, label, source_line
+from safeguarding_report.data.benchmarking import Years
+from safeguarding_report.report import charts, fragments, indicators, sections, tables, text
+from safeguarding_report.report.indicators import INDICATORS, WIDER, Partner
+from safeguarding_report.report.sections import (
+    ENGLAND,
+    Context,
+    direction,
+    headline,
+    label,
+    source_line,
+)
 
 
 def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
@@ -158,3 +167,167 @@ def ranks_table(ctx: Context) -> tables.Table:
         source=source_line(ctx, *frames) if frames else "",
         notes=notes,
     )
+
+
+# -- the wider picture: the partners' measures from LAIT's Benchmarking Data Set ------------
+
+YEAR_TYPES = {
+    "Financial Year": "financial years",
+    "Academic Year": "academic years",
+    "Calendar Year": "calendar years",
+    "Annual (end of Sept)": "years to 30 September",
+    "Annual - January": "years, as at January",
+    "Annual": "years",
+}
+
+
+def _partner(partner_id: str) -> Partner:
+    for partner in WIDER:
+        if partner.id == partner_id:
+            return partner
+    raise KeyError(
+        f"unknown partner {partner_id!r}: expected one of {', '.join(p.id for p in WIDER)} "
+        "(report/wider.yaml)"
+    )
+
+
+def _when(ctx: Context, indicator: str, years: list[Years]) -> str:
+    """The periods of a wider-picture measure in words, labelled as LAIT labels them."""
+    kind = YEAR_TYPES.get(ctx.published.lait_entry(indicator).year_type, "years")
+    span = " to ".join(dict.fromkeys([years[0].label, years[-1].label]))
+    return f"{span} ({kind}, as the Benchmarking Data Set labels them)"
+
+
+def wider_trend(ctx: Context, indicator: str) -> charts.Chart | text.Text:
+    """One wider-picture measure over the trend: the authority, region, neighbours, England.
+
+    The periods are the latest the Benchmarking Data Set holds that end in or before the
+    report's year, as many as the report's trend years.
+    """
+    years = ctx.published.wider_years(indicator, ctx.year, len(ctx.periods))
+    spec = indicators.get(indicator)
+    if not years:
+        return _said(
+            f"{spec.label}: the Benchmarking Data Set holds no figure for a year ending in or "
+            f"before {ctx.year}."
+        )
+    frame = ctx.published.wider(indicator, ctx.la.code, years)
+    last = frame[frame["period"] == years[-1].label]
+    mine = last.loc[last["area_code"] == ctx.la.code, "value"].iloc[0]
+    england = last.loc[last["area_code"] == ENGLAND, "value"].iloc[0]
+    word = "" if indicator in indicators.ENGLAND_NOTES else direction(mine, england)
+    topic = spec.label.split(", rate per")[0].removesuffix(" (%)").removesuffix(" (£)")
+    title = (
+        f"{topic}: {ctx.la.name}'s figure was {word} England's in {years[-1].label}"
+        if word
+        else f"{topic}: {ctx.la.name} and its comparators"
+    )
+    return charts.trend(
+        frame, title=title, source=source_line(ctx, frame), when=_when(ctx, indicator, years)
+    )
+
+
+def wider_table(ctx: Context, partner_id: str) -> tables.Table | text.Text:
+    """A partner's measures in their latest year: the authority, its comparators, and LAIT's
+    rank and quartile band among English local authorities, with which direction is better.
+
+    Ranks and bands are LAIT's (data/benchmarking.py): measures with no polarity in LAIT's
+    data dictionary are not ranked, and those LAIT does not band are ranked but not banded.
+    """
+    partner = _partner(partner_id)
+    return compared_table(
+        ctx,
+        [m.id for m in partner.measures],
+        caption=f"{partner.title}: {ctx.la.name} compared, latest period held",
+        none=f"the {partner.title.lower()} measures",
+    )
+
+
+def compared_table(
+    ctx: Context, measures: list[str], *, caption: str, none: str
+) -> tables.Table | text.Text:
+    """Wider-picture measures in their latest period held: the authority, its region, its
+    neighbours' mean and England, LAIT's rank and band, and which direction is better."""
+    rows: list[list[tables.Cell]] = []
+    frames = []
+    missing: list[str] = []
+    for indicator in measures:
+        spec = indicators.get(indicator)
+        years = ctx.published.wider_years(indicator, ctx.year, 1)
+        if not years:
+            missing.append(spec.label)
+            continue
+        frame = ctx.published.wider(indicator, ctx.la.code, years)
+        frames.append(frame)
+        entry = ctx.published.lait_entry(indicator)
+        band = ctx.published.wider_band(indicator, ctx.la.code, years[0])
+        better = {"higher": "Higher is better", "lower": "Lower is better"}.get(
+            entry.polarity or "", "No agreed direction"
+        )
+        ranked, banded = "Not ranked", "Not banded"
+        if band is not None:
+            ranked = f"{band.rank} of {band.of}"
+            banded = band.band or "Not banded"
+        rows.append(
+            [
+                spec.label,
+                years[0].label,
+                *(tables.Figure(row) for _, row in frame.iterrows()),
+                better,
+                ranked,
+                banded,
+            ]
+        )
+    if not rows:
+        return _said(
+            f"The Benchmarking Data Set holds none of {none} for a year ending in or before "
+            f"{ctx.year}."
+        )
+    notes = [
+        "Each measure is shown for the latest period the Department for Education's "
+        "Benchmarking Data Set (its Local Authority Interactive Tool, LAIT) holds that ends in "
+        f"or before {ctx.year}, labelled as LAIT labels it (OT: outturn; a span such as 2019-21 "
+        "pools three years).",
+        "Rank and quartile band as LAIT gives them, among English local authorities with a "
+        "figure: rank 1 is the best, band A the best quarter and D the worst. Measures with no "
+        "agreed direction are not ranked; those LAIT does not band are not banded.",
+    ]
+    if missing:
+        notes.append(f"No figure is held up to {ctx.year} for: {tables.and_(missing)}.")
+    notes += [indicators.ENGLAND_NOTES[i] for i in measures if i in indicators.ENGLAND_NOTES]
+    names = list(dict.fromkeys(frames[0]["area_name"]))
+    return tables.grid(
+        caption,
+        ["Measure", "Period", *names, "Which is better", "Rank (1 = best)", "Quartile band"],
+        rows,
+        source=source_line(ctx, *frames),
+        notes=notes,
+    )
+
+
+def wider_at_a_glance(ctx: Context) -> tables.Table | text.Text:
+    """The few wider-picture measures that matter most (headline: true in wider.yaml)."""
+    return compared_table(
+        ctx,
+        list(indicators.WIDER_HEADLINES),
+        caption=f"The wider picture at a glance: {ctx.la.name} compared, latest period held",
+        none="the wider picture's headline measures",
+    )
+
+
+def wider_picture(ctx: Context, partner_id: str) -> None:
+    """A partner's part of the wider picture: its table, then each measure's trend chart.
+
+    Displayed one by one, so that each chart keeps its own data table and CSV; the measures
+    are those report/wider.yaml gives the partner.
+    """
+    table = wider_table(ctx, partner_id)
+    display(table)
+    if isinstance(table, text.Text):
+        return  # no measure holds a figure up to the report's year: said once
+    for spec in _partner(partner_id).measures:
+        display(wider_trend(ctx, spec.id))
+
+
+def _said(words: str) -> text.Text:
+    return text.Text(fragments.render("text", "paragraph", words), [], words)
