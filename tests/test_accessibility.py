@@ -8,16 +8,12 @@ for the test run. Playwright never downloads a browser here.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pikepdf
 import pytest
 
-from conftest import axe, describe
+from conftest import axe, describe, pdfua, pdfua_findings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,32 +37,12 @@ def test_the_check_finds_a_violation_when_there_is_one(tmp_path: Path) -> None:
     assert {"color-contrast", "image-alt"} <= found
 
 
-def _pdfua(pdf: Path) -> dict[str, Any]:
-    """``pdfua check``'s findings on ``pdf``, as its JSON report gives them."""
-    done = subprocess.run(
-        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(pdf)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.stdout, done.stderr
-    report: dict[str, Any] = json.loads(done.stdout)
-    return report
-
-
-def _findings(report: dict[str, Any]) -> str:
-    return "\n".join(
-        f"{f.get('rule_id')} {f.get('severity')} {f.get('location')}: {f.get('message')}"
-        for f in report["findings"]
-    )
-
-
 @pytest.mark.build
 @pytest.mark.parametrize("name", ["report.pdf", "cover-report.pdf"])
 def test_pdfs_pass_the_pdfua_check(default_report: Path, name: str) -> None:
-    report = _pdfua(default_report / name)
-    assert report["summary"]["errors"] == 0, _findings(report)
-    assert report["summary"]["warnings"] == 0, _findings(report)
+    report = pdfua(default_report / name)
+    assert report["summary"]["errors"] == 0, pdfua_findings(report)
+    assert report["summary"]["warnings"] == 0, pdfua_findings(report)
     # Each chart is one figure, described once by its image's alt text.
     with pikepdf.open(default_report / name) as document:
         figures = _figures(document.Root.StructTreeRoot)
@@ -106,5 +82,5 @@ def test_the_pdfua_check_finds_a_figure_without_alt_text(
             stack.extend(k for k in children if isinstance(k, pikepdf.Dictionary))
         del document.Root["/Metadata"]
         document.save(damaged)
-    found = {f["rule_id"] for f in _pdfua(damaged)["findings"]}
+    found = {f["rule_id"] for f in pdfua(damaged)["findings"]}
     assert {"UA-13-004", "UA-28-004"} <= found
