@@ -5,13 +5,14 @@ or a carriage return as a formula (or the start of one): a partnership named
 ``=HYPERLINK("http://…","Kent")`` would become a live link in ``figures.csv``. As OWASP
 recommends (CSV injection), such a cell is written with a single quote in front, which the
 spreadsheet shows as text and a reader can see. A number, including a negative one such as
-``-3.5``, is left as it is: it is data, and nothing runs it.
+``-3.5`` or a change as the report shows it (``+1,530``), is left as it is: it is data, and
+nothing runs it.
 """
 
 from __future__ import annotations
 
 import csv
-import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any, Literal
 
@@ -28,13 +29,15 @@ def neutralise(value: object) -> object:
     return "'" + value
 
 
+# A number as the kit writes or shows one: a sign, digits (grouped in thousands or not), a
+# decimal part, a percent sign (``-3.5``, ``+1,530``, ``-2.0%``). Nothing else can follow the
+# sign, so no formula can hide in it.
+_NUMBER = re.compile(r"[+-](?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?%?")
+
+
 def _is_number(text: str) -> bool:
-    """A plain number (``-3.5``, ``+2``, ``-1e3``), not ``-inf`` or ``-nan`` or ``-1+1``."""
-    try:
-        number = float(text)
-    except ValueError:
-        return False
-    return math.isfinite(number) and text.strip() == text
+    """A signed number (``-3.5``, ``+1,530``, ``-1e3``, ``-2.0%``), not ``-inf`` or ``-1+1``."""
+    return _NUMBER.fullmatch(text) is not None
 
 
 class Writer:
