@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -215,4 +217,26 @@ def describe(violations: list[dict[str, Any]]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']}: "
         + json.dumps([n["target"] for n in v["nodes"][:3]])
         for v in violations
+    )
+
+
+def pdfua(pdf: Path) -> dict[str, Any]:
+    """``pdfua check``'s JSON report on ``pdf`` (PDF/UA-1, the rules a program can check)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(pdf)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout, done.stderr
+    report: dict[str, Any] = json.loads(done.stdout)
+    assert report.get("readable", True), report.get("error")
+    return report
+
+
+def pdfua_findings(report: dict[str, Any]) -> str:
+    """One line per finding of a ``pdfua`` report."""
+    return "\n".join(
+        f"{f.get('rule_id')} {f.get('severity')} {f.get('location')}: {f.get('message')}"
+        for f in report["findings"]
     )

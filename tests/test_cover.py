@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import docx
 import pytest
@@ -169,6 +172,69 @@ def test_every_picture_in_the_word_file_has_alt_text(kent_2022: tuple) -> None:
     for picture in pictures:
         assert picture.get("descr", "").startswith("Bar chart. Children looked after")
         assert "Kent: 53" in picture.get("descr")
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+XMLNS = {
+    "w": W[1:-1],
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+}
+
+
+def _part(path: Path, name: str) -> ElementTree.Element:
+    with zipfile.ZipFile(path) as package:
+        return ElementTree.fromstring(package.read(name))
+
+
+@pytest.mark.parametrize("which", ["kent_2022", "kent_2012"])
+def test_word_file_passes_the_checks_word_makes_that_the_file_can_answer(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    """Word's accessibility checker, as far as the XML says: title, language, headings in
+    order, header rows, alt text, and the chart's words and figures as text, not only in it."""
+    out, _ = request.getfixturevalue(which)
+    path = out / cover.DOCX_FILE
+    core = _part(path, "docProps/core.xml")
+    assert (core.findtext("dc:title", namespaces=XMLNS) or "").startswith("Kent Safeguarding")
+    assert core.findtext("dc:language", namespaces=XMLNS) == "en-GB"
+    # The language Word gives the text is the default run properties' (styles.xml).
+    styles = _part(path, "word/styles.xml")
+    language = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", XMLNS)
+    assert language is not None and language.get(f"{W}val") == "en-GB"
+
+    body = _part(path, "word/document.xml").find("w:body", XMLNS)
+    assert body is not None
+    styles_used = [s.get(f"{W}val", "") for s in body.iterfind("w:p/w:pPr/w:pStyle", XMLNS)]
+    levels = [int(s.removeprefix("Heading")) for s in styles_used if s.startswith("Heading")]
+    assert levels and levels[0] == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
+
+    grids = body.findall("w:tbl", XMLNS)
+    assert len(grids) >= 2  # the paper's header and at least one table of figures
+    for grid in grids:
+        rows = grid.findall("w:tr", XMLNS)
+        assert rows[0].find("w:trPr/w:tblHeader", XMLNS) is not None
+        assert all(r.find("w:trPr/w:tblHeader", XMLNS) is None for r in rows[1:])
+        assert all(c.find("w:tcPr/w:gridSpan", XMLNS) is None for r in rows for c in r)
+        caption = grid.find("w:tblPr/w:tblCaption", XMLNS)
+        assert caption is not None and caption.get(f"{W}val")
+
+    children = list(body)
+    pictures = [i for i, c in enumerate(children) if c.find(".//wp:docPr", XMLNS) is not None]
+    assert pictures or which == "kent_2012"  # 2012 has no published rate to chart
+    for i in pictures:
+        drawing = children[i].find(".//w:drawing", XMLNS)
+        assert drawing is not None and drawing.find("wp:inline", XMLNS) is not None
+        described = drawing.find(".//wp:docPr", XMLNS)
+        assert described is not None and len(described.get("descr", "")) > 40
+        # What the chart shows in its image is also text: its title and subtitle just
+        # before it, and its figures in the table just after.
+        before = ["".join(t.text or "" for t in c.iter(f"{W}t")) for c in children[i - 2 : i]]
+        assert all(before), before
+        after = [c.tag for c in children[i + 1 : i + 3]]
+        assert f"{W}tbl" in after
 
 
 @pytest.mark.skipif(

@@ -91,6 +91,33 @@ def test_bad_values_are_named(
         params.load(_write(tmp_path, good))
 
 
+def test_publication_before_the_period_ends_names_both_keys_their_lines_and_the_file(
+    tmp_path: Path, kent_params: Path
+) -> None:
+    path = tmp_path / "kent-2022.yaml"
+    text = kent_params.read_text(encoding="utf-8")
+    path.write_text(text.replace("2022-12-15", "2022-06-01"), encoding="utf-8")
+    lines = {
+        key: n
+        for n, line in enumerate(text.splitlines(), 1)
+        for key in ("period_end", "publication_date")
+        if line.startswith(key + ":")
+    }
+    with pytest.raises(ParamsError) as raised:
+        params.load(path)
+    message = str(raised.value)
+    assert message.startswith(
+        f"{path}, lines {lines['publication_date']} and {lines['period_end']}: "
+    )
+    assert "'publication_date' (2022-06-01) must come after 'period_end' (2022-09-30)" in message
+    # On the last day of the period it is still not over; the day after is fine.
+    path.write_text(text.replace("2022-12-15", "2022-09-30"), encoding="utf-8")
+    with pytest.raises(ParamsError, match="must come after 'period_end'"):
+        params.load(path)
+    path.write_text(text.replace("2022-12-15", "2022-10-01"), encoding="utf-8")
+    assert params.load(path).publication_date == dt.date(2022, 10, 1)
+
+
 def test_missing_file_and_bad_yaml_say_where(tmp_path: Path) -> None:
     with pytest.raises(ParamsError, match="not found"):
         params.load(tmp_path / "nope.yaml")

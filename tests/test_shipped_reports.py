@@ -1,7 +1,8 @@
 """The reports shipped in params/: each loads, with its framework and its local records.
 
 Kent's 2011-12 Board report also checks the published figures it relies on against the cells
-of the DfE's statistical first release, and each new report builds in strict mode once.
+of the DfE's statistical first release, and each new report builds in strict mode once, its
+HTML axe-clean and its PDFs clean under ``pdfua check``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import axe, describe
+from conftest import axe, describe, pdfua, pdfua_findings
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import params
@@ -149,7 +150,7 @@ def test_report_builds_strictly_in_its_framework_words(
     out = build(
         project.root / "params" / f"{report_id}.yaml",
         project,
-        BuildOptions(make_pdf=False, progress=False, strict=True),
+        BuildOptions(progress=False, strict=True),
     )
     text = _visible_text((out / "report.html").read_text(encoding="utf-8"))
     assert name in text
@@ -162,3 +163,8 @@ def test_report_builds_strictly_in_its_framework_words(
     assert "Illustrative example" in text
     violations = axe(out / "report.html")
     assert violations == [], describe(violations)
+    for pdf in ("report.pdf", "cover-report.pdf"):
+        checked = pdfua(out / pdf)
+        assert checked["summary"]["errors"] == checked["summary"]["warnings"] == 0, pdfua_findings(
+            checked
+        )

@@ -2,7 +2,8 @@
 
 Validation is strict where papermill is lenient: an unknown key, a key given twice, a missing
 key, a value of the wrong type and a date that is not on the calendar are errors naming the
-key, the file, the line and what was expected, raised before any notebook runs. So are a file
+key, the file, the line and what was expected, raised before any notebook runs; so is a
+publication date on or before the last day of the reporting period. So are a file
 that cannot be read or is not UTF-8, and a folder where the file should be. The framework must
 be one the package declares or one the project does (in its data folder: ``report.framework``).
 """
@@ -182,6 +183,7 @@ def validate(
     values = {**_DEFAULTS, **values}
     params = Params(**values)
     _check_values(source, params, data)
+    _check_publication(where, params)
     _check_suppression(where, params)
     return params
 
@@ -266,6 +268,19 @@ def _expect(source: str, key: str, holds: bool, expected: str, found: object) ->
     """ParamsError unless ``holds``: 'key 'k' must be <expected>, found <found>.'"""
     if not holds:
         raise ParamsError(f"{source}: key '{key}' must be {expected}, found {found}.")
+
+
+def _check_publication(where: _Where, p: Params) -> None:
+    # A report on a period is published once the period is over; an earlier date is a slip
+    # (often last year's date kept, or the period's year mistyped).
+    if p.publication_date <= p.period_end:
+        lines = [where.lines.get(key) for key in ("publication_date", "period_end")]
+        at = f", lines {lines[0]} and {lines[1]}" if all(lines) else ""
+        raise ParamsError(
+            f"{where.source}{at}: key 'publication_date' ({p.publication_date}) must come after "
+            f"'period_end' ({p.period_end}): a report is published once its reporting period "
+            "is over. Correct whichever of the two is wrong."
+        )
 
 
 def _check_suppression(where: _Where, p: Params) -> None:

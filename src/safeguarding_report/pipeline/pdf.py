@@ -9,6 +9,14 @@ The PDF is tagged (for screen readers), has bookmarks made from the headings, an
 page's title and language. The same HTML and date always give the same bytes: Chromium stamps
 the time of printing, so the creation and modification dates are set to the date given (the
 report's publication date), and the document /ID is made from the file's content (pikepdf).
+
+What Chromium leaves short of PDF/UA-1 is made good here, with pikepdf, so that ``pdfua check``
+finds nothing: a ``<figure>`` around a chart is tagged ``/Figure`` with no alternative text
+beside the ``<img>``'s own ``/Figure`` that has it, so the wrapper becomes a ``/Div`` (each
+chart is then one figure, described once); the running headers and footers the CSS prints
+("Page 2 of 60") are drawn outside any tag, so they are marked as pagination artifacts; each
+link gets a description (``/Contents``: the link's own text in the page); and XMP metadata
+declares PDF/UA-1 with the title, language and dates.
 """
 
 from __future__ import annotations
@@ -127,7 +135,8 @@ def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float 
             returncode, stderr = _run(command, timeout, html_path)
         _check(returncode, stderr, printed, html_path, chromium)
         log.debug("Chromium said: %s", stderr.strip() or "(nothing)")
-        _finish(printed, pdf_path, _page_facts(html_path), date, html_path.parent.as_uri() + "/")
+        facts, links = _page_facts(html_path)
+        _finish(printed, pdf_path, facts, links, date, html_path.parent.as_uri() + "/")
     finally:
         printed.unlink(missing_ok=True)
     log.debug("Wrote %s (%d kB)", pdf_path, pdf_path.stat().st_size // 1024)
@@ -135,12 +144,18 @@ def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float 
 
 
 def _finish(
-    printed: Path, pdf_path: Path, facts: dict[str, str], date: dt.date, folder: str
+    printed: Path,
+    pdf_path: Path,
+    facts: dict[str, str],
+    links: dict[str, str],
+    date: dt.date,
+    folder: str,
 ) -> None:
-    """Fixed dates and /ID, the page's title and language; written to ``pdf_path``.
+    """Fixed dates and /ID, the page's title and language, PDF/UA; written to ``pdf_path``.
 
     Links to files beside the report (the charts' CSVs) are made relative again: Chromium
-    writes them as absolute ``file:`` URLs of the folder the page was printed from.
+    writes them as absolute ``file:`` URLs of the folder the page was printed from. ``links``
+    maps each link's target (``#id`` or the URL as written) to its text in the page.
     """
     stamp = f"D:{date:%Y%m%d}000000Z"
     try:
@@ -157,6 +172,10 @@ def _finish(
             document.Root.ViewerPreferences = preferences
             _mend_bookmarks(document, facts)
             _relative_links(document, folder)
+            _describe_links(document, links)
+            _one_figure_per_chart(document)
+            _mark_running_text(document)
+            _declare_pdfua(document, facts, date)
             # Opened by Python, so the file gets the umask's mode like every other output.
             with replacing(pdf_path) as handle:
                 document.save(handle, deterministic_id=True)
@@ -176,6 +195,109 @@ def _relative_links(document: pikepdf.Pdf, folder: str) -> None:
                 action.URI = pikepdf.String(uri.removeprefix(folder))
 
 
+def _describe_links(document: pikepdf.Pdf, links: dict[str, str]) -> None:
+    """Give each link annotation its text in the page as ``/Contents`` (PDF/UA 7.18.5).
+
+    A link to a place in the report names it by ``/Dest`` (the element's id); a link out, or
+    to a file beside the report, by its URI. A target the page does not show as a link's
+    text (which should not happen) is described by the target itself.
+    """
+    for page in document.pages:
+        for annotation in page.get("/Annots", []):
+            if annotation.get("/Subtype") != "/Link" or "/Contents" in annotation:
+                continue
+            destination = annotation.get("/Dest")
+            action = annotation.get("/A")
+            if isinstance(destination, pikepdf.Name):
+                target = "#" + str(destination)[1:]
+                words = links.get(target) or f"Go to {target[1:]}"
+            elif action is not None and action.get("/S") == "/URI":
+                target = str(action.get("/URI", ""))
+                words = links.get(target) or f"Open {target}"
+            else:
+                continue
+            annotation.Contents = pikepdf.String(words)
+
+
+def _one_figure_per_chart(document: pikepdf.Pdf) -> None:
+    """A ``/Figure`` with no alternative text around one that has it becomes a ``/Div``.
+
+    Chromium tags both the ``<figure>`` and its ``<img>`` as figures; the image carries the
+    alt text, so the wrapper is a grouping (with its caption), and the chart is announced once.
+    """
+    root = document.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        kids = element.get("/K")
+        children = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        elements = [k for k in children if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        if (
+            element.get("/S") == "/Figure"
+            and "/Alt" not in element
+            and "/ActualText" not in element
+            and any(k.get("/S") == "/Figure" and "/Alt" in k for k in elements)
+        ):
+            element.S = pikepdf.Name.Div
+        stack.extend(elements)
+
+
+_TEXT_OR_PAINT = frozenset({"BT", "Do"})
+
+
+def _mark_running_text(document: pikepdf.Pdf) -> None:
+    """Mark text and images drawn outside any tag as pagination artifacts (PDF/UA 7.1).
+
+    Chromium draws the CSS page-margin boxes (the running header and "Page N of M") outside
+    the structure tree; everything else it draws is tagged. Each such text object or image
+    is wrapped in ``/Artifact <</Type /Pagination>> BDC … EMC``; a page with none is left
+    as it was.
+    """
+    opening = pikepdf.ContentStreamInstruction(
+        [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)],
+        pikepdf.Operator("BDC"),
+    )
+    closing = pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))
+    for page in document.pages:
+        marked: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+        depth = 0
+        inside_text = changed = False
+        for instruction in pikepdf.parse_content_stream(page):
+            name = str(instruction.operator)
+            if name in ("BDC", "BMC"):
+                depth += 1
+            elif name == "EMC":
+                depth -= 1
+            opens = depth == 0 and not inside_text and name in _TEXT_OR_PAINT
+            if opens:
+                marked.append(opening)
+                changed = True
+                inside_text = name == "BT"
+            marked.append(instruction)
+            if (opens and name == "Do") or (inside_text and name == "ET"):
+                marked.append(closing)
+                inside_text = False
+        if changed:
+            page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(marked))
+
+
+def _declare_pdfua(document: pikepdf.Pdf, facts: dict[str, str], date: dt.date) -> None:
+    """XMP metadata claiming PDF/UA-1, with the title, language and the fixed dates."""
+    stamp = f"{date:%Y-%m-%d}T00:00:00Z"
+    # pikepdf would otherwise stamp itself and the time of saving into the metadata.
+    with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["pdfuaid:part"] = "1"
+        if facts.get("title"):
+            meta["dc:title"] = facts["title"]
+        if facts.get("lang"):
+            meta["dc:language"] = {facts["lang"]}
+        meta["xmp:CreateDate"] = stamp
+        meta["xmp:ModifyDate"] = stamp
+        meta["xmp:MetadataDate"] = stamp
+
+
 def _mend_bookmarks(document: pikepdf.Pdf, facts: dict[str, str]) -> None:
     """Put back the spaces Chromium drops from a bookmark where its heading wraps a line."""
     headings = {"".join(text.split()): text for key, text in facts.items() if key[0] == "h"}
@@ -192,7 +314,9 @@ def _mend_bookmarks(document: pikepdf.Pdf, facts: dict[str, str]) -> None:
 
 
 class _PageFacts(HTMLParser):
-    """A page's ``<title>`` text, ``<html lang>`` and headings' text (keys h0, h1, ...)."""
+    """A page's ``<title>`` text, ``<html lang>`` and headings' text (keys h0, h1, ...);
+    in ``links``, each link's target (``href``) and its text (the first, for a target
+    linked more than once)."""
 
     _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -202,14 +326,26 @@ class _PageFacts(HTMLParser):
         self._open: str | None = None  # "title" or a heading tag
         self._text: list[str] = []
         self._headings = 0
+        self.links: dict[str, str] = {}
+        self._href: str | None = None
+        self._link_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and dict(attrs).get("href"):
+            self._href, self._link_text = dict(attrs)["href"], []
+        if tag == "img" and self._href is not None:
+            self._link_text.append(dict(attrs).get("alt") or "")
         if tag == "html":
             self.facts["lang"] = dict(attrs).get("lang") or ""
         elif self._open is None and (tag == "title" or tag in self._HEADINGS):
             self._open, self._text = tag, []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            text = " ".join("".join(self._link_text).split())
+            if text:
+                self.links.setdefault(self._href, text)
+            self._href = None
         if tag != self._open:
             return
         text = " ".join("".join(self._text).split())
@@ -223,13 +359,16 @@ class _PageFacts(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._open is not None:
             self._text.append(data)
+        if self._href is not None:
+            self._link_text.append(data)
 
 
-def _page_facts(html_path: Path) -> dict[str, str]:
+def _page_facts(html_path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The page's facts (title, language, headings) and its links' text by target."""
     parser = _PageFacts()
     parser.feed(html_path.read_text(encoding="utf-8", errors="replace"))
     parser.close()
-    return parser.facts
+    return parser.facts, parser.links
 
 
 def _run(command: list[str], timeout: float, html_path: Path) -> tuple[int, str]:

@@ -16,7 +16,6 @@ gives (0755 and 0644 under the usual umask 022), never the private 0700 of a tem
 
 from __future__ import annotations
 
-import csv
 import secrets
 import shutil
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from safeguarding_report.errors import OutputError
+from safeguarding_report.pipeline import spreadsheet
 from safeguarding_report.pipeline.provenance import FIGURE_COLUMNS
 
 STAGING_INFIX = ".building-"
@@ -91,7 +91,7 @@ def _remove(path: Path) -> None:
 def write_figures(rows: Sequence[dict[str, Any]], path: Path) -> None:
     """``figures.csv``: one row for every number the report shows."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
+        writer = spreadsheet.DictWriter(handle, FIGURE_COLUMNS)
         writer.writeheader()
         for row in rows:
             value = row["value"]
@@ -123,9 +123,7 @@ def write_charts(charts: Sequence[dict[str, Any]], folder: Path) -> None:
         written[slug] = rows
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / f"{slug}.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(
-                handle, fieldnames=CHART_COLUMNS, lineterminator="\n", extrasaction="ignore"
-            )
+            writer = spreadsheet.DictWriter(handle, CHART_COLUMNS, extra="ignore")
             writer.writeheader()
             for row in rows:
                 writer.writerow({**row, "value": _number(row["value"])})

@@ -165,7 +165,13 @@ def accessibility_notebook(contact: str) -> nbformat.NotebookNode:
         "order, every chart has a text description and its figures in a table beside it, "
         "colour is never the only way information is shown, and tables have headers. The data "
         "behind each chart can be downloaded as a CSV file. The PDF is tagged, with bookmarks "
-        "for its sections.\n\n"
+        "for its sections, and is made to PDF/UA-1, the standard for accessible PDF documents: "
+        "each chart is one figure with its description, page headers and footers are marked "
+        "so that a screen reader skips them, and every link says where it goes.\n\n"
+        "How this is checked: the way the report is produced is tested automatically, the web "
+        "page against WCAG 2.2 AA with axe-core, and the PDF against the rules of PDF/UA-1 that "
+        "a program can check, with pdfua. Automated checks cannot find every barrier; if you "
+        "meet one, please tell us.\n\n"
         f"If you need this report in another format, contact {markup.escape(contact)}."
     )
     return _notebook("# Accessibility statement", body)

@@ -16,7 +16,6 @@ Beyond England's change
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ import pandas as pd
 
 from safeguarding_report.data import Published
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
+from safeguarding_report.pipeline import spreadsheet
 
 ENGLAND = "E92000001"
 MARGIN = 5.0  # percentage points
@@ -122,7 +122,7 @@ def write(changes: pd.DataFrame, path: Path) -> None:
     """``changes.csv``: numbers in full precision as figures.csv writes them (whole numbers
     without '.0'), blanks for missing figures."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = spreadsheet.Writer(handle)
         writer.writerow(CHANGE_COLUMNS)
         for row in changes.itertuples(index=False):
             writer.writerow([_cell(value) for value in row])

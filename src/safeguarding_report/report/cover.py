@@ -423,7 +423,8 @@ NUMBERING_ID = 90  # ids of our own numbering definition, clear of the template'
 
 
 def to_docx(document: CoverDocument, path: Path) -> Path:
-    """Write the cover report as a Word document: Heading 1/2, numbered paragraphs, alt text."""
+    """Write the cover report as a Word document: Heading 1/2, numbered paragraphs, alt text,
+    header rows and table titles, and en-GB as the language of its text."""
     doc = new_docx()
     properties = doc.core_properties
     properties.title = document.title
@@ -433,6 +434,7 @@ def to_docx(document: CoverDocument, path: Path) -> Path:
     properties.created = properties.modified = stamp
     properties.last_modified_by = document.author
     properties.revision = 1
+    _language(doc, "en-GB")
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -443,8 +445,11 @@ def to_docx(document: CoverDocument, path: Path) -> Path:
     if document.notice:
         notice = doc.add_paragraph()
         notice.add_run(document.notice).bold = True
-    header = doc.add_table(rows=0, cols=2)
+    # Word's accessibility checker asks every table for a header row, so the Word header has
+    # one (the HTML's row headers have no Word equivalent it reads).
+    header = doc.add_table(rows=1, cols=2)
     header.style = "Table Grid"
+    _heading_row(header, ("About this paper", "Details"), "About this paper")
     for label, lines in document.header:
         cells = header.add_row().cells
         cells[0].paragraphs[0].add_run(f"{label}:").bold = True
@@ -507,11 +512,7 @@ def _docx_table(doc: Docx, table: tables.Table) -> None:
     doc.add_paragraph(table.caption, style="Caption")
     grid: DocxTable = doc.add_table(rows=1, cols=len(table.header))
     grid.style = "Table Grid"
-    for cell, heading in zip(grid.rows[0].cells, table.header, strict=True):
-        cell.paragraphs[0].add_run(heading).bold = True
-    # The heading row repeats on each page and tells screen readers what the columns are.
-    row_properties = grid.rows[0]._tr.get_or_add_trPr()
-    row_properties.append(_element("w:tblHeader", val="true"))
+    _heading_row(grid, table.header, table.caption)
     for values in table.rows:
         cells = grid.add_row().cells  # type: ignore[no-untyped-call]
         for i, (cell, value) in enumerate(zip(cells, values, strict=True)):
@@ -525,6 +526,43 @@ def _docx_table(doc: Docx, table: tables.Table) -> None:
         doc.add_paragraph(note).runs[0].font.size = Pt(9)
     if table.source:
         doc.add_paragraph(f"Source: {table.source}").runs[0].font.size = Pt(9)
+
+
+def _heading_row(grid: DocxTable, headings: Sequence[str], caption: str) -> None:
+    """The first row of ``grid`` as its header row, and ``caption`` as its title.
+
+    The header row repeats on each page and tells screen readers what the columns are; the
+    title (``w:tblCaption``) is the table's alternative text in Word.
+    """
+    for cell, heading in zip(grid.rows[0].cells, headings, strict=True):
+        cell.paragraphs[0].add_run(heading).bold = True
+    row_properties = grid.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(_element("w:tblHeader", val="true"))
+    # The schema puts tblCaption last in tblPr (after tblLook, which python-docx writes).
+    grid._tbl.tblPr.append(_element("w:tblCaption", val=caption))
+
+
+def _language(doc: Docx, tag: str) -> None:
+    """Set the language of the document's text (Word reads it from the default run
+    properties, not from the core properties) to ``tag``."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = _element("w:docDefaults")
+        doc.styles.element.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = _element("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    run = run_defaults.find(qn("w:rPr"))
+    if run is None:
+        run = _element("w:rPr")
+        run_defaults.append(run)
+    language = run.find(qn("w:lang"))
+    if language is None:
+        language = _element("w:lang")
+        run.append(language)
+    for name in ("val", "eastAsia"):
+        language.set(qn(f"w:{name}"), tag)
 
 
 def _numbered(para: DocxParagraph, level: int) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from safeguarding_report.pipeline import store
+from safeguarding_report.pipeline import spreadsheet, store
 from safeguarding_report.report.indicators import INDICATORS
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def write(outputs: Path) -> tuple[Path, Path]:
         store.replacing(table) as binary,
         io.TextIOWrapper(binary, encoding="utf-8", newline="") as handle,
     ):
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer = spreadsheet.DictWriter(handle, COLUMNS)
         writer.writeheader()
         writer.writerows(e.row() for e in found)
     return html, table
