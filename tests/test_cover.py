@@ -22,7 +22,7 @@ from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import cover, framework, sections
+from safeguarding_report.report import cover, framework, indicators, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -397,3 +397,17 @@ def test_the_cover_report_makes_its_context_as_the_sections_do(kent_params: Path
     assert (ctx.period_start, ctx.period_end) == (p.period_start, p.period_end)
     assert ctx.framework == section.framework and ctx.framework.id == p.framework
     assert ctx.published is published, "the cover's published data is not opened twice"
+
+
+def test_2022_cover_shows_the_wider_picture_at_a_glance_citing_the_data_set(
+    kent_2022: tuple,
+) -> None:
+    out, rows = kent_2022
+    page = (out / cover.HTML_FILE).read_text(encoding="utf-8")
+    assert "The wider picture at a glance: Kent compared, latest period held" in page
+    cited = [r for r in rows if "dfe-lait-bds/bds_long" in str(r["source_file"])]
+    headlines = {r["indicator"] for r in cited}
+    assert headlines == set(indicators.WIDER_HEADLINES)
+    assert all(r["section"] == "cover" for r in cited)
+    words = _docx_text(out / cover.DOCX_FILE)
+    assert "Emergency hospital admissions for injuries, children aged 0 to 14" in words

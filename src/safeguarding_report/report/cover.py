@@ -46,7 +46,7 @@ from safeguarding_report.pipeline import export, pdf
 from safeguarding_report.pipeline.params import Params
 from safeguarding_report.report import charts, markup, sections, tables, text
 from safeguarding_report.report.framework import Framework
-from safeguarding_report.report.sections import local_context
+from safeguarding_report.report.sections import local_context, performance
 
 log = logging.getLogger(__name__)
 
@@ -300,6 +300,9 @@ def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverRep
             )
         )
     )
+    # The wider picture's headline measures, one per partner, as the foreword shows them.
+    wider = performance.wider_at_a_glance(ctx)
+    blocks.append(Grid(wider) if isinstance(wider, tables.Table) else Paragraph(wider, False))
     chart = local_context.rate_chart(shown, CHART)
     blocks.append(Picture(chart) if isinstance(chart, charts.Chart) else Paragraph(chart, False))
     blocks.append(
