@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from safeguarding_report.pipeline import runner, server
+from safeguarding_report.data import Published
+from safeguarding_report.pipeline import params, runner, server
+from safeguarding_report.report import sections
 
 # Builds in the tests (and the commands they run) run in their own process and leave no build
 # server behind; tests/test_server.py turns it on for its own project.
@@ -24,6 +26,7 @@ os.environ[server.SWITCH_ENV] = "0"
 
 if TYPE_CHECKING:
     from safeguarding_report.pipeline.build import Project
+    from safeguarding_report.report.sections import Context
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,6 +97,14 @@ def kent_folder(tmp_path: Path) -> Path:
     (tmp_path / "params").mkdir()
     shutil.copy(ROOT / "params" / "kent-2022.yaml", tmp_path / "params")
     return tmp_path
+
+
+def kent_context(project: Path) -> Context:
+    """The context Kent 2021-22's sections make, over a project folder such as ``kent_folder``."""
+    folder = Path(project)
+    return sections.for_report(
+        params.load(folder / "params" / "kent-2022.yaml"), Published(folder / "data")
+    )
 
 
 @pytest.fixture

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import kent_context
 from safeguarding_report.cli import main
 from safeguarding_report.errors import DataError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import provenance
 from safeguarding_report.report import framework, registry, tables, text
-from safeguarding_report.report.sections import Context, education, load
+from safeguarding_report.report.sections import Context, education
 from safeguarding_report.workflows import inputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,20 +55,7 @@ def kent(kent_folder: Path) -> Context:
         education_returns=RETURNS,
         dsl_forum=FORUM,
     )
-    return context(kent_folder)
-
-
-def context(project: Path) -> Context:
-    return load(
-        project / "data",
-        "E10000016",
-        2022,
-        5,
-        report_id="kent-2022",
-        partnership="Kent Safeguarding Children Multi-agency Partnership",
-        period_start="2021-10-01",
-        period_end="2022-09-30",
-    )
+    return kent_context(kent_folder)
 
 
 def records_of(shown: tables.Table | text.Text) -> list[dict[str, object]]:
@@ -176,7 +164,7 @@ def test_designated_agencies_are_listed_with_their_dates(kent_folder: Path) -> N
         "262,true,,", "262,true,2027-04-01,"
     )
     write(kent_folder / "data/local/kent-2022", education_settings=designated)
-    ctx = context(kent_folder)
+    ctx = kent_context(kent_folder)
     said = education.designation(ctx)
     assert said.plain == (
         "Designated as childcare or education agencies under section 2 of the Children's "
@@ -249,7 +237,7 @@ def test_empty_templates_give_the_banner_and_the_notices(kent_folder: Path) -> N
     folder = kent_folder / "data/local/kent-2022"
     header = {n: c.splitlines()[0] + "\n" for n, c in (("education_settings", SETTINGS),)}
     write(folder, **header)  # the header alone, as `new` writes it; the other two are missing
-    ctx = context(kent_folder)
+    ctx = kent_context(kent_folder)
     banner = education.banner(ctx)
     assert "Records still to be supplied." in banner.html
     for name in registry.get("education").templates:

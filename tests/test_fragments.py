@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from conftest import kent_context
 from safeguarding_report.pipeline import provenance
 from safeguarding_report.report import fragments, markup, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally, arrangements, load, needs
@@ -71,16 +72,7 @@ def test_html_passed_as_safe_is_not_escaped_again() -> None:
 @pytest.fixture
 def kent(kent_folder: Path) -> Context:
     """The Kent 2021-22 context over a copy of its records, to change."""
-    return load(
-        kent_folder / "data",
-        "E10000016",
-        2022,
-        5,
-        report_id="kent-2022",
-        partnership="Kent Safeguarding Children Multi-agency Partnership",
-        period_start="2021-10-01",
-        period_end="2022-09-30",
-    )
+    return kent_context(kent_folder)
 
 
 def _records(ctx: Context) -> Path:
