@@ -548,24 +548,23 @@ def _heading_row(grid: DocxTable, headings: Sequence[str], caption: str) -> None
 def _language(doc: Docx, tag: str) -> None:
     """Set the language of the document's text (Word reads it from the default run
     properties, not from the core properties) to ``tag``."""
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = _element("w:docDefaults")
-        doc.styles.element.insert(0, defaults)
-    run_defaults = defaults.find(qn("w:rPrDefault"))
-    if run_defaults is None:
-        run_defaults = _element("w:rPrDefault")
-        defaults.insert(0, run_defaults)
-    run = run_defaults.find(qn("w:rPr"))
-    if run is None:
-        run = _element("w:rPr")
-        run_defaults.append(run)
-    language = run.find(qn("w:lang"))
-    if language is None:
-        language = _element("w:lang")
-        run.append(language)
+    defaults = _child(doc.styles.element, "w:docDefaults", first=True)
+    run = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
+    language = _child(run, "w:lang")
     for name in ("val", "eastAsia"):
         language.set(qn(f"w:{name}"), tag)
+
+
+def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
+    """``parent``'s ``tag`` element, added (as its first child when ``first``) if it has none."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = _element(tag)
+        if first:
+            parent.insert(0, child)
+        else:
+            parent.append(child)
+    return child
 
 
 def _numbered(para: DocxParagraph, level: int) -> None:

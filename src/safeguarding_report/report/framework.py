@@ -39,6 +39,7 @@ from pydantic import (
 )
 
 from safeguarding_report.errors import ParamsError
+from safeguarding_report.report import registry
 
 FRAMEWORKS_DIR = Path(__file__).parent / "frameworks"  # the package's own frameworks
 PROJECT_FOLDER = "frameworks"  # a project's own, under its data folder
@@ -153,6 +154,10 @@ class Framework(_Strict):
     def title(self, key: str) -> str:
         """The title of a section in this framework."""
         return next(s.title for s in self.sections if s.key == key)
+
+    def templates(self) -> frozenset[str]:
+        """The templates of the partnership's records its sections read: what its reports use."""
+        return registry.templates_of(s.key for s in self.sections)
 
 
 def folders(data: Path | None = None) -> list[Path]:

@@ -32,7 +32,7 @@ from safeguarding_report.local.catalogue import (
 from safeguarding_report.local.models import Priority
 from safeguarding_report.local.read import read_csv, read_narrative
 from safeguarding_report.pipeline import params
-from safeguarding_report.report import framework, registry
+from safeguarding_report.report import framework
 from safeguarding_report.report.indicators import INDICATORS
 
 log = logging.getLogger(__name__)
@@ -219,7 +219,7 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
     last = data / "local" / last_id if last_id else None
     # Only the templates the framework's sections read are asked for; a file of another's is
     # still checked when it is there (LocalRecords.load, below).
-    used = registry.templates_of(s.key for s in framework.load(p.framework, data).sections)
+    used = framework.load(p.framework, data).templates()
     rows: list[Input] = []
 
     def same_as_last(file: str) -> bool:

@@ -27,7 +27,7 @@ from safeguarding_report.local.catalogue import (
     TEXT_TEMPLATES,
 )
 from safeguarding_report.pipeline import params
-from safeguarding_report.report import framework, registry
+from safeguarding_report.report import framework
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def new_year(params_path: Path, root: Path) -> NewYear:
         done.carried.append(f"{shown}/{ABOUT_FILE}")
     else:
         done.to_supply.append(f"{shown}/{ABOUT_FILE}")
-    used = registry.templates_of(s.key for s in framework.load(p.framework, data).sections)
+    used = framework.load(p.framework, data).templates()
     for name, template in CSV_TEMPLATES.items():
         source = old_folder / template.file
         if name not in used:

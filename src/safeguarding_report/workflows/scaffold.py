@@ -21,7 +21,7 @@ from safeguarding_report.data import Published
 from safeguarding_report.data.areas import LOCAL
 from safeguarding_report.errors import ParamsError
 from safeguarding_report.local import write_empty_templates
-from safeguarding_report.report import framework, registry
+from safeguarding_report.report import framework
 
 # Years a statistic of every section is published for: what a report's year must be within.
 ANCHOR_INDICATOR = "cla_at_31_march"
@@ -109,7 +109,7 @@ def new(
         encoding="utf-8",
     )
     local = data / "local" / report_id
-    created = write_empty_templates(local, registry.templates_of(s.key for s in fw.sections))
+    created = write_empty_templates(local, fw.templates())
     return Scaffold(report_id, params, local, created)
 
 
