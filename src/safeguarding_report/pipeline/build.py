@@ -611,6 +611,7 @@ def _title_page(plan: _Plan, illustrative: list[str]) -> Cover:
     framework in force when it is published (the one ``new`` gives it); the title page says so.
     """
     from safeguarding_report.pipeline.stitch import Cover
+    from safeguarding_report.report.sections import long_date
 
     notice = (
         "Illustrative example: the partnership's own records in this report (marked in "
@@ -628,7 +629,7 @@ def _title_page(plan: _Plan, illustrative: list[str]) -> Cover:
         kicker=fw.report_name.capitalize(),
         framework=(
             f"This report follows {fw.guidance}, which took the place of the guidance before "
-            f"it on {params.long_date(fw.in_force)}, part-way through this reporting period."
+            f"it on {long_date(fw.in_force)}, part-way through this reporting period."
             if began_before
             else ""
         ),

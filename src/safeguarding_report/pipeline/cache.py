@@ -50,11 +50,6 @@ class Verdict:
     cached: Path | None = None
 
 
-def cached_path(cache_dir: Path, report_id: str, section: str) -> Path:
-    """Where the last executed notebook of one section of one report is kept."""
-    return section_path(cache_dir, report_id, section)
-
-
 def check(
     cache_dir: Path,
     report_id: str,
@@ -63,7 +58,7 @@ def check(
     root: Path,
 ) -> Verdict:
     """Whether the cached run of ``section`` is still good for ``key`` and today's files."""
-    path = cached_path(cache_dir, report_id, section)
+    path = section_path(cache_dir, report_id, section)
     if not path.is_file():
         return Verdict(False, "no earlier run in the cache")
     meta = section_facts(path)
@@ -87,7 +82,7 @@ def store(cache_dir: Path, report_id: str, section: str, executed: Path) -> None
     """Keep a successful run's executed notebook, and its key and inputs beside it."""
     data = executed.read_bytes()
     meta = json.loads(data).get("metadata", {}).get(METADATA_KEY, {})
-    keep_section(cached_path(cache_dir, report_id, section), data, meta)
+    keep_section(section_path(cache_dir, report_id, section), data, meta)
 
 
 def stamp(nb: Any, key: Mapping[str, str], inputs: Mapping[str, str]) -> None:

@@ -49,12 +49,12 @@ class Params:
     @property
     def period_label(self) -> str:
         """The reporting period in words, e.g. '1 October 2021 to 30 September 2022'."""
-        return f"{long_date(self.period_start)} to {long_date(self.period_end)}"
+        return f"{_long_date(self.period_start)} to {_long_date(self.period_end)}"
 
     @property
     def publication_label(self) -> str:
         """The publication date in words, e.g. '15 December 2022'."""
-        return long_date(self.publication_date)
+        return _long_date(self.publication_date)
 
     def section_environment(self) -> dict[str, str]:
         """What each section's process adds to its environment: the disclosure thresholds."""
@@ -371,6 +371,5 @@ def _suggest(key: str) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def long_date(day: dt.date) -> str:
-    """'1 October 2021'."""
+def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
