@@ -459,6 +459,12 @@ class Published:
             for year in self.catalogue.files[measure.path].years
         )
 
+    def unpublished_year(self) -> int:
+        """The one year a report may compare with before the DfE publishes it: the year after
+        the newest any file holds (its figures show as not yet published). The build, ``new``
+        and ``check`` all accept it, and no later year."""
+        return self.newest_year() + 1
+
     def _row(self, indicator: str, area: Area, year: int) -> Row:
         head = (indicator, area.code, area.name, area.level, str(year))
         if year < FIRST_YEAR[indicator]:

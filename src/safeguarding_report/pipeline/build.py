@@ -307,7 +307,7 @@ def _check_year(published: Published, year: int, params_path: Path) -> None:
     periods = {indicator: set(published.periods(indicator)) for indicator in INDICATORS}
     held = set().union(*periods.values())
     newest = published.newest_year()
-    if year == newest + 1:
+    if year == published.unpublished_year():
         log.warning(
             "%s: key 'comparison_year' is %s, the year after the newest year data/published/ "
             "holds (%s): the DfE has not yet published that year's figures, so they show as "
@@ -320,7 +320,7 @@ def _check_year(published: Published, year: int, params_path: Path) -> None:
             f"{params_path}: key 'comparison_year' is {year}, but no file in data/published/ "
             f"holds the year ending 31 March {year} (the files hold {min(held)} to "
             f"{max(held)}). Add that year's DfE release to data/published/, or choose a year "
-            f"the files hold, or {newest + 1}, the year not yet published."
+            f"the files hold, or {published.unpublished_year()}, the year not yet published."
         )
     missing = [indicator for indicator, years in periods.items() if year not in years]
     if missing:

@@ -180,7 +180,7 @@ def _indicators(published: Published, la_code: str, year: int) -> list[Input]:
     if held_any:
         return rows
     newest = published.newest_year()
-    if year == newest + 1:
+    if year == published.unpublished_year():
         # The build accepts the year after the newest held, with a warning (build._check_year).
         rows.append(
             Input(f"comparison_year {year}", NOT_YET, f"no published file holds the year ending "

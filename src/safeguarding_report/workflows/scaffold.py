@@ -55,13 +55,12 @@ def new(
     held = published.periods(ANCHOR_INDICATOR)
     # The year after the newest held is a report written before the DfE publishes its year:
     # the build accepts it, its figures shown as not yet published (build._check_year).
-    newest = published.newest_year()
-    unpublished = year == newest + 1 and year not in held
+    unpublished = year == published.unpublished_year() and year not in held
     if year not in held and not unpublished:
         raise ParamsError(
             f"--year {year}: the published files hold the years ending 31 March {held[0]} to "
-            f"{held[-1]}. Choose one of those, or {newest + 1} (its figures not yet "
-            f"published), or add the DfE's release for {year} to data/published/."
+            f"{held[-1]}. Choose one of those, or {published.unpublished_year()} (its figures "
+            f"not yet published), or add the DfE's release for {year} to data/published/."
         )
     if not published.areas.existed(area, year):
         alive = [y for y in held if published.areas.existed(area, y)]
@@ -85,7 +84,7 @@ def new(
     neighbours = ", ".join(n.name for n, _ in group.neighbours) or "none in the groupings held"
     note = (
         f"# The DfE has not yet published the year ending 31 March {year}: its figures show as\n"
-        f"# [x] until its releases are added to data/published/ (the newest held is {newest}).\n"
+        f"# [x] until its releases are added to data/published/ (the newest held is {year - 1}).\n"
         if unpublished
         else ""
     )
