@@ -207,7 +207,7 @@ def not_yet_published(ctx: Context) -> text.Text:
         f"those here are for the year ending 31 March {published_year(ctx)}, the latest "
         "published."
     )
-    return text.Text(fragments.render("text", "paragraph", said), [], said)
+    return text.words(said)
 
 
 def direction(la_value: float, other_value: float) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.report import charts, fragments, registry, sections, tables, text
+from safeguarding_report.report import charts, registry, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS
 from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
 
@@ -196,7 +196,7 @@ def factors_summary(ctx: Context) -> text.Text:
                 f"No factor was recorded at the end of assessments in {ctx.year} in the "
                 f"published figures for {ctx.la.name}."
             )
-            return text.Text(fragments.render("text", "paragraph", said), [], said)
+            return text.words(said)
         return text.not_available([row for _, row in shown.head(1).iterrows()])
     fields: dict[str, object] = {"year": ctx.year}
     named = []
