@@ -133,6 +133,11 @@ def not_available(rows: Sequence[tables.Row], *, lead: str = "") -> Text:
     return Text(markup.render(markup.escape(said)), [], said)
 
 
+def words(said: str) -> Text:
+    """A paragraph of the library's own words, with no figures in it."""
+    return Text(fragments.render("text", "paragraph", said), [], said)
+
+
 def paragraph(*texts: Text) -> Text:
     """Several sentences as one paragraph, keeping every record."""
     inner = " ".join(_strip_p(t.html) for t in texts)

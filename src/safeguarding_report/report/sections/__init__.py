@@ -207,7 +207,21 @@ def not_yet_published(ctx: Context) -> text.Text:
         f"those here are for the year ending 31 March {published_year(ctx)}, the latest "
         "published."
     )
-    return text.Text(fragments.render("text", "paragraph", said), [], said)
+    return text.words(said)
+
+
+def or_latest_published(part: Callable[[Context], text.Text]) -> Callable[[Context], text.Text]:
+    """Decorate a paragraph of the comparison year's figures: while they are not yet
+    published, it says so (``not_yet_published``) and gives the latest published year's."""
+
+    @functools.wraps(part)
+    def shown(ctx: Context) -> text.Text:
+        latest = latest_published(ctx)
+        if latest is ctx:
+            return part(ctx)
+        return text.paragraph(not_yet_published(ctx), part(latest))
+
+    return shown
 
 
 def direction(la_value: float, other_value: float) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.report import charts, fragments, registry, sections, tables, text
+from safeguarding_report.report import charts, registry, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS
 from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
 
@@ -36,6 +36,7 @@ def headline_frame(ctx: Context) -> pd.DataFrame:
     )
 
 
+@sections.or_latest_published
 def summary(ctx: Context) -> text.Text:
     """A paragraph a board member can quote: the children, and those who needed help.
 
@@ -43,9 +44,6 @@ def summary(ctx: Context) -> text.Text:
     sentence with one saying why. While the comparison year's figures are not yet
     published, the paragraph says so and gives the latest published year's.
     """
-    latest = sections.latest_published(ctx)
-    if latest is not ctx:
-        return text.paragraph(sections.not_yet_published(ctx), summary(latest))
     frame = headline_frame(ctx)
     la = _by_indicator(frame[frame["area_code"] == ctx.la.code])
     eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
@@ -179,12 +177,10 @@ def factors_table(ctx: Context) -> tables.Table:
     )
 
 
+@sections.or_latest_published
 def factors_summary(ctx: Context) -> text.Text:
     """The three factors recorded most often in the area (in the latest published year, saying
     so, while the comparison year's figures are not yet published)."""
-    latest = sections.latest_published(ctx)
-    if latest is not ctx:
-        return text.paragraph(sections.not_yet_published(ctx), factors_summary(latest))
     frame = factors_frame(ctx)
     mine = frame[frame["area_code"] == ctx.la.code]
     shown = tables.protect_frame(mine)
@@ -196,7 +192,7 @@ def factors_summary(ctx: Context) -> text.Text:
                 f"No factor was recorded at the end of assessments in {ctx.year} in the "
                 f"published figures for {ctx.la.name}."
             )
-            return text.Text(fragments.render("text", "paragraph", said), [], said)
+            return text.words(said)
         return text.not_available([row for _, row in shown.head(1).iterrows()])
     fields: dict[str, object] = {"year": ctx.year}
     named = []

@@ -6,7 +6,7 @@ import pandas as pd
 from IPython.display import display
 
 from safeguarding_report.data.benchmarking import Years
-from safeguarding_report.report import charts, fragments, indicators, sections, tables, text
+from safeguarding_report.report import charts, indicators, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS, WIDER, Partner
 from safeguarding_report.report.sections import (
     ENGLAND,
@@ -207,7 +207,7 @@ def wider_trend(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     years = ctx.published.wider_years(indicator, ctx.year, len(ctx.periods))
     spec = indicators.get(indicator)
     if not years:
-        return _said(
+        return text.words(
             f"{spec.label}: the Benchmarking Data Set holds no figure for a year ending in or "
             f"before {ctx.year}."
         )
@@ -279,7 +279,7 @@ def compared_table(
             ]
         )
     if not rows:
-        return _said(
+        return text.words(
             f"The Benchmarking Data Set holds none of {none} for a year ending in or before "
             f"{ctx.year}."
         )
@@ -327,7 +327,3 @@ def wider_picture(ctx: Context, partner_id: str) -> None:
         return  # no measure holds a figure up to the report's year: said once
     for spec in _partner(partner_id).measures:
         display(wider_trend(ctx, spec.id))
-
-
-def _said(words: str) -> text.Text:
-    return text.Text(fragments.render("text", "paragraph", words), [], words)

@@ -44,7 +44,7 @@ def little_progress(ctx: Context) -> text.Text:
         if not sections.unsupplied(ctx, "priorities")
         else ""
     )
-    return text.Text(fragments.render("text", "paragraph", none), [], none) if none else said
+    return text.words(none) if none else said
 
 
 def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
