@@ -301,6 +301,11 @@ class Published:
             POLARITY_WORDS[polarity], own,
         )  # fmt: skip
 
+    def release_of(self, source_file: str) -> str | None:
+        """The release of a file as rows cite it (``data/published/...``); None if unknown."""
+        spec = self.catalogue.files.get(source_file.removeprefix(f"{self.data_dir.name}/"))
+        return spec.release if spec is not None else None
+
     def population_for_rates(
         self, area_code: str, year: int, release: str
     ) -> RatePopulation | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
-from safeguarding_report.report import charts, registry, sections, tables, text
+from safeguarding_report.report import bases, charts, registry, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS
 from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
 
@@ -49,7 +51,9 @@ def summary(ctx: Context) -> text.Text:
     eng = _by_indicator(frame[frame["area_code"] == ENGLAND])
     return text.paragraph(
         text.say(
-            "{la} is home to {pop} children aged 0 to 17 (the ONS estimate for mid-{mid}).",
+            "{la} is home to {pop} children aged 0 to 17 (the ONS estimate for mid-{mid}"
+            + _rates_divide_by(ctx)
+            + ").",
             la=ctx.la.name,
             pop=la["population_0_17"],
             mid=population_year(ctx),
@@ -74,6 +78,17 @@ def summary(ctx: Context) -> text.Text:
             uasc=la["uasc_at_31_march"],
         ),
     )
+
+
+def _rates_divide_by(ctx: Context) -> str:
+    """'; rates per 10,000 divide by ... mid-2022', when the children shown are another year's.
+
+    A rate for the year ending 31 March divides by the estimate for the mid-year before.
+    """
+    base = ctx.year - 1
+    if population_year(ctx) == base:
+        return ""
+    return f"; rates per 10,000 divide by the estimate for the year before, mid-{base}"
 
 
 def _at_31_march(
@@ -124,7 +139,10 @@ def headline_table(ctx: Context) -> tables.Table:
         },
         corner="Indicator",
         source=source_line(ctx, frame),
-        notes=["Rates are per 10,000 children aged 0 to 17."],
+        notes=[
+            "Rates are per 10,000 children aged 0 to 17.",
+            *bases.notes(ctx.published, frame, shown=population_year(ctx)),
+        ],
     )
 
 
@@ -138,7 +156,11 @@ def rate_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     year = sections.published_year(ctx)
     frame = ctx.published.comparison(indicator, ctx.la.code, [year])
     title = headline(ctx, indicator, frame)
-    return charts.compare(frame, title=title, source=source_line(ctx, frame))
+    chart = charts.compare(frame, title=title, source=source_line(ctx, frame))
+    if isinstance(chart, text.Text):
+        return chart
+    notes = [*chart.table.notes, *bases.notes(ctx.published, frame)]
+    return replace(chart, table=replace(chart.table, notes=notes))
 
 
 def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.Series]:
