@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import pandas as pd
+
 from safeguarding_report.data.catalogue import RATE_OF
 from safeguarding_report.data.extract import Cell
 
@@ -170,7 +172,7 @@ class Rates(Protocol):
         ...
 
 
-def rate_base(data: Rates, row: Mapping[str, Any]) -> RateBase | None:
+def rate_base(data: Rates, row: Mapping[str, Any] | pd.Series) -> RateBase | None:
     """The population base of a rate per 10,000 children, as a tidy row reports it.
 
     A published rate divides by the population its own release used (the file the row
@@ -184,7 +186,11 @@ def rate_base(data: Rates, row: Mapping[str, Any]) -> RateBase | None:
     statistical neighbours, or a measure that is not a rate per 10,000 children aged 0 to 17.
     """
     derivation = str(row.get("derivation", "") or "")
-    if row.get("indicator") not in RATE_OF or row.get("status") or (derivation and not derivation.startswith(DERIVED)):
+    if (
+        row.get("indicator") not in RATE_OF
+        or row.get("status")
+        or (derivation and not derivation.startswith(DERIVED))
+    ):
         return None
     release = data.release_of(str(row.get("source_file", "")))
     period = str(row.get("period", ""))

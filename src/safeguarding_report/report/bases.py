@@ -10,12 +10,16 @@ population more than 2% away from the ONS estimate held here. Rates stay as publ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import TypeVar
 
 import pandas as pd
 
 from safeguarding_report.data.population import RateBase, Rates, rate_base
-from safeguarding_report.report import indicators
+from safeguarding_report.report import charts, indicators, tables, text
 from safeguarding_report.report.tables import and_
+
+Shown = TypeVar("Shown", bound=tables.Table | charts.Chart | text.Text)
 
 
 def of_rates(data: Rates, frame: pd.DataFrame) -> list[RateBase]:
@@ -44,6 +48,16 @@ def notes(data: Rates, frame: pd.DataFrame, *, shown: int | None = None) -> list
     return said
 
 
+def noted(data: Rates, shown: Shown, frame: pd.DataFrame) -> Shown:
+    """A table or chart (its data table) of ``frame`` with the notes on its rates added."""
+    said = notes(data, frame)
+    if not said or isinstance(shown, text.Text):
+        return shown
+    if isinstance(shown, charts.Chart):
+        return replace(shown, table=noted(data, shown.table, frame))
+    return replace(shown, notes=[*shown.notes, *said])
+
+
 def _topic(indicator: str) -> str:
     """'Children in need at 31 March, rate per 10,000 children' -> 'children in need ...'."""
     label = indicators.get(indicator).label.removesuffix(", rate per 10,000 children")
@@ -66,20 +80,36 @@ def _named(found: Sequence[RateBase]) -> str:
             f"the middle of the year before each year shown (mid-{years[0] - 1} for "
             f"{years[0]} to mid-{years[-1] - 1} for {years[-1]})"
         )
-    by_release: dict[str, list[str]] = {}
+    by_release: dict[str, dict[str, list[int]]] = {}
     for b in found:
         release = (
-            f"the DfE's {b.population.release} release"
+            f"as the DfE's {b.population.release} release used it"
             if b.population.checked
-            else "the ONS's current estimates held here"
+            else "as the ONS now estimates it"
         )
-        by_release.setdefault(release, []).append(_topic(b.indicator))
-    uses = "; ".join(f"{release} for {and_(topics)}" for release, topics in by_release.items())
+        by_release.setdefault(release, {}).setdefault(_topic(b.indicator), []).append(b.year)
+    uses = []
+    for release, topics in by_release.items():
+        named = [t if len(years) == 1 else f"{t} in {_years(ys)}" for t, ys in topics.items()]
+        uses.append(f"for {and_(named)}, {release}")
     return (
         f"Rates per 10,000 children divide by the ONS estimate of children aged 0 to 17 at "
-        f"{when}, as used by the release each rate (or the count it is calculated from) "
-        f"comes from: {uses}."
+        f"{when}: {'; '.join(uses)}."
     )
+
+
+def _years(years: Sequence[int]) -> str:
+    """'2019', '2019 and 2020', '2018 to 2022': each run of consecutive years as a span."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return and_([
+        str(r[0]) if len(r) == 1 else f"{r[0]} and {r[1]}" if len(r) == 2 else f"{r[0]} to {r[-1]}"
+        for r in runs
+    ])  # fmt: skip
 
 
 def _differing(found: Sequence[RateBase]) -> list[str]:

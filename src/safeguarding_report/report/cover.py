@@ -44,7 +44,7 @@ from safeguarding_report.local.catalogue import YAML_TEMPLATES
 from safeguarding_report.local.models import Contact, CoverReport
 from safeguarding_report.pipeline import export, pdf
 from safeguarding_report.pipeline.params import Params
-from safeguarding_report.report import charts, markup, sections, tables, text
+from safeguarding_report.report import bases, charts, markup, sections, tables, text
 from safeguarding_report.report.framework import Framework
 from safeguarding_report.report.sections import local_context, performance
 
@@ -297,6 +297,7 @@ def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverRep
                 row_labels={i: sections.label(i) for i in RATES},
                 corner="Indicator",
                 source=sections.source_line(ctx, rates),
+                notes=bases.notes(ctx.published, rates),
             )
         )
     )

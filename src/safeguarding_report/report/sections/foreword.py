@@ -6,6 +6,7 @@ import pandas as pd
 
 from safeguarding_report.local.models import KeyMessage
 from safeguarding_report.report import (
+    bases,
     changes,
     fragments,
     indicators,
@@ -77,6 +78,7 @@ def at_a_glance(ctx: Context) -> tables.Table:
             "or fall is not in itself good or bad: the sections that follow explain what "
             "lies behind each figure.",
             *_unpublished(ctx),
+            *bases.notes(ctx.published, frame),
         ],
     )
 

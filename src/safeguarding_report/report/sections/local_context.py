@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from safeguarding_report.report import bases, charts, registry, sections, tables, text
@@ -157,10 +155,7 @@ def rate_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     frame = ctx.published.comparison(indicator, ctx.la.code, [year])
     title = headline(ctx, indicator, frame)
     chart = charts.compare(frame, title=title, source=source_line(ctx, frame))
-    if isinstance(chart, text.Text):
-        return chart
-    notes = [*chart.table.notes, *bases.notes(ctx.published, frame)]
-    return replace(chart, table=replace(chart.table, notes=notes))
+    return bases.noted(ctx.published, chart, frame)
 
 
 def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.Series]:

@@ -6,7 +6,7 @@ import pandas as pd
 from IPython.display import display
 
 from safeguarding_report.data.benchmarking import Years
-from safeguarding_report.report import charts, indicators, sections, tables, text
+from safeguarding_report.report import bases, charts, indicators, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS, WIDER, Partner
 from safeguarding_report.report.sections import (
     ENGLAND,
@@ -29,7 +29,8 @@ def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     """
     frame = ctx.published.comparison(indicator, ctx.la.code, list(ctx.periods))
     title = headline(ctx, indicator, frame)
-    return charts.trend(frame, title=title, source=source_line(ctx, frame))
+    chart = charts.trend(frame, title=title, source=source_line(ctx, frame))
+    return bases.noted(ctx.published, chart, frame)
 
 
 def neighbours_table(ctx: Context) -> tables.Table:
@@ -112,7 +113,7 @@ def _by_measure(
 ) -> tables.Table:
     """One row per indicator of ``frames``, labelled in words, one column per ``columns``."""
     frame = pd.concat(frames, ignore_index=True)
-    return tables.pivot(
+    table = tables.pivot(
         frame,
         rows="indicator",
         columns=columns,
@@ -121,6 +122,7 @@ def _by_measure(
         corner="Measure",
         source=source_line(ctx, frame),
     )
+    return bases.noted(ctx.published, table, frame)
 
 
 def ranks_table(ctx: Context) -> tables.Table:
@@ -160,6 +162,8 @@ def ranks_table(ctx: Context) -> tables.Table:
             f"The figures for the year ending 31 March {ctx.year} have not yet been published, "
             f"so the ranks are those of the year ending 31 March {year}."
         )
+    if frames:
+        notes += bases.notes(ctx.published, pd.concat(frames, ignore_index=True))
     return tables.grid(
         f"Where {ctx.la.name} stands among English local authorities, {when}",
         ["Measure", ctx.la.name, "Which is better", "Rank (1 = best)", "Quartile band"],
