@@ -183,6 +183,21 @@ def test_kent_notes_say_a_population_differs_exactly_when_it_is_more_than_2_perc
         assert any(bases._topic(indicator) in n for n in said)
     shown = local_context.population_year(ctx)
     assert any("shown is the ONS estimate" in n for n in notes) == (shown != year - 1)
+    summary = local_context.summary(ctx).html
+    assert ("rates per 10,000 divide by the estimate for the year before" in summary) == (
+        shown != year - 1
+    )
+
+
+def test_kent_2012_shows_no_rate_so_says_nothing_of_their_population(
+    project: Path, published: Published
+) -> None:
+    """No rate is held for 2011-12 (nor the mid-2011 estimate): nothing to explain."""
+    ctx = _context(project, published, KENT, 2012)
+    assert "rates per 10,000 divide" not in local_context.summary(ctx).html
+    assert local_context.headline_table(ctx).notes == [
+        "Rates are per 10,000 children aged 0 to 17."
+    ]
 
 
 def test_a_rate_with_no_population_base_has_no_note(published: Published) -> None:

@@ -48,7 +48,7 @@ from safeguarding_report.data.neighbours import (
     model_for,
     read_groups,
 )
-from safeguarding_report.data.population import Pair, RatePopulation, choose
+from safeguarding_report.data.population import DERIVED, Pair, RatePopulation, choose
 from safeguarding_report.data.read import Table, read_table
 from safeguarding_report.data.schema import (
     NOT_COLLECTED,
@@ -505,7 +505,7 @@ class Published:
         cited = f" ({ons.source_file}, line {ons.line})" if ons is not None else ""
         # The ONS line, then the count's line, then the rest: the order readers rely on.
         note = (
-            f"count per 10,000 of the mid-{year - 1} population aged 0 to 17{cited}: "
+            f"{DERIVED} of the mid-{year - 1} population aged 0 to 17{cited}: "
             f"{count.value:.15g} ({where}) / {population.value:.15g} x 10,000; the population "
             f"is {population.describe()}"
         )

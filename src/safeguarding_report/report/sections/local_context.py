@@ -50,7 +50,7 @@ def summary(ctx: Context) -> text.Text:
     return text.paragraph(
         text.say(
             "{la} is home to {pop} children aged 0 to 17 (the ONS estimate for mid-{mid}"
-            + _rates_divide_by(ctx)
+            + _rates_divide_by(ctx, frame)
             + ").",
             la=ctx.la.name,
             pop=la["population_0_17"],
@@ -78,15 +78,13 @@ def summary(ctx: Context) -> text.Text:
     )
 
 
-def _rates_divide_by(ctx: Context) -> str:
-    """'; rates per 10,000 divide by ... mid-2022', when the children shown are another year's.
-
-    A rate for the year ending 31 March divides by the estimate for the mid-year before.
-    """
-    base = ctx.year - 1
-    if population_year(ctx) == base:
+def _rates_divide_by(ctx: Context, frame: pd.DataFrame) -> str:
+    """'; rates per 10,000 divide by ... mid-2022', when the children shown are another year's
+    than the population the rates shown divide by (the mid-year before theirs)."""
+    mid_years = sorted({b.population.mid_year for b in bases.of_rates(ctx.published, frame)})
+    if mid_years in ([], [population_year(ctx)]):
         return ""
-    return f"; rates per 10,000 divide by the estimate for the year before, mid-{base}"
+    return f"; rates per 10,000 divide by the estimate for the year before, mid-{mid_years[0]}"
 
 
 def _at_31_march(
