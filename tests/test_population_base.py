@@ -129,8 +129,10 @@ def test_the_local_context_names_each_rates_population_and_the_difference(
     off = 1 - implied / _ons(CITY, 2022)
     assert (
         f"The DfE's published rate of children in need at 31 March for City of London in 2023 "
-        f"divides by about {implied:,} children aged 0 to 17, {off:.1%} fewer than the ONS "
-        f"estimate for mid-2022 held here ({_ons(CITY, 2022):,.0f})" in notes
+        f"divides by about {implied:,} children aged 0 to 17, the estimate for mid-2022 that the "
+        f"DfE's 2024 release used (worked out from its published numbers and rates). That is "
+        f"{off:.1%} fewer than the latest ONS estimate for mid-2022 ({_ons(CITY, 2022):,.0f})."
+        in notes
     )
     assert "The rate is shown as published." in notes
     # Looked after: 9 / 91 x 10,000 is within 2% of 985, so nothing more is said of it.
@@ -232,7 +234,11 @@ def test_city_of_london_report_tells_a_reader_why_108_in_918_is_not_1284_per_100
     )
     assert "a rate of 1,284.2 per 10,000" in text  # published rates stay as published
     assert (
-        "divides by about 841 children aged 0 to 17, 14.6% fewer than the ONS estimate for "
-        "mid-2022 held here (985)" in text
+        "divides by about 841 children aged 0 to 17, the estimate for mid-2022 that the DfE's "
+        "2024 release used" in text
+    )
+    assert (
+        "That is 14.6% fewer than the latest ONS estimate for mid-2022 (985). The rate is shown "
+        "as published." in text
     )
     assert "not the population the rates divide by (mid-2022)" in text

@@ -4,7 +4,7 @@ A rate for a year ending 31 March divides by the ONS estimate of children aged 0
 mid-year before, as the release the rate comes from used it (``data/population.py``,
 ``rate_base``). The notes name that estimate and release for every rate shown, say when the
 number of children shown beside the rates is another year's, and say when a rate divides by a
-population more than 2% away from the ONS estimate held here. Rates stay as published.
+population more than 2% away from the latest ONS estimate held. Rates stay as published.
 """
 
 from __future__ import annotations
@@ -134,10 +134,10 @@ def _differing(found: Sequence[RateBase]) -> list[str]:
         more = "fewer" if difference < 0 else "more"
         said.append(
             f"{which} of {topics} for {area} in {year} {'divides' if one else 'divide'} by "
-            f"about {population.value:,.0f} children aged 0 to 17, {abs(difference):.1%} "
-            f"{more} than the ONS estimate for mid-{population.mid_year} held here "
-            f"({ons.value:,.0f}): that is the population the DfE's {release} release used, "
-            "worked out from its published numbers and rates."
+            f"about {population.value:,.0f} children aged 0 to 17, the estimate for "
+            f"mid-{population.mid_year} that the DfE's {release} release used (worked out from "
+            f"its published numbers and rates). That is {abs(difference):.1%} {more} than the "
+            f"latest ONS estimate for mid-{population.mid_year} ({ons.value:,.0f})."
             + (f" The {rates} {'is' if one else 'are'} shown as published." if published else "")
         )
     return said
