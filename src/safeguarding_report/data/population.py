@@ -13,8 +13,8 @@ guidance says so), so for those the interval allows for the count's rounding too
 ``rate_base`` is the one question every caller asks: for a rate as the kit reports it (a
 published rate, or one derived from a count), which population does it divide by, which
 mid-year's estimate is that and as which release used it, and how far is it from the ONS
-estimate held here? The report's notes say so in words, and a rate combined over several
-authorities divides by the sum of the same bases.
+estimate held here? The report's notes say so in words; combining rates over several
+authorities needs the same answer for each part.
 """
 
 from __future__ import annotations
