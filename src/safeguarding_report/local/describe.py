@@ -42,9 +42,26 @@ def is_list(field: FieldInfo) -> bool:
     return get_origin(_strip_optional(field.annotation)) is list
 
 
-def _bounds(field: FieldInfo) -> str:
+def bounds(field: FieldInfo) -> tuple[Any, Any]:
+    """(least, most) a number column allows; None where it sets no bound."""
     low = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
     high = next((m.le for m in field.metadata if isinstance(m, Le)), None)
+    return low, high
+
+
+def kind_of(field: FieldInfo) -> str:
+    """What a column holds, for a spreadsheet: list, bool, int, float, date, text or other."""
+    annotation = _strip_optional(field.annotation)
+    if is_list(field):
+        return "list"
+    for kind, python in (("bool", bool), ("int", int), ("float", float), ("date", dt.date)):
+        if annotation is python:
+            return kind
+    return "text" if annotation is str or allowed(annotation) else "other"
+
+
+def _bounds(field: FieldInfo) -> str:
+    low, high = bounds(field)
     if low is not None and high is not None:
         return f" from {low} to {high}"
     if low is not None:
