@@ -19,11 +19,13 @@ role in a cell each (or in one cell as "Name, Role"). Everything after the table
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import docx
 import mammoth
 from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
@@ -33,6 +35,8 @@ from safeguarding_report.errors import DataError
 from safeguarding_report.local.describe import _strip_optional
 from safeguarding_report.local.read import Narrative, finish_narrative
 from safeguarding_report.report import markup
+
+log = logging.getLogger(__name__)
 
 SUFFIX = ".docx"
 # Word's markup for what the report cannot take, by the words a user knows it by.
@@ -152,3 +156,22 @@ def read_docx_narrative(path: Path, source_file: str, model: type[BaseModel]) ->
         key_place=lambda key: "the table at the top",
         body_place=lambda line: "the text",
     )
+
+
+def as_draft(source: Path, target: Path, from_id: str) -> None:
+    """Copy a Word narrative to ``target`` with ``draft`` set to true in its front-matter
+    table (a table added at the top if it has none), as new-year carries narratives over."""
+    document = docx.Document(str(source))
+    body = document.element.body
+    first = body[0] if len(body) else None
+    table = document.tables[0] if document.tables and first is document.tables[0]._tbl else None
+    if table is None:
+        table = document.add_table(rows=0, cols=2)
+        body.insert(0, table._tbl)
+    row = next((r for r in table.rows if r.cells[0].text.strip().lower() == "draft"), None)
+    if row is None:
+        row = table.add_row()
+        row.cells[0].text = "draft"
+    row.cells[1].text = "true"
+    log.debug("carried %s over from %s as a draft", target.name, from_id)
+    document.save(str(target))
