@@ -59,6 +59,15 @@ _REFUSED: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Character styles that mean emphasis in Word and LibreOffice (mammoth reads direct bold and
+# italic by itself; these styles it would drop).
+STYLE_MAP = """
+r[style-name='Emphasis'] => em
+r[style-name='Strong'] => strong
+r[style-name='Strong Emphasis'] => strong
+"""
+
+
 class _Markdown(MarkdownConverter):
     """markdownify's converter, with an image given as its alternative text."""
 
@@ -92,7 +101,9 @@ def _html(path: Path, source_file: str) -> str:
         return {"alt": alt}
 
     with path.open("rb") as file:
-        result = mammoth.convert_to_html(file, convert_image=mammoth.images.img_element(image))
+        result = mammoth.convert_to_html(
+            file, style_map=STYLE_MAP, convert_image=mammoth.images.img_element(image)
+        )
     if no_alt:
         raise DataError(
             f"{source_file}: {len(no_alt)} image(s) have no alternative text. Expected a "
