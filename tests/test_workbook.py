@@ -195,3 +195,15 @@ def test_a_workbook_written_from_nothing_loads_as_every_template_empty(tmp_path:
     write_workbook(folder / WORKBOOK_FILE, CSV_TEMPLATES.values())
     records = LocalRecords.load(tmp_path / "data", "x")
     assert all(records.rows(name) == [] for name in CSV_TEMPLATES)
+
+
+def test_making_the_workbook_again_keeps_its_rows_and_lists_no_csv_file(
+    kent_folder: Path, workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(workbook, "lado", "B2", 9)
+    capsys.readouterr()
+    assert run(kent_folder, "workbook", str(kent_folder / f"params/{KENT}.yaml")) == 0
+    assert "remove them" not in capsys.readouterr().out
+    records = LocalRecords.load(kent_folder / "data", KENT)
+    assert records.rows("lado")[0].data.count == 9  # type: ignore[attr-defined]
+    assert len(records.rows("reviews")) == 29

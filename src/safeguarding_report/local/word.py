@@ -32,7 +32,7 @@ from markdownify import MarkdownConverter
 from pydantic import BaseModel
 
 from safeguarding_report.errors import DataError
-from safeguarding_report.local.describe import _strip_optional
+from safeguarding_report.local.describe import strip_optional
 from safeguarding_report.local.read import Narrative, finish_narrative
 from safeguarding_report.report import markup
 
@@ -131,7 +131,7 @@ def _front_matter(soup: BeautifulSoup, model: type[BaseModel], source_file: str)
     for number, cells in enumerate(rows, start=1):
         key = cells[0].strip().lower()
         values = [c for c in cells[1:] if c]
-        annotation = _strip_optional(keys[key].annotation)
+        annotation = strip_optional(keys[key].annotation)
         if get_origin(annotation) is list:
             item = get_args(annotation)[0]
             meta.setdefault(key, [])
