@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # The build flags, for report and batch alike (batch takes every flag build takes).
 BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,) $(if $(STRICT),--strict,)
 
-.PHONY: help setup chromium report check new-year new test bench batch bench-batch lint lab lock clean
+.PHONY: help setup chromium report check new-year workbook new test bench batch bench-batch lint lab lock clean
 
 help: ## Show this list of targets
 	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1] [STRICT=1]"
@@ -39,9 +39,14 @@ check: $(STAMP) ## List every input of PARAMS: found, valid, to supply or to upd
 new-year: $(STAMP) ## Write next year's params and local folder from FROM=params/<id>.yaml
 	$(BIN)/safeguarding-report new-year $(or $(FROM),$(PARAMS))
 
+workbook: $(STAMP) ## Write data/local/<id>/records.xlsx for PARAMS: a sheet per record type, rows held filled in
+	$(BIN)/safeguarding-report workbook $(PARAMS)
+
 test: setup lint ## Run the checks (lint, types) and the test suite (includes full builds)
 	@scripts/apt-install.sh pdftotext poppler-utils
 	@scripts/apt-install.sh soffice libreoffice-writer-nogui
+	@# LibreOffice Calc, for tests/test_office_round_trip.py (opens and saves records.xlsx)
+	@test -e /usr/lib/libreoffice/program/libsclo.so || scripts/apt-install.sh - libreoffice-calc-nogui
 	@# axe-core, at the version package-lock.json pins, for tests/test_accessibility.py
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest

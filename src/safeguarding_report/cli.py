@@ -20,6 +20,7 @@ from safeguarding_report.pipeline.options import DEFAULT_SECTION_TIMEOUT, BuildO
 
 DEFAULT_PARAMS = Path("params/kent-2022.yaml")
 FRAMEWORK_HELP = "a framework id from report/frameworks/ (default: the one in force)"
+WORKBOOK_HELP = "the records as one Excel workbook (records.xlsx) instead of CSV files"
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,11 @@ def _new(args: argparse.Namespace) -> int:
     from safeguarding_report.workflows import scaffold
 
     made = scaffold.new(
-        args.local_authority, args.year, root=args.root, framework_id=args.framework
+        args.local_authority,
+        args.year,
+        root=args.root,
+        framework_id=args.framework,
+        workbook=args.workbook,
     )
     print(f"Wrote {made.params}")
     print(f"Wrote {len(made.created)} empty templates in {made.local}/ (see docs/local-data.md)")
@@ -130,7 +135,7 @@ def _new_year(args: argparse.Namespace) -> int:
     """Write next year's params file and local folder; print what is left to do."""
     from safeguarding_report.workflows import newyear
 
-    done = newyear.new_year(args.params, args.root)
+    done = newyear.new_year(args.params, args.root, workbook=args.workbook)
     print(f"wrote {done.params_file}")
     print(f"wrote {done.local_folder}/")
     for title, files in (
@@ -143,6 +148,21 @@ def _new_year(args: argparse.Namespace) -> int:
             print(f"{title}:")
             print("\n".join(f"  {f}" for f in files))
     print(f"next: safeguarding-report check {done.params_file}")
+    return 0
+
+
+def _workbook(args: argparse.Namespace) -> int:
+    """Write the report's records as one workbook, the rows already held filled in."""
+    from safeguarding_report.workflows import workbook
+
+    made = workbook.make(args.params, args.root)
+    print(f"wrote {made.path} ({len(made.sheets)} sheets: {', '.join(made.sheets)})")
+    if made.from_csv:
+        print(
+            "The workbook now holds the records of these CSV files; remove them (the build "
+            "reads the workbook, and stops while both hold records of the same kind):"
+        )
+        print("\n".join(f"  {f}" for f in made.from_csv))
     return 0
 
 
@@ -185,6 +205,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": _new,
     "check": _check,
     "new-year": _new_year,
+    "workbook": _workbook,
     "diff": _diff,
     "batch": _batch,
     "server": _server,
@@ -218,14 +239,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("local_authority", help="E-code (E08000003) or DfE 3-digit code (352)")
     new.add_argument("--year", type=int, required=True, help="year ending 31 March, e.g. 2024")
+    new.add_argument("--workbook", action="store_true", help=WORKBOOK_HELP)
     check = add("check", "list every input of a report: found, valid, to supply or to update", root)
     check.add_argument("params", type=Path, help="params YAML file")
     check.add_argument(
         "--strict", action="store_true", help="also fail while anything is to supply or update"
     )
-    add(
+    new_year = add(
         "new-year", "write next year's params file and local folder from this year's", root
-    ).add_argument("params", type=Path, help="this year's params YAML file")
+    )
+    new_year.add_argument("params", type=Path, help="this year's params YAML file")
+    new_year.add_argument("--workbook", action="store_true", help=WORKBOOK_HELP)
+    add(
+        "workbook",
+        "write data/local/<id>/records.xlsx: a sheet per record type, the rows held filled in",
+        root,
+    ).add_argument("params", type=Path, help="params YAML file")
     diff = add("diff", "list the figures that differ between two built reports")
     diff.add_argument("a", type=Path, help="a built report's folder (outputs/<id>/) or figures.csv")
     diff.add_argument("b", type=Path, help="the other report's folder or figures.csv")

@@ -16,20 +16,20 @@ from safeguarding_report.local.models import CODE_PATTERN
 LIST_SEPARATOR = ";"
 
 
-def _strip_optional(annotation: Any) -> Any:
+def strip_optional(annotation: Any) -> Any:
     """The type of a column without ``| None`` or an ``Annotated`` wrapper."""
     if get_origin(annotation) is Annotated:
-        return _strip_optional(get_args(annotation)[0])
+        return strip_optional(get_args(annotation)[0])
     if get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
         if len(args) == 1:
-            return _strip_optional(args[0])
+            return strip_optional(args[0])
     return annotation
 
 
 def allowed(annotation: Any) -> tuple[str, ...]:
     """The allowed values of a Literal column (or of a list of them); () for other columns."""
-    annotation = _strip_optional(annotation)
+    annotation = strip_optional(annotation)
     if get_origin(annotation) is list:
         annotation = get_args(annotation)[0]
     if get_origin(annotation) is Literal:
@@ -39,12 +39,29 @@ def allowed(annotation: Any) -> tuple[str, ...]:
 
 def is_list(field: FieldInfo) -> bool:
     """Whether the column holds several values separated by ``;``."""
-    return get_origin(_strip_optional(field.annotation)) is list
+    return get_origin(strip_optional(field.annotation)) is list
+
+
+def bounds(field: FieldInfo) -> tuple[Any, Any]:
+    """(least, most) a number column allows; None where it sets no bound."""
+    low = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
+    high = next((m.le for m in field.metadata if isinstance(m, Le)), None)
+    return low, high
+
+
+def kind_of(field: FieldInfo) -> str:
+    """What a column holds, for a spreadsheet: list, bool, int, float, date, text or other."""
+    annotation = strip_optional(field.annotation)
+    if is_list(field):
+        return "list"
+    for kind, python in (("bool", bool), ("int", int), ("float", float), ("date", dt.date)):
+        if annotation is python:
+            return kind
+    return "text" if annotation is str or allowed(annotation) else "other"
 
 
 def _bounds(field: FieldInfo) -> str:
-    low = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
-    high = next((m.le for m in field.metadata if isinstance(m, Le)), None)
+    low, high = bounds(field)
     if low is not None and high is not None:
         return f" from {low} to {high}"
     if low is not None:
@@ -65,7 +82,7 @@ def _text(field: FieldInfo) -> str:
 
 def expected(field: FieldInfo) -> str:
     """What the column accepts, e.g. "a whole number, 0 or more" or "one of: a, b"."""
-    annotation = _strip_optional(field.annotation)
+    annotation = strip_optional(field.annotation)
     values = allowed(annotation)
     if values and is_list(field):
         return f"one or more of, separated by '{LIST_SEPARATOR}': " + ", ".join(values)
@@ -82,7 +99,7 @@ def expected(field: FieldInfo) -> str:
     if annotation is str:
         return _text(field)
     if get_origin(annotation) is list:
-        item = _strip_optional(get_args(annotation)[0])
+        item = strip_optional(get_args(annotation)[0])
         if isinstance(item, type) and issubclass(item, BaseModel):
             return "a list, each item with " + " and ".join(_keys(item))
         return "a list of text items"

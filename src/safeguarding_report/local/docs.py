@@ -54,6 +54,58 @@ line, the column, the value found and what was expected.
   the text. Raw HTML is shown as text, links must start `http://`, `https://` or `mailto:`,
   and images are not shown. While a text is unwritten, keep `draft: true` in its header.
 - Reviews: an anonymised reference and themes only, never a child's name or details.
+
+## Two ways to supply them: plain files, or a workbook and Word documents
+
+The records can be kept as the CSV and Markdown files below, or in the tools the agencies
+already use: one Excel workbook for the records and Word documents for the narratives. Each
+record type is in one place only.
+
+**The records workbook, `records.xlsx`.** `safeguarding-report workbook params/<id>.yaml`
+writes `data/local/<id>/records.xlsx` from the same declarations as the CSV templates: an
+*About* sheet saying what every column holds, then one sheet per record type, named as its CSV
+file without `.csv` (`reviews`, `lado` ...). Each sheet's header row is frozen and styled, each
+header cell's comment says what the column holds and expects, a column with allowed values
+has a drop-down list of them, whole numbers and dates are checked as they are typed, and the
+rows already held (in CSV files or in the workbook) are filled in. `safeguarding-report new
+--workbook` and `new-year --workbook` start a folder with a workbook instead of CSV files
+(`new-year` also does when last year's records were in one).
+
+![A sheet of the records workbook: the reviews sheet, its header styled and frozen, one row
+per notification or review](records-workbook.png)
+
+- When `records.xlsx` is there, its sheets are read instead of the CSV files. A record type
+  must not be in both: if a sheet and a CSV file both hold rows, the build stops and names
+  them; remove the CSV file (`workbook` lists the files it copied) or clear the sheet. A
+  sheet may be left out, and a CSV file then still supplies that record type.
+- Every check a CSV file gets applies to its sheet, and an error names the workbook, the
+  sheet, the row, the column and what was expected, e.g. `data/local/kent-2022/records.xlsx,
+  sheet 'reviews', row 5, column 'kind': 'rapid reveiw' is not valid (did you mean 'rapid
+  review'?). Expected one of: ...`. `safeguarding-report check` lists each sheet and its state.
+- Values are read as a spreadsheet user means them: numbers typed as numbers, dates as dates
+  or as text (`2022-03-31` or `31/03/2022`), TRUE and FALSE, spaces around a value and empty
+  rows at the end. A formula counts as the value the spreadsheet saved with it; a workbook
+  saved by a program that does not calculate (so no value is saved) is refused until it is
+  opened and saved in Excel or LibreOffice.
+- `figures.csv` cites the sheet and its rows: source `data/local/<id>/records.xlsx, sheet
+  'lado'`, lines `2; 3` are the sheet's rows 2 and 3.
+
+**Narratives in Word.** Any narrative (`foreword`, `scrutiny`, `scrutiny_response`, each
+`priorities/<id>`) may be a `.docx` instead of a `.md` file, with the same name (never both).
+It is converted to the same Markdown as a `.md` file is written in, and checked the same way.
+
+- Kept: headings (Word's *Heading 1*, *Heading 2* ... styles; a priority's required headings
+  are *Heading 2*), paragraphs, bulleted and numbered lists, bold and italic, links (http,
+  https or mailto), and tables.
+- Refused, with a message saying what to do: tracked changes (accept or reject them first),
+  embedded objects (spreadsheets, charts, an embedded HTML or other document), and images
+  without alternative text. An image with alternative text is shown as that text. Text that
+  looks like HTML or Markdown is shown as typed.
+- The front matter is a table at the very top of the document: a key in the first column and
+  its value in the second, one row per key, e.g. `draft` | `false`, or `scrutineer` | `Jo
+  Bloggs`, `date` | `2022-09-30`. A list of people takes one row each: `signed_by` | name |
+  role (or `signed_by` | `Name, Role`). A priority's table has a row `priority` | its id.
+  Everything after the table is the text; a document without such a table has no front matter.
 """
 
 

@@ -13,6 +13,7 @@ import difflib
 import io
 import logging
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, get_args, get_origin
@@ -39,6 +40,12 @@ class Record(Generic[M]):
     data: M
     line: int
     source_file: str
+    unit: str = "line"  # what ``line`` counts: a file's lines, or a sheet's rows
+
+    @property
+    def place(self) -> str:
+        """Where the record was read, as a reader would look for it: file (sheet) and line."""
+        return f"{self.source_file}, {self.unit} {self.line}"
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,9 @@ def _cells(model: type[BaseModel], header: list[str], row: list[str]) -> dict[st
     return data
 
 
-def _header(template: CsvTemplate, source_file: str, header: list[str]) -> list[str]:
+def _header(
+    template: CsvTemplate, source_file: str, header: list[str], unit: str = "line"
+) -> list[str]:
     names = [h.strip().lower() for h in header]
     columns = template.columns
     shown = ", ".join(columns)
@@ -124,7 +133,7 @@ def _header(template: CsvTemplate, source_file: str, header: list[str]) -> list[
         problems.append("missing column(s) " + ", ".join(missing))
     if problems:
         raise DataError(
-            f"{source_file}, line 1: the header has {'; '.join(problems)}. Expected the "
+            f"{source_file}, {unit} 1: the header has {'; '.join(problems)}. Expected the "
             f"columns {shown}, in any order; copy the header from the empty template."
         )
     return names
@@ -140,21 +149,39 @@ def read_csv(path: Path, source_file: str, template: CsvTemplate) -> list[Record
             f"{','.join(template.columns)}."
         )
     reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = _header(template, source_file, next(reader))
-        records: list[Record[BaseModel]] = []
-        keys: dict[tuple[str, ...], int] = {}
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
         for row in reader:
             line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in row):
-                continue
-            records.append(_record(template, source_file, header, row, line, keys))
+            yield line, row
+
+    try:
+        header = next(reader)
+        return read_rows(template, source_file, header, numbered())
     except csv.Error as exc:
         raise DataError(
             f"{source_file}, line {reader.line_num}: the CSV is malformed ({exc}). Expected "
             "comma-separated cells, with any cell holding a comma or quote in double quotes."
         ) from None
+
+
+def read_rows(
+    template: CsvTemplate,
+    source_file: str,
+    header: list[str],
+    rows: Iterable[tuple[int, list[str]]],
+    unit: str = "line",
+) -> list[Record[BaseModel]]:
+    """Rows of text cells under ``header``, each with its line (or ``unit``) number, validated
+    by ``template``: the one check of a CSV file's rows and a workbook sheet's alike."""
+    names = _header(template, source_file, header, unit)
+    records: list[Record[BaseModel]] = []
+    keys: dict[tuple[str, ...], int] = {}
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        records.append(_record(template, source_file, names, row, line, keys, unit))
     return records
 
 
@@ -165,10 +192,11 @@ def _record(
     row: list[str],
     line: int,
     keys: dict[tuple[str, ...], int],
+    unit: str = "line",
 ) -> Record[BaseModel]:
     if len(row) > len(header):
         raise DataError(
-            f"{source_file}, line {line}: the row has {len(row)} cells but the header has "
+            f"{source_file}, {unit} {line}: the row has {len(row)} cells but the header has "
             f"{len(header)}. Expected one cell per column; put any cell holding a comma in "
             "double quotes."
         )
@@ -177,19 +205,19 @@ def _record(
     except ValidationError as exc:
         column, sentence = _problem(template.model, exc.errors()[0])
         raise DataError(
-            f"{source_file}, line {line}, column {column!r}: {sentence}. {FIX}"
+            f"{source_file}, {unit} {line}, column {column!r}: {sentence}. {FIX}"
         ) from None
     if template.key:
         key = tuple(str(getattr(data, k)) for k in template.key)
         if key in keys:
             shown = ", ".join(f"{k} {v!r}" for k, v in zip(template.key, key, strict=True))
             raise DataError(
-                f"{source_file}, line {line}, column {template.key[0]!r}: {shown} is repeated "
-                f"(first on line {keys[key]}). Expected each {' and '.join(template.key)} once; "
-                "merge or remove the repeated row."
+                f"{source_file}, {unit} {line}, column {template.key[0]!r}: {shown} is repeated "
+                f"(first on {unit} {keys[key]}). Expected each {' and '.join(template.key)} "
+                "once; merge or remove the repeated row."
             )
         keys[key] = line
-    return Record(data, line, source_file)
+    return Record(data, line, source_file, unit)
 
 
 # -- YAML documents ------------------------------------------------------------------------
@@ -338,6 +366,28 @@ def read_narrative(path: Path, source_file: str, model: type[BaseModel]) -> Narr
     log.debug("reading %s", source_file)
     text = read_text(path, source_file)
     header, header_lines, body, body_line = _front_matter(text, source_file)
+    return finish_narrative(
+        header,
+        body,
+        source_file,
+        model,
+        key_place=lambda key: f"line {_key_line(header_lines, key) if key else 1}",
+        body_place=lambda line: f"line {body_line + line - 1}",
+    )
+
+
+def finish_narrative(
+    header: dict[str, Any],
+    body: str,
+    source_file: str,
+    model: type[BaseModel],
+    *,
+    key_place: Callable[[str], str],
+    body_place: Callable[[int], str],
+) -> Narrative:
+    """A narrative from its front matter and Markdown text, however written: the header
+    validated by ``model``, links checked, the text rendered. ``key_place`` and ``body_place``
+    say where a key, or a line of the text, is in the file (for errors)."""
     for key, value in header.items():
         # YAML reads 2022-09-30 as a date already; an unquoted time or number stays as it is.
         if isinstance(value, dt.datetime):
@@ -348,7 +398,6 @@ def read_narrative(path: Path, source_file: str, model: type[BaseModel]) -> Narr
         error = exc.errors()[0]
         loc = error["loc"]
         key = str(loc[0]) if loc else ""
-        line = _key_line(header_lines, key) if key else 1
         field = model.model_fields.get(key)
         if error["type"] == "extra_forbidden":
             known = ", ".join(model.model_fields)
@@ -362,10 +411,10 @@ def read_narrative(path: Path, source_file: str, model: type[BaseModel]) -> Narr
             wanted = f" Expected {expected(field)}" if field and len(loc) == 1 else ""
             sentence = f"{error.get('input')!r} is not valid ({error['msg']}).{wanted}"
         where = f", key {_where(error)!r}" if loc else ""
-        raise DataError(f"{source_file}, line {line}{where}: {sentence}. {FIX}") from None
+        raise DataError(f"{source_file}, {key_place(key)}{where}: {sentence}. {FIX}") from None
     for line, url in bad_links(body):
         raise DataError(
-            f"{source_file}, line {body_line + line - 1}: the link {url!r} is not allowed. "
+            f"{source_file}, {body_place(line)}: the link {url!r} is not allowed. "
             "Expected an address starting http://, https:// or mailto:; write other "
             "references as plain text."
         )

@@ -39,6 +39,15 @@ from safeguarding_report.local.read import (
     read_text,
     read_yaml,
 )
+from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
+from safeguarding_report.local.word import read_docx_narrative
+from safeguarding_report.local.workbook import (
+    WORKBOOK_FILE,
+    Sheet,
+    open_workbook,
+    read_sheet,
+    sheet_source,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +59,9 @@ def _known_files() -> set[str]:
     return (
         {t.file for t in CSV_TEMPLATES.values()}
         | {t.file for t in TEXT_TEMPLATES.values()}
+        | {f"{t.name}{WORD_SUFFIX}" for t in TEXT_TEMPLATES.values()}
         | {t.file for t in YAML_TEMPLATES.values()}
-        | {ABOUT_FILE, PRIORITY_FOLDER}
+        | {ABOUT_FILE, PRIORITY_FOLDER, WORKBOOK_FILE}
     )
 
 
@@ -86,6 +96,8 @@ class LocalRecords:
         self._rows: dict[str, list[Record[BaseModel]]] = {}
         self._texts: dict[str, Narrative | None] = {}
         self._documents: dict[str, BaseModel | None] = {}
+        self._sheets: dict[str, Sheet] | None = None
+        self._sources: dict[str, str] = {}  # where each CSV template's rows were read
 
     @classmethod
     def lazy(cls, data_dir: Path, report_id: str) -> LocalRecords:
@@ -129,9 +141,9 @@ class LocalRecords:
         if name.startswith(f"{PRIORITY_FOLDER}/"):
             return name.split("/", 1)[1] not in self._priority_files()
         if name in CSV_TEMPLATES:
-            return CSV_TEMPLATES[name].file not in self._names()
+            return CSV_TEMPLATES[name].file not in self._names() and name not in self.sheets()
         if name in TEXT_TEMPLATES:
-            return TEXT_TEMPLATES[name].file not in self._names()
+            return self._text_file(name) is None
         if name in YAML_TEMPLATES:
             return YAML_TEMPLATES[name].file not in self._names()
         raise KeyError(f"{name!r} is not a template of the partnership's records")
@@ -170,6 +182,39 @@ class LocalRecords:
         """A file of this folder as shown to the user, e.g. data/local/kent-2022/lado.csv."""
         return f"{self.source_folder}/{file}"
 
+    def template_source(self, name: str) -> str:
+        """Where a template is read from, as shown to the user and cited in figures.csv: its
+        file (data/local/kent-2022/lado.csv, .../foreword.docx) or its workbook sheet
+        (data/local/kent-2022/records.xlsx, sheet 'lado')."""
+        if name in CSV_TEMPLATES:
+            if self.sheets():
+                self._csv(name)
+            return self._sources.get(name, self.source_file(CSV_TEMPLATES[name].file))
+        if name in TEXT_TEMPLATES:
+            return self.source_file(self._text_file(name) or TEXT_TEMPLATES[name].file)
+        return self.source_file(name)
+
+    def sheets(self) -> dict[str, Sheet]:
+        """The record sheets of ``records.xlsx`` (read once); {} when there is no workbook."""
+        if self._sheets is None:
+            self._sheets = {}
+            if WORKBOOK_FILE in self._names():
+                path = self.folder / WORKBOOK_FILE
+                self._sheets = open_workbook(path, self.source_file(WORKBOOK_FILE))
+                self.files_read.append(path)
+        return self._sheets
+
+    def _text_file(self, name: str) -> str | None:
+        """The file a narrative is written in (Markdown or Word); None when there is none."""
+        markdown, word = TEXT_TEMPLATES[name].file, f"{name}{WORD_SUFFIX}"
+        present = [f for f in (markdown, word) if f in self._names()]
+        if len(present) > 1:
+            raise DataError(
+                f"{self.source_file(word)}: {name} is written twice, in {markdown} and in "
+                f"{word}. Expected one of them; remove the other."
+            )
+        return present[0] if present else None
+
     @overload
     def rows(self, template: type[M]) -> list[Record[M]]: ...
     @overload
@@ -184,15 +229,31 @@ class LocalRecords:
         return self._csv(names[0])
 
     def _csv(self, name: str) -> list[Record[BaseModel]]:
-        """A CSV template's rows, read and checked (with the files it refers to) once."""
+        """A CSV template's rows, read and checked (with the files it refers to) once: from
+        its sheet of records.xlsx when the workbook has one, else from its CSV file."""
         if name not in self._rows:
             template = CSV_TEMPLATES[name]
             self._rows[name] = []
-            if not self.is_missing(name):
+            in_csv: list[Record[BaseModel]] = []
+            if template.file in self._names():
                 path = self.folder / template.file
-                self._rows[name] = read_csv(path, self.source_file(template.file), template)
+                in_csv = read_csv(path, self.source_file(template.file), template)
                 self.files_read.append(path)
-                self._check_links(template)
+            sheet = self.sheets().get(name)
+            in_sheet = read_sheet(sheet, self.source_folder) if sheet is not None else []
+            if in_csv and in_sheet:
+                raise DataError(
+                    f"{sheet_source(self.source_folder, name)}: {name} records are in the "
+                    f"workbook and in {self.source_file(template.file)}. Expected them in one "
+                    f"place only; remove {template.file} (the workbook reads instead of it) or "
+                    "clear the sheet."
+                )
+            if sheet is not None and (in_sheet or not in_csv):
+                self._rows[name] = in_sheet
+                self._sources[name] = sheet_source(self.source_folder, name)
+            else:
+                self._rows[name] = in_csv
+            self._check_links(template)
         return self._rows[name]
 
     def table(self, template: str) -> pd.DataFrame:
@@ -229,9 +290,10 @@ class LocalRecords:
             raise KeyError(f"{name!r} is not a narrative of this report; known: {known}")
         text = TEXT_TEMPLATES[name]
         narrative = None
-        if not self.is_missing(name):
-            path = self.folder / text.file
-            narrative = read_narrative(path, self.source_file(text.file), text.model)
+        file = self._text_file(name)
+        if file is not None:
+            path = self.folder / file
+            narrative = _read_any_narrative(path, self.source_file(file), text.model)
             self.files_read.append(path)
         self._texts[name] = narrative
         return narrative
@@ -325,7 +387,6 @@ class LocalRecords:
             rows = self._rows.get(template.name, [])
             if not rows:
                 continue
-            target = CSV_TEMPLATES[link.template]
             keys = {str(getattr(r.data, link.key)) for r in self._csv(link.template)}
             for record in rows:
                 value = str(getattr(record.data, link.column))
@@ -333,8 +394,8 @@ class LocalRecords:
                     continue
                 shown = ", ".join(sorted(keys)[:20]) or "none: the file is missing or empty"
                 raise DataError(
-                    f"{record.source_file}, line {record.line}, column {link.column!r}: "
-                    f"{value!r} is not a {link.key} in {self.source_file(target.file)}. "
+                    f"{record.place}, column {link.column!r}: "
+                    f"{value!r} is not a {link.key} in {self.template_source(link.template)}. "
                     f"Expected one of: {shown}; add it there or correct this row."
                 )
 
@@ -344,9 +405,17 @@ class LocalRecords:
             folder = self.folder / PRIORITY_FOLDER
             self._priority_listing = {}
             if PRIORITY_FOLDER in self._names() and folder.is_dir():
-                self._priority_listing = {
-                    p.stem: p for p in sorted(folder.iterdir()) if not _ignored(p)
-                }
+                for path in sorted(folder.iterdir()):
+                    if _ignored(path):
+                        continue
+                    if path.stem in self._priority_listing:
+                        raise DataError(
+                            f"{self.source_file(f'{PRIORITY_FOLDER}/{path.name}')}: priority "
+                            f"{path.stem} is written twice, in "
+                            f"{self._priority_listing[path.stem].name} and in {path.name}. "
+                            "Expected one file per priority; remove the other."
+                        )
+                    self._priority_listing[path.stem] = path
         return self._priority_listing
 
     def _load_priorities(self) -> None:
@@ -355,13 +424,14 @@ class LocalRecords:
         statuses = {r.data.id: r.data.status for r in self.rows(Priority)}
         for stem, path in self._priority_files().items():
             source = self.source_file(f"{PRIORITY_FOLDER}/{path.name}")
-            if path.suffix != ".md" or stem not in statuses:
+            if path.suffix not in (".md", WORD_SUFFIX) or stem not in statuses:
                 shown = ", ".join(f"{i}.md" for i in statuses) or "none (priorities.csv is empty)"
                 raise DataError(
-                    f"{source}: no priority in {self.source_file('priorities.csv')} has this "
-                    f"file's name. Expected one file per priority id, named <id>.md: {shown}."
+                    f"{source}: no priority in {self.template_source('priorities')} has this "
+                    f"file's name. Expected one file per priority id, named <id>.md (or "
+                    f"<id>{WORD_SUFFIX}): {shown}."
                 )
-            narrative = read_narrative(path, source, PRIORITY_TEMPLATE.model)
+            narrative = _read_any_narrative(path, source, PRIORITY_TEMPLATE.model)
             priority = str(getattr(narrative.meta, "priority", ""))
             if priority != stem:
                 raise DataError(
@@ -388,3 +458,10 @@ class LocalRecords:
                 f"{', '.join(need)}; or set 'draft: true' in the front matter until it is "
                 "written."
             )
+
+
+def _read_any_narrative(path: Path, source_file: str, model: type[BaseModel]) -> Narrative:
+    """A narrative written in Markdown (.md) or in Word (.docx)."""
+    if path.suffix == WORD_SUFFIX:
+        return read_docx_narrative(path, source_file, model)
+    return read_narrative(path, source_file, model)

@@ -14,6 +14,7 @@ from safeguarding_report.local.catalogue import (
     PRIORITY_FOLDER,
     TEXT_TEMPLATES,
 )
+from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +32,16 @@ def front_matter(model: type[BaseModel], **values: str) -> str:
     return "\n".join([*lines, "---", ""])
 
 
-def write_empty_templates(folder: Path, templates: Collection[str] | None = None) -> list[Path]:
+def write_empty_templates(
+    folder: Path, templates: Collection[str] | None = None, *, workbook: bool = False
+) -> list[Path]:
     """Create each template that ``folder`` lacks (header row, or front matter and a
     "To be written" body) and an about.yaml saying the records are the partnership's own.
 
     ``templates`` limits them to those a report uses (its framework's sections':
-    ``registry.templates_of``); without it, every template is written. Existing files are left
-    as they are. Returns the files created.
+    ``registry.templates_of``); without it, every template is written. With ``workbook``, the
+    records are one empty workbook (records.xlsx, a sheet per record type) instead of CSV files.
+    Existing files are left as they are. Returns the files created.
     """
     folder = Path(folder)
     (folder / PRIORITY_FOLDER).mkdir(parents=True, exist_ok=True)
@@ -52,7 +56,7 @@ def write_empty_templates(folder: Path, templates: Collection[str] | None = None
         return templates is None or name in templates
 
     for template in CSV_TEMPLATES.values():
-        if used(template.name):
+        if used(template.name) and not workbook:
             files[template.file] = ",".join(template.columns) + "\n"
     for text in TEXT_TEMPLATES.values():
         if used(text.name):
@@ -64,5 +68,8 @@ def write_empty_templates(folder: Path, templates: Collection[str] | None = None
             continue
         path.write_text(content, encoding="utf-8")
         created.append(path)
+    if workbook and not (folder / WORKBOOK_FILE).exists():
+        chosen = [t for t in CSV_TEMPLATES.values() if used(t.name)]
+        created.append(write_workbook(folder / WORKBOOK_FILE, chosen))
     log.info("created %d empty templates in %s", len(created), folder)
     return created

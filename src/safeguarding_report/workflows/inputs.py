@@ -31,6 +31,15 @@ from safeguarding_report.local.catalogue import (
 )
 from safeguarding_report.local.models import Priority
 from safeguarding_report.local.read import read_csv, read_narrative
+from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
+from safeguarding_report.local.word import read_docx_narrative
+from safeguarding_report.local.workbook import (
+    WORKBOOK_FILE,
+    Sheet,
+    open_workbook,
+    read_sheet,
+    sheet_source,
+)
 from safeguarding_report.pipeline import params
 from safeguarding_report.report import framework
 from safeguarding_report.report.indicators import INDICATORS
@@ -240,10 +249,19 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
     else:
         rows.append(Input(f"{shown}/{ABOUT_FILE}", VALID, "says whether the records are examples"))
     priorities: list[str] = []
+    sheets = _sheets(folder, shown, rows)
     for template in CSV_TEMPLATES.values():
         file = template.file
-        if template.name not in used:
+        if template.name not in used and template.name not in sheets:
             continue
+        if template.name in sheets:
+            rows.append(_sheet(sheets[template.name], shown))
+            if template.name == "priorities" and rows[-1].state == VALID:
+                priorities = [
+                    str(getattr(r.data, "id", "")) for r in read_sheet(sheets[template.name], shown)
+                ]
+            if not (folder / file).is_file():
+                continue
         if not (folder / file).is_file():
             rows.append(missing(file))
             continue
@@ -259,8 +277,12 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
                               f"still holds ({len(records)} rows)"))  # fmt: skip
         else:
             rows.append(Input(f"{shown}/{file}", VALID, f"{len(records)} rows"))
-    texts = [(t.file, t.model) for t in TEXT_TEMPLATES.values() if t.name in used]
-    texts += [(f"{PRIORITY_FOLDER}/{i}.md", PRIORITY_TEMPLATE.model) for i in priorities]
+    texts = [
+        (_written_in(folder, t.name), t.model) for t in TEXT_TEMPLATES.values() if t.name in used
+    ]
+    texts += [
+        (_written_in(folder, f"{PRIORITY_FOLDER}/{i}"), PRIORITY_TEMPLATE.model) for i in priorities
+    ]
     for file, model in texts:
         rows.append(_narrative(folder, shown, file, model))
     try:
@@ -271,12 +293,46 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
     return rows
 
 
+def _sheets(folder: Path, shown: str, rows: list[Input]) -> dict[str, Sheet]:
+    """The record sheets of the folder's workbook, with a row saying what it holds."""
+    path = folder / WORKBOOK_FILE
+    if not path.is_file():
+        return {}
+    try:
+        sheets = open_workbook(path, f"{shown}/{WORKBOOK_FILE}")
+    except DataError as exc:
+        rows.append(Input(f"{shown}/{WORKBOOK_FILE}", INVALID, str(exc), blocks=True))
+        return {}
+    detail = f"{len(sheets)} sheet(s) of records, listed below; read instead of CSV files"
+    rows.append(Input(f"{shown}/{WORKBOOK_FILE}", VALID, detail))
+    return sheets
+
+
+def _sheet(sheet: Sheet, shown: str) -> Input:
+    """One sheet of the workbook: valid with its rows, or the first error."""
+    name = sheet_source(shown, sheet.name)
+    try:
+        records = read_sheet(sheet, shown)
+    except DataError as exc:
+        return Input(name, INVALID, str(exc), blocks=True)
+    return Input(name, VALID, f"{len(records)} rows")
+
+
+def _written_in(folder: Path, name: str) -> str:
+    """A narrative's file: the Word document when there is one, else the Markdown file."""
+    word = f"{name}{WORD_SUFFIX}"
+    return word if (folder / word).is_file() else f"{name}.md"
+
+
 def _narrative(folder: Path, shown: str, file: str, model: type[BaseModel]) -> Input:
     if not (folder / file).is_file():
         return Input(f"{shown}/{file}", TO_SUPPLY,
                      "not supplied: write it (docs/local-data.md)", strict=True)  # fmt: skip
     try:
-        narrative = read_narrative(folder / file, f"{shown}/{file}", model)
+        if file.endswith(WORD_SUFFIX):
+            narrative = read_docx_narrative(folder / file, f"{shown}/{file}", model)
+        else:
+            narrative = read_narrative(folder / file, f"{shown}/{file}", model)
     except DataError as exc:
         return Input(f"{shown}/{file}", INVALID, str(exc), blocks=True)
     if narrative.draft:

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import re
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,10 @@ from safeguarding_report.local.catalogue import (
     PRIORITY_FOLDER,
     TEXT_TEMPLATES,
 )
+from safeguarding_report.local.records import LocalRecords
+from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
+from safeguarding_report.local.word import as_draft as docx_as_draft
+from safeguarding_report.local.workbook import WORKBOOK_FILE, sheet_source, write_workbook
 from safeguarding_report.pipeline import params
 from safeguarding_report.report import framework
 
@@ -97,10 +102,12 @@ def as_draft(text: str, from_id: str) -> str:
     return "---" + head + sep + body
 
 
-def new_year(params_path: Path, root: Path) -> NewYear:
+def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYear:
     """Write next year's params file and local folder beside this year's; return what it did.
 
-    Refuses (ReportError) when either already exists, so nothing written by hand is replaced.
+    The records go into one workbook (records.xlsx) with ``workbook``, or when this year's
+    are in one; else into CSV files. Refuses (ReportError) when either already exists, so
+    nothing written by hand is replaced.
     """
     p = params.load(params_path)
     new_id = next_id(p)
@@ -123,7 +130,12 @@ def new_year(params_path: Path, root: Path) -> NewYear:
     else:
         done.to_supply.append(f"{shown}/{ABOUT_FILE}")
     used = framework.load(p.framework, data).templates()
+    workbook = workbook or (old_folder / WORKBOOK_FILE).is_file()
+    if workbook:
+        _records_workbook(p.id, data, new_folder, used, done)
     for name, template in CSV_TEMPLATES.items():
+        if workbook:
+            break
         source = old_folder / template.file
         if name not in used:
             continue
@@ -132,16 +144,26 @@ def new_year(params_path: Path, root: Path) -> NewYear:
             done.carried.append(f"{shown}/{template.file}")
         else:
             done.to_supply.append(f"{shown}/{template.file}")
-    narratives = [t.file for t in TEXT_TEMPLATES.values() if t.name in used]
-    if (new_folder / "priorities.csv").is_file() and (old_folder / PRIORITY_FOLDER).is_dir():
+    narratives = []
+    for narrative in (t for t in TEXT_TEMPLATES.values() if t.name in used):
+        word = f"{narrative.name}{WORD_SUFFIX}"
+        narratives.append(word if (old_folder / word).is_file() else narrative.file)
+    priorities_carried = f"{shown}/priorities.csv" in done.carried or (
+        f"{shown}/{WORKBOOK_FILE}, sheet 'priorities'" in done.carried
+    )
+    if priorities_carried and (old_folder / PRIORITY_FOLDER).is_dir():
         (new_folder / PRIORITY_FOLDER).mkdir()
         narratives += [
             f"{PRIORITY_FOLDER}/{f.name}"
-            for f in sorted((old_folder / PRIORITY_FOLDER).glob("*.md"))
+            for f in sorted((old_folder / PRIORITY_FOLDER).iterdir())
+            if f.suffix in (".md", WORD_SUFFIX)
         ]
     for file in narratives:
         source = old_folder / file
-        if source.is_file():
+        if source.is_file() and source.suffix == WORD_SUFFIX:
+            docx_as_draft(source, new_folder / file, p.id)
+            done.to_update.append(f"{shown}/{file}")
+        elif source.is_file():
             text = source.read_text(encoding="utf-8")
             (new_folder / file).write_text(as_draft(text, p.id), encoding="utf-8")
             done.to_update.append(f"{shown}/{file}")
@@ -150,3 +172,18 @@ def new_year(params_path: Path, root: Path) -> NewYear:
     target.write_text(params_text(p, new_id, params_path), encoding="utf-8")
     log.debug("wrote %s and %s", target, new_folder)
     return done
+
+
+def _records_workbook(
+    old_id: str, data: Path, new_folder: Path, used: Collection[str], done: NewYear
+) -> None:
+    """Next year's records.xlsx: the records that describe the partnership carried over (from
+    this year's workbook or CSV files), a sheet to fill in for every other."""
+    old = LocalRecords.lazy(data, old_id)
+    shown = f"{data.name}/local/{new_folder.name}"
+    chosen = [t for t in CSV_TEMPLATES.values() if t.name in used]
+    held = {t.name: [r.data for r in old.rows(t.name)] for t in chosen if t.name in CARRIED_RECORDS}
+    write_workbook(new_folder / WORKBOOK_FILE, chosen, held)
+    for template in chosen:
+        where = sheet_source(shown, template.name)
+        (done.carried if held.get(template.name) else done.to_supply).append(where)

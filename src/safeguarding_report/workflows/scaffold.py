@@ -43,8 +43,10 @@ def new(
     *,
     root: Path,
     framework_id: str | None = None,
+    workbook: bool = False,
 ) -> Scaffold:
-    """Write params and empty local templates for one authority's report on ``year``."""
+    """Write params and empty local templates for one authority's report on ``year`` (the
+    records as one workbook, records.xlsx, with ``workbook``; else as CSV files)."""
     published = Published(root / "data")
     area = published.area(code)
     if area.level != LOCAL:
@@ -108,7 +110,7 @@ def new(
         encoding="utf-8",
     )
     local = data / "local" / report_id
-    created = write_empty_templates(local, fw.templates())
+    created = write_empty_templates(local, fw.templates(), workbook=workbook)
     return Scaffold(report_id, params, local, created)
 
 

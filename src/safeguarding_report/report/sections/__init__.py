@@ -262,12 +262,8 @@ def change(this: pd.Series, last: pd.Series) -> dict[str, object]:
 
 
 def template_file(ctx: Context, name: str) -> str:
-    """The file a template is read from, as shown to the reader."""
-    if name in CSV_TEMPLATES:
-        return ctx.records.source_file(CSV_TEMPLATES[name].file)
-    if name in TEXT_TEMPLATES:
-        return ctx.records.source_file(TEXT_TEMPLATES[name].file)
-    return ctx.records.source_file(name)
+    """The file (or workbook sheet) a template is read from, as shown to the reader."""
+    return ctx.records.template_source(name)
 
 
 def unsupplied(ctx: Context, template: str) -> bool:

@@ -57,7 +57,11 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
         heading = f"{record.data.id}. {record.data.title}"
         narrative = ctx.records.text(f"priorities/{record.data.id}")
         if narrative is None or narrative.draft:
-            file = sections.template_file(ctx, f"priorities/{record.data.id}.md")
+            file = (
+                narrative.source_file
+                if narrative is not None
+                else sections.template_file(ctx, f"priorities/{record.data.id}.md")
+            )
             account = fragments.render("sections", "unwritten", file)
         else:
             account = markup.render(narrative.markdown, heading_offset=2)

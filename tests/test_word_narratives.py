@@ -1,0 +1,162 @@
+"""Narratives written in Word (.docx): kept, refused or carried over as a user would expect."""
+
+from __future__ import annotations
+
+import base64
+import copy
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from safeguarding_report import cli
+from safeguarding_report.errors import DataError
+from safeguarding_report.local import LocalRecords
+from safeguarding_report.local.models import ForewordHeader, ScrutinyHeader
+from safeguarding_report.local.word import read_docx_narrative
+
+KENT = "kent-2022"
+# A 1x1 transparent PNG.
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def contribution(path: Path, rows: list[list[str]], *paragraphs: str) -> docx.Document:
+    """A Word document: a front-matter table of ``rows``, then ``paragraphs``."""
+    document = docx.Document()
+    if rows:
+        table = document.add_table(rows=0, cols=max(len(r) for r in rows))
+        for cells in rows:
+            row = table.add_row()
+            for cell, text in zip(row.cells, cells, strict=False):
+                cell.text = text
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return document
+
+
+SIGNED = [
+    ["draft", "false"],
+    ["signed_by", "Alex Morgan", "Corporate Director, Kent County Council"],
+    ["signed_by", "Sam Okafor, Assistant Chief Constable, Kent Police"],
+]
+
+
+def test_the_front_matter_table_gives_the_keys_and_is_not_part_of_the_text(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "foreword.docx"
+    contribution(path, SIGNED, "This is our report.", "A second paragraph.")
+    narrative = read_docx_narrative(path, "foreword.docx", ForewordHeader)
+    signed = narrative.meta.signed_by  # type: ignore[attr-defined]
+    assert [(s.name, s.role) for s in signed] == [
+        ("Alex Morgan", "Corporate Director, Kent County Council"),
+        ("Sam Okafor", "Assistant Chief Constable, Kent Police"),
+    ]
+    assert not narrative.draft
+    assert narrative.html == "<p>This is our report.</p>\n<p>A second paragraph.</p>\n"
+
+
+def test_a_wrong_front_matter_value_names_the_file_the_table_and_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "scrutiny.docx"
+    rows = [["scrutineer", "Jo Bloggs"], ["role", "Scrutineer"], ["date", "30th September"]]
+    contribution(path, rows, "What I found.")
+    with pytest.raises(DataError, match=r"^scrutiny.docx, the table at the top, key 'date': "
+                       r"'30th September' is not allowed"):  # fmt: skip
+        read_docx_narrative(path, "scrutiny.docx", ScrutinyHeader)
+
+
+def test_markdown_and_html_typed_in_word_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "foreword.docx"
+    contribution(path, SIGNED, "# Not a heading <script>alert(1)</script> *not emphasis*")
+    html = read_docx_narrative(path, "foreword.docx", ForewordHeader).html
+    assert html == ("<p># Not a heading &lt;script&gt;alert(1)&lt;/script&gt; *not emphasis*</p>\n")
+
+
+def _with_body_xml(path: Path, xml: str) -> None:
+    document = contribution(path, SIGNED, "Text.")
+    document.element.body.insert(1, parse_xml(xml))
+    document.save(str(path))
+
+
+@pytest.mark.parametrize(
+    ("xml", "said"),
+    [
+        (
+            f'<w:p {nsdecls("w")}><w:ins w:id="1" w:author="A" w:date="2022-01-01T00:00:00Z">'
+            "<w:r><w:t>added</w:t></w:r></w:ins></w:p>",
+            "it has tracked changes. Expected plain text, lists, links and tables; accept or "
+            "reject every change",
+        ),
+        (
+            f'<w:p {nsdecls("w")}><w:r><w:object w:dxaOrig="1" w:dyaOrig="1"/></w:r></w:p>',
+            "it has an embedded object",
+        ),
+        (
+            f'<w:altChunk {nsdecls("w", "r")} r:id="rId99"/>',
+            "it has embedded HTML or another document inside it",
+        ),
+    ],
+    ids=["tracked changes", "embedded object", "raw HTML"],
+)
+def test_what_cannot_be_published_is_refused_with_what_to_do(
+    tmp_path: Path, xml: str, said: str
+) -> None:
+    path = tmp_path / "foreword.docx"
+    _with_body_xml(path, xml)
+    with pytest.raises(DataError) as caught:
+        read_docx_narrative(path, "data/local/x/foreword.docx", ForewordHeader)
+    assert str(caught.value).startswith("data/local/x/foreword.docx: the document cannot be used")
+    assert said in str(caught.value)
+
+
+def test_an_image_needs_alternative_text_which_is_then_shown_in_its_place(tmp_path: Path) -> None:
+    (tmp_path / "pixel.png").write_bytes(PIXEL)
+    path = tmp_path / "foreword.docx"
+    document = contribution(path, SIGNED, "Before the chart.")
+    document.add_picture(str(tmp_path / "pixel.png"))
+    document.save(str(path))
+    with pytest.raises(DataError, match=r"1 image\(s\) have no alternative text"):
+        read_docx_narrative(path, "foreword.docx", ForewordHeader)
+    described = copy.deepcopy(document)
+    for doc_pr in described.element.body.iter("{*}docPr"):
+        doc_pr.set("descr", "Attendance rose each quarter")
+    described.save(str(path))
+    html = read_docx_narrative(path, "foreword.docx", ForewordHeader).html
+    assert "[Image: Attendance rose each quarter]" in html and "<img" not in html
+
+
+def test_a_narrative_in_markdown_and_in_word_stops_the_load(kent_local: Path) -> None:
+    contribution(kent_local / "foreword.docx", SIGNED, "Text.")
+    with pytest.raises(DataError, match=r"foreword is written twice, in foreword.md and in "
+                       r"foreword.docx"):  # fmt: skip
+        LocalRecords.load(kent_local.parents[1], KENT)
+    (kent_local / "foreword.md").unlink()
+    records = LocalRecords.load(kent_local.parents[1], KENT)
+    narrative = records.text("foreword")
+    assert narrative is not None and narrative.markdown.strip() == "Text."
+    assert records.template_source("foreword") == f"data/local/{KENT}/foreword.docx"
+
+
+def test_a_priority_in_word_needs_its_headings_too(kent_local: Path) -> None:
+    (kent_local / "priorities/P2.md").unlink()
+    contribution(kent_local / "priorities/P2.docx", [["priority", "P2"]], "No headings here.")
+    with pytest.raises(DataError, match=r"priorities/P2.docx: the heading\(s\) 'What we did', "
+                       r"'Impact', 'Evidence' are missing"):  # fmt: skip
+        LocalRecords.load(kent_local.parents[1], KENT)
+
+
+def test_new_year_carries_a_word_narrative_over_as_a_draft(kent_folder: Path) -> None:
+    folder = kent_folder / "data/local" / KENT
+    (folder / "foreword.md").unlink()
+    contribution(folder / "foreword.docx", SIGNED, "Last year's words.")
+    assert cli.main(["new-year", str(kent_folder / "params/kent-2022.yaml"),
+                     "--root", str(kent_folder)]) == 0  # fmt: skip
+    narrative = LocalRecords.load(kent_folder / "data", "kent-2023").text("foreword")
+    assert narrative is not None and narrative.draft
+    assert narrative.source_file == "data/local/kent-2023/foreword.docx"
+    assert narrative.markdown.strip() == "Last year's words."

@@ -1,0 +1,209 @@
+"""records.xlsx: the workbook made from the models, read with the CSV files' checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from safeguarding_report import cli
+from safeguarding_report.errors import DataError
+from safeguarding_report.local import LocalRecords
+from safeguarding_report.local.catalogue import CSV_TEMPLATES
+from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
+from safeguarding_report.workflows import inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+KENT = "kent-2022"
+
+
+def run(project: Path, *argv: str) -> int:
+    return cli.main([*argv, "--root", str(project)])
+
+
+def _to_workbook(project: Path) -> Path:
+    """Kent's records moved from the CSV files into records.xlsx (as a user would)."""
+    assert run(project, "workbook", str(project / f"params/{KENT}.yaml")) == 0
+    folder = project / "data/local" / KENT
+    for template in CSV_TEMPLATES.values():
+        (folder / template.file).unlink(missing_ok=True)
+    return folder / WORKBOOK_FILE
+
+
+@pytest.fixture
+def workbook(kent_folder: Path) -> Path:
+    return _to_workbook(kent_folder)
+
+
+def test_the_workbook_is_made_from_the_declarations_with_the_rows_held(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    assert book.sheetnames[0] == "About"
+    assert book["Lists"].sheet_state == "hidden"
+    reviews = book["reviews"]
+    assert [c.value for c in reviews[1]] == list(CSV_TEMPLATES["reviews"].columns)
+    assert reviews.freeze_panes == "A2"
+    assert reviews["A1"].font.bold and reviews["A1"].fill.start_color.rgb.endswith("12436D")
+    assert "Anonymised code for the case" in reviews["A1"].comment.text
+    # Every column with allowed values has a drop-down list of exactly those values.
+    kind = next(v for v in reviews.data_validations.dataValidation if "B2" in str(v.sqref))
+    assert kind.type == "list"
+    sheet, cells = kind.formula1.split("!")
+    first, last = cells.replace("$", "").split(":")
+    offered = [c.value for (c,) in book[sheet.strip("'")][first:last]]
+    assert offered == [
+        "serious incident notification",
+        "rapid review",
+        "local child safeguarding practice review",
+        "serious case review (legacy)",
+    ]
+    assert reviews["C2"].number_format == "yyyy-mm-dd"
+    assert isinstance(reviews["C2"].value, dt.datetime)  # a date, not text
+    lado = book["lado"]
+    assert isinstance(lado["B2"].value, int)
+    about = [row[1] for row in book["About"].iter_rows(values_only=True) if row[1]]
+    assert "reference (key)" in about
+    # The rows held are those the CSV files held, in the same rows as the files' lines.
+    records = LocalRecords.load(workbook.parents[2], KENT)
+    expected = LocalRecords.load(ROOT / "data", KENT)
+    for name in CSV_TEMPLATES:
+        assert [r.data for r in records.rows(name)] == [r.data for r in expected.rows(name)]
+        assert [r.line for r in records.rows(name)] == [r.line for r in expected.rows(name)]
+    assert records.template_source("lado") == f"data/local/{KENT}/records.xlsx, sheet 'lado'"
+
+
+def _edit(workbook: Path, sheet: str, cell: str, value: object) -> None:
+    book = load_workbook(workbook)
+    book[sheet][cell] = value
+    book.save(workbook)
+
+
+def test_a_wrong_value_names_workbook_sheet_row_column_and_allowed_values(workbook: Path) -> None:
+    _edit(workbook, "reviews", "B5", "rapid reveiw")
+    with pytest.raises(DataError) as caught:
+        LocalRecords.load(workbook.parents[2], KENT)
+    message = str(caught.value)
+    assert message.startswith(
+        f"data/local/{KENT}/records.xlsx, sheet 'reviews', row 5, column 'kind'"
+    )
+    assert "did you mean 'rapid review'?" in message
+    assert "Expected one of: serious incident notification, rapid review" in message
+
+
+def test_a_wrong_value_stops_the_build_naming_sheet_row_and_column(
+    kent_folder: Path, workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(workbook, "lado", "B3", -4)
+    shutil.copytree(ROOT / "notebooks", kent_folder / "notebooks")
+    params_file = str(kent_folder / f"params/{KENT}.yaml")
+    assert run(kent_folder, "build", "--params", params_file, "--no-pdf", "--quiet") == 1
+    said = capsys.readouterr().err
+    assert "records.xlsx, sheet 'lado', row 3, column 'count'" in said
+    assert "Expected a whole number, 0 or more" in said
+    assert not (kent_folder / "outputs" / KENT).exists()
+
+
+def test_spreadsheet_values_are_read_as_a_spreadsheet_user_means_them(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    reviews, lado = book["reviews"], book["lado"]
+    notified = reviews["C2"].value
+    reviews["C2"] = notified.strftime("%d/%m/%Y")  # a date typed as British text
+    reviews["C3"] = reviews["C3"].value.date().isoformat() + "  "  # ISO text, trailing spaces
+    reviews["B4"] = f"  {reviews['B4'].value}  "
+    lado["B2"] = float(lado["B2"].value)  # 8.0: a number typed as a number
+    for row in range(lado.max_row + 1, lado.max_row + 4):
+        lado[f"A{row}"] = "   "  # empty rows at the end, with only spaces
+    book.save(workbook)
+    records = LocalRecords.load(workbook.parents[2], KENT)
+    expected = LocalRecords.load(ROOT / "data", KENT)
+    for name in ("reviews", "lado"):
+        assert [r.data for r in records.rows(name)] == [r.data for r in expected.rows(name)]
+
+
+def test_a_formula_without_its_saved_value_is_refused(workbook: Path) -> None:
+    _edit(workbook, "lado", "B4", "=2+2")  # openpyxl saves no value with it
+    with pytest.raises(DataError, match=r"sheet 'lado', row 4, column 'count': the cell holds a "
+                       r"formula with no saved value"):  # fmt: skip
+        LocalRecords.load(workbook.parents[2], KENT)
+
+
+def test_records_in_the_workbook_and_a_csv_file_stop_the_load_naming_both(
+    kent_folder: Path,
+) -> None:
+    assert run(kent_folder, "workbook", str(kent_folder / f"params/{KENT}.yaml")) == 0
+    with pytest.raises(DataError) as caught:
+        LocalRecords.load(kent_folder / "data", KENT)
+    message = str(caught.value)
+    assert "records.xlsx, sheet 'key_messages'" in message
+    assert f"data/local/{KENT}/key_messages.csv" in message and "in one place only" in message
+
+
+def test_an_unknown_sheet_is_named(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    book.create_sheet("reveiws")
+    book.save(workbook)
+    with pytest.raises(DataError, match=r"sheet 'reveiws': this sheet is not one of the record "
+                       r"types \(did you mean 'reviews'\?\)"):  # fmt: skip
+        LocalRecords.load(workbook.parents[2], KENT)
+
+
+def test_check_lists_the_workbooks_sheets_with_their_state(
+    kent_folder: Path, workbook: Path
+) -> None:
+    _edit(workbook, "audits", "B3", "everyone")
+    rows = {r.name: r for r in inputs.check(kent_folder / f"params/{KENT}.yaml", kent_folder)}
+    shown = f"data/local/{KENT}/records.xlsx"
+    assert rows[shown].state == inputs.VALID
+    assert (rows[f"{shown}, sheet 'reviews'"].state, rows[f"{shown}, sheet 'reviews'"].detail) == (
+        inputs.VALID, "29 rows",
+    )  # fmt: skip
+    audits = rows[f"{shown}, sheet 'audits'"]
+    assert audits.state == inputs.INVALID and audits.blocks
+    assert "row 3, column 'kind'" in audits.detail
+    assert not any(n.startswith(f"data/local/{KENT}/") and n.endswith(".csv") for n in rows)
+
+
+def test_new_with_a_workbook_starts_with_empty_sheets_and_no_csv_files(tmp_path: Path) -> None:
+    (tmp_path / "data/local").mkdir(parents=True)
+    (tmp_path / "data/published").symlink_to(ROOT / "data/published", target_is_directory=True)
+    assert (
+        cli.main(["new", "E08000003", "--year", "2024", "--workbook", "--root", str(tmp_path)]) == 0
+    )
+    folder = tmp_path / "data/local/manchester-2024"
+    assert (folder / WORKBOOK_FILE).is_file()
+    assert not list(folder.glob("*.csv"))
+    records = LocalRecords.load(tmp_path / "data", "manchester-2024")
+    assert "reviews" not in records.missing and records.rows("reviews") == []
+    assert records.sheets().keys() >= {"reviews", "partners", "lado"}
+
+
+def test_new_year_carries_the_partnership_over_in_next_years_workbook(
+    kent_folder: Path, workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(kent_folder, "new-year", str(kent_folder / f"params/{KENT}.yaml")) == 0
+    said = capsys.readouterr().out
+    assert "data/local/kent-2023/records.xlsx, sheet 'partners'" in said
+    records = LocalRecords.load(kent_folder / "data", "kent-2023")
+    assert len(records.rows("partners")) == 8 and records.rows("reviews") == []
+    assert not list((kent_folder / "data/local/kent-2023").glob("*.csv"))
+
+
+def test_a_workbook_written_from_nothing_loads_as_every_template_empty(tmp_path: Path) -> None:
+    folder = tmp_path / "data/local/x"
+    write_workbook(folder / WORKBOOK_FILE, CSV_TEMPLATES.values())
+    records = LocalRecords.load(tmp_path / "data", "x")
+    assert all(records.rows(name) == [] for name in CSV_TEMPLATES)
+
+
+def test_making_the_workbook_again_keeps_its_rows_and_lists_no_csv_file(
+    kent_folder: Path, workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(workbook, "lado", "B2", 9)
+    capsys.readouterr()
+    assert run(kent_folder, "workbook", str(kent_folder / f"params/{KENT}.yaml")) == 0
+    assert "remove them" not in capsys.readouterr().out
+    records = LocalRecords.load(kent_folder / "data", KENT)
+    assert records.rows("lado")[0].data.count == 9  # type: ignore[attr-defined]
+    assert len(records.rows("reviews")) == 29
