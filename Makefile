@@ -44,7 +44,7 @@ workbook: $(STAMP) ## Write data/local/<id>/records.xlsx for PARAMS: a sheet per
 
 test: setup lint ## Run the checks (lint, types) and the test suite (includes full builds)
 	@scripts/apt-install.sh pdftotext poppler-utils
-	@scripts/apt-install.sh soffice libreoffice-writer-nogui
+	@scripts/apt-install.sh soffice libreoffice-writer-nogui libreoffice-calc-nogui
 	@# LibreOffice Calc, for tests/test_office_round_trip.py (opens and saves records.xlsx)
 	@test -e /usr/lib/libreoffice/program/libsclo.so || scripts/apt-install.sh - libreoffice-calc-nogui
 	@# axe-core, at the version package-lock.json pins, for tests/test_accessibility.py
