@@ -55,6 +55,7 @@ STAGES: tuple[str, ...] = (
     "safeguarding_report.report.changes",
     "safeguarding_report.report.cover",
     "safeguarding_report.report.disclosure",
+    "safeguarding_report.pipeline.draft",
     "safeguarding_report.pipeline.export",
     "safeguarding_report.workflows.inputs",
     "safeguarding_report.local",
