@@ -29,6 +29,7 @@ from safeguarding_report.errors import ReportError
 from safeguarding_report.pipeline import draft
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
+from safeguarding_report.pipeline.provenance import FIGURE_COLUMNS
 from safeguarding_report.pipeline.stitch import Part
 from safeguarding_report.workflows import review
 
@@ -300,6 +301,33 @@ def test_reference_numbers_stay_put_when_text_elsewhere_changes() -> None:
     assert '<span class="ref" id="ref-1-1-1">1.1.1</span> One.' in source
     assert '- <span class="ref" id="ref-1-1-4">1.1.4</span> a listed point' in source
     assert "ref-" not in "".join(c.source for c in after.notebook.cells)  # parts not changed
+    # A subsection's heading carries the subsection's number.
+    assert [(b.ref, b.text) for b in new if b.kind == "heading"] == [
+        ("1.1", "First"),
+        ("1.2", "Second"),
+    ]
+    assert '## <span class="ref" id="ref-1-1">1.1</span> First' in source
+
+
+def test_review_pairs_each_changed_paragraph_with_its_new_words(tmp_path: Path) -> None:
+    before = _section("# Reviews\n\nThe opening of the section, as it was written.\n\nTwo.")
+    after = _section(
+        "# Reviews\n\nA paragraph added first.\n\n"
+        "The opening of the section, as it was rewritten.\n\nTwo."
+    )
+    for name, part in (("old", before), ("new", after)):
+        folder = tmp_path / name
+        folder.mkdir()
+        parts, blocks = draft.number([part])
+        draft.write_references(blocks, parts, draft.notice("0" * 64), folder / "references.json")
+        (folder / "figures.csv").write_text(",".join(FIGURE_COLUMNS) + "\n", encoding="utf-8")
+    found = review.compare(tmp_path / "old", tmp_path / "new")
+    assert [(p.change, p.place.ref, p.old_ref) for p in found.narrative] == [
+        ("added", "1.0.1", ""),
+        ("changed", "1.0.2", "1.0.1"),
+    ]
+    assert "<del>" in found.narrative[1].words and "rewritten" in found.narrative[1].words
+    assert found.figures == []
 
 
 def test_word_diff_marks_words_inserted_and_deleted_and_escapes_them() -> None:

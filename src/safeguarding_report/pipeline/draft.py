@@ -3,19 +3,21 @@ table row and chart, so that a reviewer can cite "6.2.3".
 
 A reference number is ``<section>.<subsection>.<position>``: the section's number (or an
 appendix's letter), then which ``##`` subsection of that section the block sits under (0 for
-the text before the first one), then the block's place among the paragraphs, list items,
-tables and charts of that subsection. A table row adds its place in the table's body
-(``6.2.3.4``). So a block keeps its number whatever changes in other sections and other
-subsections, and whatever changes after it in its own subsection, and whether its own words
-change: it moves only when a block is added or removed before it in the same subsection, or a
-subsection or section is added before its own.
+the text before the first one; the subsection's heading is numbered ``<section>.<subsection>``),
+then the block's place among the paragraphs, list items, tables and charts of that
+subsection. A table row adds its place in the table's body (``6.2.3.4``). So a block keeps
+its number whatever changes in other sections and other subsections, and whatever changes
+after it in its own subsection, and whether its own words change: it moves only when a block
+is added or removed before it in the same subsection, or a subsection or section is added
+before its own.
 
-The numbers are put into each part's notebook before it is stitched: into the Markdown cells'
-paragraphs and list items (markdown-it finds where each starts), and into the library's HTML
-outputs (sentences, narratives, tables and charts: HTML the library wrote from its own
-fragments, so a scan of its tags is enough). What each numbered block says (its text, a
-table's cells, a chart's data, and the figures it shows, from the outputs' figure records)
-goes to ``references.json`` beside the draft, which ``review`` compares between two drafts.
+The numbers are put into each part's notebook before it is stitched: into the Markdown
+cells' subsection headings, paragraphs and list items (markdown-it finds where each starts),
+and into the library's HTML outputs (sentences, narratives, tables and charts: HTML the
+library wrote from its own fragments, so a scan of its tags is enough). What each numbered
+block says (its text, a table's cells, a chart's data, and the figures it shows, from the
+outputs' figure records) goes to ``references.json`` beside the draft, which ``review``
+compares between two drafts.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ REFERENCES_FILE = "references.json"
 NOTICE_WORDS = "Draft for review"
 SKIPPED_TAGS = stitch.REMOVED_TAGS
 _PARSER = MarkdownIt("commonmark")
+_HEADING_MARKER = re.compile(r"^(\s{0,3}##[ \t]+)")
 _LIST_MARKER = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+)")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
 _VOID = frozenset({"img", "br", "hr", "meta", "input", "wbr", "col", "source", "area"})
@@ -74,7 +77,7 @@ class Block:
     """One numbered block of a draft, as ``review`` compares it."""
 
     ref: str  # e.g. "6.2.3"; a table row "6.2.3.4"
-    kind: str  # "paragraph", "table", "row" or "chart"
+    kind: str  # "heading" (a subsection's), "paragraph", "table", "row" or "chart"
     part: str  # the part's name: a section key or an appendix's name
     text: str  # a paragraph's words, a table's caption, a chart's title; a row's cells joined
     cells: list[str] = field(default_factory=list)  # a row's cells; a table's column headings
@@ -164,6 +167,11 @@ class _Counter:
         self.subsection += 1
         self.position = 0
 
+    def heading(self, text: str) -> Block:
+        block = Block(f"{self.label}.{self.subsection}", "heading", self.part, text)
+        self.blocks.append(block)
+        return block
+
     def next(self, kind: str, text: str, **extra: Any) -> Block:
         self.position += 1
         ref = f"{self.label}.{self.subsection}.{self.position}"
@@ -192,6 +200,10 @@ def _number_markdown(source: str, counter: _Counter) -> str:
         first, last = token.map
         if token.type == "heading_open" and token.level == 0 and token.tag == "h2":
             counter.next_subsection()
+            block = counter.heading(" ".join(tokens[index + 1].content.split()))
+            marker = _HEADING_MARKER.match(lines[first])
+            if marker is not None:
+                inserts[first] = (len(marker.group(1)), _span(block.ref))
         elif token.type == "paragraph_open" and token.level == 0:
             text = " ".join(tokens[index + 1].content.split())
             block = counter.next("paragraph", text)

@@ -35,7 +35,9 @@ REVIEW_FILE = "review.html"
 REPORT_FILE = "report.html"
 TEMPLATES = Path(__file__).parents[1] / "templates" / "review"
 IDENTITY = ("indicator", "area_code", "period", "breakdown")
+TEXT_KINDS = frozenset({"heading", "paragraph"})  # compared word by word
 COVER_SECTION = "cover"
+SIMILAR = 0.5  # two blocks whose words are at least this alike are one block changed
 
 Identity = tuple[str, ...]
 
@@ -140,10 +142,10 @@ class Review:
     def consequences(self) -> dict[str, int]:
         """How many places follow from the changed figures, by kind."""
         return {
-            "sentences": sum(1 for s in self.sections for p in s.paragraphs if p.figures),
-            "tables": sum(len(s.tables) for s in self.sections),
-            "charts": sum(len(s.charts) for s in self.sections),
-            "figures worked out from them": sum(1 for f in self.figures if f.follows),
+            "sentence(s)": sum(1 for s in self.sections for p in s.paragraphs if p.figures),
+            "table(s)": sum(len(s.tables) for s in self.sections),
+            "chart(s)": sum(len(s.charts) for s in self.sections),
+            "figure(s) worked out from them": sum(1 for f in self.figures if f.follows),
         }
 
 
@@ -239,11 +241,13 @@ def _references(folder: Path) -> tuple[str, list[dict[str, str]], list[Block]]:
 
 
 def _label(identity: Identity, area_name: str) -> str:
-    from safeguarding_report.report.indicators import INDICATORS
+    from safeguarding_report.report import indicators
 
     indicator, _, period, breakdown = identity
-    known = INDICATORS.get(indicator)
-    name = known.label if known is not None else indicator.replace("_", " ").capitalize()
+    try:
+        name = indicators.get(indicator).label
+    except KeyError:  # a figure of a kit newer or older than this one
+        name = indicator.replace("_", " ").capitalize()
     return ", ".join(x for x in (name, breakdown, area_name, period) if x)
 
 
@@ -320,12 +324,28 @@ def _pairs(
         olds, news = list(before[i1:i2]), list(after[j1:j2])
         if tag == "equal":
             yield from zip(olds, news, strict=True)
-            continue
-        for index in range(max(len(olds), len(news))):
-            yield (
-                olds[index] if index < len(olds) else None,
-                news[index] if index < len(news) else None,
-            )
+        else:
+            yield from _closest(olds, news, key)
+
+
+def _closest(
+    olds: Sequence[Block], news: Sequence[Block], key: str
+) -> Iterable[tuple[Block | None, Block | None]]:
+    """Blocks that differ, in order: each old one paired with the first new one after the last
+    pair whose words are mostly the same (a changed block), the rest added or removed."""
+    start = 0
+    for old in olds:
+        words = str(getattr(old, key)).split()
+        for index in range(start, len(news)):
+            other = str(getattr(news[index], key)).split()
+            if difflib.SequenceMatcher(None, words, other, autojunk=False).ratio() >= SIMILAR:
+                yield from ((None, new) for new in news[start:index])
+                yield old, news[index]
+                start = index + 1
+                break
+        else:
+            yield old, None
+    yield from ((None, new) for new in news[start:])
 
 
 def _paragraphs(
@@ -334,8 +354,8 @@ def _paragraphs(
     changed: dict[Identity, FigureChange],
     section: Place,
 ) -> list[ParagraphChange]:
-    olds = [b for b in before if b.kind == "paragraph"]
-    news = [b for b in after if b.kind == "paragraph"]
+    olds = [b for b in before if b.kind in TEXT_KINDS]
+    news = [b for b in after if b.kind in TEXT_KINDS]
     out = []
     for old, new in _pairs(olds, news, "text"):
         if old is not None and new is not None and old.text == new.text:
