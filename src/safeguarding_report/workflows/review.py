@@ -192,7 +192,9 @@ def render(found: Review) -> str:
         undefined=jinja2.StrictUndefined,
     )
     return env.get_template("review.html.j2").render(
-        review=found, css=(TEMPLATES / "review.css").read_text(encoding="utf-8")
+        # The kit's own stylesheet, as it is: escaping would break its quoted font names.
+        review=found,
+        css=markupsafe.Markup((TEMPLATES / "review.css").read_text(encoding="utf-8")),
     )
 
 
