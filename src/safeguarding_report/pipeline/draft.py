@@ -41,7 +41,7 @@ from safeguarding_report.pipeline.store import replacing
 REFERENCES_FILE = "references.json"
 NOTICE_WORDS = "Draft for review"
 SKIPPED_TAGS = stitch.REMOVED_TAGS
-_PARSER = MarkdownIt("commonmark")
+_PARSER = MarkdownIt("commonmark").enable("table")  # as nbconvert reads them
 _HEADING_MARKER = re.compile(r"^(\s{0,3}##[ \t]+)")
 _LIST_MARKER = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+)")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
