@@ -396,10 +396,10 @@ def _names(heading: str, figure: dict[str, str]) -> bool:
 
 
 def _says(text: str, shown: str) -> bool:
-    return (
-        bool(shown)
-        and re.search(rf"(?<![\w.,]){re.escape(shown)}(?![\w]|[.,]\d)", text) is not None
-    )
+    """Whether ``shown`` stands in ``text`` as a figure of its own (not inside "cpp-2-years",
+    "12.5" or "2022")."""
+    alone = rf"(?<![\w.,/-]){re.escape(shown)}(?![\w/-]|[.,]\d)"
+    return bool(shown) and re.search(alone, text) is not None
 
 
 # What names a figure and what it shows, as figures.csv has them.
