@@ -22,17 +22,17 @@ compares between two drafts.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from markdown_it import MarkdownIt
 
 from safeguarding_report.pipeline import provenance, stitch
@@ -85,11 +85,6 @@ class Block:
     data: list[list[str]] = field(default_factory=list)  # a chart's points: area, period, shown
     figures: list[dict[str, str]] = field(default_factory=list)  # the figures it shows
 
-    @property
-    def anchor(self) -> str:
-        """Its id in the draft's page: 'ref-6-2-3'."""
-        return anchor(self.ref)
-
 
 def anchor(ref: str) -> str:
     """The page's id for reference number ``ref``."""
@@ -102,7 +97,7 @@ def number(parts: Sequence[stitch.Part]) -> tuple[list[stitch.Part], list[Block]
     numbered: list[stitch.Part] = []
     blocks: list[Block] = []
     for part, (_, label) in zip(parts, stitch.anchors(parts), strict=True):
-        notebook = nbformat.from_dict(json.loads(json.dumps(part.notebook)))
+        notebook = copy.deepcopy(part.notebook)
         counter = _Counter(label.removeprefix("Appendix "), part.name, blocks)
         for cell in notebook.cells:
             if set(cell.get("metadata", {}).get("tags", [])) & SKIPPED_TAGS:
@@ -129,19 +124,7 @@ def write_references(
             {"name": part.name, "anchor": a, "label": label, "title": stitch.section_title(part)}
             for part, (a, label) in zip(parts, anchors, strict=True)
         ],
-        "blocks": [
-            {
-                "ref": b.ref,
-                "kind": b.kind,
-                "part": b.part,
-                "text": b.text,
-                "cells": b.cells,
-                "chart": b.chart,
-                "data": b.data,
-                "figures": b.figures,
-            }
-            for b in blocks
-        ],
+        "blocks": [asdict(b) for b in blocks],
     }
     with replacing(path) as handle:
         handle.write((json.dumps(facts, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
