@@ -335,3 +335,12 @@ def test_word_diff_marks_words_inserted_and_deleted_and_escapes_them() -> None:
     marked = review.word_diff("counts <b> only", "numbers <b> only")
     assert marked.startswith("<del>") and "&lt;b&gt; only" in marked
     assert "counts" in marked.split("</del>")[0] and "numbers" in marked.split("<ins>")[1]
+
+
+@pytest.mark.parametrize("name", ["build", "batch"])
+def test_build_and_batch_take_draft(name: str) -> None:
+    from safeguarding_report import cli
+
+    assert cli._build_options(cli._parser().parse_args([name, "--draft"])) == BuildOptions(
+        draft=True
+    )
