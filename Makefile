@@ -8,12 +8,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The build flags, for report and batch alike (batch takes every flag build takes).
-BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,) $(if $(STRICT),--strict,)
+BUILD_FLAGS := $(if $(NO_PDF),--no-pdf,) $(if $(STRICT),--strict,) $(if $(DRAFT),--draft,)
 
-.PHONY: help setup chromium report check new-year workbook new test bench batch bench-batch lint lab lock clean
+.PHONY: help setup chromium report check new-year workbook new test bench batch bench-batch lint lab lock clean review
 
 help: ## Show this list of targets
-	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1] [STRICT=1]"
+	@echo "Usage: make <target> [PARAMS=params/<id>.yaml] [NO_PDF=1] [STRICT=1] [DRAFT=1]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 # Exact versions from requirements.lock (the same on every machine), then the kit itself.
@@ -32,6 +32,9 @@ chromium: ## Install Debian's chromium (prints the PDF) when it is missing
 
 report: setup ## Build the report for PARAMS into outputs/<id>/ (HTML and PDF)
 	$(BIN)/safeguarding-report build --params $(PARAMS) $(BUILD_FLAGS)
+
+review: $(STAMP) ## Write TO/review.html: what changed since the draft in FROM (make review FROM=/tmp/draft-1 TO=outputs/kent-2022)
+	$(BIN)/safeguarding-report review $(FROM) $(TO)
 
 check: $(STAMP) ## List every input of PARAMS: found, valid, to supply or to update
 	$(BIN)/safeguarding-report check $(PARAMS)

@@ -66,6 +66,7 @@ def _build_options(args: argparse.Namespace) -> BuildOptions:
         strict=args.strict,
         force=args.force,
         section_timeout=args.section_timeout,
+        draft=args.draft,
     )
 
 
@@ -177,6 +178,15 @@ def _diff(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    """Write review.html beside the newer draft: what changed since the older one."""
+    from safeguarding_report.workflows import review
+
+    written = review.write(args.old, args.new)
+    print(f"Wrote {written}")
+    return 0
+
+
 def _server(args: argparse.Namespace) -> int:
     """Start, stop or ask after the project's build server."""
     from safeguarding_report.pipeline import server
@@ -207,6 +217,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new-year": _new_year,
     "workbook": _workbook,
     "diff": _diff,
+    "review": _review,
     "batch": _batch,
     "server": _server,
 }
@@ -258,6 +269,9 @@ def _parser() -> argparse.ArgumentParser:
     diff = add("diff", "list the figures that differ between two built reports")
     diff.add_argument("a", type=Path, help="a built report's folder (outputs/<id>/) or figures.csv")
     diff.add_argument("b", type=Path, help="the other report's folder or figures.csv")
+    review = add("review", "write review.html: what changed between two drafts, for reviewers")
+    review.add_argument("old", type=Path, help="the older draft's folder (a copy of outputs/<id>/)")
+    review.add_argument("new", type=Path, help="the newer draft's folder; review.html goes here")
     _batch_arguments(
         add(
             "batch",
@@ -314,6 +328,12 @@ def _build_flags() -> argparse.ArgumentParser:
     )
     flags.add_argument(
         "--force", action="store_true", help="run every section, even those the cache holds"
+    )
+    flags.add_argument(
+        "--draft",
+        action="store_true",
+        help="a draft for review: 'Draft for review' on every page, reference numbers in the "
+        "margin, references.json for review (not with --strict)",
     )
     flags.add_argument(
         "--section-timeout",

@@ -34,9 +34,10 @@ if TYPE_CHECKING:
     import nbformat
 
     from safeguarding_report.data import Published
+    from safeguarding_report.pipeline.draft import Block, Notice
     from safeguarding_report.pipeline.execute import SectionRun
     from safeguarding_report.pipeline.runner import Task
-    from safeguarding_report.pipeline.stitch import Cover
+    from safeguarding_report.pipeline.stitch import Cover, Part
     from safeguarding_report.report.appendix import Checked
     from safeguarding_report.report.tables import Suppression
 
@@ -54,6 +55,7 @@ STAGES: tuple[str, ...] = (
     "safeguarding_report.report.changes",
     "safeguarding_report.report.cover",
     "safeguarding_report.report.disclosure",
+    "safeguarding_report.pipeline.draft",
     "safeguarding_report.pipeline.export",
     "safeguarding_report.workflows.inputs",
     "safeguarding_report.local",
@@ -142,7 +144,7 @@ def build(params_path: Path, project: Project, options: BuildOptions) -> Path:
     with _staging(plan) as staged, _CoverAndChanges(plan, inputs, staged) as cover_and_changes:
         runs = _run_sections(plan, staged)
         assembled = _assemble(plan, inputs, runs)
-        _export(plan, assembled.report, staged)
+        _export(plan, assembled, staged)
         _write_outputs(plan, inputs, assembled, cover_and_changes.records(), staged)
         _publish(plan, inputs, staged)
     log.info("Report written to %s", plan.target)
@@ -233,7 +235,7 @@ def _build_key(plan: _Plan, runs: list[SectionRun] | None = None) -> str:
     """
     parts = [
         *_made_from(plan.params_path, plan.data),
-        f"{plan.options.make_pdf} {plan.options.strict}",
+        f"{plan.options.make_pdf} {plan.options.strict}" + (" draft" if plan.options.draft else ""),
     ]
     executed = [run.executed for run in runs] if runs else None
     if executed is None:
@@ -551,6 +553,9 @@ class _Assembled:
     charts: list[dict[str, Any]]  # the data of every chart
     checklist: list[Checked]  # each statutory requirement and the sections that meet it
     illustrative: list[str]  # the local records that are invented examples
+    draft: Notice | None = None  # a draft's notice; None for the final report
+    references: list[Block] = dataclasses.field(default_factory=list)  # a draft's blocks
+    parts: list[Part] = dataclasses.field(default_factory=list)  # what was stitched
 
 
 def _assemble(plan: _Plan, inputs: _Inputs, runs: list[SectionRun]) -> _Assembled:
@@ -579,8 +584,30 @@ def _assemble(plan: _Plan, inputs: _Inputs, runs: list[SectionRun]) -> _Assemble
         Part("glossary", appendix.glossary_notebook(fw), appendix=True),
         Part("accessibility", appendix.accessibility_notebook(plan.p.partnership), appendix=True),
     ]
-    report = stitch(parts, _title_page(plan, illustrative))
-    return _Assembled(report, runs, figures, charts, checklist, illustrative)
+    if not plan.options.draft:
+        report = stitch(parts, _title_page(plan, illustrative))
+        return _Assembled(report, runs, figures, charts, checklist, illustrative)
+    from safeguarding_report.pipeline import draft
+
+    notice = draft.notice(_inputs_digest(plan))
+    numbered, references = draft.number(parts)
+    report = stitch(numbered, _title_page(plan, illustrative))
+    report.metadata["draft"] = notice.text
+    return _Assembled(
+        report, runs, figures, charts, checklist, illustrative, notice, references, parts
+    )
+
+
+def _inputs_digest(plan: _Plan) -> str:
+    """One hash of what the report says is made from: the data, the params and the notebooks
+    (a draft shows its start, so that a reviewer can tell two drafts' inputs apart)."""
+    return cache.build_key(
+        [
+            store.file_digest(plan.params_path),
+            f"data {plan.data}",
+            *(store.file_digest(item.notebook) for item in plan.sections),
+        ]
+    )
 
 
 def _executed(path: Path) -> nbformat.NotebookNode:
@@ -639,16 +666,18 @@ def _title_page(plan: _Plan, illustrative: list[str]) -> Cover:
 # -- export --------------------------------------------------------------------------------
 
 
-def _export(plan: _Plan, report: nbformat.NotebookNode, staged: Path) -> None:
+def _export(plan: _Plan, assembled: _Assembled, staged: Path) -> None:
     """report.ipynb, report.html and (unless HTML only) report.pdf, into ``staged``."""
     import nbformat
 
     from safeguarding_report.pipeline import export, pdf
 
+    report = assembled.report
     nbformat.write(report, staged / "report.ipynb")
     html = export.to_html(report, staged / "report.html")
     if plan.options.make_pdf:
-        pdf.print_pdf(html, staged / "report.pdf", date=plan.p.publication_date)
+        draft = assembled.draft.text if assembled.draft else ""
+        pdf.print_pdf(html, staged / "report.pdf", date=plan.p.publication_date, draft=draft)
 
 
 # -- write outputs -------------------------------------------------------------------------
@@ -667,6 +696,12 @@ def _write_outputs(
 
     publish.write_figures([*assembled.figures, *cover_figures], staged / "figures.csv")
     publish.write_charts(assembled.charts, staged / "charts")
+    if assembled.draft is not None:
+        from safeguarding_report.pipeline import draft
+
+        draft.write_references(
+            assembled.references, assembled.parts, assembled.draft, staged / draft.REFERENCES_FILE
+        )
     facts = manifest.manifest(
         plan.p,
         root=plan.project.root,
@@ -676,6 +711,7 @@ def _write_outputs(
         build_key=_build_key(plan, assembled.runs),
         illustrative=assembled.illustrative,
         checklist={c.requirement.id: c.met for c in assembled.checklist},
+        draft=assembled.draft.text if assembled.draft else "",
     )
     manifest.write(facts, staged / "manifest.json")
 

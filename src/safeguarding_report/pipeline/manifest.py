@@ -40,9 +40,11 @@ def manifest(
     illustrative: Sequence[str] = (),
     checklist: dict[str, bool] | None = None,
     build_key: str = "",
+    draft: str = "",
 ) -> dict[str, Any]:
-    """The manifest as a JSON-ready dict; paths are relative to the project root."""
-    return {
+    """The manifest as a JSON-ready dict; paths are relative to the project root. A draft's
+    manifest says so (``draft``: its notice); the final report's has no such key."""
+    facts: dict[str, Any] = {
         "report": params.id,
         "parameters": params.as_dict(),
         "inputs": {_relative(path, root): file_digest(path) for path in inputs},
@@ -64,6 +66,9 @@ def manifest(
         "illustrative_inputs": list(illustrative),
         "checklist": checklist or {},
     }
+    if draft:
+        facts["draft"] = draft
+    return facts
 
 
 def _relative(path: Path, root: Path) -> str:

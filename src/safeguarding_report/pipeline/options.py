@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safeguarding_report.errors import ReportError
+
 DEFAULT_SECTION_TIMEOUT = 600.0  # seconds a section may run before it fails
 
 
@@ -21,3 +23,12 @@ class BuildOptions:
     strict: bool = False  # fail when a statutory requirement of the framework has no content
     force: bool = False  # run every section, even those the cache holds
     section_timeout: float = DEFAULT_SECTION_TIMEOUT  # a section running longer fails
+    draft: bool = False  # a draft for review: a notice on every page, reference numbers
+
+    def __post_init__(self) -> None:
+        if self.strict and self.draft:
+            raise ReportError(
+                "--strict and --draft cannot be used together: --strict checks a report that is "
+                "ready to publish, and a draft for review is not one. Build the draft without "
+                "--strict, or the final report without --draft."
+            )

@@ -101,8 +101,13 @@ def find_chromium() -> str:
     )
 
 
-def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float = 120) -> Path:
+def print_pdf(
+    html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float = 120, draft: str = ""
+) -> Path:
     """Print the HTML report to an A4 PDF with headless Chromium; return pdf_path.
+
+    ``draft`` is a draft's notice ("Draft for review: built ..."): the PDF's metadata then
+    says it is a draft (its subject, keywords and XMP description); "" for the final report.
 
     ``date`` (the publication date) is the PDF's creation and modification date, so that
     the same HTML gives the same bytes. The PDF is written under a temporary name beside
@@ -136,7 +141,7 @@ def print_pdf(html_path: Path, pdf_path: Path, *, date: dt.date, timeout: float 
         _check(returncode, stderr, printed, html_path, chromium)
         log.debug("Chromium said: %s", stderr.strip() or "(nothing)")
         facts, links = _page_facts(html_path)
-        _finish(printed, pdf_path, facts, links, date, html_path.parent.as_uri() + "/")
+        _finish(printed, pdf_path, facts, links, date, html_path.parent.as_uri() + "/", draft)
     finally:
         printed.unlink(missing_ok=True)
     log.debug("Wrote %s (%d kB)", pdf_path, pdf_path.stat().st_size // 1024)
@@ -150,6 +155,7 @@ def _finish(
     links: dict[str, str],
     date: dt.date,
     folder: str,
+    draft: str = "",
 ) -> None:
     """Fixed dates and /ID, the page's title and language, PDF/UA; written to ``pdf_path``.
 
@@ -164,6 +170,9 @@ def _finish(
                 document.docinfo["/Title"] = facts["title"]
             document.docinfo["/CreationDate"] = stamp
             document.docinfo["/ModDate"] = stamp
+            if draft:
+                document.docinfo["/Subject"] = draft
+                document.docinfo["/Keywords"] = "draft"
             if facts.get("lang"):
                 document.Root.Lang = pikepdf.String(facts["lang"])
             # Viewers show the title, not the file name, in the window (PDF/UA asks for it).
@@ -175,7 +184,7 @@ def _finish(
             _describe_links(document, links)
             _one_figure_per_chart(document)
             _mark_running_text(document)
-            _declare_pdfua(document, facts, date)
+            _declare_pdfua(document, facts, date, draft)
             # Opened by Python, so the file gets the umask's mode like every other output.
             with replacing(pdf_path) as handle:
                 document.save(handle, deterministic_id=True)
@@ -283,8 +292,11 @@ def _mark_running_text(document: pikepdf.Pdf) -> None:
             page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(marked))
 
 
-def _declare_pdfua(document: pikepdf.Pdf, facts: dict[str, str], date: dt.date) -> None:
-    """XMP metadata claiming PDF/UA-1, with the title, language and the fixed dates."""
+def _declare_pdfua(
+    document: pikepdf.Pdf, facts: dict[str, str], date: dt.date, draft: str = ""
+) -> None:
+    """XMP metadata claiming PDF/UA-1, with the title, language and the fixed dates (and, for
+    a draft, its notice as the description)."""
     stamp = f"{date:%Y-%m-%d}T00:00:00Z"
     # pikepdf would otherwise stamp itself and the time of saving into the metadata.
     with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
@@ -296,6 +308,9 @@ def _declare_pdfua(document: pikepdf.Pdf, facts: dict[str, str], date: dt.date) 
         meta["xmp:CreateDate"] = stamp
         meta["xmp:ModifyDate"] = stamp
         meta["xmp:MetadataDate"] = stamp
+        if draft:
+            meta["dc:description"] = draft
+            meta["pdf:Keywords"] = "draft"
 
 
 def _mend_bookmarks(document: pikepdf.Pdf, facts: dict[str, str]) -> None:

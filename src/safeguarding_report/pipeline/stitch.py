@@ -56,16 +56,16 @@ def stitch(parts: Sequence[Part], cover: Cover) -> nbformat.NotebookNode:
     )
     if kernelspec:
         report.metadata["kernelspec"] = copy.deepcopy(kernelspec)
-    titles = [_section_title(part) for part in parts]
-    anchors = _anchors(parts)
+    titles = [section_title(part) for part in parts]
+    places = anchors(parts)
     report.cells.append(_cell("title", _title_page(cover)))
-    report.cells.append(_cell("contents", _contents(titles, anchors)))
-    for part, title, (anchor, label) in zip(parts, titles, anchors, strict=True):
+    report.cells.append(_cell("contents", _contents(titles, places)))
+    for part, title, (anchor, label) in zip(parts, titles, places, strict=True):
         report.cells.extend(_section_cells(part, title, anchor, label))
     return report
 
 
-def _section_title(part: Part) -> str:
+def section_title(part: Part) -> str:
     """The part's title: the framework's, else the text of its first level-1 heading."""
     if part.title:
         return part.title
@@ -78,7 +78,7 @@ def _section_title(part: Part) -> str:
     raise ValueError(f"section {part.name} has no level-1 Markdown heading to use as its title")
 
 
-def _anchors(parts: Sequence[Part]) -> list[tuple[str, str]]:
+def anchors(parts: Sequence[Part]) -> list[tuple[str, str]]:
     """(anchor id, number label) per part: sections 1, 2, ...; appendices A, B, ..."""
     result, section, appendix = [], 0, 0
     for part in parts:

@@ -1,0 +1,401 @@
+"""Drafts for review: a notice on every page, and a reference number on every paragraph, table,
+table row and chart, so that a reviewer can cite "6.2.3".
+
+A reference number is ``<section>.<subsection>.<position>``: the section's number (or an
+appendix's letter), then which ``##`` subsection of that section the block sits under (0 for
+the text before the first one; the subsection's heading is numbered ``<section>.<subsection>``),
+then the block's place among the paragraphs, list items, tables and charts of that
+subsection. A table row adds its place in the table's body (``6.2.3.4``). So a block keeps
+its number whatever changes in other sections and other subsections, and whatever changes
+after it in its own subsection, and whether its own words change: it moves only when a block
+is added or removed before it in the same subsection, or a subsection or section is added
+before its own.
+
+The numbers are put into each part's notebook before it is stitched: into the Markdown
+cells' subsection headings, paragraphs and list items (markdown-it finds where each starts),
+and into the library's HTML outputs (sentences, narratives, tables and charts: HTML the
+library wrote from its own fragments, so a scan of its tags is enough). What each numbered
+block says (its text, a table's cells, a chart's data, and the figures it shows, from the
+outputs' figure records) goes to ``references.json`` beside the draft, which ``review``
+compares between two drafts.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from safeguarding_report.pipeline import provenance, stitch
+from safeguarding_report.pipeline.store import replacing
+
+REFERENCES_FILE = "references.json"
+NOTICE_WORDS = "Draft for review"
+SKIPPED_TAGS = stitch.REMOVED_TAGS
+_PARSER = MarkdownIt("commonmark").enable("table")  # as nbconvert reads them
+_HEADING_MARKER = re.compile(r"^(\s{0,3}##[ \t]+)")
+_LIST_MARKER = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+)")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
+_VOID = frozenset({"img", "br", "hr", "meta", "input", "wbr", "col", "source", "area"})
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What every page of a draft says: that it is a draft, when it was built, from what."""
+
+    built: dt.date
+    inputs: str  # the short hash of the inputs (data, params, notebooks)
+
+    @property
+    def text(self) -> str:
+        """'Draft for review: built 3 December 2026, inputs 1a2b3c4d5e6f'."""
+        return f"{NOTICE_WORDS}: built {self.built.day} {self.built:%B %Y}, inputs {self.inputs}"
+
+
+def notice(inputs_digest: str) -> Notice:
+    """The notice of a draft built today (or on ``SOURCE_DATE_EPOCH``'s day, when it is set)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    built = (
+        dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        if epoch.isdigit()
+        else dt.date.today()
+    )
+    return Notice(built, inputs_digest[:12])
+
+
+@dataclass
+class Block:
+    """One numbered block of a draft, as ``review`` compares it."""
+
+    ref: str  # e.g. "6.2.3"; a table row "6.2.3.4"
+    kind: str  # "heading" (a subsection's), "paragraph", "table", "row" or "chart"
+    part: str  # the part's name: a section key or an appendix's name
+    text: str  # a paragraph's words, a table's caption, a chart's title; a row's cells joined
+    cells: list[str] = field(default_factory=list)  # a row's cells; a table's column headings
+    chart: str = ""  # a chart's slug (charts/<slug>.csv)
+    data: list[list[str]] = field(default_factory=list)  # a chart's points: area, period, shown
+    figures: list[dict[str, str]] = field(default_factory=list)  # the figures it shows
+
+
+def anchor(ref: str) -> str:
+    """The page's id for reference number ``ref``."""
+    return "ref-" + ref.replace(".", "-")
+
+
+def number(parts: Sequence[stitch.Part]) -> tuple[list[stitch.Part], list[Block]]:
+    """Each part with its reference numbers in place (copies; ``parts`` are not changed), and
+    every numbered block in the report's order."""
+    numbered: list[stitch.Part] = []
+    blocks: list[Block] = []
+    for part, (_, label) in zip(parts, stitch.anchors(parts), strict=True):
+        notebook = copy.deepcopy(part.notebook)
+        counter = _Counter(label.removeprefix("Appendix "), part.name, blocks)
+        for cell in notebook.cells:
+            if set(cell.get("metadata", {}).get("tags", [])) & SKIPPED_TAGS:
+                continue
+            if cell.cell_type == "markdown":
+                cell.source = _number_markdown(cell.source, counter)
+            elif cell.cell_type == "code":
+                for output in cell.get("outputs", []):
+                    data = output.get("data", {})
+                    if "text/html" in data:
+                        data["text/html"] = _number_html(_text(data["text/html"]), data, counter)
+        numbered.append(replace(part, notebook=notebook))
+    return numbered, blocks
+
+
+def write_references(
+    blocks: Sequence[Block], parts: Sequence[stitch.Part], draft: Notice, path: Path
+) -> None:
+    """``references.json``: the draft's notice, its parts and every numbered block."""
+    anchors = stitch.anchors(parts)
+    facts = {
+        "notice": draft.text,
+        "parts": [
+            {"name": part.name, "anchor": a, "label": label, "title": stitch.section_title(part)}
+            for part, (a, label) in zip(parts, anchors, strict=True)
+        ],
+        "blocks": [asdict(b) for b in blocks],
+    }
+    with replacing(path) as handle:
+        handle.write((json.dumps(facts, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def read_references(path: Path) -> tuple[str, list[dict[str, str]], list[Block]]:
+    """A draft's ``references.json``: its notice, its parts and its blocks."""
+    facts = json.loads(path.read_text(encoding="utf-8"))
+    return facts["notice"], facts["parts"], [Block(**b) for b in facts["blocks"]]
+
+
+# -- numbering -------------------------------------------------------------------------------
+
+
+class _Counter:
+    """Hands out the reference numbers of one part, in order."""
+
+    def __init__(self, label: str, part: str, blocks: list[Block]) -> None:
+        self.label, self.part, self.blocks = label, part, blocks
+        self.subsection = self.position = 0
+
+    def next_subsection(self) -> None:
+        self.subsection += 1
+        self.position = 0
+
+    def heading(self, text: str) -> Block:
+        block = Block(f"{self.label}.{self.subsection}", "heading", self.part, text)
+        self.blocks.append(block)
+        return block
+
+    def next(self, kind: str, text: str, **extra: Any) -> Block:
+        self.position += 1
+        ref = f"{self.label}.{self.subsection}.{self.position}"
+        block = Block(ref, kind, self.part, text, **extra)
+        self.blocks.append(block)
+        return block
+
+    def row(self, table: Block, index: int, cells: list[str]) -> Block:
+        block = Block(f"{table.ref}.{index}", "row", self.part, " | ".join(cells), cells=cells)
+        self.blocks.append(block)
+        return block
+
+
+def _span(ref: str) -> str:
+    return f'<span class="ref" id="{anchor(ref)}">{ref}</span>'
+
+
+def _number_markdown(source: str, counter: _Counter) -> str:
+    """A Markdown cell with the number of each paragraph and list item at its start."""
+    lines = source.split("\n")
+    inserts: dict[int, tuple[int, str]] = {}  # line -> (column, span)
+    tokens = _PARSER.parse(source)
+    for index, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        first, last = token.map
+        if token.type == "heading_open" and token.level == 0 and token.tag == "h2":
+            counter.next_subsection()
+            block = counter.heading(" ".join(tokens[index + 1].content.split()))
+            marker = _HEADING_MARKER.match(lines[first])
+            if marker is not None:
+                inserts[first] = (len(marker.group(1)), _span(block.ref))
+        elif token.type == "paragraph_open" and token.level == 0:
+            text = " ".join(tokens[index + 1].content.split())
+            block = counter.next("paragraph", text)
+            indent = len(lines[first]) - len(lines[first].lstrip())
+            inserts[first] = (indent, _span(block.ref))
+        elif token.type == "list_item_open" and token.level == 1:
+            marker = _LIST_MARKER.match(lines[first])
+            if marker is None:
+                continue
+            item = "\n".join(lines[first:last])[len(marker.group(1)) :]
+            block = counter.next("paragraph", " ".join(item.split()))
+            inserts[first] = (len(marker.group(1)), _span(block.ref))
+    for line, (column, span) in inserts.items():
+        lines[line] = f"{lines[line][:column]}{span} {lines[line][column:]}"
+    return "\n".join(lines)
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _number_html(page: str, data: dict[str, Any], counter: _Counter) -> str:
+    """A library output's HTML with the number of each paragraph, list item, table, table row
+    and chart in it; each numbered block records the output's figures that it shows."""
+    numberer = _HtmlNumberer(counter, data.get(provenance.CHART_MIME_TYPE) or {})
+    numbered = numberer.run(page)
+    _attach_figures(numberer.made, data.get(provenance.MIME_TYPE) or [])
+    return numbered
+
+
+class _HtmlNumberer:
+    """One pass over the tags of an output's HTML, numbering blocks as they open."""
+
+    def __init__(self, counter: _Counter, chart: dict[str, Any]) -> None:
+        self.counter, self.chart = counter, chart
+        self.made: list[Block] = []
+        self.out: list[str] = []
+        self.stack: list[str] = []
+        self.note: int | None = None  # the depth of a banner (role="note"): not numbered
+        self.block: tuple[Block, str, int] | None = None  # an open paragraph: tag, depth
+        self.table: Block | None = None
+        self.table_span = -1  # where the table's number goes when it has no caption
+        self.rows = 0
+        self.header: list[str] | None = None
+        self.row: list[str] | None = None
+        self.row_span = ""  # the open row's number, put into its first cell
+        self.words: dict[str, list[str]] = {}  # what each open text collector has read
+
+    def run(self, page: str) -> str:
+        position = 0
+        for match in _TAG.finditer(page):
+            text = page[position : match.start()]
+            self.out.append(text)
+            for collected in self.words.values():
+                collected.append(text)
+            position = match.end()
+            tag = match.group(2).lower()
+            if "figcaption" in self.words:  # a chart's title and subtitle are lines apart
+                self.words["figcaption"].append(" ")
+            if match.group(1):
+                self._end(tag, match.group(0))
+            else:
+                self._start(tag, match.group(3), match.group(0))
+        self.out.append(page[position:])
+        return "".join(self.out)
+
+    def _read(self, name: str) -> str:
+        return " ".join(html.unescape("".join(self.words.pop(name, []))).split())
+
+    def _start(self, tag: str, attrs: str, written: str) -> None:
+        depth = len(self.stack)
+        if tag not in _VOID:
+            self.stack.append(tag)
+        if self.note is not None:
+            self.out.append(written)
+            return
+        if tag == "div" and 'role="note"' in attrs:
+            self.note = depth
+        elif tag == "table" and self.table is None:
+            self.table, self.rows = self.counter.next("table", ""), 0
+            self.made.append(self.table)
+            self.table_span = len(self.out)
+            self.out.append("")
+        elif self.table is not None:
+            self._in_table(tag, written)
+            return
+        elif tag == "figure":
+            slug = str(self.chart.get("slug", ""))
+            points = [
+                [str(r.get(k, "")) for k in ("area_name", "period", "breakdown", "shown")]
+                for r in self.chart.get("rows", [])
+            ]
+            self.made.append(self.counter.next("chart", "", chart=slug, data=points))
+        elif tag == "figcaption" and self.made and self.made[-1].kind == "chart":
+            self.out.append(written + _span(self.made[-1].ref) + " ")
+            self.words["figcaption"] = []
+            return
+        elif (
+            tag in ("p", "li")
+            and self.block is None
+            and "figure" not in self.stack
+            and self.stack.count("li") <= 1
+        ):
+            block = self.counter.next("paragraph", "")
+            self.made.append(block)
+            self.block = (block, tag, depth)
+            self.out.append(written + _span(block.ref) + " ")
+            self.words["block"] = []
+            return
+        self.out.append(written)
+
+    def _in_table(self, tag: str, written: str) -> None:
+        self.out.append(written)
+        if tag == "thead":
+            self.header = []
+        elif tag == "tr" and "tbody" in self.stack and self.table is not None:
+            self.rows += 1
+            self.row, self.row_span = [], f"{self.table.ref}.{self.rows}"
+        elif tag in ("th", "td"):
+            self.words["cell"] = []
+            if self.row is not None and not self.row and self.row_span:
+                self.out.append(_span(self.row_span) + " ")
+                self.row_span = ""
+        elif tag == "caption" and self.table is not None:
+            self.words["caption"] = []
+            self.out.append(_span(self.table.ref) + " ")
+            self.table_span = -1
+
+    def _end(self, tag: str, written: str) -> None:
+        while self.stack and self.stack[-1] != tag:
+            self.stack.pop()
+        if self.stack:
+            self.stack.pop()
+        depth = len(self.stack)
+        self.out.append(written)
+        if self.note is not None:
+            if tag == "div" and depth == self.note:
+                self.note = None
+            return
+        if self.block is not None and self.block[1:] == (tag, depth):
+            self.block[0].text, self.block = self._read("block"), None
+        elif self.table is not None:
+            if tag in ("th", "td"):
+                cell = self._read("cell")
+                if self.row is not None:
+                    self.row.append(cell)
+                elif self.header is not None:
+                    self.header.append(cell)
+            elif tag == "tr" and self.row is not None:
+                self.made.append(self.counter.row(self.table, self.rows, self.row))
+                self.row = None
+            elif tag == "thead" and self.header is not None:
+                self.table.cells, self.header = self.header, None
+            elif tag == "caption":
+                self.table.text = self._read("caption")
+            elif tag == "table":
+                if self.table_span >= 0:
+                    self.out[self.table_span] = _span(self.table.ref)
+                self.table, self.table_span = None, -1
+        elif tag == "figcaption" and "figcaption" in self.words:
+            self.made[-1].text = self._read("figcaption")
+
+
+def _attach_figures(made: list[Block], records: list[dict[str, Any]]) -> None:
+    """Give each block the figures of its output that it shows.
+
+    A table or a chart shows every figure of its output; a row, those whose shown text is one
+    of its cells; a paragraph, those whose shown text is among its words (all of them when it
+    is the output's only paragraph).
+    """
+    figures = [{k: str(r.get(k, "")) for k in FIGURE_KEYS} for r in records]
+    paragraphs = [b for b in made if b.kind == "paragraph"]
+    alone = len(paragraphs) == len(made) == 1
+    for block in made:
+        if block.kind in ("table", "chart") or alone:
+            block.figures = figures
+        elif block.kind == "row":
+            shown = [f for f in figures if f["shown"] in block.cells]
+            named = [f for f in shown if _names(block.cells[0], f)]
+            block.figures = named or shown
+        else:
+            block.figures = [f for f in figures if _says(block.text, f["shown"])]
+
+
+def _names(heading: str, figure: dict[str, str]) -> bool:
+    """Whether a row's heading names the figure's breakdown ('agency: police') or area."""
+    heading = heading.casefold()
+    what = figure["breakdown"].rpartition(": ")[2].casefold() or figure["area_name"].casefold()
+    return bool(what) and (what in heading or heading in what)
+
+
+def _says(text: str, shown: str) -> bool:
+    """Whether ``shown`` stands in ``text`` as a figure of its own (not inside "cpp-2-years",
+    "12.5" or "2022")."""
+    alone = rf"(?<![\w.,/-]){re.escape(shown)}(?![\w/-]|[.,]\d)"
+    return bool(shown) and re.search(alone, text) is not None
+
+
+# What names a figure and what it shows, as figures.csv has them.
+FIGURE_KEYS: tuple[str, ...] = (
+    "indicator",
+    "area_code",
+    "area_name",
+    "period",
+    "breakdown",
+    "shown",
+    "status",
+    "source_file",
+    "source_line",
+    "source_column",
+    "derivation",
+)

@@ -1,0 +1,346 @@
+"""Drafts for review and ``review OLD NEW``.
+
+A copy of the project builds Kent 2021-22 as a final report, as a draft, and as a final report
+again (byte for byte the first); then one narrative paragraph, one count in the records and one
+published figure's file are changed and a second draft is built (with its PDF). ``review`` must
+list exactly those three changes and what follows from them, on an axe-clean page whose every
+link leads to a place in the new draft.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pikepdf
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from conftest import ROOT, axe, describe, pdfua, pdfua_findings
+from safeguarding_report.cli import main
+from safeguarding_report.errors import ReportError
+from safeguarding_report.pipeline import draft
+from safeguarding_report.pipeline.build import Project, build
+from safeguarding_report.pipeline.options import BuildOptions
+from safeguarding_report.pipeline.provenance import FIGURE_COLUMNS
+from safeguarding_report.pipeline.stitch import Part
+from safeguarding_report.workflows import review
+
+PARAMS = "params/kent-2022.yaml"
+# What a final build must give exactly as a build made without ever using --draft.
+FINAL_FILES = ("report.html", "report.ipynb", "figures.csv", "changes.csv", "cover-report.html")
+EDITED_NOTEBOOK = "notebooks/06_reviews.ipynb"
+OLD_WORDS = "It shows themes and counts only, never a child's details,"
+NEW_WORDS = "It shows themes and numbers only, never any detail about a child,"
+LADO = ("lado_count", "E10000016", "2021-22", "measure: referrals meeting the harm threshold")
+CIN_RATE = ("cin_rate", "E10000016", "2022", "")
+
+
+@dataclass(frozen=True)
+class Drafts:
+    """The folders the builds left, copied aside."""
+
+    final: Path  # a final build, in a project that had never built a draft
+    old: Path  # the first draft
+    final_again: Path  # a final build after the draft
+    new: Path  # the draft after the three changes, with its PDF
+    published: tuple[str, str, str]  # the published file, line and column changed
+
+
+def _project(base: Path) -> Project:
+    """A copy of the project: notebooks, params and records copied, published files linked
+    one by one (the one to change is replaced by a copy)."""
+    for name in ("notebooks", "params"):
+        shutil.copytree(ROOT / name, base / name)
+    shutil.copytree(ROOT / "data/local/kent-2022", base / "data/local/kent-2022")
+    for source in (ROOT / "data/published").rglob("*"):
+        target = base / "data/published" / source.relative_to(ROOT / "data/published")
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source)
+    return Project(base)
+
+
+def _build(project: Project, aside: Path, *, draft: bool, pdf: bool = False) -> Path:
+    built = build(
+        project.root / PARAMS, project, BuildOptions(make_pdf=pdf, progress=False, draft=draft)
+    )
+    shutil.copytree(built, aside)
+    return aside
+
+
+def _figure(folder: Path, section: str, identity: tuple[str, ...]) -> dict[str, str]:
+    with (folder / "figures.csv").open(encoding="utf-8", newline="") as handle:
+        return next(
+            row
+            for row in csv.DictReader(handle)
+            if row["section"] == section and tuple(row[k] for k in review.IDENTITY) == identity
+        )
+
+
+def _change_cell(path: Path, line: int, column: str, value: str) -> None:
+    """Set one cell of a CSV file (a copy replaces a link to the shipped file)."""
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    lines = text.splitlines(keepends=True)
+    header = next(csv.reader([lines[0]]))
+    row = next(csv.reader([lines[line - 1]]))
+    row[header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator=lines[line - 1][len(lines[line - 1].rstrip("\r\n")) :]).writerow(
+        row
+    )
+    lines[line - 1] = out.getvalue()
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _edit_narrative(root: Path) -> None:
+    path = root / EDITED_NOTEBOOK
+    nb = nbformat.read(path, as_version=4)
+    assert OLD_WORDS in nb.cells[0].source
+    nb.cells[0].source = nb.cells[0].source.replace(OLD_WORDS, NEW_WORDS)
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory) -> Drafts:
+    base = tmp_path_factory.mktemp("drafts")
+    project = _project(base / "project")
+    final = _build(project, base / "final", draft=False)
+    old = _build(project, base / "old", draft=True)
+    final_again = _build(project, base / "final-again", draft=False)
+    # One narrative paragraph, one count in the records, one published figure's file.
+    _edit_narrative(project.root)
+    _change_cell(project.root / "data/local/kent-2022/lado.csv", 3, "count", "415")
+    shown = _figure(final, "local_context", CIN_RATE)
+    assert shown["shown"] == "354.8"
+    published = (shown["source_file"], shown["source_line"], shown["source_column"])
+    _change_cell(project.root / published[0], int(published[1]), published[2], "361.2")
+    new = _build(project, base / "new", draft=True, pdf=True)
+    assert main(["review", str(old), str(new)]) == 0
+    return Drafts(final, old, final_again, new, published)
+
+
+@pytest.mark.build
+def test_a_final_build_after_a_draft_is_the_build_made_without_drafts(drafts: Drafts) -> None:
+    for name in FINAL_FILES:
+        assert (drafts.final_again / name).read_bytes() == (drafts.final / name).read_bytes(), name
+    charts = sorted(p.name for p in (drafts.final / "charts").iterdir())
+    assert charts == sorted(p.name for p in (drafts.final_again / "charts").iterdir())
+    for name in charts:
+        assert (drafts.final_again / "charts" / name).read_bytes() == (
+            drafts.final / "charts" / name
+        ).read_bytes()
+    page = (drafts.final_again / "report.html").read_text(encoding="utf-8")
+    assert draft.NOTICE_WORDS not in page and 'class="ref"' not in page
+    assert not (drafts.final_again / draft.REFERENCES_FILE).exists()
+    assert "draft" not in json.loads((drafts.final_again / "manifest.json").read_text())
+
+
+@pytest.mark.build
+def test_a_draft_says_so_and_numbers_every_paragraph_row_and_chart(drafts: Drafts) -> None:
+    page = (drafts.old / "report.html").read_text(encoding="utf-8")
+    notice = json.loads((drafts.old / "manifest.json").read_text())["draft"]
+    assert re.fullmatch(r"Draft for review: built \d{1,2} \w+ \d{4}, inputs [0-9a-f]{12}", notice)
+    assert "<title>Draft for review: " in page and notice in page
+    assert f'content: "{notice}"' in page  # at the top of every printed page
+    ids = re.findall(r'<span class="ref" id="(ref-[0-9A-D-]+)">', page)
+    assert len(ids) == len(set(ids)) > 500
+    # The first sentence of "Learning from reviews", its counts table and a row, a chart.
+    assert '<span class="ref" id="ref-6-0-1">6.0.1</span> This section reports' in page
+    assert '<th scope="row"><span class="ref" id="ref-6-1-2-1">6.1.2.1</span> Serious' in page
+    assert re.search(r'<figcaption><span class="ref" id="ref-5-\d+-\d+">', page)
+    # Only the edited section's own numbers could move; here none did (the edit kept its place).
+    _, _, before = draft.read_references(drafts.old / draft.REFERENCES_FILE)
+    _, _, after = draft.read_references(drafts.new / draft.REFERENCES_FILE)
+    assert [(b.ref, b.kind, b.part) for b in before] == [(b.ref, b.kind, b.part) for b in after]
+
+
+@pytest.mark.build
+def test_a_draft_pdf_says_draft_on_every_page_and_in_its_metadata(drafts: Drafts) -> None:
+    pdf = drafts.new / "report.pdf"
+    notice = json.loads((drafts.new / "manifest.json").read_text())["draft"]
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) > 40 and all(notice in page for page in pages)
+    with pikepdf.open(pdf) as document:
+        assert str(document.docinfo["/Title"]).startswith("Draft for review: ")
+        assert str(document.docinfo["/Subject"]) == notice
+        with document.open_metadata() as meta:
+            assert meta["dc:description"] == notice
+    report = pdfua(pdf)
+    assert report["summary"]["errors"] == 0, pdfua_findings(report)
+    assert report["summary"]["warnings"] == 0, pdfua_findings(report)
+
+
+@pytest.mark.build
+def test_review_lists_exactly_the_three_changes_and_what_follows(drafts: Drafts) -> None:
+    found = review.compare(drafts.old, drafts.new)
+    # The narrative: the one paragraph edited, words deleted and inserted marked as such.
+    (edited,) = found.narrative
+    assert (edited.change, edited.place.ref, edited.old_ref) == ("changed", "6.0.1", "6.0.1")
+    assert "<del>" in edited.words and "counts" in edited.words.split("<del>")[1]
+    assert "<ins>" in edited.words and "numbers" in edited.words.split("<ins>")[1]
+    # The figures: the count in the records and the published figure, each from its source.
+    sources = {f.identity: f for f in found.sources}
+    assert set(sources) == {LADO, CIN_RATE}
+    lado, cin_rate = sources[LADO], sources[CIN_RATE]
+    assert (lado.before, lado.after) == ("412", "415")
+    assert lado.source == "data/local/kent-2022/lado.csv, line 3, column count"
+    assert (cin_rate.before, cin_rate.after) == ("354.8", "361.2")
+    file, line, column = drafts.published
+    assert cin_rate.source == f"{file}, line {line}, column {column}"
+    assert cin_rate.in_cover and not lado.in_cover
+    # Everything else follows from them: figures worked out from the changed ones, ...
+    derived = [f for f in found.figures if f.identity not in sources]
+    assert derived and all(f.follows == cin_rate.what for f in derived)
+    # ... and the sentences, table rows and charts that show a changed figure, nothing else.
+    shown_at = {place for f in found.figures for place in f.places}
+    changed = {f.what for f in found.figures}
+    sentences = [p for s in found.sections for p in s.paragraphs if p is not edited]
+    assert sentences and all(p.figures and set(p.figures) <= changed for p in sentences)
+    assert all(p.place in shown_at for p in sentences)
+    assert any(p.place.ref.startswith("2.") and "354.8" in p.words for p in sentences)
+    cells = [(place, text) for s in found.sections for t in s.tables for place, text in t.cells]
+    assert cells and all(place in shown_at for place, _ in cells), cells
+    assert (lado.places[0], "row 'Referrals meeting the harm threshold', Number: 412 -> 415") in (
+        cells
+    )
+    charts = [c for s in found.sections for c in s.charts]
+    assert charts and all(c.place in shown_at for c in charts)
+    assert any("Kent, 2022: 354.8 -> 361.2" in c.points for c in charts)
+    # The count at the top.
+    page = (drafts.new / review.REVIEW_FILE).read_text(encoding="utf-8")
+    assert "<strong>3 change(s)</strong>" in page
+    assert "1 to the narrative and 2 to the figures" in page
+
+
+@pytest.mark.build
+def test_the_review_page_is_accessible_has_no_script_and_links_into_the_new_draft(
+    drafts: Drafts,
+) -> None:
+    page_path = drafts.new / review.REVIEW_FILE
+    page = page_path.read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert '<del><span class="visually-hidden">[deleted: </span>' in page
+    assert '<ins><span class="visually-hidden">[inserted: </span>' in page
+    targets = set(re.findall(r'href="report\.html#([^"]+)"', page))
+    report = (drafts.new / "report.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'\bid="([^"]+)"', report))
+    assert targets and targets <= ids, targets - ids
+    violations = axe(page_path)
+    assert violations == [], describe(violations)
+
+
+def test_strict_refuses_draft_in_one_clear_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with pytest.raises(ReportError, match="--strict and --draft cannot be used together"):
+        BuildOptions(strict=True, draft=True)
+    assert main(["build", "--strict", "--draft", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--strict and --draft cannot be used together" in err[0]
+
+
+def test_review_of_a_folder_that_is_not_a_draft_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match=r"not a draft for review\. Build each version"):
+        review.compare(tmp_path, tmp_path)
+
+
+def _section(*markdown: str, html: str = "") -> Part:
+    cells = [new_markdown_cell(m) for m in markdown]
+    if html:
+        cell = new_code_cell("section.table(ctx)")
+        cell.outputs = [
+            nbformat.v4.new_output("execute_result", {"text/html": html, "text/plain": ""})
+        ]
+        cells.append(cell)
+    return Part("reviews", new_notebook(cells=cells))
+
+
+def test_reference_numbers_stay_put_when_text_elsewhere_changes() -> None:
+    table = (
+        '<div class="table-wrap"><table><caption>Counts</caption><thead><tr><th scope="col">'
+        'Kind</th><th scope="col">Number</th></tr></thead><tbody><tr><th scope="row">A</th>'
+        '<td>12</td></tr><tr><th scope="row">B</th><td>7</td></tr></tbody></table></div>'
+    )
+    before = _section(
+        "# Reviews\n\nThe opening.",
+        "## First\n\nOne.\n\nTwo.\n\n- a listed point\n- another",
+        "## Second\n\nThree.",
+        html=table,
+    )
+    after = _section(
+        "# Reviews\n\nThe opening, rewritten at length.\n\nA new paragraph.",
+        "## First\n\nOne.\n\nA paragraph added here.\n\nTwo.\n\n- a listed point\n- another",
+        "## Second\n\nThree, reworded.",
+        html=table,
+    )
+    _, old = draft.number([before])
+    numbered, new = draft.number([after])
+    refs = {b.text: b.ref for b in old}
+    moved = {b.text: b.ref for b in new}
+    # Another subsection's blocks keep their numbers whatever changed elsewhere; in its own
+    # subsection a block moves only when one is added before it.
+    assert refs["One."] == moved["One."] == "1.1.1"
+    assert (refs["Two."], moved["Two."]) == ("1.1.2", "1.1.3")
+    assert refs["Counts"] == moved["Counts"] == "1.2.2"
+    assert [b.ref for b in new if b.kind == "row"] == ["1.2.2.1", "1.2.2.2"]
+    assert moved["a listed point"] == "1.1.4"
+    source = "\n".join(c.source for c in numbered[0].notebook.cells)
+    assert '<span class="ref" id="ref-1-1-1">1.1.1</span> One.' in source
+    assert '- <span class="ref" id="ref-1-1-4">1.1.4</span> a listed point' in source
+    assert "ref-" not in "".join(c.source for c in after.notebook.cells)  # parts not changed
+    # A subsection's heading carries the subsection's number.
+    assert [(b.ref, b.text) for b in new if b.kind == "heading"] == [
+        ("1.1", "First"),
+        ("1.2", "Second"),
+    ]
+    assert '## <span class="ref" id="ref-1-1">1.1</span> First' in source
+
+
+def test_review_pairs_each_changed_paragraph_with_its_new_words(tmp_path: Path) -> None:
+    before = _section("# Reviews\n\nThe opening of the section, as it was written.\n\nTwo.")
+    after = _section(
+        "# Reviews\n\nA paragraph added first.\n\n"
+        "The opening of the section, as it was rewritten.\n\nTwo."
+    )
+    for name, part in (("old", before), ("new", after)):
+        folder = tmp_path / name
+        folder.mkdir()
+        parts, blocks = draft.number([part])
+        draft.write_references(blocks, parts, draft.notice("0" * 64), folder / "references.json")
+        (folder / "figures.csv").write_text(",".join(FIGURE_COLUMNS) + "\n", encoding="utf-8")
+    found = review.compare(tmp_path / "old", tmp_path / "new")
+    assert [(p.change, p.place.ref, p.old_ref) for p in found.narrative] == [
+        ("added", "1.0.1", ""),
+        ("changed", "1.0.2", "1.0.1"),
+    ]
+    assert "<del>" in found.narrative[1].words and "rewritten" in found.narrative[1].words
+    assert found.figures == []
+
+
+def test_word_diff_marks_words_inserted_and_deleted_and_escapes_them() -> None:
+    marked = review.word_diff("counts <b> only", "numbers <b> only")
+    assert marked.startswith("<del>") and "&lt;b&gt; only" in marked
+    assert "counts" in marked.split("</del>")[0] and "numbers" in marked.split("<ins>")[1]
+
+
+@pytest.mark.parametrize("name", ["build", "batch"])
+def test_build_and_batch_take_draft(name: str) -> None:
+    from safeguarding_report import cli
+
+    assert cli._build_options(cli._parser().parse_args([name, "--draft"])) == BuildOptions(
+        draft=True
+    )
