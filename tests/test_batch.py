@@ -254,6 +254,7 @@ def test_the_index_lists_each_built_report_escaped_and_self_contained(tmp_path: 
     assert external_references(page) == []
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "Rutland &amp; &lt;Co&gt;" in page
+    assert '"Segoe UI"' in page  # the kit's own stylesheet, not escaped into &#34;
     assert 'href="rutland-2024/report.pdf"' in page
     assert 'href="other-2024/report.pdf"' not in page
     with table.open(encoding="utf-8") as handle:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from safeguarding_report.pipeline import spreadsheet, store
 from safeguarding_report.report.indicators import INDICATORS
@@ -143,7 +144,8 @@ def render(found: list[Entry]) -> str:
         title="Safeguarding children partnership reports",
         entries=found,
         headings=[INDICATORS[i].label for i in HEADLINES],
-        css=(TEMPLATES / "index.css").read_text(encoding="utf-8"),
+        # The stylesheet is the kit's own file: kept as written (escaping broke its quoted fonts).
+        css=markupsafe.Markup((TEMPLATES / "index.css").read_text(encoding="utf-8")),
     )
 
 
