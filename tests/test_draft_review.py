@@ -209,7 +209,16 @@ def test_review_lists_exactly_the_three_changes_and_what_follows(drafts: Drafts)
     shown_at = {place for f in found.figures for place in f.places}
     changed = {f.what for f in found.figures}
     sentences = [p for s in found.sections for p in s.paragraphs if p is not edited]
+    notes = [p for p in sentences if p.note]
+    sentences = [p for p in sentences if not p.note]
     assert sentences and all(p.figures and set(p.figures) <= changed for p in sentences)
+    # The notes under tables and charts that say which population a rate divides by: the
+    # changed children-in-need rate no longer confirms the DfE's population base for 2022.
+    assert notes and all("Rates per 10,000 children divide by" in p.words for p in notes)
+    assert all("ONS now estimates" in p.words.split("<ins>")[1] for p in notes)
+    assert f"{len(notes)} note(s) under tables and charts" in (
+        drafts.new / review.REVIEW_FILE
+    ).read_text(encoding="utf-8")
     assert all(p.place in shown_at for p in sentences)
     assert any(p.place.ref.startswith("2.") and "354.8" in p.words for p in sentences)
     cells = [(place, text) for s in found.sections for t in s.tables for place, text in t.cells]

@@ -77,7 +77,8 @@ class Block:
     """One numbered block of a draft, as ``review`` compares it."""
 
     ref: str  # e.g. "6.2.3"; a table row "6.2.3.4"
-    kind: str  # "heading" (a subsection's), "paragraph", "table", "row" or "chart"
+    kind: str  # "heading" (a subsection's), "paragraph", "note" (a table's or chart's),
+    # "table", "row" or "chart"
     part: str  # the part's name: a section key or an appendix's name
     text: str  # a paragraph's words, a table's caption, a chart's title; a row's cells joined
     cells: list[str] = field(default_factory=list)  # a row's cells; a table's column headings
@@ -290,7 +291,8 @@ class _HtmlNumberer:
             and "figure" not in self.stack
             and self.stack.count("li") <= 1
         ):
-            block = self.counter.next("paragraph", "")
+            kind = "note" if 'class="table-note"' in attrs else "paragraph"
+            block = self.counter.next(kind, "")
             self.made.append(block)
             self.block = (block, tag, depth)
             self.out.append(written + _span(block.ref) + " ")
@@ -355,14 +357,20 @@ def _attach_figures(made: list[Block], records: list[dict[str, Any]]) -> None:
 
     A table or a chart shows every figure of its output; a row, those whose shown text is one
     of its cells; a paragraph, those whose shown text is among its words (all of them when it
-    is the output's only paragraph).
+    is the output's only paragraph); a note, those of the table or chart it is written under
+    (it says how their figures were worked out).
     """
     figures = [{k: str(r.get(k, "")) for k in FIGURE_KEYS} for r in records]
     paragraphs = [b for b in made if b.kind == "paragraph"]
     alone = len(paragraphs) == len(made) == 1
+    owner: Block | None = None
     for block in made:
+        if block.kind in ("table", "chart"):
+            owner = block
         if block.kind in ("table", "chart") or alone:
             block.figures = figures
+        elif block.kind == "note":
+            block.figures = owner.figures if owner is not None else []
         elif block.kind == "row":
             shown = [f for f in figures if f["shown"] in block.cells]
             named = [f for f in shown if _names(block.cells[0], f)]

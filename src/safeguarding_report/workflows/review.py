@@ -35,7 +35,7 @@ REVIEW_FILE = "review.html"
 REPORT_FILE = "report.html"
 TEMPLATES = Path(__file__).parents[1] / "templates" / "review"
 IDENTITY = ("indicator", "area_code", "period", "breakdown")
-TEXT_KINDS = frozenset({"heading", "paragraph"})  # compared word by word
+TEXT_KINDS = frozenset({"heading", "paragraph", "note"})  # compared word by word
 COVER_SECTION = "cover"
 SIMILAR = 0.5  # two blocks whose words are at least this alike are one block changed
 
@@ -85,6 +85,7 @@ class ParagraphChange:
     old_ref: str  # its number in the older draft ("" when added)
     words: markupsafe.Markup  # the text, with what was inserted and deleted marked up
     figures: list[str]  # the changed figures it shows (empty: the narrative itself changed)
+    note: bool = False  # a note under a table or chart (how its figures were worked out)
 
 
 @dataclass
@@ -130,8 +131,9 @@ class Review:
 
     @property
     def narrative(self) -> list[ParagraphChange]:
-        """Paragraphs whose own words changed (they show no changed figure)."""
-        return [p for s in self.sections for p in s.paragraphs if not p.figures]
+        """Paragraphs whose own words changed (they show no changed figure and are not a
+        note the kit writes under a table or chart)."""
+        return [p for s in self.sections for p in s.paragraphs if not p.figures and not p.note]
 
     @property
     def sources(self) -> list[FigureChange]:
@@ -142,7 +144,12 @@ class Review:
     def consequences(self) -> dict[str, int]:
         """How many places follow from the changed figures, by kind."""
         return {
-            "sentence(s)": sum(1 for s in self.sections for p in s.paragraphs if p.figures),
+            "sentence(s)": sum(
+                1 for s in self.sections for p in s.paragraphs if p.figures and not p.note
+            ),
+            "note(s) under tables and charts": sum(
+                1 for s in self.sections for p in s.paragraphs if p.note
+            ),
             "table(s)": sum(len(s.tables) for s in self.sections),
             "chart(s)": sum(len(s.charts) for s in self.sections),
             "figure(s) worked out from them": sum(1 for f in self.figures if f.follows),
@@ -366,10 +373,13 @@ def _paragraphs(
         figures = list(
             dict.fromkeys(changed[i].what for f in shown if (i := _identity(f)) in changed)
         )
+        block = new if new is not None else old
+        assert block is not None  # a pair has at least one side
+        note = block.kind == "note"
         if new is None:
             assert old is not None
             out.append(
-                ParagraphChange("removed", section, old.ref, word_diff(old.text, ""), figures)
+                ParagraphChange("removed", section, old.ref, word_diff(old.text, ""), figures, note)
             )
         else:
             out.append(
@@ -379,6 +389,7 @@ def _paragraphs(
                     old.ref if old else "",
                     word_diff(old.text if old else "", new.text),
                     figures,
+                    note,
                 )
             )
     return out
