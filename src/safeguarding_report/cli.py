@@ -216,7 +216,11 @@ def _parser() -> argparse.ArgumentParser:
         root,
         framework,
     )
-    new.add_argument("local_authority", help="E-code (E08000003) or DfE 3-digit code (352)")
+    new.add_argument(
+        "local_authority",
+        help="E-code (E08000003) or DfE 3-digit code (352); several separated by commas "
+        "(E06000016,E10000018,E06000017) for a partnership that covers several",
+    )
     new.add_argument("--year", type=int, required=True, help="year ending 31 March, e.g. 2024")
     check = add("check", "list every input of a report: found, valid, to supply or to update", root)
     check.add_argument("params", type=Path, help="params YAML file")

@@ -29,6 +29,7 @@ AREA_LEVELS: tuple[str, ...] = (
     "Regional",
     "Sub-regional",  # Inner London (E13000001) and Outer London (E13000002)
     "Local authority",
+    "Local authorities combined",  # a partnership's area of several authorities
     "Statistical neighbours",
 )
 

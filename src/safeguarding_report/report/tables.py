@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from safeguarding_report.data import combine
 from safeguarding_report.data.published import NEIGHBOURS_NAME
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.pipeline import params, provenance
@@ -387,6 +388,34 @@ def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
             "the published count per 10,000 children in the ONS mid-year population estimate "
             "for the year before; all other rates are as published."
         )
+    combined = [r for r in records if str(r["derivation"]).startswith(combine.COMBINED)]
+    if combined:
+        notes.append(
+            f"Figures for {_where(combined)} are worked out from its local authorities' "
+            "published figures: counts are their sum, rates the summed count per 10,000 of the "
+            "summed populations the DfE's rates use, percentages the summed numerator over the "
+            "summed denominator. Where any authority's figure is withheld or missing, so is "
+            "the whole area's; figures.csv lists every part."
+        )
+    gaps = [r for r in records if str(r["derivation"]).startswith(combine.PART_MISSING)]
+    if gaps:
+        notes.append(
+            f"Not given for {_where(gaps)}: at least one of its local authorities' figures is "
+            "withheld or missing, so the whole area's is too (beside the others, it would give "
+            "the withheld one away; a missing figure is never counted as zero). figures.csv "
+            "names which authority and why."
+        )
+    apart = [
+        r
+        for r in records
+        if str(r["derivation"]).startswith(combine.NOT_COMBINED) and r not in gaps
+    ]
+    if apart:
+        notes.append(
+            f"Not worked out for {_where(apart)}: the files publish these figures without the "
+            "numbers they are worked out from, and rates, percentages and averages cannot be "
+            "added or averaged; each local authority's figure is shown."
+        )
     means = [(r, _MEAN_OF.match(str(r["derivation"]))) for r in records]
     if any(m for _, m in means):
         note = (
@@ -516,6 +545,9 @@ def protect(row: Row, suppression: Suppression | None = None) -> Row:
     derivation = str(row.get("derivation", "") or "")
     if is_count(row) and r.hides(row["value"]):
         return _withheld(row, SMALL, f"a count {r.words()}")
+    if any(r.hides(part) for part in combine.part_values(derivation)):
+        # Shown beside its parts, the whole area's figure would give the withheld one away.
+        return _withheld(row, SECONDARY, f"combined from an authority's count {r.words()}")
     if unit in ("rate", "percent") and derivation.startswith("count per 10,000"):
         count = _RATE_COUNT.search(derivation)
         if count and r.hides(count.group(1)):

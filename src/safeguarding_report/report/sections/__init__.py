@@ -70,6 +70,16 @@ class Context:
         return period_label(self.period_start, self.period_end)
 
     @property
+    def authorities(self) -> tuple[Area, ...]:
+        """The local authorities the report covers: one, or each of a partnership's several."""
+        return self.la.parts or (self.la,)
+
+    @property
+    def shown_codes(self) -> list[str]:
+        """The area's code, then each of its authorities' when it covers several."""
+        return [self.la.code, *(a.code for a in self.la.parts)]
+
+    @property
     def body(self) -> str:
         """Who the report speaks for, as a sentence names it: 'the Board', 'the partnership'."""
         return self.framework.body_in_text

@@ -22,12 +22,13 @@ def population_year(ctx: Context) -> int:
 
 
 def headline_frame(ctx: Context) -> pd.DataFrame:
-    """The headline indicators for the local authority and England in the comparison year."""
+    """The headline indicators for the local authority and England in the comparison year
+    (and each local authority, beside the whole area, for a partnership of several)."""
     return pd.concat(
         [
             ctx.published.series(
                 i,
-                [ctx.la.code, ENGLAND],
+                [*ctx.shown_codes, ENGLAND],
                 [population_year(ctx) if i == "population_0_17" else ctx.year],
             )
             for i in HEADLINE_INDICATORS
@@ -153,7 +154,10 @@ def factor_indicators() -> list[str]:
 def factors_frame(ctx: Context) -> pd.DataFrame:
     """Each factor for the area and England in the comparison year."""
     return pd.concat(
-        [ctx.published.series(i, [ctx.la.code, ENGLAND], [ctx.year]) for i in factor_indicators()],
+        [
+            ctx.published.series(i, [*ctx.shown_codes, ENGLAND], [ctx.year])
+            for i in factor_indicators()
+        ],
         ignore_index=True,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 from IPython.display import display
 
@@ -32,8 +34,20 @@ def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     return charts.trend(frame, title=title, source=source_line(ctx, frame))
 
 
-def neighbours_table(ctx: Context) -> tables.Table:
-    """The statistical neighbours the comparisons use, closest first, with the model used."""
+def neighbours_table(ctx: Context) -> tables.Table | None:
+    """The statistical neighbours the comparisons use, closest first, with the model used.
+
+    A partnership of several authorities shows each authority's own neighbours, one table
+    each, displayed one by one (so each keeps its own records).
+    """
+    if ctx.la.parts:
+        for la in ctx.la.parts:
+            display(_neighbours_of(dataclasses.replace(ctx, la=la)))
+        return None
+    return _neighbours_of(ctx)
+
+
+def _neighbours_of(ctx: Context) -> tables.Table:
     group = ctx.published.neighbour_group(ctx.la.code, ctx.year)
     notes = [
         f"The Department for Education's {group.model} are used for {ctx.year}; neighbours "
@@ -83,7 +97,22 @@ WORKFORCE_INDICATORS: tuple[str, ...] = (
 
 
 def looked_after_table(ctx: Context) -> tables.Table:
-    """Children looked after, starting and ceasing, UASC and placed from elsewhere, by year."""
+    """Children looked after, starting and ceasing, UASC and placed from elsewhere, by year.
+
+    For a partnership of several authorities: the whole area and each authority side by side,
+    in the comparison year (the trends are in the charts).
+    """
+    if ctx.la.parts:
+        return _by_measure(
+            ctx,
+            [
+                ctx.published.series(i, ctx.shown_codes, [ctx.year])
+                for i in LOOKED_AFTER_INDICATORS
+            ],
+            columns="area_name",
+            caption=f"Children looked after by {ctx.la.name} and each of its local "
+            f"authorities, year ending 31 March {ctx.year}",
+        )
     return _by_measure(
         ctx,
         [
@@ -123,12 +152,22 @@ def _by_measure(
     )
 
 
-def ranks_table(ctx: Context) -> tables.Table:
+def ranks_table(ctx: Context) -> tables.Table | None:
     """Rank and quartile band among all English local authorities, where a direction is agreed.
 
     While the comparison year's figures are not yet published, no authority can be ranked in
-    it: the table ranks the latest published year, and its caption and a note say so.
+    it: the table ranks the latest published year, and its caption and a note say so. A
+    partnership of several authorities shows one table per authority (displayed one by one):
+    the DfE ranks authorities, not combinations of them.
     """
+    if ctx.la.parts:
+        for la in ctx.la.parts:
+            display(_ranks_of(dataclasses.replace(ctx, la=la)))
+        return None
+    return _ranks_of(ctx)
+
+
+def _ranks_of(ctx: Context) -> tables.Table:
     year = sections.published_year(ctx)
     rows: list[list[tables.Cell]] = []
     frames = []
