@@ -81,6 +81,10 @@ def _batch(args: argparse.Namespace) -> int:
         raise ReportError("batch: --authorities needs --year (the year ending 31 March).")
     if args.folder is not None:
         todo = batch.params_in(args.folder)
+    elif args.authorities.lower().endswith(".csv"):
+        todo = batch.partnerships(
+            Path(args.authorities), args.year, root=args.root, framework_id=args.framework
+        )
     else:
         todo = batch.authorities(
             args.authorities, args.year, root=args.root, framework_id=args.framework
@@ -308,8 +312,9 @@ def _batch_arguments(batch: argparse.ArgumentParser) -> None:
     batch.add_argument(
         "--authorities",
         default=None,
-        metavar="all|CODE,CODE",
-        help="'all' English local authorities, or E-codes separated by commas (needs --year)",
+        metavar="all|CODE,CODE|FILE.csv",
+        help="'all' English local authorities, or E-codes separated by commas, or a CSV file "
+        "of partnerships (columns name and codes, codes joined by +) (needs --year)",
     )
     batch.add_argument("--year", type=int, default=None, help="year ending 31 March, e.g. 2024")
     batch.add_argument(

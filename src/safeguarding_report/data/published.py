@@ -620,7 +620,11 @@ class Published:
             return combine.Part(area.name, math.nan, NOT_HELD, "", "")
         ons = base.ons
         return combine.Part(
-            area.name, base.value, "", ons.source_file if ons else "", "; ".join(base.lines()),
+            area.name,
+            base.value,
+            "",
+            ons.source_file if ons else "",
+            "; ".join(base.lines()),
             described=f"the mid-{base.mid_year} population base: {base.describe()}",
         )
 

@@ -17,6 +17,7 @@ and each section says which of the partnership's records are still to be supplie
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,18 @@ def _local_authority(area: Area) -> str:
         return f'local_authority: "{area.code}"  # {area.name}, DfE code {area.old_code}\n'
     listed = "".join(f'  - "{a.code}"  # {a.name}, DfE code {a.old_code}\n' for a in area.parts)
     return f"local_authority:  # the local authorities the partnership covers\n{listed}"
+
+
+def rename(params_file: Path, partnership: str) -> None:
+    """Give the partnership in a params file ``new`` wrote the name it goes by."""
+    lines = params_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    named = json.dumps(partnership, ensure_ascii=False)  # a YAML string, quoted as JSON is
+    params_file.write_text(
+        "".join(
+            f"partnership: {named}\n" if line.startswith("partnership:") else line for line in lines
+        ),
+        encoding="utf-8",
+    )
 
 
 def report_id_for(name: str, year: int) -> str:

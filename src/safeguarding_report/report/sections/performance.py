@@ -105,10 +105,7 @@ def looked_after_table(ctx: Context) -> tables.Table:
     if ctx.la.parts:
         return _by_measure(
             ctx,
-            [
-                ctx.published.series(i, ctx.shown_codes, [ctx.year])
-                for i in LOOKED_AFTER_INDICATORS
-            ],
+            [ctx.published.series(i, ctx.shown_codes, [ctx.year]) for i in LOOKED_AFTER_INDICATORS],
             columns="area_name",
             caption=f"Children looked after by {ctx.la.name} and each of its local "
             f"authorities, year ending 31 March {ctx.year}",
