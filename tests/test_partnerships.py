@@ -23,7 +23,7 @@ from safeguarding_report.errors import ParamsError
 from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import tables
+from safeguarding_report.report import cover, tables
 from safeguarding_report.workflows import batch, newyear, scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -383,3 +383,23 @@ def test_published_data_names_and_codes_the_whole_area() -> None:
         "Leicester, Leicestershire and Rutland", "Leicester", "Leicestershire", "Rutland",
         "East Midlands", "England",
     ]  # fmt: skip
+
+
+def test_cover_report_speaks_for_the_partners_of_the_whole_area(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "local").mkdir(parents=True)
+    (data / "published").symlink_to(PUBLISHED, target_is_directory=True)
+    shutil.copytree(ROOT / "data/local/llr-2024", data / "local/llr-2024")
+    shutil.copy(ROOT / "data/local/kent-2025/cover_report.yaml", data / "local/llr-2024")
+    out = tmp_path / "out"
+    out.mkdir()
+    p = params.load(ROOT / "params/llr-2024.yaml", data=data)
+    cover.write(p, Published(data), out, make_pdf=False)
+    page = re.sub(r"<[^>]+>", "", _text(out / "cover-report.html"))
+    assert "The safeguarding partners for Leicester, Leicestershire and Rutland have made " \
+        "joint arrangements for the 3 local authority areas together" in page  # fmt: skip
+    assert re.search(
+        r"The rate of children looked after at 31 March in Leicester, Leicestershire and "
+        r"Rutland was 55\.4 per 10,000 children, lower than East Midlands' \(64\)",
+        page,
+    )

@@ -335,12 +335,12 @@ def _comparison_sentence(ctx: sections.Context, indicator: str, frame: pd.DataFr
             region = _row(frame, regions[0].code)
             return text.say(
                 "The rate of {topic} in {la} was {value} per 10,000 children, {to_region} "
-                "{region}'s ({reg}) and {to_eng} England's ({eng}).",
+                "{region} ({reg}) and {to_eng} England's ({eng}).",
                 topic=topic,
                 la=ctx.la.name,
                 value=mine,
                 to_region=sections.direction(mine["value"], region["value"]) or "compared with",
-                region=regions[0].name,
+                region=sections.possessive(regions[0].name),
                 reg=region,
                 to_eng=sections.direction(mine["value"], england["value"]) or "compared with",
                 eng=england,
