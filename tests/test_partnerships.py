@@ -289,6 +289,11 @@ def test_llr_report_compares_the_area_with_its_region_and_each_authority(llr: Pa
     for name in ("Leicester", "Leicestershire", "Rutland"):
         assert f"Statistical neighbours of {name} (10)" in page
         assert f"Where {name} stands among English local authorities" in page
+    assert "Each local authority of Leicester, Leicestershire and Rutland and its own " \
+        "statistical neighbours" in page  # fmt: skip
+    assert "Statistical neighbours of Rutland (mean)" in page
+    # LAIT ranks authorities, not partnerships: the wider picture gives each authority's rank.
+    assert re.search(r"Leicester: \d+ of \d+; Leicestershire: \d+ of \d+; Rutland: ", page)
     # The children living in the whole area: the ONS estimates of its authorities, summed.
     for row in _whole(_figures(llr), "population_0_17", "2024"):
         ons = _cells(DFE / "ons_mid-year_population_estimates_2012_to_2024.csv", 2024, LLR)

@@ -8,6 +8,7 @@ import pandas as pd
 from IPython.display import display
 
 from safeguarding_report.data.benchmarking import Years
+from safeguarding_report.data.published import NEIGHBOURS_LEVEL
 from safeguarding_report.report import charts, indicators, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS, WIDER, Partner
 from safeguarding_report.report.sections import (
@@ -43,8 +44,50 @@ def neighbours_table(ctx: Context) -> tables.Table | None:
     if ctx.la.parts:
         for la in ctx.la.parts:
             display(_neighbours_of(dataclasses.replace(ctx, la=la)))
+        display(each_against_its_neighbours(ctx))
         return None
     return _neighbours_of(ctx)
+
+
+# The measures each authority of a partnership is set against its own neighbours on.
+AGAINST_NEIGHBOURS: tuple[str, ...] = (
+    "cin_rate",
+    "referrals_rate",
+    "rereferrals_pct",
+    "s47_rate",
+    "cpp_rate",
+    "cpp_subsequent_pct",
+    "cla_rate",
+)
+
+
+def each_against_its_neighbours(ctx: Context) -> tables.Table:
+    """Each authority of a partnership beside the mean of its own statistical neighbours.
+
+    A partnership of several authorities has no one set of neighbours: each authority has its
+    own, so each is compared with its own (in the latest published year).
+    """
+    year = sections.published_year(ctx)
+    frames = []
+    for la in ctx.authorities:
+        for indicator in AGAINST_NEIGHBOURS:
+            frame = ctx.published.comparison(indicator, la.code, [year])
+            mine = frame[frame["area_code"] == la.code]
+            mean = frame[frame["area_level"] == NEIGHBOURS_LEVEL].assign(
+                area_name=f"Statistical neighbours of {la.name} (mean)"
+            )
+            frames += [mine, mean]
+    frame = pd.concat(frames, ignore_index=True)
+    return tables.pivot(
+        frame,
+        rows="indicator",
+        columns="area_name",
+        caption=f"Each local authority of {ctx.la.name} and its own statistical neighbours, "
+        f"year ending 31 March {year}",
+        row_labels={i: label(i) for i in AGAINST_NEIGHBOURS},
+        corner="Measure",
+        source=source_line(ctx, frame),
+    )
 
 
 def _neighbours_of(ctx: Context) -> tables.Table:
@@ -296,14 +339,10 @@ def compared_table(
         frame = ctx.published.wider(indicator, ctx.la.code, years)
         frames.append(frame)
         entry = ctx.published.lait_entry(indicator)
-        band = ctx.published.wider_band(indicator, ctx.la.code, years[0])
         better = {"higher": "Higher is better", "lower": "Lower is better"}.get(
             entry.polarity or "", "No agreed direction"
         )
-        ranked, banded = "Not ranked", "Not banded"
-        if band is not None:
-            ranked = f"{band.rank} of {band.of}"
-            banded = band.band or "Not banded"
+        ranked, banded = _ranked(ctx, indicator, years[0])
         rows.append(
             [
                 spec.label,
@@ -338,6 +377,22 @@ def compared_table(
         rows,
         source=source_line(ctx, *frames),
         notes=notes,
+    )
+
+
+def _ranked(ctx: Context, indicator: str, label: Years) -> tuple[str, str]:
+    """LAIT's rank and band of the authority, or of each authority of a partnership by name."""
+    said = []
+    for la in ctx.authorities:
+        band = ctx.published.wider_band(indicator, la.code, label)
+        ranked = f"{band.rank} of {band.of}" if band is not None else "Not ranked"
+        banded = (band.band or "Not banded") if band is not None else "Not banded"
+        said.append((la.name, ranked, banded))
+    if not ctx.la.parts:
+        return said[0][1], said[0][2]
+    return (
+        "; ".join(f"{name}: {ranked}" for name, ranked, _ in said),
+        "; ".join(f"{name}: {banded}" for name, _, banded in said),
     )
 
 
