@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import axe, describe
 from safeguarding_report.data import Published, combine
 from safeguarding_report.errors import ParamsError
 from safeguarding_report.pipeline import params
@@ -408,3 +409,10 @@ def test_cover_report_speaks_for_the_partners_of_the_whole_area(tmp_path: Path) 
         r"Rutland was 55\.4 per 10,000 children, lower than East Midlands' \(64\)",
         page,
     )
+
+
+@pytest.mark.build
+def test_llr_report_is_axe_clean(llr: Path) -> None:
+    """The side-by-side tables and charts of several authorities stay accessible."""
+    violations = axe(llr / "report.html")
+    assert violations == [], describe(violations)

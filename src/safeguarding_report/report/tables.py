@@ -123,6 +123,9 @@ class Table:
     numeric_columns: list[bool] | None = None  # per column, overriding ``numeric``
     # (row, column) of the cells that show a count, marked so the disclosure scan finds them
     count_cells: set[tuple[int, int]] = field(default_factory=set)
+    # May be wider than the page (several authorities side by side): its scrolling box is
+    # then a labelled region a keyboard can reach, so it can be scrolled without a mouse.
+    scrolls: bool = False
 
     def _numeric(self, column: int) -> bool:
         if self.numeric_columns is not None:
@@ -154,6 +157,7 @@ class Table:
             ],
             notes=notes,
             source=self.source,
+            scrolls=self.scrolls,
         )
 
     def to_markdown(self) -> str:

@@ -157,6 +157,11 @@ def source_line(ctx: Context, *frames: pd.DataFrame) -> str:
     return "; ".join(titles)
 
 
+def side_by_side(ctx: Context, table: tables.Table) -> tables.Table:
+    """``table``, marked as one that may scroll when it sets several authorities side by side."""
+    return dataclasses.replace(table, scrolls=True) if ctx.la.parts else table
+
+
 def label(indicator: str) -> str:
     """The plain-English label of an indicator."""
     return indicators.get(indicator).label

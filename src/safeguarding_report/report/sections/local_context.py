@@ -114,7 +114,7 @@ def _count_and_rate(
 def headline_table(ctx: Context) -> tables.Table:
     """The headline indicators, the local authority beside England."""
     frame = headline_frame(ctx)
-    return tables.pivot(
+    table = tables.pivot(
         frame,
         rows="indicator",
         columns="area_name",
@@ -127,6 +127,7 @@ def headline_table(ctx: Context) -> tables.Table:
         source=source_line(ctx, frame),
         notes=["Rates are per 10,000 children aged 0 to 17."],
     )
+    return sections.side_by_side(ctx, table)
 
 
 def rate_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
@@ -168,7 +169,7 @@ def factors_table(ctx: Context) -> tables.Table:
     mine = frame[frame["area_code"] == ctx.la.code]
     order = mine.sort_values("value", ascending=False, na_position="last")["indicator"]
     frame = frame.set_index("indicator").loc[list(order)].reset_index()
-    return tables.pivot(
+    table = tables.pivot(
         frame,
         rows="indicator",
         columns="area_name",
@@ -179,6 +180,7 @@ def factors_table(ctx: Context) -> tables.Table:
         source=source_line(ctx, frame),
         notes=["More than one factor can be recorded for each assessment."],
     )
+    return sections.side_by_side(ctx, table)
 
 
 @sections.or_latest_published

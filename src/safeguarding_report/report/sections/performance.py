@@ -78,7 +78,7 @@ def each_against_its_neighbours(ctx: Context) -> tables.Table:
             )
             frames += [mine, mean]
     frame = pd.concat(frames, ignore_index=True)
-    return tables.pivot(
+    table = tables.pivot(
         frame,
         rows="indicator",
         columns="area_name",
@@ -88,6 +88,7 @@ def each_against_its_neighbours(ctx: Context) -> tables.Table:
         corner="Measure",
         source=source_line(ctx, frame),
     )
+    return sections.side_by_side(ctx, table)
 
 
 def _neighbours_of(ctx: Context) -> tables.Table:
@@ -181,7 +182,7 @@ def _by_measure(
 ) -> tables.Table:
     """One row per indicator of ``frames``, labelled in words, one column per ``columns``."""
     frame = pd.concat(frames, ignore_index=True)
-    return tables.pivot(
+    table = tables.pivot(
         frame,
         rows="indicator",
         columns=columns,
@@ -190,6 +191,7 @@ def _by_measure(
         corner="Measure",
         source=source_line(ctx, frame),
     )
+    return sections.side_by_side(ctx, table)
 
 
 def ranks_table(ctx: Context) -> tables.Table | None:
@@ -371,13 +373,14 @@ def compared_table(
         notes.append(f"No figure is held up to {ctx.year} for: {tables.and_(missing)}.")
     notes += [indicators.ENGLAND_NOTES[i] for i in measures if i in indicators.ENGLAND_NOTES]
     names = list(dict.fromkeys(frames[0]["area_name"]))
-    return tables.grid(
+    table = tables.grid(
         caption,
         ["Measure", "Period", *names, "Which is better", "Rank (1 = best)", "Quartile band"],
         rows,
         source=source_line(ctx, *frames),
         notes=notes,
     )
+    return sections.side_by_side(ctx, table)
 
 
 def _ranked(ctx: Context, indicator: str, label: Years) -> tuple[str, str]:
