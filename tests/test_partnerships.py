@@ -51,16 +51,25 @@ def test_a_count_is_the_sum_of_its_parts_citing_each() -> None:
     assert made.lines == ("data/published/x.csv:7", "data/published/x.csv:8")
 
 
-@pytest.mark.parametrize("status", ["c", "x", "small", "not held"])
-def test_a_count_with_a_part_withheld_or_missing_is_withheld_naming_the_part(status: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "whole"),
+    [("c", "part withheld"), ("small", "part withheld"), ("x", "x"), ("not held", "not held")],
+)
+def test_a_count_with_a_part_withheld_or_missing_is_withheld_naming_the_part(
+    status: str, whole: str
+) -> None:
     made = combine.total([_part("Leicester", 2113), _part("Rutland", math.nan, status)])
-    assert math.isnan(made.value) and made.status == status
+    assert math.isnan(made.value) and made.status == whole
     assert f"Rutland [{status}]" in made.derivation and "not counted as zero" in made.derivation
+    assert tables.shown(made.value, made.status, "count") == (
+        "[c]" if status in "c small" else "[x]"
+    )
 
 
-def test_a_withheld_part_makes_the_whole_confidential_before_any_other_reason() -> None:
+def test_a_withheld_part_withholds_the_whole_before_any_other_reason() -> None:
     made = combine.total([_part("A", math.nan, "x"), _part("B", math.nan, "c")])
-    assert made.status == "c"
+    assert made.status == "part withheld"
+    assert "the figure of one of its local authorities is withheld" in tables.reason(made.status)
 
 
 def test_a_rate_is_the_summed_count_over_the_summed_population_never_an_average() -> None:
@@ -95,7 +104,7 @@ def test_a_combined_figure_built_on_a_small_part_is_withheld_when_shown() -> Non
         "derivation": made.derivation,
     }  # fmt: skip
     shown = tables.protect(row, tables.Suppression(1, 5))
-    assert shown["status"] == tables.SECONDARY and math.isnan(shown["value"])
+    assert shown["status"] == "part withheld" and math.isnan(shown["value"])
     assert combine.part_values(made.derivation) == [40.0, 3.0]
 
 

@@ -28,7 +28,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from safeguarding_report.data.schema import CONFIDENTIAL, NOT_APPLICABLE, NOT_AVAILABLE, SMALL
+from safeguarding_report.data.schema import (
+    CONFIDENTIAL,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    PART_WITHHELD,
+    SMALL,
+)
 
 # How every combined figure's derivation begins; ``part_values`` reads the parts back.
 COMBINED = "combined"
@@ -147,10 +153,11 @@ def _gap(parts: Sequence[Part], what: str) -> Combined | None:
     missing = [p for p in parts if p.missing]
     if not missing:
         return None
-    # A part withheld to protect confidentiality makes the combination so too; otherwise the
-    # combination is missing for the first missing part's reason.
+    # A part withheld to protect confidentiality withholds the combination (PART_WITHHELD, shown
+    # [c]); otherwise the combination is missing for the first missing part's reason.
     statuses = [p.status or NOT_AVAILABLE for p in missing]
-    status = next((s for s in (CONFIDENTIAL, SMALL) if s in statuses), statuses[0])
+    withheld = any(s in (CONFIDENTIAL, SMALL, "secondary", PART_WITHHELD) for s in statuses)
+    status = PART_WITHHELD if withheld else statuses[0]
     named = "; ".join(_why(p) for p in missing)
     derivation = (
         f"{PART_MISSING}: {what} is withheld because a part has no figure ({named}); a missing "

@@ -17,7 +17,7 @@ import pandas as pd
 
 from safeguarding_report.data import combine
 from safeguarding_report.data.published import NEIGHBOURS_NAME
-from safeguarding_report.data.schema import NOT_YET_PUBLISHED
+from safeguarding_report.data.schema import NOT_YET_PUBLISHED, PART_WITHHELD
 from safeguarding_report.pipeline import params, provenance
 from safeguarding_report.report import fragments, indicators
 
@@ -26,6 +26,7 @@ GSS_SYMBOLS: dict[str, str] = {
     "c": "[c]",
     "small": "[c]",
     "secondary": "[c]",
+    "part withheld": "[c]",
     "x": "[x]",
     "..": "[x]",
     "not collected": "[x]",
@@ -56,6 +57,8 @@ REASONS: dict[str, str] = {
     "concerned",
     "secondary": "is not shown because, with the total beside it, it would let a small number "
     "be worked out",
+    "part withheld": "is not shown because the figure of one of its local authorities is "
+    "withheld, and beside the others it would give that figure away",
     "x": "was marked as not available by the publisher",
     "..": "was marked as not available by the publisher",
     "not collected": "is not available because the published series does not go back to that year",
@@ -458,7 +461,7 @@ SMALL = "small"
 SECONDARY = "secondary"
 # Statuses that hide a figure to protect the people it counts; any other status is a figure
 # that simply is not there.
-DISCLOSURE_STATUSES = frozenset({"c", SMALL, SECONDARY})
+DISCLOSURE_STATUSES = frozenset({"c", SMALL, SECONDARY, PART_WITHHELD})
 WITHHELD = "withheld by this report"  # how a withheld figure's derivation begins
 _TOTAL_LABEL = re.compile(r"^\s*(total|all)\b", re.IGNORECASE)
 _RATE_COUNT = re.compile(r"aged 0 to 17(?: \([^)]*\))?: (-?[0-9.e+]+) \(")
@@ -551,7 +554,7 @@ def protect(row: Row, suppression: Suppression | None = None) -> Row:
         return _withheld(row, SMALL, f"a count {r.words()}")
     if any(r.hides(part) for part in combine.part_values(derivation)):
         # Shown beside its parts, the whole area's figure would give the withheld one away.
-        return _withheld(row, SECONDARY, f"combined from an authority's count {r.words()}")
+        return _withheld(row, PART_WITHHELD, f"combined from an authority's count {r.words()}")
     if unit in ("rate", "percent") and derivation.startswith("count per 10,000"):
         count = _RATE_COUNT.search(derivation)
         if count and r.hides(count.group(1)):
