@@ -62,7 +62,7 @@ def test_a_count_with_a_part_withheld_or_missing_is_withheld_naming_the_part(
     assert math.isnan(made.value) and made.status == whole
     assert f"Rutland [{status}]" in made.derivation and "not counted as zero" in made.derivation
     assert tables.shown(made.value, made.status, "count") == (
-        "[c]" if status in "c small" else "[x]"
+        "[c]" if status in ("c", "small") else "[x]"
     )
 
 
