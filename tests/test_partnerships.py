@@ -257,7 +257,7 @@ def test_llr_percentages_without_their_parts_are_shown_per_authority_only(llr: P
     row = _whole(figures, "rereferrals_pct", "2024")[0]
     assert row["shown"] == "[z]" and row["derivation"].startswith("not combined")
     html = _text(llr / "report.html")
-    assert "each local authority's figure is shown" in html
+    assert "each local authority's own figure is given instead" in html
 
 
 def test_every_factor_rutland_withholds_is_withheld_for_the_whole_area(llr: Path) -> None:
@@ -425,3 +425,19 @@ def test_llr_report_is_axe_clean(llr: Path) -> None:
     """The side-by-side tables and charts of several authorities stay accessible."""
     violations = axe(llr / "report.html")
     assert violations == [], describe(violations)
+
+
+def test_changes_csv_withholds_a_whole_area_figure_resting_on_a_withheld_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rutland looked after 7 and 6 unaccompanied children: under a rule withholding 1 to 10,
+    the whole area's counts would give them away, so changes.csv leaves them out too."""
+    from safeguarding_report.report import changes
+
+    published = Published(ROOT / "data")
+    shown = changes.frame(published, LLR_CODE, 2024, ["uasc_at_31_march"]).iloc[0]
+    assert (shown["last_value"], shown["this_value"]) == (124, 145)
+    monkeypatch.setenv(tables.SUPPRESS_ENV, "1-10")
+    withheld = changes.frame(published, LLR_CODE, 2024, ["uasc_at_31_march"]).iloc[0]
+    assert math.isnan(withheld["this_value"]) and math.isnan(withheld["last_value"])
+    assert withheld["this_status"] == "part withheld" and math.isnan(withheld["change"])

@@ -137,7 +137,10 @@ def percentage(numerators: Sequence[Part], denominators: Sequence[Part]) -> Comb
 def not_combined(why: str) -> Combined:
     """A measure that cannot be combined honestly: shown per authority only."""
     return Combined(
-        math.nan, NOT_APPLICABLE, f"{NOT_COMBINED}: {why}; each authority's figure is shown", ()
+        math.nan,
+        NOT_APPLICABLE,
+        f"{NOT_COMBINED}: {why}; each authority's own figure is given instead",
+        (),
     )
 
 

@@ -421,7 +421,7 @@ def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
         notes.append(
             f"Not worked out for {_where(apart)}: the files publish these figures without the "
             "numbers they are worked out from, and rates, percentages and averages cannot be "
-            "added or averaged; each local authority's figure is shown."
+            "added or averaged; each local authority's own figure is given instead."
         )
     means = [(r, _MEAN_OF.match(str(r["derivation"]))) for r in records]
     if any(m for _, m in means):
