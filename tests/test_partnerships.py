@@ -441,3 +441,13 @@ def test_changes_csv_withholds_a_whole_area_figure_resting_on_a_withheld_count(
     withheld = changes.frame(published, LLR_CODE, 2024, ["uasc_at_31_march"]).iloc[0]
     assert math.isnan(withheld["this_value"]) and math.isnan(withheld["last_value"])
     assert withheld["this_status"] == "part withheld" and math.isnan(withheld["change"])
+
+
+def test_check_and_the_index_page_work_for_a_partnership(llr: Path) -> None:
+    from safeguarding_report.workflows import index, inputs
+
+    rows = inputs.check(ROOT / "params/llr-2024.yaml", ROOT)
+    assert not any(r.blocks for r in rows)
+    entry = next(e for e in index.entries(llr.parent) if e.report == "llr-2024")
+    assert (entry.authority, entry.la_code) == ("Leicester, Leicestershire and Rutland", LLR_CODE)
+    assert entry.headline["cla_rate"] == "55.4"  # 1,348 / 243,145 x 10,000
