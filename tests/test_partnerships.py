@@ -451,3 +451,20 @@ def test_check_and_the_index_page_work_for_a_partnership(llr: Path) -> None:
     entry = next(e for e in index.entries(llr.parent) if e.report == "llr-2024")
     assert (entry.authority, entry.la_code) == ("Leicester, Leicestershire and Rutland", LLR_CODE)
     assert entry.headline["cla_rate"] == "55.4"  # 1,348 / 243,145 x 10,000
+
+
+@pytest.mark.parametrize(
+    ("codes", "message"),
+    [
+        ("E06000016,E06000016", "a local authority is named twice"),
+        ("E06000016,E12000004", "is East Midlands, not a local authority"),
+    ],
+)
+def test_new_refuses_a_wrong_list_of_codes_by_name(
+    tmp_path: Path, codes: str, message: str
+) -> None:
+    (tmp_path / "data/local").mkdir(parents=True)
+    (tmp_path / "data/published").symlink_to(PUBLISHED, target_is_directory=True)
+    with pytest.raises(ParamsError, match=message):
+        scaffold.new(codes, 2024, root=tmp_path)
+    assert not (tmp_path / "params").exists()
