@@ -313,6 +313,8 @@ class Published:
         Each period's neighbours are those of the grouping that applies to that year.
         A London borough's region is London; ``Area.subregion_code`` names Inner or Outer
         London for a caller that wants it as a further comparator (``series`` serves it).
+        For several authorities' combined area (``combined_area``): the whole area, each
+        authority, their region(s) and England, without a neighbours' mean.
         """
         self._check(indicator)
         la = self._local_or_combined(la_code)
@@ -494,7 +496,7 @@ class Published:
         return area if area.parts else self._local(code)
 
     def _local(self, code: str) -> Area:
-        area = self.areas.find(code) if JOIN not in code else self.area(code)
+        area = self.area(code)
         if area.level != LOCAL:
             raise DataError(
                 f"{code!r} is {area.name}, not a local authority: statistical neighbours and "
