@@ -468,3 +468,26 @@ def test_new_refuses_a_wrong_list_of_codes_by_name(
     with pytest.raises(ParamsError, match=message):
         scaffold.new(codes, 2024, root=tmp_path)
     assert not (tmp_path / "params").exists()
+
+
+def test_most_frequent_factors_allow_for_a_whole_area_figure_withheld() -> None:
+    """Sexual abuse by an adult: Leicester and Leicestershire's figures are shown, Rutland's is
+    withheld, so the whole area's is too; were the top three smaller than the two shown parts
+    together, the sentence must say the factor may be among them rather than leave it out."""
+    from safeguarding_report.report import sections
+    from safeguarding_report.report.sections import local_context
+
+    ctx = sections.for_report(params.load(ROOT / "params/llr-2024.yaml"), Published(ROOT / "data"))
+    said = local_context.factors_summary(ctx).plain
+    assert said.startswith("The factors recorded most often") and "may be among" not in said
+    c3 = _cells(DFE / "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv", 2024, LLR)
+    shown_parts = int(c3[0]["Sexual_Abuse_adult_on_child"]) + int(
+        c3[1]["Sexual_Abuse_adult_on_child"]
+    )
+    frame = local_context.factors_frame(ctx)
+    whole = tables.protect_frame(frame[frame["area_code"] == LLR_CODE])
+    rivals = local_context._withheld_rivals(ctx, frame, whole, float(shown_parts))
+    assert "sexual abuse by an adult" in rivals
+    assert "sexual abuse by an adult" not in local_context._withheld_rivals(
+        ctx, frame, whole, float(shown_parts + 1)
+    )

@@ -212,7 +212,30 @@ def factors_summary(ctx: Context) -> text.Text:
         if len(named) > 1
         else "The only factor shown as recorded at the end of assessments in {year} was "
     )
-    return text.say(lead + listed + ".", **fields)
+    sentence = text.say(lead + listed + ".", **fields)
+    rivals = _withheld_rivals(ctx, frame, shown, float(top["value"].min()))
+    if not rivals:
+        return sentence
+    caveat = (
+        f"The whole area's figure for {tables.and_(rivals)} is not shown, as one of its local "
+        "authorities' figures is withheld; the others' alone come to as many, so it may be "
+        "among the most frequent."
+    )
+    return text.paragraph(sentence, text.words(caveat))
+
+
+def _withheld_rivals(
+    ctx: Context, frame: pd.DataFrame, shown: pd.DataFrame, least: float
+) -> list[str]:
+    """For a partnership of several authorities: the factors whose whole-area figure is
+    withheld although the authorities' figures that are shown already reach ``least`` (so
+    the factor may be among those recorded most often)."""
+    if not ctx.la.parts:
+        return []
+    parts = tables.protect_frame(frame[frame["area_code"].isin([a.code for a in ctx.la.parts])])
+    known = parts[parts["status"].eq("")].groupby("indicator")["value"].sum()
+    withheld = shown[shown["status"].ne("")]["indicator"]
+    return [factor_words(str(i)) for i in withheld if known.get(i, 0.0) >= least]
 
 
 def factor_words(indicator: str) -> str:
