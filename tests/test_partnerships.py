@@ -491,3 +491,17 @@ def test_most_frequent_factors_allow_for_a_whole_area_figure_withheld() -> None:
     assert "sexual abuse by an adult" not in local_context._withheld_rivals(
         ctx, frame, whole, float(shown_parts + 1)
     )
+
+
+def test_no_chart_draws_a_withheld_whole_area_figure(llr: Path) -> None:
+    """A whole-area point is drawn only where every part was published: the chart's data
+    never holds a number beside a missing figure's reason."""
+    drawn = 0
+    for path in sorted((llr / "charts").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["area_code"] != LLR_CODE:
+                    continue
+                assert (row["value"] == "") == bool(row["status"]), (path.name, row)
+                drawn += row["value"] != ""
+    assert drawn > 20
