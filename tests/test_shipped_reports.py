@@ -18,6 +18,7 @@ import pytest
 from conftest import axe, describe, pdfua, pdfua_findings
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords
+from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
@@ -47,8 +48,14 @@ def test_local_records_load_complete_and_say_they_are_illustrative(path: Path) -
     used = registry.templates_of(s.key for s in framework.load(p.framework).sections)
     records = LocalRecords.load(ROOT / "data", p.id, used)
     assert records.folder.is_dir()
-    assert records.missing == []
-    assert records.about is not None and records.about.illustrative
+    assert records.about is not None
+    if records.about.illustrative:
+        assert records.missing == []
+    else:
+        # llr-2024 ships the empty templates `new` writes: the partnership's own, holding
+        # nothing yet, and no cover report until one is filled in.
+        assert records.missing == ["cover_report"]
+        assert not any(records.rows(name) for name in used if name in CSV_TEMPLATES)
 
 
 @pytest.mark.parametrize(

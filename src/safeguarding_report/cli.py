@@ -83,6 +83,10 @@ def _batch(args: argparse.Namespace) -> int:
         raise ReportError("batch: --authorities needs --year (the year ending 31 March).")
     if args.folder is not None:
         todo = batch.params_in(args.folder)
+    elif args.authorities.lower().endswith(".csv"):
+        todo = batch.partnerships(
+            Path(args.authorities), args.year, root=args.root, framework_id=args.framework
+        )
     else:
         todo = batch.authorities(
             args.authorities, args.year, root=args.root, framework_id=args.framework
@@ -248,7 +252,11 @@ def _parser() -> argparse.ArgumentParser:
         root,
         framework,
     )
-    new.add_argument("local_authority", help="E-code (E08000003) or DfE 3-digit code (352)")
+    new.add_argument(
+        "local_authority",
+        help="E-code (E08000003) or DfE 3-digit code (352); several separated by commas "
+        "(E06000016,E10000018,E06000017) for a partnership that covers several",
+    )
     new.add_argument("--year", type=int, required=True, help="year ending 31 March, e.g. 2024")
     new.add_argument("--workbook", action="store_true", help=WORKBOOK_HELP)
     check = add("check", "list every input of a report: found, valid, to supply or to update", root)
@@ -353,8 +361,9 @@ def _batch_arguments(batch: argparse.ArgumentParser) -> None:
     batch.add_argument(
         "--authorities",
         default=None,
-        metavar="all|CODE,CODE",
-        help="'all' English local authorities, or E-codes separated by commas (needs --year)",
+        metavar="all|CODE,CODE|FILE.csv",
+        help="'all' English local authorities, or E-codes separated by commas, or a CSV file "
+        "of partnerships (columns name and codes, codes joined by +) (needs --year)",
     )
     batch.add_argument("--year", type=int, default=None, help="year ending 31 March, e.g. 2024")
     batch.add_argument(

@@ -22,6 +22,9 @@ from safeguarding_report.errors import DataError
 ENGLAND = "E92000001"
 LONDON = "E12000007"
 NATIONAL, REGIONAL, SUBREGIONAL, LOCAL = "National", "Regional", "Sub-regional", "Local authority"
+# Several local authorities reported on together (one partnership's area); its code joins
+# theirs with JOIN, e.g. "E06000016+E10000018+E06000017".
+COMBINED, JOIN = "Local authorities combined", "+"
 
 # E-codes some releases use that the population file does not: Gateshead and Northumberland
 # before their 2014 recoding (the C4 table keeps them to 2019), Barnsley and Sheffield after
@@ -46,6 +49,7 @@ class Area:
     region_name: str
     subregion_code: str = ""  # Inner (E13000001) or Outer London (E13000002); "" elsewhere
     subregion_name: str = ""
+    parts: tuple[Area, ...] = ()  # the local authorities a combined area is made of
 
 
 class Areas:

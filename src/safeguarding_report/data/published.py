@@ -18,7 +18,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from safeguarding_report.data.areas import ENGLAND, LOCAL, Area, Areas
+from safeguarding_report.data import combine
+from safeguarding_report.data.areas import COMBINED, ENGLAND, JOIN, LOCAL, Area, Areas
 from safeguarding_report.data.benchmarking import (
     DICTIONARY,
     Band,
@@ -97,6 +98,28 @@ class Rank:
     quartile: str  # "A" (best quarter) to "D"
     polarity: str  # in words, e.g. "a lower value is better"
     row: pd.Series  # the tidy row of the authority's own value (its provenance)
+
+
+# Why a combined area's figure of a measure that is not a count is not combined.
+_UNIT_WHY = {
+    "percent": "the files publish this percentage without the numerator and denominator it "
+    "is worked out from, and percentages cannot be added or averaged",
+    "ratio": "an average cannot be combined without the totals it is worked out from",
+    "rate": "a rate cannot be added or averaged, and the files publish no count for it",
+    "pounds": "the files publish no totals to combine",
+}
+_LAIT_WHY = (
+    "the Benchmarking Data Set publishes each authority's figure without the numbers it is "
+    "worked out from, so the whole area's cannot be worked out"
+)
+
+
+def _part(row: Row) -> combine.Part:
+    """A tidy row of one authority as a part of a combined figure."""
+    return combine.Part(
+        row.area_name, row.value, row.status, row.source_file, row.source_line,
+        described=row.derivation if row.derivation and not row.source_line.isdigit() else "",
+    )  # fmt: skip
 
 
 def _frame(rows: list[Row]) -> pd.DataFrame:
@@ -185,8 +208,33 @@ class Published:
     # -- public API ----------------------------------------------------------------------
 
     def area(self, code: str) -> Area:
-        """The area with this E-code or 3-digit code; DataError suggesting close codes."""
+        """The area with this E-code or 3-digit code; DataError suggesting close codes.
+
+        Several local authorities' codes joined by ``+`` name their combined area (a
+        partnership's area), made by ``combined_area``.
+        """
+        if JOIN in code:
+            return self.combined_area(code.split(JOIN))
         return self.areas.find(code)
+
+    def combined_area(self, codes: Sequence[str]) -> Area:
+        """Several local authorities as one area: named after them ('Leicester, Leicestershire
+        and Rutland'), coded by joining their E-codes with ``+``. Its figures are combined from
+        theirs by the rules of ``data/combine.py``."""
+        parts = tuple(self._local(code.strip()) for code in codes)
+        if len(parts) == 1:
+            return parts[0]
+        names = [p.name for p in parts]
+        name = f"{', '.join(names[:-1])} and {names[-1]}"
+        regions = dict.fromkeys((p.region_code, p.region_name) for p in parts)
+        region_code, region_name = next(iter(regions)) if len(regions) == 1 else ("", "")
+        code = JOIN.join(p.code for p in parts)
+        return Area(code, "", name, COMBINED, region_code, region_name, parts=parts)
+
+    def regions_of(self, area: Area) -> list[Area]:
+        """The region of a local authority, or the regions of a combined area's authorities."""
+        codes = [p.region_code for p in area.parts] if area.parts else [area.region_code]
+        return [self.area(code) for code in dict.fromkeys(codes)]
 
     def validate_file(self, path: str) -> None:
         """Read one catalogued file (path under the data folder) and check every value any
@@ -265,9 +313,16 @@ class Published:
         Each period's neighbours are those of the grouping that applies to that year.
         A London borough's region is London; ``Area.subregion_code`` names Inner or Outer
         London for a caller that wants it as a further comparator (``series`` serves it).
+        For several authorities' combined area (``combined_area``): the whole area, each
+        authority, their region(s) and England, without a neighbours' mean.
         """
         self._check(indicator)
-        la = self._local(la_code)
+        la = self._local_or_combined(la_code)
+        if la.parts:
+            # The whole area, each authority in it, its region(s) and England: statistical
+            # neighbours are each authority's own, so no one neighbours' mean stands for all.
+            shown = [la, *la.parts, *self.regions_of(la), self.area(ENGLAND)]
+            return _frame([self._row(indicator, a, int(p)) for p in periods for a in shown])
         region, england = self.area(la.region_code), self.area(ENGLAND)
         rows: list[Row] = []
         for period in periods:
@@ -283,9 +338,9 @@ class Published:
         no figure for the year. Only authorities with a figure are ranked.
         """
         polarity = INDICATORS[self._check(indicator)].polarity
-        la = self._local(la_code)
-        if polarity is None:
-            return None
+        la = self._local_or_combined(la_code)
+        if polarity is None or la.parts:
+            return None  # a combined area is not one of the authorities LAIT ranks
         locals_ = [a for a in self.areas.all() if a.level == LOCAL]
         frame = self.series(indicator, [a.code for a in locals_], [year])
         have = frame[frame["status"] == ""]
@@ -394,7 +449,16 @@ class Published:
 
         Each label's neighbours are the grouping of the year it ends in, as in ``comparison``.
         """
-        la = self._local(la_code)
+        la = self._local_or_combined(la_code)
+        if la.parts:
+            # The Benchmarking Data Set publishes no numerators: the whole area's figure is
+            # not combined (its row says so), and each authority's is shown beside it.
+            shown = [*la.parts, *self.regions_of(la), self.area(ENGLAND)]
+            return _frame([
+                row for label in years
+                for row in [self._not_combined_row(indicator, la, label.label, _LAIT_WHY),
+                            *(self._wider_row(indicator, a, label) for a in shown)]
+            ])  # fmt: skip
         region, england = self.area(la.region_code), self.area(ENGLAND)
         rows: list[Row] = []
         for label in years:
@@ -407,7 +471,9 @@ class Published:
 
     def wider_band(self, indicator: str, la_code: str, label: Years) -> Band | None:
         """LAIT's rank and quartile band of the authority (data/benchmarking.py), if ranked."""
-        la = self._local(la_code)
+        la = self._local_or_combined(la_code)
+        if la.parts:
+            return None  # LAIT ranks authorities, not combinations of them
         entry = self.lait_entry(indicator)
         return self.bds.band(entry.code, la.code, label.label, entry)
 
@@ -429,6 +495,10 @@ class Published:
                 "(see safeguarding_report.report.indicators)."
             )
         return indicator
+
+    def _local_or_combined(self, code: str) -> Area:
+        area = self.area(code)
+        return area if area.parts else self._local(code)
 
     def _local(self, code: str) -> Area:
         area = self.area(code)
@@ -474,6 +544,8 @@ class Published:
         head = (indicator, area.code, area.name, area.level, str(year))
         if year < FIRST_YEAR[indicator]:
             return Row(*head, math.nan, NOT_COLLECTED, "", "", "", "", "")
+        if area.parts:
+            return self._combined_row(indicator, area, year)
         cell = self._published(indicator, area.code, year)
         if cell is not None:
             return Row(*head, cell.value, cell.status, cell.source_file, cell.column,
@@ -510,6 +582,63 @@ class Published:
             f"is {population.describe()}"
         )
         return Row(*head, value, "", *tail, lines, count.area_code, note)
+
+    def _combined_row(self, indicator: str, area: Area, year: int) -> Row:
+        """The whole area's figure, combined from its authorities' by ``data/combine.py``."""
+        spec = INDICATORS[indicator]
+        if indicator in RATE_OF:
+            counts = [self._row(RATE_OF[indicator], p, year) for p in area.parts]
+            bases = [self._base(RATE_OF[indicator], p, year) for p in area.parts]
+            combined = combine.rate([_part(r) for r in counts], bases)
+            cited = counts
+        elif indicator in combine.PERCENT_OF:
+            top, bottom = combine.PERCENT_OF[indicator]
+            tops = [self._row(top, p, year) for p in area.parts]
+            bottoms = [self._row(bottom, p, year) for p in area.parts]
+            combined = combine.percentage([_part(r) for r in tops], [_part(r) for r in bottoms])
+            cited = tops
+        elif spec.unit == "count":
+            cited = [self._row(indicator, p, year) for p in area.parts]
+            combined = combine.total([_part(r) for r in cited])
+        else:
+            return self._not_combined_row(indicator, area, str(year), _UNIT_WHY[spec.unit])
+        if all(r.status == combined.status and combined.status for r in cited):
+            # Every part shares the reason (the year is not published yet, or before the
+            # series): the whole area's figure is missing for that reason, said plainly.
+            first = cited[0]
+            return Row(indicator, area.code, area.name, area.level, str(year), math.nan,
+                       first.status, "", "", "", "", "")  # fmt: skip
+        source = next((r for r in cited if r.source_file), cited[0])
+        return Row(
+            indicator, area.code, area.name, area.level, str(year), combined.value,
+            combined.status, source.source_file, source.source_column,
+            "; ".join(combined.lines), "", combined.derivation,
+        )  # fmt: skip
+
+    def _base(self, count_indicator: str, area: Area, year: int) -> combine.Part:
+        """The population an authority's rates for the year divide by, as a combination's part."""
+        count = self._published(count_indicator, area.code, year)
+        base = (
+            self.population_for_rates(area.code, year, count.release)
+            if count is not None and not count.status
+            else None
+        )
+        if base is None:
+            return combine.Part(area.name, math.nan, NOT_HELD, "", "")
+        ons = base.ons
+        return combine.Part(
+            area.name,
+            base.value,
+            "",
+            ons.source_file if ons else "",
+            "; ".join(base.lines()),
+            described=f"the mid-{base.mid_year} population base: {base.describe()}",
+        )
+
+    def _not_combined_row(self, indicator: str, area: Area, period: str, why: str) -> Row:
+        combined = combine.not_combined(why)
+        return Row(indicator, area.code, area.name, area.level, period, combined.value,
+                   combined.status, "", "", "", "", combined.derivation)  # fmt: skip
 
     def _group(self, la: Area, year: int) -> Group:
         path = SN_2025 if model_for(year) == MODEL_2025 else SN_2021

@@ -29,6 +29,7 @@ AREA_LEVELS: tuple[str, ...] = (
     "Regional",
     "Sub-regional",  # Inner London (E13000001) and Outer London (E13000002)
     "Local authority",
+    "Local authorities combined",  # a partnership's area of several authorities
     "Statistical neighbours",
 )
 
@@ -42,6 +43,7 @@ ROUNDS_TO_ZERO = "low"
 NOT_COLLECTED = "not collected"
 NOT_HELD = "not held"
 NOT_YET_PUBLISHED = "not yet published"
+PART_WITHHELD = "part withheld"  # a whole area's figure, one of whose authorities' is withheld
 
 STATUSES: dict[str, str] = {
     CONFIDENTIAL: "withheld by the publisher to protect confidentiality",
@@ -55,6 +57,8 @@ STATUSES: dict[str, str] = {
     NOT_COLLECTED: "the year is before the measure's published series starts",
     NOT_HELD: "published by the DfE, but no file in data/published holds this area and year",
     NOT_YET_PUBLISHED: "a year after the latest year any file holds for this indicator",
+    PART_WITHHELD: "a partnership's whole-area figure, withheld because the figure of one of "
+    "its local authorities is withheld (beside the others, it would give that one away)",
 }
 
 # Every status that means "no figure": ``value`` is NaN exactly when ``status`` is one of these.

@@ -430,7 +430,7 @@ def _write_cover_and_changes(work: _CoverWork) -> list[dict[str, Any]]:
     published = Published(work.data_dir)
     with disclosure.for_sections(work.rule):  # the same rule as the sections' figures
         records = cover.write(work.p, published, work.staged, make_pdf=bool(work.chromium))
-    _write_changes(published, work.p, work.staged / "changes.csv")
+        _write_changes(published, work.p, work.staged / "changes.csv")
     names = (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE, "changes.csv")
     written = [work.staged / name for name in names if (work.staged / name).is_file()]
     store.keep(work.kept, work.key, written, records)

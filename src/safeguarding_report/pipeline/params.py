@@ -28,6 +28,8 @@ _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LA_CODE_PATTERN = re.compile(r"^(E(06|08|09|10)\d{6}|\d{3})$")
 # An unquoted old LA code reads as a YAML integer; without a leading zero it is clearly the code.
 _UNQUOTED_LA_CODE = re.compile(r"^[1-9]\d{2}$")
+# A partnership of several authorities names them as a list; its area's code joins theirs.
+JOIN = "+"
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Params:
 
     id: str  # report id: names the outputs folder, e.g. "kent-2022"
     partnership: str  # the safeguarding partnership's full name
-    local_authority: str  # E-code (E06/E08/E09/E10) or old 3-digit code
+    local_authority: str  # E-code (E06/E08/E09/E10) or old 3-digit code; several joined by +
     period_start: dt.date  # first day of the reporting period
     period_end: dt.date  # last day of the reporting period
     comparison_year: int  # published statistics for the year ending 31 March of this year
@@ -45,6 +47,11 @@ class Params:
     framework: str  # statutory framework: an id from data/frameworks/ or report/frameworks/
     suppress_from: int = 1  # counts from suppress_from to suppress_to are shown as [c]
     suppress_to: int = 5
+
+    @property
+    def local_authorities(self) -> tuple[str, ...]:
+        """The code of each local authority the partnership covers (one for most)."""
+        return tuple(self.local_authority.split(JOIN))
 
     @property
     def period_label(self) -> str:
@@ -215,6 +222,8 @@ def _check_type(source: str, key: str, value: Any) -> Any:
         )
     if key == "local_authority" and isinstance(value, int) and not isinstance(value, bool):
         return _unquoted_code(source, value)
+    if key == "local_authority" and isinstance(value, list):
+        return _several_codes(source, value)
     if expected is int:
         # bool is an int in Python; 'true' is never a year
         if isinstance(value, int) and not isinstance(value, bool):
@@ -233,13 +242,15 @@ def _check_values(source: str, p: Params, data: Path | None) -> None:
         "lower-case words joined by hyphens (e.g. kent-2022)",
         repr(p.id),
     )
-    _expect(
-        source,
-        "local_authority",
-        bool(_LA_CODE_PATTERN.match(p.local_authority)),
-        "a local authority E-code (E06, E08, E09 or E10 and six digits) or an old 3-digit code",
-        repr(p.local_authority),
-    )
+    for code in p.local_authorities:
+        _expect(
+            source,
+            "local_authority",
+            bool(_LA_CODE_PATTERN.match(code)),
+            "a local authority E-code (E06, E08, E09 or E10 and six digits) or an old 3-digit "
+            "code, or a list of them for a partnership of several authorities",
+            repr(code),
+        )
     if p.period_end <= p.period_start:
         raise ParamsError(
             f"{source}: key 'period_end' ({p.period_end}) must come after "
@@ -306,6 +317,27 @@ def _unquoted_code(source: str, value: int) -> str:
         f"number {int(value)}, not a code. Put the code in quotes, "
         f'local_authority: "{written}", or give the E-code (e.g. E10000016).'
     )
+
+
+def _several_codes(source: str, value: list[Any]) -> str:
+    """The local authorities of a partnership that covers several, as one area code."""
+    codes = [
+        _unquoted_code(source, item)
+        if isinstance(item, int) and not isinstance(item, bool)
+        else str(item).strip()
+        for item in value
+    ]
+    if not codes or not all(codes) or any(isinstance(i, (list, dict)) for i in value):
+        raise ParamsError(
+            f"{source}: key 'local_authority' must be a code or a list of codes, found {value!r}."
+        )
+    repeated = [c for c in dict.fromkeys(codes) if codes.count(c) > 1]
+    if repeated:
+        raise ParamsError(
+            f"{source}: key 'local_authority' lists {repeated[0]} twice. Name each local "
+            "authority once."
+        )
+    return JOIN.join(codes)
 
 
 class _NotADate(str):

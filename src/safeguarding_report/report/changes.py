@@ -25,6 +25,7 @@ import pandas as pd
 from safeguarding_report.data import Published
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.pipeline import spreadsheet
+from safeguarding_report.report import tables
 
 ENGLAND = "E92000001"
 MARGIN = 5.0  # percentage points
@@ -56,6 +57,10 @@ def frame(published: Published, la_code: str, year: int, indicators: Sequence[st
     rows = []
     for indicator in indicators:
         tidy = published.series(indicator, [la.code, ENGLAND], [year - 1, year])
+        if la.parts:
+            # A partnership's whole-area figure that rests on an authority's withheld count is
+            # withheld here as in the report: beside the others, it would give that one away.
+            tidy = tables.protect_frame(tidy)
         last, this = _pick(tidy, la.code, year - 1), _pick(tidy, la.code, year)
         eng_last, eng_this = _pick(tidy, ENGLAND, year - 1), _pick(tidy, ENGLAND, year)
         moved = _difference(this, last)

@@ -217,6 +217,14 @@ def _header(cover: CoverReport) -> list[tuple[str, list[str]]]:
 def _introduction(p: Params, fw: Framework, ctx: sections.Context) -> Section:
     law = fw.statutory
     blocks: list[Block] = [_say(s) for s in law.basis]
+    if ctx.la.parts:
+        blocks.append(
+            _say(
+                f"The safeguarding partners for {ctx.la.name} have made joint arrangements for "
+                f"the {len(ctx.la.parts)} local authority areas together, as the Act allows, so "
+                f"the {fw.report_name} covers the whole area and each authority in it."
+            )
+        )
     elements = [r.text for r in fw.requirements if r.id in law.elements]
     if elements:
         blocks.append(_say(f"{fw.guidance} asks that the {fw.report_name} also includes:"))
@@ -317,10 +325,37 @@ def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverRep
 
 def _comparison_sentence(ctx: sections.Context, indicator: str, frame: pd.DataFrame) -> text.Text:
     mine = _row(frame, ctx.la.code)
-    neighbours = frame[frame["area_level"] == "Statistical neighbours"].iloc[0]
     england = _row(frame, sections.ENGLAND)
     topic = sections.label(indicator).split(",")[0]
     topic = topic[0].lower() + topic[1:]
+    if ctx.la.parts:
+        # Several authorities have no one set of statistical neighbours: the whole area is
+        # compared with its region(s) and England; the report compares each authority.
+        regions = ctx.published.regions_of(ctx.la)
+        if len(regions) == 1:
+            region = _row(frame, regions[0].code)
+            return text.say(
+                "The rate of {topic} in {la} was {value} per 10,000 children, {to_region} "
+                "{region} ({reg}) and {to_eng} England's ({eng}).",
+                topic=topic,
+                la=ctx.la.name,
+                value=mine,
+                to_region=sections.direction(mine["value"], region["value"]) or "compared with",
+                region=sections.possessive(regions[0].name),
+                reg=region,
+                to_eng=sections.direction(mine["value"], england["value"]) or "compared with",
+                eng=england,
+            )
+        return text.say(
+            "The rate of {topic} in {la} was {value} per 10,000 children, {to_eng} England's "
+            "({eng}).",
+            topic=topic,
+            la=ctx.la.name,
+            value=mine,
+            to_eng=sections.direction(mine["value"], england["value"]) or "compared with",
+            eng=england,
+        )
+    neighbours = frame[frame["area_level"] == "Statistical neighbours"].iloc[0]
     return text.say(
         "The rate of {topic} in {la} was {value} per 10,000 children, {to_sn} the average of "
         "its statistical neighbours ({sn}) and {to_eng} England's ({eng}).",

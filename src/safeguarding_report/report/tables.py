@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from safeguarding_report.data import combine
 from safeguarding_report.data.published import NEIGHBOURS_NAME
-from safeguarding_report.data.schema import NOT_YET_PUBLISHED
+from safeguarding_report.data.schema import NOT_YET_PUBLISHED, PART_WITHHELD
 from safeguarding_report.pipeline import params, provenance
 from safeguarding_report.report import fragments, indicators
 
@@ -25,6 +26,7 @@ GSS_SYMBOLS: dict[str, str] = {
     "c": "[c]",
     "small": "[c]",
     "secondary": "[c]",
+    "part withheld": "[c]",
     "x": "[x]",
     "..": "[x]",
     "not collected": "[x]",
@@ -55,6 +57,8 @@ REASONS: dict[str, str] = {
     "concerned",
     "secondary": "is not shown because, with the total beside it, it would let a small number "
     "be worked out",
+    "part withheld": "is not shown because the figure of one of its local authorities is "
+    "withheld, and beside the others it would give that figure away",
     "x": "was marked as not available by the publisher",
     "..": "was marked as not available by the publisher",
     "not collected": "is not available because the published series does not go back to that year",
@@ -122,6 +126,9 @@ class Table:
     numeric_columns: list[bool] | None = None  # per column, overriding ``numeric``
     # (row, column) of the cells that show a count, marked so the disclosure scan finds them
     count_cells: set[tuple[int, int]] = field(default_factory=set)
+    # May be wider than the page (several authorities side by side): its scrolling box is
+    # then a labelled region a keyboard can reach, so it can be scrolled without a mouse.
+    scrolls: bool = False
 
     def _numeric(self, column: int) -> bool:
         if self.numeric_columns is not None:
@@ -153,6 +160,7 @@ class Table:
             ],
             notes=notes,
             source=self.source,
+            scrolls=self.scrolls,
         )
 
     def to_markdown(self) -> str:
@@ -387,6 +395,34 @@ def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
             "the published count per 10,000 children in the ONS mid-year population estimate "
             "for the year before; all other rates are as published."
         )
+    combined = [r for r in records if str(r["derivation"]).startswith(combine.COMBINED)]
+    if combined:
+        notes.append(
+            f"Figures for {_where(combined)} are worked out from its local authorities' "
+            "published figures: counts are their sum, rates the summed count per 10,000 of the "
+            "summed populations the DfE's rates use, percentages the summed numerator over the "
+            "summed denominator. Where any authority's figure is withheld or missing, so is "
+            "the whole area's; figures.csv lists every part."
+        )
+    gaps = [r for r in records if str(r["derivation"]).startswith(combine.PART_MISSING)]
+    if gaps:
+        notes.append(
+            f"Not given for {_where(gaps)}: at least one of its local authorities' figures is "
+            "withheld or missing, so the whole area's is too (beside the others, it would give "
+            "the withheld one away; a missing figure is never counted as zero). figures.csv "
+            "names which authority and why."
+        )
+    apart = [
+        r
+        for r in records
+        if str(r["derivation"]).startswith(combine.NOT_COMBINED) and r not in gaps
+    ]
+    if apart:
+        notes.append(
+            f"Not worked out for {_where(apart)}: the files publish these figures without the "
+            "numbers they are worked out from, and rates, percentages and averages cannot be "
+            "added or averaged; each local authority's own figure is given instead."
+        )
     means = [(r, _MEAN_OF.match(str(r["derivation"]))) for r in records]
     if any(m for _, m in means):
         note = (
@@ -425,7 +461,7 @@ SMALL = "small"
 SECONDARY = "secondary"
 # Statuses that hide a figure to protect the people it counts; any other status is a figure
 # that simply is not there.
-DISCLOSURE_STATUSES = frozenset({"c", SMALL, SECONDARY})
+DISCLOSURE_STATUSES = frozenset({"c", SMALL, SECONDARY, PART_WITHHELD})
 WITHHELD = "withheld by this report"  # how a withheld figure's derivation begins
 _TOTAL_LABEL = re.compile(r"^\s*(total|all)\b", re.IGNORECASE)
 _RATE_COUNT = re.compile(r"aged 0 to 17(?: \([^)]*\))?: (-?[0-9.e+]+) \(")
@@ -516,6 +552,9 @@ def protect(row: Row, suppression: Suppression | None = None) -> Row:
     derivation = str(row.get("derivation", "") or "")
     if is_count(row) and r.hides(row["value"]):
         return _withheld(row, SMALL, f"a count {r.words()}")
+    if any(r.hides(part) for part in combine.part_values(derivation)):
+        # Shown beside its parts, the whole area's figure would give the withheld one away.
+        return _withheld(row, PART_WITHHELD, f"combined from an authority's count {r.words()}")
     if unit in ("rate", "percent") and derivation.startswith("count per 10,000"):
         count = _RATE_COUNT.search(derivation)
         if count and r.hides(count.group(1)):

@@ -22,10 +22,12 @@ stopped build left in ``outputs/`` is removed: published reports stay as they we
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
 import io
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator, Sequence
@@ -125,14 +127,61 @@ def authorities(codes: str, year: int, *, root: Path, framework_id: str | None =
     return Batch(made, failed)
 
 
+def partnerships(table: Path, year: int, *, root: Path, framework_id: str | None = None) -> Batch:
+    """One params file per row of a CSV file of partnerships, as ``authorities`` makes them.
+
+    The file has the columns ``name`` (the partnership's name; empty for the name ``new``
+    gives) and ``codes`` (its local authorities' codes, separated by ``+``, spaces or
+    commas): one code for a partnership of one authority, several for one that covers several.
+    """
+    published = Published(root / "data")
+    try:
+        with table.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [h.strip() for h in reader.fieldnames or []]
+            rows = [(line, row) for line, row in enumerate(reader, start=2)]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{table}: could not read the CSV file of partnerships ({exc}).") from exc
+    missing = [c for c in ("name", "codes") if c not in header]
+    if missing:
+        raise ReportError(
+            f"{table}, line 1: no column {missing[0]!r}. Expected the columns name and codes "
+            "(the partnership's name, and its local authorities' codes separated by +)."
+        )
+    made: list[Path] = []
+    failed: list[Outcome] = []
+    for line, row in rows:
+        codes = re.split(r"[+,;\s]+", (row.get("codes") or "").strip())
+        codes = [c for c in codes if c]
+        name = (row.get("name") or "").strip()
+        label = name or "+".join(codes) or f"{table}, line {line}"
+        try:
+            if not codes:
+                raise ReportError(f"{table}, line {line}: no code in column 'codes'.")
+            made.append(
+                _params_for("+".join(codes), year, root, framework_id, published, name or None)
+            )
+        except ReportError as exc:
+            failed.append(Outcome(label, FAILED, one_line(exc)))
+    return Batch(made, failed)
+
+
 def _params_for(
-    code: str, year: int, root: Path, framework_id: str | None, published: Published
+    code: str,
+    year: int,
+    root: Path,
+    framework_id: str | None,
+    published: Published,
+    partnership: str | None = None,
 ) -> Path:
     area = published.area(code)
     # scaffold names a report <slug of the authority's name>-<year>: the same file next time.
     existing = root / "params" / f"{scaffold.report_id_for(area.name, year)}.yaml"
     if not existing.is_file():
-        return scaffold.new(code, year, root=root, framework_id=framework_id).params
+        made = scaffold.new(code, year, root=root, framework_id=framework_id)
+        if partnership:
+            scaffold.rename(made.params, partnership)
+        return made.params
     p = params.load(existing)
     if framework_id and p.framework != framework_id:
         raise ReportError(

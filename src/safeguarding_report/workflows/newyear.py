@@ -77,7 +77,7 @@ def params_text(p: params.Params, new_id: str, source: Path) -> str:
             "for what is still to supply or update.",
             f"id: {new_id}",
             f"partnership: {p.partnership}",
-            f"local_authority: {p.local_authority}          # E-code (or old 3-digit code)",
+            _local_authority(p),
             f"period_start: {_a_year_on(p.period_start)}            # first day of the period",
             f"period_end: {_a_year_on(p.period_end)}              # last day of the period",
             f"comparison_year: {p.comparison_year + 1}               # published statistics "
@@ -89,6 +89,14 @@ def params_text(p: params.Params, new_id: str, source: Path) -> str:
             "",
         ]
     )
+
+
+def _local_authority(p: params.Params) -> str:
+    """The ``local_authority`` key as written: one code, or the list of several."""
+    if len(p.local_authorities) == 1:
+        return f"local_authority: {p.local_authority}          # E-code (or old 3-digit code)"
+    listed = "".join(f'\n  - "{code}"' for code in p.local_authorities)
+    return f"local_authority:                    # the local authorities covered{listed}"
 
 
 def as_draft(text: str, from_id: str) -> str:

@@ -1,5 +1,9 @@
 """Start a report for any English local authority: its params file and empty local templates.
 
+Several codes separated by commas (``new("E06000016,E10000018,E06000017", 2024)``) start the
+report of a partnership that covers several authorities: the params file lists them, names the
+partnership after them, and notes each one's region and statistical neighbours.
+
 ``new("E08000003", 2024)`` writes ``params/<id>.yaml`` with the authority's name, the
 partnership's usual name, the reporting period and the framework in force at the period's end
 (the newest whose in-force date is on or before it: see ``report.framework``), and notes its
@@ -13,12 +17,13 @@ and each section says which of the partnership's records are still to be supplie
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeguarding_report.data import Published
-from safeguarding_report.data.areas import LOCAL
+from safeguarding_report.data import Area, Published
+from safeguarding_report.data.areas import JOIN, LOCAL
 from safeguarding_report.errors import ParamsError
 from safeguarding_report.local import write_empty_templates
 from safeguarding_report.report import framework
@@ -45,15 +50,15 @@ def new(
     framework_id: str | None = None,
     workbook: bool = False,
 ) -> Scaffold:
-    """Write params and empty local templates for one authority's report on ``year`` (the
-    records as one workbook, records.xlsx, with ``workbook``; else as CSV files)."""
+    """Write params and empty local templates for one authority's report on ``year``, or
+    several authorities', their codes separated by commas (the records as one workbook,
+    records.xlsx, with ``workbook``; else as CSV files)."""
     published = Published(root / "data")
-    area = published.area(code)
-    if area.level != LOCAL:
-        raise ParamsError(
-            f"{code!r} is {area.name}, not a local authority. Give a local authority's E-code "
-            "(E06, E08, E09 or E10) or its DfE 3-digit code, such as E08000003 or 352."
-        )
+    codes = [c.strip() for c in code.replace(JOIN, ",").split(",") if c.strip()]
+    authorities = [_authority(published, c) for c in codes]
+    if len({a.code for a in authorities}) != len(authorities):
+        raise ParamsError(f"{code!r}: a local authority is named twice. Name each one once.")
+    area = published.combined_area([a.code for a in authorities])
     held = published.periods(ANCHOR_INDICATOR)
     # The year after the newest held is a report written before the DfE publishes its year:
     # the build accepts it, its figures shown as not yet published (build._check_year).
@@ -64,14 +69,8 @@ def new(
             f"{held[-1]}. Choose one of those, or {published.unpublished_year()} (its figures "
             f"not yet published), or add the DfE's release for {year} to data/published/."
         )
-    if not published.areas.existed(area, year):
-        alive = [y for y in held if published.areas.existed(area, y)]
-        span = f"{alive[0]} to {alive[-1]}" if alive else "none of the years held"
-        raise ParamsError(
-            f"{area.name} ({area.old_code}, {area.code}) did not exist in the year ending 31 "
-            f"March {year}: the files hold it for {span}. For earlier years, build the report "
-            "of the authority it replaced."
-        )
+    for authority in authorities:
+        _check_existed(published, authority, year, held)
     start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
     data = root / "data"
     fw = framework.load(framework_id, data) if framework_id else framework.in_force_on(end, data)
@@ -82,8 +81,6 @@ def new(
             f"{params} already exists: it was not changed. Edit it, or remove it first to "
             "start again."
         )
-    group = published.neighbour_group(area.code, year)
-    neighbours = ", ".join(n.name for n, _ in group.neighbours) or "none in the groupings held"
     note = (
         f"# The DfE has not yet published the year ending 31 March {year}: its figures show as\n"
         f"# [x] until its releases are added to data/published/ (the newest held is {year - 1}).\n"
@@ -96,10 +93,10 @@ def new(
         "# Written by `safeguarding-report new`: check the partnership's name, the period and\n"
         "# the publication date, then fill in the records in "
         f"data/local/{report_id}/ (see docs/local-data.md).\n"
-        f"# Region: {area.region_name}. Statistical neighbours ({group.model}): {neighbours}.\n"
+        f"{''.join(_about(published, a, year, several=bool(area.parts)) for a in authorities)}"
         f"id: {report_id}\n"
         f"partnership: {area.name} {fw.name_suffix}  # the partnership's usual name: check it\n"
-        f'local_authority: "{area.code}"  # {area.name}, DfE code {area.old_code}\n'
+        f"{_local_authority(area)}"
         f"period_start: {start.isoformat()}  # first day of the reporting period\n"
         f"period_end: {end.isoformat()}  # last day of the reporting period\n"
         f"comparison_year: {year}  # published statistics for the year ending 31 March {year}\n"
@@ -112,6 +109,56 @@ def new(
     local = data / "local" / report_id
     created = write_empty_templates(local, fw.templates(), workbook=workbook)
     return Scaffold(report_id, params, local, created)
+
+
+def _authority(published: Published, code: str) -> Area:
+    area = published.area(code)
+    if area.level != LOCAL:
+        raise ParamsError(
+            f"{code!r} is {area.name}, not a local authority. Give a local authority's E-code "
+            "(E06, E08, E09 or E10) or its DfE 3-digit code, such as E08000003 or 352 (several "
+            "separated by commas for a partnership that covers several)."
+        )
+    return area
+
+
+def _check_existed(published: Published, area: Area, year: int, held: list[int]) -> None:
+    if not published.areas.existed(area, year):
+        alive = [y for y in held if published.areas.existed(area, y)]
+        span = f"{alive[0]} to {alive[-1]}" if alive else "none of the years held"
+        raise ParamsError(
+            f"{area.name} ({area.old_code}, {area.code}) did not exist in the year ending 31 "
+            f"March {year}: the files hold it for {span}. For earlier years, build the report "
+            "of the authority it replaced."
+        )
+
+
+def _about(published: Published, area: Area, year: int, *, several: bool) -> str:
+    """The comment line naming an authority's region and statistical neighbours."""
+    group = published.neighbour_group(area.code, year)
+    neighbours = ", ".join(n.name for n, _ in group.neighbours) or "none in the groupings held"
+    who = f"{area.name}: region" if several else "Region:"
+    return f"# {who} {area.region_name}. Statistical neighbours ({group.model}): {neighbours}.\n"
+
+
+def _local_authority(area: Area) -> str:
+    """The ``local_authority`` key: one code, or the list of a partnership's authorities."""
+    if not area.parts:
+        return f'local_authority: "{area.code}"  # {area.name}, DfE code {area.old_code}\n'
+    listed = "".join(f'  - "{a.code}"  # {a.name}, DfE code {a.old_code}\n' for a in area.parts)
+    return f"local_authority:  # the local authorities the partnership covers\n{listed}"
+
+
+def rename(params_file: Path, partnership: str) -> None:
+    """Give the partnership in a params file ``new`` wrote the name it goes by."""
+    lines = params_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    named = json.dumps(partnership, ensure_ascii=False)  # a YAML string, quoted as JSON is
+    params_file.write_text(
+        "".join(
+            f"partnership: {named}\n" if line.startswith("partnership:") else line for line in lines
+        ),
+        encoding="utf-8",
+    )
 
 
 def report_id_for(name: str, year: int) -> str:

@@ -70,6 +70,16 @@ class Context:
         return period_label(self.period_start, self.period_end)
 
     @property
+    def authorities(self) -> tuple[Area, ...]:
+        """The local authorities the report covers: one, or each of a partnership's several."""
+        return self.la.parts or (self.la,)
+
+    @property
+    def shown_codes(self) -> list[str]:
+        """The area's code, then each of its authorities' when it covers several."""
+        return [self.la.code, *(a.code for a in self.la.parts)]
+
+    @property
     def body(self) -> str:
         """Who the report speaks for, as a sentence names it: 'the Board', 'the partnership'."""
         return self.framework.body_in_text
@@ -145,6 +155,11 @@ def source_line(ctx: Context, *frames: pd.DataFrame) -> str:
         f"{source.publisher}, {source.title}" for source in (ctx.published.source(f) for f in files)
     )
     return "; ".join(titles)
+
+
+def side_by_side(ctx: Context, table: tables.Table) -> tables.Table:
+    """``table``, marked as one that may scroll when it sets several authorities side by side."""
+    return dataclasses.replace(table, scrolls=True) if ctx.la.parts else table
 
 
 def label(indicator: str) -> str:

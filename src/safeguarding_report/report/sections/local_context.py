@@ -22,12 +22,13 @@ def population_year(ctx: Context) -> int:
 
 
 def headline_frame(ctx: Context) -> pd.DataFrame:
-    """The headline indicators for the local authority and England in the comparison year."""
+    """The headline indicators for the local authority and England in the comparison year
+    (and each local authority, beside the whole area, for a partnership of several)."""
     return pd.concat(
         [
             ctx.published.series(
                 i,
-                [ctx.la.code, ENGLAND],
+                [*ctx.shown_codes, ENGLAND],
                 [population_year(ctx) if i == "population_0_17" else ctx.year],
             )
             for i in HEADLINE_INDICATORS
@@ -124,7 +125,7 @@ def _count_and_rate(
 def headline_table(ctx: Context) -> tables.Table:
     """The headline indicators, the local authority beside England."""
     frame = headline_frame(ctx)
-    return tables.pivot(
+    table = tables.pivot(
         frame,
         rows="indicator",
         columns="area_name",
@@ -140,6 +141,7 @@ def headline_table(ctx: Context) -> tables.Table:
             *bases.notes(ctx.published, frame, shown=population_year(ctx)),
         ],
     )
+    return sections.side_by_side(ctx, table)
 
 
 def rate_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
@@ -168,7 +170,10 @@ def factor_indicators() -> list[str]:
 def factors_frame(ctx: Context) -> pd.DataFrame:
     """Each factor for the area and England in the comparison year."""
     return pd.concat(
-        [ctx.published.series(i, [ctx.la.code, ENGLAND], [ctx.year]) for i in factor_indicators()],
+        [
+            ctx.published.series(i, [*ctx.shown_codes, ENGLAND], [ctx.year])
+            for i in factor_indicators()
+        ],
         ignore_index=True,
     )
 
@@ -179,7 +184,7 @@ def factors_table(ctx: Context) -> tables.Table:
     mine = frame[frame["area_code"] == ctx.la.code]
     order = mine.sort_values("value", ascending=False, na_position="last")["indicator"]
     frame = frame.set_index("indicator").loc[list(order)].reset_index()
-    return tables.pivot(
+    table = tables.pivot(
         frame,
         rows="indicator",
         columns="area_name",
@@ -190,6 +195,7 @@ def factors_table(ctx: Context) -> tables.Table:
         source=source_line(ctx, frame),
         notes=["More than one factor can be recorded for each assessment."],
     )
+    return sections.side_by_side(ctx, table)
 
 
 @sections.or_latest_published
@@ -221,7 +227,30 @@ def factors_summary(ctx: Context) -> text.Text:
         if len(named) > 1
         else "The only factor shown as recorded at the end of assessments in {year} was "
     )
-    return text.say(lead + listed + ".", **fields)
+    sentence = text.say(lead + listed + ".", **fields)
+    rivals = _withheld_rivals(ctx, frame, shown, float(top["value"].min()))
+    if not rivals:
+        return sentence
+    caveat = (
+        f"The whole area's figure for {tables.and_(rivals)} is not shown, as one of its local "
+        "authorities' figures is withheld; the others' alone come to as many, so it may be "
+        "among the most frequent."
+    )
+    return text.paragraph(sentence, text.words(caveat))
+
+
+def _withheld_rivals(
+    ctx: Context, frame: pd.DataFrame, shown: pd.DataFrame, least: float
+) -> list[str]:
+    """For a partnership of several authorities: the factors whose whole-area figure is
+    withheld although the authorities' figures that are shown already reach ``least`` (so
+    the factor may be among those recorded most often)."""
+    if not ctx.la.parts:
+        return []
+    parts = tables.protect_frame(frame[frame["area_code"].isin([a.code for a in ctx.la.parts])])
+    known = parts[parts["status"].eq("")].groupby("indicator")["value"].sum()
+    withheld = shown[shown["status"].ne("")]["indicator"]
+    return [factor_words(str(i)) for i in withheld if known.get(i, 0.0) >= least]
 
 
 def factor_words(indicator: str) -> str:

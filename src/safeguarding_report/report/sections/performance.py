@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 from IPython.display import display
 
 from safeguarding_report.data.benchmarking import Years
+from safeguarding_report.data.published import NEIGHBOURS_LEVEL
 from safeguarding_report.report import bases, charts, indicators, sections, tables, text
 from safeguarding_report.report.indicators import INDICATORS, WIDER, Partner
 from safeguarding_report.report.sections import (
@@ -33,8 +36,63 @@ def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     return bases.noted(ctx.published, chart, frame)
 
 
-def neighbours_table(ctx: Context) -> tables.Table:
-    """The statistical neighbours the comparisons use, closest first, with the model used."""
+def neighbours_table(ctx: Context) -> tables.Table | None:
+    """The statistical neighbours the comparisons use, closest first, with the model used.
+
+    A partnership of several authorities shows each authority's own neighbours, one table
+    each, displayed one by one (so each keeps its own records).
+    """
+    if ctx.la.parts:
+        for la in ctx.la.parts:
+            display(_neighbours_of(dataclasses.replace(ctx, la=la)))
+        display(each_against_its_neighbours(ctx))
+        return None
+    return _neighbours_of(ctx)
+
+
+# The measures each authority of a partnership is set against its own neighbours on.
+AGAINST_NEIGHBOURS: tuple[str, ...] = (
+    "cin_rate",
+    "referrals_rate",
+    "rereferrals_pct",
+    "s47_rate",
+    "cpp_rate",
+    "cpp_subsequent_pct",
+    "cla_rate",
+)
+
+
+def each_against_its_neighbours(ctx: Context) -> tables.Table:
+    """Each authority of a partnership beside the mean of its own statistical neighbours.
+
+    A partnership of several authorities has no one set of neighbours: each authority has its
+    own, so each is compared with its own (in the latest published year).
+    """
+    year = sections.published_year(ctx)
+    frames = []
+    for la in ctx.authorities:
+        for indicator in AGAINST_NEIGHBOURS:
+            frame = ctx.published.comparison(indicator, la.code, [year])
+            mine = frame[frame["area_code"] == la.code]
+            mean = frame[frame["area_level"] == NEIGHBOURS_LEVEL].assign(
+                area_name=f"Statistical neighbours of {la.name} (mean)"
+            )
+            frames += [mine, mean]
+    frame = pd.concat(frames, ignore_index=True)
+    table = tables.pivot(
+        frame,
+        rows="indicator",
+        columns="area_name",
+        caption=f"Each local authority of {ctx.la.name} and its own statistical neighbours, "
+        f"year ending 31 March {year}",
+        row_labels={i: label(i) for i in AGAINST_NEIGHBOURS},
+        corner="Measure",
+        source=source_line(ctx, frame),
+    )
+    return sections.side_by_side(ctx, table)
+
+
+def _neighbours_of(ctx: Context) -> tables.Table:
     group = ctx.published.neighbour_group(ctx.la.code, ctx.year)
     notes = [
         f"The Department for Education's {group.model} are used for {ctx.year}; neighbours "
@@ -84,7 +142,19 @@ WORKFORCE_INDICATORS: tuple[str, ...] = (
 
 
 def looked_after_table(ctx: Context) -> tables.Table:
-    """Children looked after, starting and ceasing, UASC and placed from elsewhere, by year."""
+    """Children looked after, starting and ceasing, UASC and placed from elsewhere, by year.
+
+    For a partnership of several authorities: the whole area and each authority side by side,
+    in the comparison year (the trends are in the charts).
+    """
+    if ctx.la.parts:
+        return _by_measure(
+            ctx,
+            [ctx.published.series(i, ctx.shown_codes, [ctx.year]) for i in LOOKED_AFTER_INDICATORS],
+            columns="area_name",
+            caption=f"Children looked after by {ctx.la.name} and each of its local "
+            f"authorities, year ending 31 March {ctx.year}",
+        )
     return _by_measure(
         ctx,
         [
@@ -122,15 +192,25 @@ def _by_measure(
         corner="Measure",
         source=source_line(ctx, frame),
     )
-    return bases.noted(ctx.published, table, frame)
+    return sections.side_by_side(ctx, bases.noted(ctx.published, table, frame))
 
 
-def ranks_table(ctx: Context) -> tables.Table:
+def ranks_table(ctx: Context) -> tables.Table | None:
     """Rank and quartile band among all English local authorities, where a direction is agreed.
 
     While the comparison year's figures are not yet published, no authority can be ranked in
-    it: the table ranks the latest published year, and its caption and a note say so.
+    it: the table ranks the latest published year, and its caption and a note say so. A
+    partnership of several authorities shows one table per authority (displayed one by one):
+    the DfE ranks authorities, not combinations of them.
     """
+    if ctx.la.parts:
+        for la in ctx.la.parts:
+            display(_ranks_of(dataclasses.replace(ctx, la=la)))
+        return None
+    return _ranks_of(ctx)
+
+
+def _ranks_of(ctx: Context) -> tables.Table:
     year = sections.published_year(ctx)
     rows: list[list[tables.Cell]] = []
     frames = []
@@ -264,14 +344,10 @@ def compared_table(
         frame = ctx.published.wider(indicator, ctx.la.code, years)
         frames.append(frame)
         entry = ctx.published.lait_entry(indicator)
-        band = ctx.published.wider_band(indicator, ctx.la.code, years[0])
         better = {"higher": "Higher is better", "lower": "Lower is better"}.get(
             entry.polarity or "", "No agreed direction"
         )
-        ranked, banded = "Not ranked", "Not banded"
-        if band is not None:
-            ranked = f"{band.rank} of {band.of}"
-            banded = band.band or "Not banded"
+        ranked, banded = _ranked(ctx, indicator, years[0])
         rows.append(
             [
                 spec.label,
@@ -300,12 +376,29 @@ def compared_table(
         notes.append(f"No figure is held up to {ctx.year} for: {tables.and_(missing)}.")
     notes += [indicators.ENGLAND_NOTES[i] for i in measures if i in indicators.ENGLAND_NOTES]
     names = list(dict.fromkeys(frames[0]["area_name"]))
-    return tables.grid(
+    table = tables.grid(
         caption,
         ["Measure", "Period", *names, "Which is better", "Rank (1 = best)", "Quartile band"],
         rows,
         source=source_line(ctx, *frames),
         notes=notes,
+    )
+    return sections.side_by_side(ctx, table)
+
+
+def _ranked(ctx: Context, indicator: str, label: Years) -> tuple[str, str]:
+    """LAIT's rank and band of the authority, or of each authority of a partnership by name."""
+    said = []
+    for la in ctx.authorities:
+        band = ctx.published.wider_band(indicator, la.code, label)
+        ranked = f"{band.rank} of {band.of}" if band is not None else "Not ranked"
+        banded = (band.band or "Not banded") if band is not None else "Not banded"
+        said.append((la.name, ranked, banded))
+    if not ctx.la.parts:
+        return said[0][1], said[0][2]
+    return (
+        "; ".join(f"{name}: {ranked}" for name, ranked, _ in said),
+        "; ".join(f"{name}: {banded}" for name, _, banded in said),
     )
 
 
