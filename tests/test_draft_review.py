@@ -207,6 +207,9 @@ def test_review_lists_exactly_the_three_changes_and_what_follows(drafts: Drafts)
     assert derived and all(f.follows == cin_rate.what for f in derived)
     # ... and the sentences, table rows and charts that show a changed figure, nothing else.
     shown_at = {place for f in found.figures for place in f.places}
+    _, _, blocks = draft.read_references(drafts.new / draft.REFERENCES_FILE)
+    kinds = {b.ref: b.kind for b in blocks}
+    assert all(kinds[place.ref] != "note" for place in shown_at)  # notes show no figure
     changed = {f.what for f in found.figures}
     sentences = [p for s in found.sections for p in s.paragraphs if p is not edited]
     notes = [p for p in sentences if p.note]

@@ -304,8 +304,11 @@ def _trace(changes: list[FigureChange]) -> None:
 
 def _places(identity: Identity, blocks: Sequence[Block]) -> list[Place]:
     """Where the new draft shows a figure: its rows, paragraphs and charts (a table only
-    when none of its rows names it)."""
-    showing = [b for b in blocks if any(_identity(f) == identity for f in b.figures)]
+    when none of its rows names it). A note under a table or chart says how their figures
+    were worked out: it is not a place that shows one."""
+    showing = [
+        b for b in blocks if b.kind != "note" and any(_identity(f) == identity for f in b.figures)
+    ]
     rows = {b.ref.rsplit(".", 1)[0] for b in showing if b.kind == "row"}
     return [_place(b.ref) for b in showing if not (b.kind == "table" and b.ref in rows)]
 
