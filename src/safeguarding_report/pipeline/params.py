@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from safeguarding_report.data.areas import JOIN  # a partnership's area code joins its parts'
 from safeguarding_report.errors import ParamsError
 from safeguarding_report.report import framework
 
@@ -28,8 +29,6 @@ _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LA_CODE_PATTERN = re.compile(r"^(E(06|08|09|10)\d{6}|\d{3})$")
 # An unquoted old LA code reads as a YAML integer; without a leading zero it is clearly the code.
 _UNQUOTED_LA_CODE = re.compile(r"^[1-9]\d{2}$")
-# A partnership of several authorities names them as a list; its area's code joins theirs.
-JOIN = "+"
 
 
 @dataclass(frozen=True)
