@@ -165,6 +165,32 @@ def tiny_section(path: Path, *code: str) -> Path:
     return path
 
 
+def link_published(base: Path, *, each_file: bool = False) -> None:
+    """Link ``base``/data/published to the project's published files: the folder, or each
+    file one by one (``each_file``: a test may then replace one file by a copy to change)."""
+    published = ROOT / "data/published"
+    if not each_file:
+        (base / "data").mkdir(parents=True, exist_ok=True)
+        (base / "data/published").symlink_to(published, target_is_directory=True)
+        return
+    for source in published.rglob("*"):
+        target = base / "data/published" / source.relative_to(published)
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source)
+
+
+def project_copy(base: Path, *, each_file: bool = False) -> Path:
+    """A copy of the project in ``base``: notebooks, params and local records copied (to
+    change), the published files linked (see ``link_published``)."""
+    for name in ("notebooks", "params", "data/local"):
+        shutil.copytree(ROOT / name, base / name)
+    link_published(base, each_file=each_file)
+    return base
+
+
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> Path:
     """A project that builds in seconds, with a previous report in outputs/kent-2022/.
@@ -174,16 +200,9 @@ def tiny_project(tmp_path: Path) -> Path:
     """
     from safeguarding_report.report import framework
 
-    for name in ("params",):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "params", tmp_path / "params")
     shutil.copytree(ROOT / "data/local/kent-2022", tmp_path / "data/local/kent-2022")
-    for source in (ROOT / "data/published").rglob("*"):
-        target = tmp_path / "data/published" / source.relative_to(ROOT / "data/published")
-        if source.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(source)
+    link_published(tmp_path, each_file=True)
     (tmp_path / "notebooks").mkdir()
     for number, sec in enumerate(framework.load("wt2018").sections, start=1):
         tiny_section(tmp_path / f"notebooks/{number:02d}_{sec.key}.ipynb", "x = 1")

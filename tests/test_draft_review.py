@@ -23,7 +23,7 @@ import pikepdf
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT, axe, describe, pdfua, pdfua_findings
+from conftest import axe, describe, pdfua, pdfua_findings, project_copy
 from safeguarding_report.cli import main
 from safeguarding_report.errors import ReportError
 from safeguarding_report.pipeline import draft
@@ -57,17 +57,7 @@ class Drafts:
 def _project(base: Path) -> Project:
     """A copy of the project: notebooks, params and records copied, published files linked
     one by one (the one to change is replaced by a copy)."""
-    for name in ("notebooks", "params"):
-        shutil.copytree(ROOT / name, base / name)
-    shutil.copytree(ROOT / "data/local/kent-2022", base / "data/local/kent-2022")
-    for source in (ROOT / "data/published").rglob("*"):
-        target = base / "data/published" / source.relative_to(ROOT / "data/published")
-        if source.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(source)
-    return Project(base)
+    return Project(project_copy(base, each_file=True))
 
 
 def _build(project: Project, aside: Path, *, draft: bool, pdf: bool = False) -> Path:

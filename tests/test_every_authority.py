@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from conftest import project_copy
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.workflows import scaffold
@@ -35,13 +35,7 @@ CASES: dict[str, tuple[str, int, str] | None] = {
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy of the project (notebooks, params, local records) over the published data."""
-    base = tmp_path_factory.mktemp("authorities")
-    for name in ("notebooks", "params"):
-        shutil.copytree(ROOT / name, base / name)
-    (base / "data").mkdir()
-    (base / "data" / "published").symlink_to(PUBLISHED, target_is_directory=True)
-    shutil.copytree(ROOT / "data" / "local", base / "data" / "local")
-    return Project(base)
+    return Project(project_copy(tmp_path_factory.mktemp("authorities")))
 
 
 _BUILT: dict[str, Path] = {}

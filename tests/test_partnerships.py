@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import axe, describe
+from conftest import axe, describe, project_copy
 from safeguarding_report.data import Published, combine
 from safeguarding_report.errors import ParamsError
 from safeguarding_report.pipeline import params
@@ -165,13 +165,7 @@ def _cells(path: Path, year: int, codes: tuple[str, ...], **where: str) -> list[
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy of the project (notebooks, params, local records) over the published data."""
-    base = tmp_path_factory.mktemp("partnerships")
-    for name in ("notebooks", "params"):
-        shutil.copytree(ROOT / name, base / name)
-    (base / "data").mkdir()
-    (base / "data" / "published").symlink_to(PUBLISHED, target_is_directory=True)
-    shutil.copytree(ROOT / "data" / "local", base / "data" / "local")
-    return Project(base)
+    return Project(project_copy(tmp_path_factory.mktemp("partnerships")))
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import project_copy
 from safeguarding_report.data import Published
 from safeguarding_report.data.population import DIFFERENCE_STATED, rate_base
 from safeguarding_report.pipeline.build import Project, build
@@ -71,13 +71,7 @@ def _implied(code: str, year: int) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project folder over the published files (its parse cache stays out of the repo)."""
-    base = tmp_path_factory.mktemp("bases")
-    for name in ("notebooks", "params"):
-        shutil.copytree(ROOT / name, base / name)
-    (base / "data").mkdir()
-    (base / "data" / "published").symlink_to(ROOT / "data" / "published")
-    shutil.copytree(ROOT / "data" / "local", base / "data" / "local")
-    return base
+    return project_copy(tmp_path_factory.mktemp("bases"))
 
 
 @pytest.fixture(scope="module")
