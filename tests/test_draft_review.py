@@ -346,3 +346,17 @@ def test_build_and_batch_take_draft(name: str) -> None:
     assert cli._build_options(cli._parser().parse_args([name, "--draft"])) == BuildOptions(
         draft=True
     )
+
+
+def test_a_paragraphs_words_are_compared_as_read_not_as_markdown() -> None:
+    part = _section(
+        "# Reviews\n\nThe **panel** met [monthly](https://example.org) and `twice` more.",
+        "## First\n\n- a *listed*\n  point over two lines\n- another",
+    )
+    _, blocks = draft.number([part])
+    texts = [b.text for b in blocks if b.kind == "paragraph"]
+    assert texts == [
+        "The panel met monthly and twice more.",
+        "a listed point over two lines",
+        "another",
+    ]

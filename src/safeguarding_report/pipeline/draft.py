@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from safeguarding_report.pipeline import provenance, stitch
 from safeguarding_report.pipeline.store import replacing
@@ -181,7 +182,7 @@ def _number_markdown(source: str, counter: _Counter) -> str:
     for index, token in enumerate(tokens):
         if token.map is None:
             continue
-        first, last = token.map
+        first = token.map[0]
         if token.type == "heading_open" and token.level == 0 and token.tag == "h2":
             counter.next_subsection()
             block = counter.heading(" ".join(tokens[index + 1].content.split()))
@@ -189,20 +190,45 @@ def _number_markdown(source: str, counter: _Counter) -> str:
             if marker is not None:
                 inserts[first] = (len(marker.group(1)), _span(block.ref))
         elif token.type == "paragraph_open" and token.level == 0:
-            text = " ".join(tokens[index + 1].content.split())
-            block = counter.next("paragraph", text)
+            block = counter.next("paragraph", _plain(tokens[index + 1 : index + 2]))
             indent = len(lines[first]) - len(lines[first].lstrip())
             inserts[first] = (indent, _span(block.ref))
         elif token.type == "list_item_open" and token.level == 1:
             marker = _LIST_MARKER.match(lines[first])
             if marker is None:
                 continue
-            item = "\n".join(lines[first:last])[len(marker.group(1)) :]
-            block = counter.next("paragraph", " ".join(item.split()))
+            block = counter.next("paragraph", _plain(_item(tokens, index)))
             inserts[first] = (len(marker.group(1)), _span(block.ref))
     for line, (column, span) in inserts.items():
         lines[line] = f"{lines[line][:column]}{span} {lines[line][column:]}"
     return "\n".join(lines)
+
+
+def _plain(inlines: Sequence[Token]) -> str:
+    """The words of Markdown inline tokens as a reader sees them (no ``**`` or link
+    targets), so that review compares words, not markup."""
+    words: list[str] = []
+    for inline in inlines:
+        for child in inline.children or []:
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+            elif child.type == "image":
+                words.append(child.content)  # its alt text
+        words.append(" ")
+    return " ".join("".join(words).split())
+
+
+def _item(tokens: Sequence[Token], start: int) -> list[Token]:
+    """The inline tokens of the list item that opens at ``tokens[start]``."""
+    found = []
+    for token in tokens[start + 1 :]:
+        if token.type == "list_item_close" and token.level == tokens[start].level:
+            break
+        if token.type == "inline":
+            found.append(token)
+    return found
 
 
 def _text(value: Any) -> str:
