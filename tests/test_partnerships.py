@@ -296,6 +296,12 @@ def test_llr_report_compares_the_area_with_its_region_and_each_authority(llr: Pa
     assert "Each local authority of Leicester, Leicestershire and Rutland and its own " \
         "statistical neighbours" in page  # fmt: skip
     assert "Statistical neighbours of Rutland (mean)" in page
+    # What the charts set the area beside, said as it is for a partnership: no one set of
+    # neighbours for the whole area.
+    assert "The charts set the whole area and each of its local authorities beside its " \
+        "region and England" in page  # fmt: skip
+    assert "Each chart sets the whole area and each of its local authorities beside" in page
+    assert "the average of its statistical neighbours" not in page
     # LAIT ranks authorities, not partnerships: the wider picture gives each authority's rank.
     assert re.search(r"Leicester: \d+ of \d+; Leicestershire: \d+ of \d+; Rutland: ", page)
     # The children living in the whole area: the ONS estimates of its authorities, summed.
@@ -336,6 +342,7 @@ def test_new_with_several_codes_lists_each_authority_and_cumbria_builds(project:
     html = _text(folder / "report.html")
     for name in ("Cumberland", "Westmorland and Furness"):
         assert f"list no neighbours for {name}, so no neighbours' average is shown" in html
+        assert f"Statistical neighbours of {name} (0)" not in html  # no empty table
     cla = _cells(
         DFE / "cla_number_and_rate_per_10k_children.csv", 2024, CUMBRIA,
         population_type="Children looked after on 31 March each year",

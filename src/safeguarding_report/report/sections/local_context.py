@@ -37,6 +37,24 @@ def headline_frame(ctx: Context) -> pd.DataFrame:
     )
 
 
+def how_compared(ctx: Context) -> text.Text:
+    """What the charts set the area beside: one authority's region, neighbours and England; a
+    partnership's whole area and each of its authorities, beside the region(s) and England."""
+    said = "Rates per 10,000 children aged 0 to 17 allow areas of different sizes to be compared. "
+    if not ctx.la.parts:
+        return text.words(
+            said + "The charts set the local authority beside its region, the average of its "
+            "statistical neighbours (the ten local authorities most like it) and England."
+        )
+    regions = ctx.published.regions_of(ctx.la)
+    return text.words(
+        said + "The charts set the whole area and each of its local authorities beside "
+        f"{'its region' if len(regions) == 1 else 'its regions'} and England; the performance "
+        "section compares each local authority with its own statistical neighbours (the ten "
+        "local authorities most like it)."
+    )
+
+
 @sections.or_latest_published
 def summary(ctx: Context) -> text.Text:
     """A paragraph a board member can quote: the children, and those who needed help.

@@ -36,7 +36,24 @@ def trend_chart(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     return bases.noted(ctx.published, chart, frame)
 
 
-def neighbours_table(ctx: Context) -> tables.Table | None:
+def how_compared(ctx: Context) -> text.Text:
+    """What each chart compares: one authority with its region, neighbours and England; a
+    partnership's whole area and each of its authorities with the region(s) and England."""
+    if not ctx.la.parts:
+        return text.words(
+            "Each chart compares the local authority with its region, its statistical "
+            "neighbours and England; the table below each chart gives the figures."
+        )
+    regions = ctx.published.regions_of(ctx.la)
+    return text.words(
+        "Each chart sets the whole area and each of its local authorities beside "
+        f"{'its region' if len(regions) == 1 else 'its regions'} and England; the table below "
+        "each chart gives the figures. Each local authority is compared with its own "
+        "statistical neighbours in the tables that follow."
+    )
+
+
+def neighbours_table(ctx: Context) -> tables.Table | text.Text | None:
     """The statistical neighbours the comparisons use, closest first, with the model used.
 
     A partnership of several authorities shows each authority's own neighbours, one table
@@ -92,7 +109,7 @@ def each_against_its_neighbours(ctx: Context) -> tables.Table:
     return sections.side_by_side(ctx, table)
 
 
-def _neighbours_of(ctx: Context) -> tables.Table:
+def _neighbours_of(ctx: Context) -> tables.Table | text.Text:
     group = ctx.published.neighbour_group(ctx.la.code, ctx.year)
     notes = [
         f"The Department for Education's {group.model} are used for {ctx.year}; neighbours "
@@ -104,12 +121,12 @@ def _neighbours_of(ctx: Context) -> tables.Table:
             f"Left out because they did not exist in {ctx.year}: {names}. The averages use the "
             "neighbours listed here."
         )
-    if not group.neighbours:
-        notes.append(
+    if not group.neighbours:  # said in words: an empty table would tell a reader nothing
+        return text.words(
             f"The DfE's {group.model} list no neighbours for {ctx.la.name}, so no neighbours' "
             "average is shown."
         )
-    elif group.all_not_close:
+    if group.all_not_close:
         notes.append(
             f"The DfE rates none of {ctx.la.name}'s neighbours as close: comparisons with "
             "their average should be read with great care."
