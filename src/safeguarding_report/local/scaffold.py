@@ -71,5 +71,5 @@ def write_empty_templates(
     if workbook and not (folder / WORKBOOK_FILE).exists():
         chosen = [t for t in CSV_TEMPLATES.values() if used(t.name)]
         created.append(write_workbook(folder / WORKBOOK_FILE, chosen))
-    log.info("created %d empty templates in %s", len(created), folder)
+    log.debug("created %d empty templates in %s", len(created), folder)  # new says so
     return created

@@ -92,7 +92,7 @@ def write_workbook(
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
-    log.info("wrote %s (%d sheets)", path, len(chosen))
+    log.debug("wrote %s (%d sheets)", path, len(chosen))  # the command line says so
     return path
 
 
