@@ -438,15 +438,17 @@ def _write_cover_and_changes(work: _CoverWork) -> list[dict[str, Any]]:
 
 
 def _write_changes(published: Published, p: params.Params, path: Path) -> None:
-    """changes.csv: the headline figures this year and last, beside England's change."""
-    from safeguarding_report.report import changes
+    """changes.csv: the headline figures this year and last, beside England's change, then
+    the wider picture's measures in their latest two periods."""
+    import pandas as pd
 
-    changes.write(
-        changes.frame(
-            published, p.local_authority, p.comparison_year, registry.get("foreword").headlines
-        ),
-        path,
-    )
+    from safeguarding_report.report import changes, indicators
+
+    la, year = p.local_authority, p.comparison_year
+    headline = changes.frame(published, la, year, registry.get("foreword").headlines)
+    wider = changes.wider_frame(published, la, year, list(indicators.WIDER_INDICATORS))
+    frames = [headline, wider] if len(wider) else [headline]
+    changes.write(pd.concat(frames, ignore_index=True), path)
 
 
 # -- run sections --------------------------------------------------------------------------

@@ -12,6 +12,16 @@ Beyond England's change
     the same 5% margin ``sections.direction`` allows for rounding and noise. Blank when any
     of the four figures is missing or a figure last year was zero; when this year's figures
     are not yet published (a report written before the DfE's releases), the words say so.
+
+The wider picture (``wider_frame``)
+    Each wider-picture measure the report shows (report/wider.yaml), read from the DfE's
+    Benchmarking Data Set as the report reads it: its latest period ending in or before the
+    report's year and the one before, labelled as LAIT labels them (``last_year`` and
+    ``this_year`` hold the labels, e.g. 2020-21 and 2021-22), compared with England by the
+    same rule. Where LAIT's England figure is not comparable with an authority's
+    (``england_note`` in wider.yaml) the words say "not compared" and why. A partnership's
+    whole area has no figure there (LAIT's figures are not combined, as the report says), so
+    its row says why, and each authority has its own row, as the report shows each beside it.
 """
 
 from __future__ import annotations
@@ -23,9 +33,9 @@ from pathlib import Path
 import pandas as pd
 
 from safeguarding_report.data import Published
-from safeguarding_report.data.schema import NOT_YET_PUBLISHED
+from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED
 from safeguarding_report.pipeline import spreadsheet
-from safeguarding_report.report import tables
+from safeguarding_report.report import indicators, tables
 
 ENGLAND = "E92000001"
 MARGIN = 5.0  # percentage points
@@ -95,8 +105,70 @@ def frame(published: Published, la_code: str, year: int, indicators: Sequence[st
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
 
 
-def _pick(tidy: pd.DataFrame, code: str, year: int) -> pd.Series:
-    return tidy[(tidy["area_code"] == code) & (tidy["period"] == str(year))].iloc[0]
+def wider_frame(
+    published: Published, la_code: str, year: int, measures: Sequence[str]
+) -> pd.DataFrame:
+    """One row per wider-picture measure held (per authority too, for a partnership): its
+    latest period ending in or before ``year`` and the one before, beside England's."""
+    la = published.area(la_code)
+    rows = []
+    for indicator in measures:
+        years = published.wider_years(indicator, year, 2)
+        if not years:
+            continue  # the report shows no figure for it either (it names it in a note)
+        labels = [y.label for y in years]
+        last_label = labels[0] if len(labels) == 2 else ""
+        tidy = published.wider(indicator, la.code, years)
+        shown = [la, *la.parts] if la.parts else [la]
+        for area in shown:
+            this = _pick(tidy, area.code, labels[-1])
+            last = _pick(tidy, area.code, last_label) if last_label else _NONE
+            eng_this = _pick(tidy, ENGLAND, labels[-1])
+            eng_last = _pick(tidy, ENGLAND, last_label) if last_label else _NONE
+            beyond, words = compare(
+                float(last["value"]), float(this["value"]),
+                float(eng_last["value"]), float(eng_this["value"]),
+            )  # fmt: skip
+            if area.parts:
+                beyond, words = "", f"not compared: {this['derivation']}"
+            elif indicator in indicators.ENGLAND_NOTES:
+                beyond = ""
+                words = "not compared: " + _lower_first(indicators.ENGLAND_NOTES[indicator])
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "area_code": area.code,
+                    "area_name": area.name,
+                    "last_year": last_label,
+                    "this_year": labels[-1],
+                    "last_value": last["value"],
+                    "last_status": last["status"],
+                    "this_value": this["value"],
+                    "this_status": this["status"],
+                    "change": _difference(this, last),
+                    "england_last_value": eng_last["value"],
+                    "england_this_value": eng_this["value"],
+                    "england_change": _difference(eng_this, eng_last),
+                    "beyond_england": beyond,
+                    "compared_with_england": words,
+                    "source_file": this["source_file"],
+                    "last_source_file": last["source_file"],
+                }
+            )
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+
+
+# No period before the latest: a figure that is not held (never zero).
+_NONE = pd.Series({"value": math.nan, "status": NOT_HELD, "source_file": ""})
+
+
+def _lower_first(sentence: str) -> str:
+    """'The Benchmarking ... the area's.' -> 'the Benchmarking ... the area's'."""
+    return sentence[:1].lower() + sentence[1:].rstrip(".")
+
+
+def _pick(tidy: pd.DataFrame, code: str, period: int | str) -> pd.Series:
+    return tidy[(tidy["area_code"] == code) & (tidy["period"] == str(period))].iloc[0]
 
 
 def _difference(this: pd.Series, last: pd.Series) -> float:

@@ -1,8 +1,10 @@
 """``check``: every input of one report, found or missing, valid or not, without building.
 
 One row per input: the params file, each published file the indicators read (with the years
-it holds and, for a new release, which table it is), each indicator for the report's year
-(the release it is read from, or that the DfE has not published the year yet), and each of
+it holds and, for a new release, which table it is; under the Benchmarking Data Set, each
+wider-picture measure with the latest period the report will show), each indicator for the
+report's year (the release it is read from, or that the DfE has not published the year yet),
+and each of
 the partnership's own files that the sections of the report's framework read (to supply, to
 update because it is a draft carried over from last year, or valid). A row ``blocks`` when a
 build would fail on it; ``strict`` rows (to supply, to update) stop only a ``--strict`` build.
@@ -19,7 +21,7 @@ from pydantic import BaseModel
 
 from safeguarding_report.data import Published
 from safeguarding_report.data.catalogue import PUBLISHED, Catalogue
-from safeguarding_report.data.schema import NOT_YET_PUBLISHED, STATUSES
+from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED, STATUSES
 from safeguarding_report.errors import DataError, ReportError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import (
@@ -42,7 +44,7 @@ from safeguarding_report.local.workbook import (
 )
 from safeguarding_report.pipeline import params
 from safeguarding_report.report import framework
-from safeguarding_report.report.indicators import INDICATORS
+from safeguarding_report.report.indicators import INDICATORS, LAIT_CODES, WIDER_INDICATORS
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ TO_UPDATE = "to update"
 NOT_YET = "not yet published"
 CARRIED = "carried over"
 NOT_READ = "not read"
+NONE_HELD = "none held"
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def check(params_path: Path, root: Path) -> list[Input]:
             *rows,
             Input(f"local_authority {p.local_authority}", INVALID, str(exc), blocks=True),
         ]
-    rows += _published_files(published)
+    rows += _published_files(published, la.code, p.comparison_year)
     rows += _indicators(published, la.code, p.comparison_year)
     rows += _local(data, p, _last_year(root, p))
     return rows
@@ -112,7 +115,7 @@ def _source_entry(data: Path, path: str) -> bool:
     return False
 
 
-def _published_files(published: Published) -> list[Input]:
+def _published_files(published: Published, la_code: str, year: int) -> list[Input]:
     catalogue: Catalogue = published.catalogue
     read = {m.path for measures in catalogue.measures.values() for m in measures}
     read |= {p for p, spec in catalogue.files.items() if spec.layout in ("neighbours", "bds")}
@@ -139,6 +142,8 @@ def _published_files(published: Published) -> list[Input]:
             if not _source_entry(published.data_dir, path):
                 notes.append("no SOURCE.md names it: add its entry (where it came from)")
         rows.append(Input(shown, VALID, "; ".join(n for n in notes if n), years))
+        if path == catalogue.bds:
+            rows += _wider_measures(published, la_code, year)
     near = [u for u in catalogue.unrecognised if "not that of a catalogued table" not in u.reason]
     for u in near:
         rows.append(
@@ -151,6 +156,32 @@ def _published_files(published: Published) -> list[Input]:
             Input(f"{others} other file(s) in {published.data_dir.name}/{PUBLISHED}/", NOT_READ,
                   "held for reference: no indicator reads them")
         )  # fmt: skip
+    return rows
+
+
+def _wider_measures(published: Published, la_code: str, year: int) -> list[Input]:
+    """Each wider-picture measure (report/wider.yaml): the latest period ending in or before
+    the report's year that the report will show, and whether each authority has a figure."""
+    authorities = published.area(la_code).parts or (published.area(la_code),)
+    rows = []
+    for indicator in WIDER_INDICATORS:
+        name = f"  wider measure {indicator}"
+        years = published.wider_years(indicator, year, 1)
+        if not years:
+            rows.append(
+                Input(name, NONE_HELD, f"no period ending in or before {year}: the report "
+                      "names it as holding no figure")
+            )  # fmt: skip
+            continue
+        label = years[0].label
+        said = []
+        for la in authorities:
+            cell = published.bds.cell(LAIT_CODES[indicator], la.code, label)
+            status = NOT_HELD if cell is None else cell.status
+            shown = f"{cell.value:g}" if cell is not None and not status else "no figure"
+            said.append(f"{la.name} {shown}" + (f", {STATUSES[status]}" if status else ""))
+        detail = f"latest period {label} (ends in or before {year}): {'; '.join(said)}"
+        rows.append(Input(name, VALID, detail, label))
     return rows
 
 
