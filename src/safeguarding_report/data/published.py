@@ -153,6 +153,7 @@ class Published:
         self._cells: dict[Measure, Cells] = {}
         self._areas: Areas | None = None
         self._groups: dict[str, dict[str, Group]] = {}
+        self._ungrouped: set[tuple[str, str]] = set()  # (grouping, authority) already said
         self._populations: dict[tuple[str, str, int], RatePopulation | None] = {}
         self._bds: dict[str, Bds] = {}
         self._dictionary: dict[str, Entry] | None = None
@@ -651,7 +652,9 @@ class Published:
             # An authority the grouping does not list (Cumberland and Westmorland and
             # Furness, created in 2023, are not in the April 2021 groupings): no neighbours,
             # so its neighbours' average is not available and the report says so.
-            log.info("%s: no statistical neighbours for %s", self._source_file(path), la.name)
+            if (path, la.code) not in self._ungrouped:  # said once, not at every lookup
+                self._ungrouped.add((path, la.code))
+                log.info("%s: no statistical neighbours for %s", self._source_file(path), la.name)
             return Group((), self._source_file(path), 0)
         return group
 
