@@ -360,3 +360,31 @@ def test_a_paragraphs_words_are_compared_as_read_not_as_markdown() -> None:
         "a listed point over two lines",
         "another",
     ]
+
+
+def test_a_figure_read_from_the_workbook_is_cited_by_sheet_and_row(tmp_path: Path) -> None:
+    part = _section("# Reviews\n\nThe opening.")
+    for name, count in (("old", "412"), ("new", "415")):
+        folder = tmp_path / name
+        folder.mkdir()
+        parts, blocks = draft.number([part])
+        draft.write_references(blocks, parts, draft.notice("0" * 64), folder / "references.json")
+        row = {k: "" for k in FIGURE_COLUMNS} | {
+            "section": "quality_assurance",
+            "indicator": "lado_count",
+            "area_name": "Kent",
+            "period": "2021-22",
+            "breakdown": "measure: referrals meeting the harm threshold",
+            "value": count,
+            "shown": count,
+            "source_file": "data/local/kent-2022/records.xlsx, sheet 'lado'",
+            "source_line": "3",
+            "source_column": "count",
+        }
+        with (folder / "figures.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, FIGURE_COLUMNS)
+            writer.writeheader()
+            writer.writerow(row)
+    (change,) = review.compare(tmp_path / "old", tmp_path / "new").figures
+    assert (change.before, change.after) == ("412", "415")
+    assert change.source == "data/local/kent-2022/records.xlsx, sheet 'lado', row 3, column count"

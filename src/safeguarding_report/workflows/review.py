@@ -280,7 +280,7 @@ def _figure_changes(old: Path, new: Path, blocks: Sequence[Block]) -> list[Figur
             _label(identity, row["area_name"]),
             before["shown"] if before else "none",
             after["shown"] if after else "none",
-            f"{row['source_file']}, line {row['source_line']}, column {row['source_column']}",
+            _source(row),
             row["derivation"],
         )
     for change in found.values():
@@ -288,6 +288,12 @@ def _figure_changes(old: Path, new: Path, blocks: Sequence[Block]) -> list[Figur
         change.in_cover = change.identity in cover
     _trace(list(found.values()))
     return list(found.values())
+
+
+def _source(row: dict[str, str]) -> str:
+    """Where a figure was read: a file's line, or a workbook sheet's row, and the column."""
+    where = "row" if ", sheet '" in row["source_file"] else "line"
+    return f"{row['source_file']}, {where} {row['source_line']}, column {row['source_column']}"
 
 
 def _trace(changes: list[FigureChange]) -> None:
