@@ -105,3 +105,14 @@ def test_series_with_no_values_has_no_legend_entry(monkeypatch: pytest.MonkeyPat
 
 def test_charts_use_the_analysis_function_palette_in_order() -> None:
     assert charts.PALETTE == ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+
+
+def test_a_wider_picture_rate_is_titled_on_its_axis_by_its_own_base() -> None:
+    from safeguarding_report.report import indicators
+
+    rates = [m for p in indicators.WIDER for m in p.measures if m.unit == "rate"]
+    assert {m.id: m.axis for m in rates} == {
+        m.id: m.label[m.label.rindex("rate per ") :] for m in rates
+    }
+    assert indicators.get("infant_mortality").axis == "rate per 1,000 live births"
+    assert indicators.get("cin_rate").axis == ""  # the usual words: per 10,000 children

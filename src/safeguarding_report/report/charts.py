@@ -106,7 +106,7 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str, when: str = "") -> Cha
                 linewidth=2,
                 label=str(area),
             )
-        _style(ax, indicator.unit)
+        _style(ax, indicator)
         unpublished = _unpublished(tidy, periods)
         if unpublished:
             _mark_unpublished(ax, periods, unpublished)
@@ -137,7 +137,7 @@ def compare(
         ax = fig.subplots()
         bars = ax.barh(names[::-1], values[::-1], color=PALETTE[0])
         ax.bar_label(bars, labels=labels[::-1], padding=4, fontsize=10, color="#0b0c0c")
-        _style(ax, indicator.unit, axis="x")
+        _style(ax, indicator, axis="x")
         ax.margins(x=0.15)
         png = _png(fig)
     alt = f"Bar chart. {subtitle}. " + "; ".join(
@@ -227,11 +227,12 @@ def _describe(area: str, rows: pd.DataFrame) -> str:
     return f"{area}: {v0} in {p0} and {v1} in {p1}."
 
 
-def _style(ax: Any, unit: str, axis: str = "y") -> None:
+def _style(ax: Any, indicator: indicators.Indicator, axis: str = "y") -> None:
     ax.tick_params(labelsize=10)
     ax.grid(axis=axis)
     ax.grid(axis="y" if axis == "x" else "x", visible=False)
-    getattr(ax, f"set_{axis}label")(UNIT_WORDS[unit].capitalize(), fontsize=10)
+    words = indicator.axis or UNIT_WORDS[indicator.unit]
+    getattr(ax, f"set_{axis}label")(words[0].upper() + words[1:], fontsize=10)
     fmt = StrMethodFormatter("{x:,.0f}")
     getattr(ax, f"{axis}axis").set_major_formatter(fmt)
     if axis == "y":

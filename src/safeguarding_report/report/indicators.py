@@ -26,6 +26,9 @@ class Indicator:
     # "higher" = a higher value is better; set only where the direction is agreed (as in the
     # DfE's Local Authority Interactive Tool); None for rates with no agreed direction.
     polarity: Literal["higher", "lower"] | None = None
+    # The charts' axis title where the unit's usual words do not fit: a wider-picture rate is
+    # per 1,000 live births, per 100,000 aged 10 to 17 ..., not per 10,000 children.
+    axis: str = ""
 
 
 def _all(*items: Indicator) -> dict[str, Indicator]:
@@ -625,13 +628,22 @@ class Partner:
     headlines: tuple[str, ...]  # the measures the foreword shows at a glance
 
 
+def _axis(measure: dict[str, Any]) -> str:
+    """A wider-picture rate's own base, from its label: 'Infant mortality, rate per 1,000 live
+    births' -> 'rate per 1,000 live births'."""
+    label = str(measure["label"])
+    if measure["unit"] != "rate" or ", rate per " not in label:
+        return ""
+    return label[label.rindex(", rate per ") + 2 :]
+
+
 def _wider() -> tuple[Partner, ...]:
     """The wider picture's measures, declared once in report/wider.yaml."""
     text = resources.files("safeguarding_report.report").joinpath("wider.yaml").read_text("utf-8")
     partners = []
     for p in cast(dict[str, Any], yaml.safe_load(text))["partners"]:
         measures = tuple(
-            Indicator(str(m["id"]), str(m["label"]), m["unit"], str(m["label"]))
+            Indicator(str(m["id"]), str(m["label"]), m["unit"], str(m["label"]), axis=_axis(m))
             for m in p["measures"]
         )
         codes = {str(m["id"]): str(m["code"]) for m in p["measures"]}
