@@ -327,46 +327,35 @@ def _comparison_sentence(ctx: sections.Context, indicator: str, frame: pd.DataFr
     mine = _row(frame, ctx.la.code)
     england = _row(frame, sections.ENGLAND)
     topic = sections.label(indicator).split(",")[0]
-    topic = topic[0].lower() + topic[1:]
-    if ctx.la.parts:
-        # Several authorities have no one set of statistical neighbours: the whole area is
-        # compared with its region(s) and England; the report compares each authority.
-        regions = ctx.published.regions_of(ctx.la)
-        if len(regions) == 1:
-            region = _row(frame, regions[0].code)
-            return text.say(
-                "The rate of {topic} in {la} was {value} per 10,000 children, {to_region} "
-                "{region} ({reg}) and {to_eng} England's ({eng}).",
-                topic=topic,
-                la=ctx.la.name,
-                value=mine,
-                to_region=sections.direction(mine["value"], region["value"]) or "compared with",
-                region=sections.possessive(regions[0].name),
-                reg=region,
-                to_eng=sections.direction(mine["value"], england["value"]) or "compared with",
-                eng=england,
-            )
-        return text.say(
-            "The rate of {topic} in {la} was {value} per 10,000 children, {to_eng} England's "
-            "({eng}).",
-            topic=topic,
-            la=ctx.la.name,
-            value=mine,
-            to_eng=sections.direction(mine["value"], england["value"]) or "compared with",
-            eng=england,
-        )
-    neighbours = frame[frame["area_level"] == "Statistical neighbours"].iloc[0]
+    said: dict[str, Any] = {"topic": topic[0].lower() + topic[1:], "la": ctx.la.name}
+    said["value"] = mine
+    other = _also_compared_with(ctx, frame)
+    if other is not None:  # the rows in the order the sentence gives them (and records them)
+        name, row = other
+        said["to_other"] = sections.direction(mine["value"], row["value"]) or "compared with"
+        said["name"], said["other"] = name, row
+    said["to_eng"] = sections.direction(mine["value"], england["value"]) or "compared with"
+    said["eng"] = england
     return text.say(
-        "The rate of {topic} in {la} was {value} per 10,000 children, {to_sn} the average of "
-        "its statistical neighbours ({sn}) and {to_eng} England's ({eng}).",
-        topic=topic,
-        la=ctx.la.name,
-        value=mine,
-        to_sn=sections.direction(mine["value"], neighbours["value"]) or "compared with",
-        sn=neighbours,
-        to_eng=sections.direction(mine["value"], england["value"]) or "compared with",
-        eng=england,
+        "The rate of {topic} in {la} was {value} per 10,000 children, "
+        + ("{to_other} {name} ({other}) and " if other is not None else "")
+        + "{to_eng} England's ({eng}).",
+        **said,
     )
+
+
+def _also_compared_with(ctx: sections.Context, frame: pd.DataFrame) -> tuple[str, Any] | None:
+    """Who besides England the area is compared with, named for a sentence, and its row: one
+    authority's statistical neighbours; a partnership's region (several authorities have no
+    one set of neighbours: the report compares each authority with its own); none when a
+    partnership spans regions."""
+    if not ctx.la.parts:
+        neighbours = frame[frame["area_level"] == "Statistical neighbours"].iloc[0]
+        return "the average of its statistical neighbours", neighbours
+    regions = ctx.published.regions_of(ctx.la)
+    if len(regions) != 1:
+        return None
+    return sections.possessive(regions[0].name), _row(frame, regions[0].code)
 
 
 def _background(p: Params, fw: Framework, cover: CoverReport) -> Section:

@@ -23,7 +23,8 @@ import markupsafe
 
 from safeguarding_report.report import markup
 
-FRAGMENTS = Path(__file__).parents[1] / "templates" / "fragments"
+TEMPLATES = Path(__file__).parents[1] / "templates"
+FRAGMENTS = TEMPLATES / "fragments"
 SUFFIX = ".html.j2"
 
 
@@ -56,3 +57,17 @@ def render(template: str, macro: str, /, *args: Any, **values: Any) -> str:
 def safe(html: str) -> markupsafe.Markup:
     """HTML the library made (rendered Markdown, a fragment), to pass into another fragment."""
     return markupsafe.Markup(html)
+
+
+def page(folder: str, template: str, stylesheet: str, /, **values: Any) -> str:
+    """A whole self-contained page: ``templates/<folder>/<template>`` with every value
+    escaped, and the folder's ``stylesheet`` inlined as ``css``, as written (it is the kit's
+    own file: escaping it would turn its quoted font names into ``&#34;``)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / folder),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    css = markupsafe.Markup((TEMPLATES / folder / stylesheet).read_text(encoding="utf-8"))
+    return env.get_template(template).render(css=css, **values)

@@ -17,15 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import markupsafe
-
 from safeguarding_report.pipeline import spreadsheet, store
+from safeguarding_report.report import fragments
 from safeguarding_report.report.indicators import INDICATORS
 
 log = logging.getLogger(__name__)
 
-TEMPLATES = Path(__file__).parents[1] / "templates" / "index"
 # The headline figures of the index: from the foreword's "at a glance" table.
 HEADLINES: tuple[str, ...] = ("cin_rate", "cpp_rate", "cla_rate", "rereferrals_pct")
 HEADLINE_SECTION = "foreword"
@@ -134,18 +131,13 @@ def _headline(figures: Path, year: str) -> tuple[str, str, dict[str, str]]:
 
 def render(found: list[Entry]) -> str:
     """The index page (every value escaped)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("index.html.j2").render(
+    return fragments.page(
+        "index",
+        "index.html.j2",
+        "index.css",
         title="Safeguarding children partnership reports",
         entries=found,
         headings=[INDICATORS[i].label for i in HEADLINES],
-        # The stylesheet is the kit's own file: kept as written (escaping broke its quoted fonts).
-        css=markupsafe.Markup((TEMPLATES / "index.css").read_text(encoding="utf-8")),
     )
 
 

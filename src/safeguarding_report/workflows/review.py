@@ -22,18 +22,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 import markupsafe
 
 from safeguarding_report.errors import ReportError
 from safeguarding_report.pipeline import draft
 from safeguarding_report.pipeline.draft import Block
 from safeguarding_report.pipeline.store import replacing
+from safeguarding_report.report import fragments
 from safeguarding_report.workflows import diff
 
 REVIEW_FILE = "review.html"
 REPORT_FILE = "report.html"
-TEMPLATES = Path(__file__).parents[1] / "templates" / "review"
 IDENTITY = ("indicator", "area_code", "period", "breakdown")
 TEXT_KINDS = frozenset({"heading", "paragraph", "note"})  # compared word by word
 COVER_SECTION = "cover"
@@ -192,17 +191,7 @@ def compare(old: Path, new: Path) -> Review:
 
 def render(found: Review) -> str:
     """review.html: one self-contained page, no scripts, every value escaped."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("review.html.j2").render(
-        # The kit's own stylesheet, as it is: escaping would break its quoted font names.
-        review=found,
-        css=markupsafe.Markup((TEMPLATES / "review.css").read_text(encoding="utf-8")),
-    )
+    return fragments.page("review", "review.html.j2", "review.css", review=found)
 
 
 def word_diff(old: str, new: str) -> markupsafe.Markup:
