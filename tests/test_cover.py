@@ -267,6 +267,8 @@ def test_html_shows_the_numbered_paragraphs_the_notice_and_no_script(kent_2022: 
     assert "Illustrative example" in html
     assert "Illustrative example" in _docx_text(out / cover.DOCX_FILE)
     assert "<script" not in html and 'alt="Bar chart.' in html
+    # The stylesheet as written: its quoted font names and page footer are not escaped.
+    assert '"Segoe UI"' in html and 'content: "Page " counter(page)' in html
 
 
 def test_text_from_data_is_escaped_in_html(tmp_path: Path) -> None:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import markupsafe
 import pandas as pd
 from docx import Document as new_docx
@@ -44,7 +43,7 @@ from safeguarding_report.local.catalogue import YAML_TEMPLATES
 from safeguarding_report.local.models import Contact, CoverReport
 from safeguarding_report.pipeline import export, pdf
 from safeguarding_report.pipeline.params import Params
-from safeguarding_report.report import bases, charts, markup, sections, tables, text
+from safeguarding_report.report import bases, charts, fragments, markup, sections, tables, text
 from safeguarding_report.report.framework import Framework
 from safeguarding_report.report.sections import local_context, performance
 
@@ -54,7 +53,6 @@ SECTION = "cover"  # the section name of the cover report's figures in figures.c
 HTML_FILE = "cover-report.html"
 PDF_FILE = "cover-report.pdf"
 DOCX_FILE = "cover-report.docx"
-TEMPLATES = Path(__file__).parents[1] / "templates" / "cover"
 
 # The same indicators, areas and year as the report's local context and performance sections.
 LOOKED_AFTER = ("cla_at_31_march", "uasc_at_31_march", "cla_placed_by_other_las")
@@ -410,12 +408,6 @@ def _contact_lines(person: Contact) -> list[str]:
 
 def render_html(document: CoverDocument) -> str:
     """The cover report as one self-contained HTML page (text from data is escaped)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
     numbered = [
         (
             number,
@@ -425,10 +417,8 @@ def render_html(document: CoverDocument) -> str:
         )
         for number, section, blocks in document.numbered()
     ]
-    return env.get_template("cover.html.j2").render(
-        document=document,
-        sections=numbered,
-        css=(TEMPLATES / "cover.css").read_text(encoding="utf-8"),
+    return fragments.page(
+        "cover", "cover.html.j2", "cover.css", document=document, sections=numbered
     )
 
 
