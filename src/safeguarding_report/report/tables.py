@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from safeguarding_report.data import combine
+from safeguarding_report.data.population import DERIVED
 from safeguarding_report.data.published import NEIGHBOURS_NAME
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED, PART_WITHHELD
 from safeguarding_report.pipeline import params, provenance
@@ -381,48 +382,56 @@ def area_words(name: str) -> str:
 _MEAN_OF = re.compile(r"^mean of the (\d+) of (\d+) statistical neighbours")
 
 
+# How a figure was worked out for the report, by its derivation's opening words, and what a
+# table's note says of the figures worked out that way ({where}: which areas and years).
+_WORKED_OUT: tuple[tuple[str, str], ...] = (
+    (
+        DERIVED,
+        "Rates calculated for this report, because the DfE published none: {where}. Each is "
+        "the published count per 10,000 children in the ONS mid-year population estimate "
+        "for the year before; all other rates are as published.",
+    ),
+    (
+        combine.COMBINED,
+        "Figures for {where} are worked out from its local authorities' published figures: "
+        "counts are their sum, rates the summed count per 10,000 of the summed populations "
+        "the DfE's rates use, percentages the summed numerator over the summed denominator. "
+        "Where any authority's figure is withheld or missing, so is the whole area's; "
+        "figures.csv lists every part.",
+    ),
+    (
+        combine.PART_MISSING,
+        "Not given for {where}: at least one of its local authorities' figures is withheld or "
+        "missing, so the whole area's is too (beside the others, it would give the withheld "
+        "one away; a missing figure is never counted as zero). figures.csv names which "
+        "authority and why.",
+    ),
+    (
+        combine.NOT_COMBINED,
+        "Not worked out for {where}: the files publish these figures without the numbers "
+        "they are worked out from, and rates, percentages and averages cannot be added or "
+        "averaged; each local authority's own figure is given instead.",
+    ),
+)
+
+
+def _worked_out(derivation: str) -> str | None:
+    """The first of ``_WORKED_OUT``'s kinds that ``derivation`` opens with, if any."""
+    return next((k for k, _ in _WORKED_OUT if derivation.startswith(k)), None)
+
+
 def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
     """Say in words which figures were calculated for the report rather than published.
 
     The full derivation of each (which rows, which population) is in ``figures.csv``.
     """
     notes = []
-    derived = [r for r in records if str(r["derivation"]).startswith("count per 10,000")]
-    if derived:
-        where = _where(derived)
-        notes.append(
-            f"Rates calculated for this report, because the DfE published none: {where}. Each is "
-            "the published count per 10,000 children in the ONS mid-year population estimate "
-            "for the year before; all other rates are as published."
-        )
-    combined = [r for r in records if str(r["derivation"]).startswith(combine.COMBINED)]
-    if combined:
-        notes.append(
-            f"Figures for {_where(combined)} are worked out from its local authorities' "
-            "published figures: counts are their sum, rates the summed count per 10,000 of the "
-            "summed populations the DfE's rates use, percentages the summed numerator over the "
-            "summed denominator. Where any authority's figure is withheld or missing, so is "
-            "the whole area's; figures.csv lists every part."
-        )
-    gaps = [r for r in records if str(r["derivation"]).startswith(combine.PART_MISSING)]
-    if gaps:
-        notes.append(
-            f"Not given for {_where(gaps)}: at least one of its local authorities' figures is "
-            "withheld or missing, so the whole area's is too (beside the others, it would give "
-            "the withheld one away; a missing figure is never counted as zero). figures.csv "
-            "names which authority and why."
-        )
-    apart = [
-        r
-        for r in records
-        if str(r["derivation"]).startswith(combine.NOT_COMBINED) and r not in gaps
-    ]
-    if apart:
-        notes.append(
-            f"Not worked out for {_where(apart)}: the files publish these figures without the "
-            "numbers they are worked out from, and rates, percentages and averages cannot be "
-            "added or averaged; each local authority's own figure is given instead."
-        )
+    for prefix, note in _WORKED_OUT:
+        # Each record under the first kind its derivation names (a part missing is also "not
+        # combined", and is said once, as a part missing).
+        found = [r for r in records if _worked_out(str(r["derivation"])) == prefix]
+        if found:
+            notes.append(note.format(where=_where(found)))
     means = [(r, _MEAN_OF.match(str(r["derivation"]))) for r in records]
     if any(m for _, m in means):
         note = (
@@ -555,7 +564,7 @@ def protect(row: Row, suppression: Suppression | None = None) -> Row:
     if any(r.hides(part) for part in combine.part_values(derivation)):
         # Shown beside its parts, the whole area's figure would give the withheld one away.
         return _withheld(row, PART_WITHHELD, f"combined from an authority's count {r.words()}")
-    if unit in ("rate", "percent") and derivation.startswith("count per 10,000"):
+    if unit in ("rate", "percent") and derivation.startswith(DERIVED):
         count = _RATE_COUNT.search(derivation)
         if count and r.hides(count.group(1)):
             return _withheld(row, SMALL, f"built on a count {r.words()}")
