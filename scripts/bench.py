@@ -144,7 +144,7 @@ class PeakMemory:
 def params_yaml(project: Path, params: str) -> Path:
     """The parameters papermill injects, as the build passes them, in a YAML file."""
     sys.path.insert(0, str(ROOT / "src"))
-    from safeguarding_report.pipeline import params as params_module
+    from safeguarding_report.core import params as params_module
 
     values = params_module.load(project / params).notebook_parameters(project / "data")
     path = project / "bench-parameters.yaml"

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from safeguarding_report.core import params
 from safeguarding_report.data import Published
-from safeguarding_report.pipeline import params, runner, server
+from safeguarding_report.pipeline import runner, server
 from safeguarding_report.report import sections
 
 # Builds in the tests (and the commands they run) run in their own process and leave no build
@@ -198,7 +199,7 @@ def tiny_project(tmp_path: Path) -> Path:
     The real params and local records (copies, to damage), every published file linked one by
     one (a damaged one is replaced by a copy), and one short notebook per section of wt2018.
     """
-    from safeguarding_report.report import framework
+    from safeguarding_report.core import framework
 
     shutil.copytree(ROOT / "params", tmp_path / "params")
     shutil.copytree(ROOT / "data/local/kent-2022", tmp_path / "data/local/kent-2022")

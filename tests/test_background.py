@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import wait_for
-from safeguarding_report.errors import DataError
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.pipeline.runner import Task, process_context
 
 log = logging.getLogger("safeguarding_report.test_background")

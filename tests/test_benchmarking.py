@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.indicators import LAIT_CODES, WIDER
 from safeguarding_report.data import Published
 from safeguarding_report.data.benchmarking import BDS, DICTIONARY, Years, lait_band, parse_years
-from safeguarding_report.errors import DataError
-from safeguarding_report.report.indicators import LAIT_CODES, WIDER
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -341,7 +341,7 @@ def test_the_differences_are_listed_in_the_docs() -> None:
 
 
 def test_one_headline_measure_per_partner() -> None:
-    from safeguarding_report.report.indicators import WIDER_HEADLINES
+    from safeguarding_report.core.indicators import WIDER_HEADLINES
 
     assert [next(m.id for m in p.measures if m.id in WIDER_HEADLINES) for p in WIDER] == list(
         WIDER_HEADLINES

@@ -15,8 +15,8 @@ import nbformat
 import pandas as pd
 import pytest
 
+from safeguarding_report.core.errors import ParamsError, SectionFailed
 from safeguarding_report.data.schema import NO_FIGURE
-from safeguarding_report.errors import ParamsError, SectionFailed
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report.tables import WITHHELD

@@ -11,11 +11,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from safeguarding_report.errors import DataError
+from safeguarding_report.core import framework
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.pipeline import cache
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import framework
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS = 'data_dir: str = "../data"  # the data folder'

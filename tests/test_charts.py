@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
+from safeguarding_report.core import provenance
 from safeguarding_report.data.schema import TIDY_COLUMNS
-from safeguarding_report.pipeline import provenance
 from safeguarding_report.report import charts, text
 
 NAMES = {"E10000016": "Kent", "E12000008": "South East", "E92000001": "England"}
@@ -108,7 +108,7 @@ def test_charts_use_the_analysis_function_palette_in_order() -> None:
 
 
 def test_a_wider_picture_rate_is_titled_on_its_axis_by_its_own_base() -> None:
-    from safeguarding_report.report import indicators
+    from safeguarding_report.core import indicators
 
     rates = [m for p in indicators.WIDER for m in p.measures if m.unit == "rate"]
     assert {m.id: m.axis for m in rates} == {

@@ -24,11 +24,11 @@ import pytest
 from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
 from safeguarding_report import cli
 from safeguarding_report.cli import main
-from safeguarding_report.errors import OutputError
+from safeguarding_report.core import framework
+from safeguarding_report.core.errors import OutputError
 from safeguarding_report.pipeline import publish
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import framework
 
 ROOT = Path(__file__).resolve().parents[1]
 PREVIOUS = "the last good report"
@@ -128,7 +128,7 @@ def test_unexpected_error_is_one_line_that_says_to_use_debug(
     def broken(path: Path) -> None:
         raise RuntimeError("something the kit did not foresee")
 
-    monkeypatch.setattr("safeguarding_report.pipeline.params.load", broken)
+    monkeypatch.setattr("safeguarding_report.core.params.load", broken)
     assert main(["check", str(kent_params)]) == 1
     err = capsys.readouterr().err
     assert err == (

@@ -16,13 +16,13 @@ import pytest
 import yaml
 from docx.oxml.ns import qn
 
+from safeguarding_report.core import framework, indicators, params
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.data import Published
-from safeguarding_report.errors import DataError
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import cover, framework, indicators, sections
+from safeguarding_report.report import cover, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 

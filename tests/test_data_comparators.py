@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.indicators import INDICATORS
 from safeguarding_report.data import Published
 from safeguarding_report.data.catalogue import MEASURES
 from safeguarding_report.data.schema import AREA_LEVELS, TIDY_COLUMNS
-from safeguarding_report.errors import DataError
 from safeguarding_report.local import LOCAL_INDICATORS
-from safeguarding_report.report.indicators import INDICATORS
 
 ROOT = Path(__file__).parents[1]
 D = "data/published/dfe-csc-outcomes-enablers/"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from safeguarding_report.core.indicators import INDICATORS
 from safeguarding_report.data import Published
 from safeguarding_report.data.published import quartile_band
-from safeguarding_report.report.indicators import INDICATORS
 
 ROOT = Path(__file__).parents[1]
 C1 = ROOT / "data/published/dfe-csc-outcomes-enablers/" \

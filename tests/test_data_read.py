@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from safeguarding_report.core.errors import DataError, ReportError
 from safeguarding_report.data import Published
 from safeguarding_report.data.catalogue import EES_SYMBOLS, MEASURES
 from safeguarding_report.data.read import parse_value, read_table
 from safeguarding_report.data.schema import NO_FIGURE
-from safeguarding_report.errors import DataError, ReportError
 
 ROOT = Path(__file__).parents[1]
 D = "data/published/dfe-csc-outcomes-enablers/"

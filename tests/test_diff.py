@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from safeguarding_report import cli
-from safeguarding_report.pipeline.provenance import FIGURE_COLUMNS
+from safeguarding_report.core.provenance import FIGURE_COLUMNS
 
 
 def figure(indicator: str, value: str, shown: str, period: str = "2022") -> dict[str, str]:

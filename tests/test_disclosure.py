@@ -10,9 +10,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from safeguarding_report.core import params, provenance
+from safeguarding_report.core.errors import DisclosureError, ParamsError
 from safeguarding_report.data.schema import TIDY_COLUMNS
-from safeguarding_report.errors import DisclosureError, ParamsError
-from safeguarding_report.pipeline import params, provenance, publish
+from safeguarding_report.pipeline import publish
 from safeguarding_report.report import charts, disclosure, tables, text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,11 +25,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import axe, describe, pdfua, pdfua_findings, project_copy
 from safeguarding_report.cli import main
-from safeguarding_report.errors import ReportError
+from safeguarding_report.core.errors import ReportError
+from safeguarding_report.core.provenance import FIGURE_COLUMNS
 from safeguarding_report.pipeline import draft
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.pipeline.provenance import FIGURE_COLUMNS
 from safeguarding_report.pipeline.stitch import Part
 from safeguarding_report.workflows import review
 

@@ -13,10 +13,10 @@ import yaml
 
 from conftest import kent_context
 from safeguarding_report.cli import main
-from safeguarding_report.errors import DataError
+from safeguarding_report.core import framework, provenance, registry
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import framework, registry, tables, text
+from safeguarding_report.report import tables, text
 from safeguarding_report.report.sections import Context, education
 from safeguarding_report.workflows import inputs
 

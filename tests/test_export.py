@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from safeguarding_report.errors import ExportError
+from safeguarding_report.core.errors import ExportError
 from safeguarding_report.pipeline import export
 
 # A 1x1 PNG.

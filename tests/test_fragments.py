@@ -11,8 +11,8 @@ import jinja2
 import pytest
 
 from conftest import kent_context
-from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import fragments, markup, sections, tables, text
+from safeguarding_report.core import markup, provenance
+from safeguarding_report.report import fragments, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally, arrangements, load, needs
 
 SOURCE = "data/local/kent-2022"

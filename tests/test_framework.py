@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from safeguarding_report.core import framework, registry
+from safeguarding_report.core.errors import ParamsError, ReportError
+from safeguarding_report.core.indicators import INDICATORS
 from safeguarding_report.data import Published
-from safeguarding_report.errors import ParamsError, ReportError
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 from safeguarding_report.pipeline import runner
 from safeguarding_report.pipeline.build import Project
-from safeguarding_report.report import appendix, framework, registry
-from safeguarding_report.report.indicators import INDICATORS
+from safeguarding_report.report import appendix
 from safeguarding_report.workflows.scaffold import ANCHOR_INDICATOR
 
 ROOT = Path(__file__).resolve().parents[1]

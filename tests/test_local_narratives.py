@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report.errors import DataError
+from safeguarding_report.core import registry
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import LocalRecords, render_markdown
-from safeguarding_report.report import registry
 
 SOURCE = "data/local/kent-2022"
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from safeguarding_report.core import framework, registry
+from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.indicators import INDICATORS
 from safeguarding_report.data.schema import TIDY_COLUMNS
-from safeguarding_report.errors import DataError
 from safeguarding_report.local import (
     LOCAL_COUNTS,
     LOCAL_INDICATORS,
@@ -20,8 +22,6 @@ from safeguarding_report.local import (
 )
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 from safeguarding_report.local.models import TrainingAttendance
-from safeguarding_report.report import framework, registry
-from safeguarding_report.report.indicators import INDICATORS
 
 ROOT = Path(__file__).parents[1]
 KENT = {"area_code": "E10000016", "area_name": "Kent", "period": "2021-22"}

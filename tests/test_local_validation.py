@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report.errors import DataError, ReportError
+from safeguarding_report.core.errors import DataError, ReportError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.describe import allowed

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from safeguarding_report import cli
-from safeguarding_report.errors import ReportError
+from safeguarding_report.core import params
+from safeguarding_report.core.errors import ReportError
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.pipeline import params
 from safeguarding_report.workflows import inputs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from safeguarding_report import cli
+from safeguarding_report.core.errors import DataError, ParamsError
 from safeguarding_report.data import Published
-from safeguarding_report.errors import DataError, ParamsError
 from safeguarding_report.pipeline import build as build_module
 from safeguarding_report.report import changes, sections, tables
 from safeguarding_report.workflows import inputs, scaffold
@@ -146,7 +146,7 @@ def test_sentences_give_the_latest_published_year_and_claim_nothing_of_2026(
 
 @pytest.mark.build
 def test_changes_csv_says_why_nothing_is_compared(built: tuple[Path, list[str]]) -> None:
-    from safeguarding_report.report.indicators import WIDER_INDICATORS
+    from safeguarding_report.core.indicators import WIDER_INDICATORS
 
     with (built[0] / "changes.csv").open(encoding="utf-8") as handle:
         every = list(csv.DictReader(handle))

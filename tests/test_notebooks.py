@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from safeguarding_report.pipeline import params
+from safeguarding_report.core import params
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguarding_report.errors import ParamsError
-from safeguarding_report.pipeline import params
+from safeguarding_report.core import params
+from safeguarding_report.core.errors import ParamsError
 
 
 def _write(tmp_path: Path, data: dict[str, object]) -> Path:
@@ -243,7 +243,7 @@ def test_wrong_type_names_the_line(tmp_path: Path, kent_params: Path) -> None:
 def test_a_framework_the_project_declares_is_accepted_with_its_data_folder(
     tmp_path: Path, good: dict
 ) -> None:
-    from safeguarding_report.report import framework
+    from safeguarding_report.core import framework
 
     folder = tmp_path / "data" / framework.PROJECT_FOLDER
     folder.mkdir(parents=True)
@@ -260,7 +260,7 @@ def test_a_framework_the_project_declares_is_accepted_with_its_data_folder(
 def test_a_damaged_project_framework_is_named_when_the_params_are_read(
     tmp_path: Path, good: dict
 ) -> None:
-    from safeguarding_report.report import framework
+    from safeguarding_report.core import framework
 
     folder = tmp_path / "data" / framework.PROJECT_FOLDER
     folder.mkdir(parents=True)

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from conftest import axe, describe, project_copy
+from safeguarding_report.core import params
+from safeguarding_report.core.errors import ParamsError
 from safeguarding_report.data import Published, combine
-from safeguarding_report.errors import ParamsError
-from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import cover, tables

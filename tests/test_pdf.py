@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from safeguarding_report.errors import ExportError, ToolMissing
+from safeguarding_report.core.errors import ExportError, ToolMissing
 from safeguarding_report.pipeline import export, pdf
 
 PNG = (

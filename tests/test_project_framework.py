@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from safeguarding_report.cli import main
-from safeguarding_report.report import framework
+from safeguarding_report.core import framework
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK_ID = "kent_local"

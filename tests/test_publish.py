@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report.errors import DataError, OutputError
+from safeguarding_report.core.errors import DataError, OutputError
 from safeguarding_report.pipeline import execute as execute_module
 from safeguarding_report.pipeline import publish
 from safeguarding_report.pipeline.build import Project, build

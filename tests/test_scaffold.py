@@ -10,10 +10,9 @@ import pytest
 import yaml
 
 from safeguarding_report.cli import main
-from safeguarding_report.errors import ParamsError, ReportError
+from safeguarding_report.core import framework, params
+from safeguarding_report.core.errors import ParamsError, ReportError
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.pipeline import params
-from safeguarding_report.report import framework
 from safeguarding_report.workflows import scaffold
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
 from safeguarding_report import cli
-from safeguarding_report.pipeline import server, store
+from safeguarding_report.core import store
+from safeguarding_report.pipeline import server
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = str(Path(sys.executable).parent / "safeguarding-report")

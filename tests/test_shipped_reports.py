@@ -16,13 +16,12 @@ from pathlib import Path
 import pytest
 
 from conftest import axe, describe, pdfua, pdfua_findings
+from safeguarding_report.core import framework, params, registry
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
-from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import framework, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS_FILES = sorted((ROOT / "params").glob("*.yaml"))

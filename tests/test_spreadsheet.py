@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from safeguarding_report.pipeline import spreadsheet
+from safeguarding_report.core import spreadsheet
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.workflows import index

@@ -7,7 +7,7 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from safeguarding_report.pipeline import provenance
+from safeguarding_report.core import provenance
 from safeguarding_report.pipeline.stitch import Cover, Part, stitch
 
 COVER = Cover("Testshire Safeguarding Partnership", "1 April 2021 to 31 March 2022", "1 May 2022")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import safeguarding_report
-from safeguarding_report.pipeline import store
+from safeguarding_report.core import store
 
 PACKAGE = Path(safeguarding_report.__file__).parent
 
@@ -46,7 +46,7 @@ def test_every_file_replaced_in_place_goes_through_the_store() -> None:
                 and node.attr in {"replace", "rename"}
             ):
                 callers.append(path.relative_to(PACKAGE).as_posix())
-    assert callers == ["pipeline/store.py"]
+    assert callers == ["core/store.py"]
 
 
 def test_a_step_is_reused_only_for_its_own_key(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
+from safeguarding_report.core import provenance
 from safeguarding_report.data.schema import NOT_HELD, TIDY_COLUMNS
-from safeguarding_report.pipeline import provenance
 from safeguarding_report.report import tables, text
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from safeguarding_report.core.errors import DataError, ReportError
 from safeguarding_report.data import Published
-from safeguarding_report.errors import DataError, ReportError
 from safeguarding_report.pipeline import validate
 
 

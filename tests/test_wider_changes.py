@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from safeguarding_report import cli
+from safeguarding_report.core import indicators
 from safeguarding_report.data import Published
-from safeguarding_report.report import changes, indicators
+from safeguarding_report.report import changes
 
 ROOT = Path(__file__).resolve().parents[1]
 BDS_DIR = ROOT / "data/published/dfe-lait-bds"

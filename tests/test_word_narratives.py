@@ -12,7 +12,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from safeguarding_report import cli
-from safeguarding_report.errors import DataError
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.models import ForewordHeader, ScrutinyHeader
 from safeguarding_report.local.word import read_docx_narrative

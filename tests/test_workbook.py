@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from safeguarding_report import cli
-from safeguarding_report.errors import DataError
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook

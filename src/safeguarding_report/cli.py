@@ -14,12 +14,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from safeguarding_report.errors import ReportError
+from safeguarding_report.core.errors import ReportError
 from safeguarding_report.pipeline import command
 from safeguarding_report.pipeline.options import DEFAULT_SECTION_TIMEOUT, BuildOptions
 
 DEFAULT_PARAMS = Path("params/kent-2022.yaml")
-FRAMEWORK_HELP = "a framework id from report/frameworks/ (default: the one in force)"
+FRAMEWORK_HELP = "a framework id from core/frameworks/ (default: the one in force)"
 WORKBOOK_HELP = "the records as one Excel workbook (records.xlsx) instead of CSV files"
 
 log = logging.getLogger(__name__)

@@ -16,15 +16,15 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.read import Table, normalise
-from safeguarding_report.errors import DataError
 
 ENGLAND = "E92000001"
 LONDON = "E12000007"
 NATIONAL, REGIONAL, SUBREGIONAL, LOCAL = "National", "Regional", "Sub-regional", "Local authority"
 # Several local authorities reported on together (one partnership's area); its code joins
 # theirs with JOIN, e.g. "E06000016+E10000018+E06000017".
-COMBINED, JOIN = "Local authorities combined", "+"
+COMBINED = "Local authorities combined"
 
 # E-codes some releases use that the population file does not: Gateshead and Northumberland
 # before their 2014 recoding (the C4 table keeps them to 2019), Barnsley and Sheffield after

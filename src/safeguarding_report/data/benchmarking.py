@@ -50,9 +50,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.areas import ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.schema import NOT_AVAILABLE
-from safeguarding_report.errors import DataError
 
 BDS_DIR = "published/dfe-lait-bds/"
 BDS = BDS_DIR + "bds_long_0.parquet"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.areas import (
     ENGLAND,
     LOCAL,
@@ -22,7 +23,6 @@ from safeguarding_report.data.areas import (
 )
 from safeguarding_report.data.catalogue import FileSpec, Measure, Symbols
 from safeguarding_report.data.read import Table, parse_value, parse_year
-from safeguarding_report.errors import DataError
 
 OLD_CODE = re.compile(r"^\d{3}$")
 

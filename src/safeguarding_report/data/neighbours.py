@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.areas import LOCAL, Area, Areas
 from safeguarding_report.data.read import Table
-from safeguarding_report.errors import DataError
 
 FIRST_2025_YEAR = 2025
 FIRST_2021_YEAR = 2021

@@ -18,8 +18,12 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.indicators import INDICATORS, LAIT_CODES
+from safeguarding_report.core.params import JOIN
+from safeguarding_report.core.store import Parsed
 from safeguarding_report.data import combine
-from safeguarding_report.data.areas import COMBINED, ENGLAND, JOIN, LOCAL, Area, Areas
+from safeguarding_report.data.areas import COMBINED, ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.benchmarking import (
     DICTIONARY,
     Band,
@@ -57,9 +61,6 @@ from safeguarding_report.data.schema import (
     NOT_YET_PUBLISHED,
     TIDY_COLUMNS,
 )
-from safeguarding_report.errors import DataError
-from safeguarding_report.pipeline.store import Parsed
-from safeguarding_report.report.indicators import INDICATORS, LAIT_CODES
 
 
 class Row(NamedTuple):
@@ -425,7 +426,7 @@ class Published:
         entry = self.lait_dictionary.get(code)
         if entry is None:
             raise DataError(
-                f"{self._source_file(DICTIONARY)}: no measure {code!r} (report/wider.yaml, "
+                f"{self._source_file(DICTIONARY)}: no measure {code!r} (core/wider.yaml, "
                 f"{indicator}). Expected the code as the dictionary's Measure_short gives it."
             )
         return entry
@@ -434,7 +435,7 @@ class Published:
         if indicator not in LAIT_CODES:
             raise DataError(
                 f"Unknown wider-picture indicator {indicator!r}: expected one of "
-                f"{', '.join(LAIT_CODES)} (report/wider.yaml)."
+                f"{', '.join(LAIT_CODES)} (core/wider.yaml)."
             )
         return LAIT_CODES[indicator]
 
@@ -493,7 +494,7 @@ class Published:
         if indicator not in MEASURES:
             raise DataError(
                 f"Unknown indicator {indicator!r}: expected one of {', '.join(MEASURES)} "
-                "(see safeguarding_report.report.indicators)."
+                "(see safeguarding_report.core.indicators)."
             )
         return indicator
 

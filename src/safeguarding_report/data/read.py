@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safeguarding_report.errors import DataError
+from safeguarding_report.core.errors import DataError
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Counts from the local records as tidy rows, the shape the published layer returns.
 
 What each local indicator is (label, unit, description) is declared with every other
-indicator, in ``report/indicators.py`` (``LOCAL_INDICATORS``, named here too); how each is
+indicator, in ``core/indicators.py`` (``LOCAL_INDICATORS``, named here too); how each is
 counted is declared here, in ``LOCAL_COUNTS``, by its id, as ``data/catalogue.py`` says where
 each published one is read from. ``tidy_row`` returns the same keys as a published row, so
 tables, charts and ``figures.csv`` treat both alike, with the local CSV, column and line(s) as
@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from safeguarding_report.core.indicators import LOCAL_INDICATORS as LOCAL_INDICATORS
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.records import LocalRecords
-from safeguarding_report.report.indicators import LOCAL_INDICATORS as LOCAL_INDICATORS
 
 AREA_LEVEL = "Partnership"
 NOT_SUPPLIED = "not supplied"  # a status of the tidy tables: shown with the GSS symbol [x]

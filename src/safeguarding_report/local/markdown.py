@@ -11,7 +11,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from safeguarding_report.report import markup
+from safeguarding_report.core import markup
 
 ALLOWED_SCHEMES: tuple[str, ...] = ("http://", "https://", "mailto:")
 

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from safeguarding_report.errors import DataError
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.local.catalogue import CsvTemplate
 from safeguarding_report.local.describe import LIST_SEPARATOR, allowed, expected, is_list
 from safeguarding_report.local.markdown import bad_links, render_markdown

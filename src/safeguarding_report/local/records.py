@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from safeguarding_report.errors import DataError
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.local.catalogue import (
     ABOUT_FILE,
     CSV_TEMPLATES,

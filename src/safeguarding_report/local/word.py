@@ -31,10 +31,10 @@ from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 from pydantic import BaseModel
 
-from safeguarding_report.errors import DataError
+from safeguarding_report.core import markup
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.local.describe import strip_optional
 from safeguarding_report.local.read import Narrative, finish_narrative
-from safeguarding_report.report import markup
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from safeguarding_report.errors import DataError
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, CsvTemplate
 from safeguarding_report.local.describe import (
     LIST_SEPARATOR,

@@ -24,11 +24,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
 
-from safeguarding_report.errors import DataError, OutputError, ReportError, SectionFailed
-from safeguarding_report.pipeline import cache, params, store
+from safeguarding_report.core import framework, params, registry, store
+from safeguarding_report.core.errors import DataError, OutputError, ReportError, SectionFailed
+from safeguarding_report.core.framework import Framework
+from safeguarding_report.pipeline import cache
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import framework, registry
-from safeguarding_report.report.framework import Framework
 
 if TYPE_CHECKING:
     import nbformat
@@ -61,7 +61,7 @@ STAGES: tuple[str, ...] = (
     "safeguarding_report.local",
     "safeguarding_report.pipeline.manifest",
     "safeguarding_report.pipeline.pdf",
-    "safeguarding_report.pipeline.provenance",
+    "safeguarding_report.core.provenance",
     "safeguarding_report.pipeline.publish",
     "safeguarding_report.pipeline.stitch",
 )
@@ -304,7 +304,7 @@ def _check_year(published: Published, year: int, params_path: Path) -> None:
     warning, and its figures show as [x] ("not yet published") until the releases are added.
     A year further on is a mistake (a typo, or a release not yet added), so it stops the build.
     """
-    from safeguarding_report.report.indicators import INDICATORS
+    from safeguarding_report.core.indicators import INDICATORS
 
     periods = {indicator: set(published.periods(indicator)) for indicator in INDICATORS}
     held = set().union(*periods.values())
@@ -442,7 +442,8 @@ def _write_changes(published: Published, p: params.Params, path: Path) -> None:
     the wider picture's measures in their latest two periods."""
     import pandas as pd
 
-    from safeguarding_report.report import changes, indicators
+    from safeguarding_report.core import indicators
+    from safeguarding_report.report import changes
 
     la, year = p.local_authority, p.comparison_year
     headline = changes.frame(published, la, year, registry.get("foreword").headlines)
@@ -563,7 +564,7 @@ class _Assembled:
 def _assemble(plan: _Plan, inputs: _Inputs, runs: list[SectionRun]) -> _Assembled:
     """Stitch the sections, in order, and the appendices under a title page; check the
     framework's statutory requirements (``strict``: each must have content)."""
-    from safeguarding_report.pipeline import provenance
+    from safeguarding_report.core import provenance
     from safeguarding_report.pipeline.stitch import Part, stitch
     from safeguarding_report.report import appendix
 

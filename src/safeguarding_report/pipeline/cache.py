@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safeguarding_report.pipeline.store import (
+from safeguarding_report.core.store import (
     file_digest,
     keep_section,
     library_digest,

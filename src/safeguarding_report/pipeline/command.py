@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from safeguarding_report.errors import ReportError
+from safeguarding_report.core.errors import ReportError
 from safeguarding_report.pipeline.options import BuildOptions
 
 PACKAGE_LOGGER = "safeguarding_report"

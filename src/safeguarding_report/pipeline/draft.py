@@ -36,8 +36,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from safeguarding_report.pipeline import provenance, stitch
-from safeguarding_report.pipeline.store import replacing
+from safeguarding_report.core import provenance
+from safeguarding_report.core.store import replacing
+from safeguarding_report.pipeline import stitch
 
 REFERENCES_FILE = "references.json"
 NOTICE_WORDS = "Draft for review"

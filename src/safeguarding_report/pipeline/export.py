@@ -29,8 +29,8 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
-from safeguarding_report.errors import ExportError
-from safeguarding_report.pipeline.store import replacing
+from safeguarding_report.core.errors import ExportError
+from safeguarding_report.core.store import replacing
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from safeguarding_report.core.params import Params
+from safeguarding_report.core.store import file_digest
 from safeguarding_report.pipeline.execute import SectionRun
-from safeguarding_report.pipeline.params import Params
-from safeguarding_report.pipeline.store import file_digest
 
 PACKAGES: tuple[str, ...] = (
     "safeguarding-report",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from safeguarding_report.errors import ReportError
+from safeguarding_report.core.errors import ReportError
 
 DEFAULT_SECTION_TIMEOUT = 600.0  # seconds a section may run before it fails
 

@@ -34,8 +34,8 @@ from pathlib import Path
 
 import pikepdf
 
-from safeguarding_report.errors import ExportError, ToolMissing
-from safeguarding_report.pipeline.store import replacing
+from safeguarding_report.core.errors import ExportError, ToolMissing
+from safeguarding_report.core.store import replacing
 
 log = logging.getLogger(__name__)
 

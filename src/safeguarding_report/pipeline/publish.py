@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from safeguarding_report.errors import OutputError
-from safeguarding_report.pipeline import spreadsheet
-from safeguarding_report.pipeline.provenance import FIGURE_COLUMNS
+from safeguarding_report.core import spreadsheet
+from safeguarding_report.core.errors import OutputError
+from safeguarding_report.core.provenance import FIGURE_COLUMNS
 
 STAGING_INFIX = ".building-"
 

@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from safeguarding_report.report import registry
+from safeguarding_report.core import registry
 
 log = logging.getLogger(__name__)
 

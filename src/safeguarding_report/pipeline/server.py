@@ -42,8 +42,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from safeguarding_report.core.store import library_digest
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.pipeline.store import library_digest
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from safeguarding_report.pipeline import provenance
+from safeguarding_report.core import provenance
 from safeguarding_report.report import fragments
 
 REMOVED_TAGS = frozenset({"parameters", "injected-parameters"})

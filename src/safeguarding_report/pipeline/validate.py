@@ -19,9 +19,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safeguarding_report.core.store import Marks, file_digest, library_digest, sha256_bytes
 from safeguarding_report.data.catalogue import POPULATION
 from safeguarding_report.pipeline import runner
-from safeguarding_report.pipeline.store import Marks, file_digest, library_digest, sha256_bytes
 
 if TYPE_CHECKING:
     from safeguarding_report.data import Published

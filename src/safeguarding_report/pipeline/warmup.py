@@ -14,7 +14,7 @@ import nbformat
 import PIL.Image
 from nbformat.v4 import new_notebook
 
-from safeguarding_report.pipeline.store import library_digest
+from safeguarding_report.core.store import library_digest
 
 nbformat.validate(new_notebook())  # nbformat keeps the compiled validator for the process
 PIL.Image.preinit()

@@ -14,9 +14,10 @@ from typing import Any
 
 import nbformat
 
+from safeguarding_report.core import markup
+from safeguarding_report.core.framework import Framework, Requirement
 from safeguarding_report.data import Published
-from safeguarding_report.report import fragments, markup
-from safeguarding_report.report.framework import Framework, Requirement
+from safeguarding_report.report import fragments
 from safeguarding_report.report.tables import SYMBOL_MEANINGS
 
 GLOSSARY: dict[str, str] = {

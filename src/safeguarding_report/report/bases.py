@@ -15,8 +15,9 @@ from typing import TypeVar
 
 import pandas as pd
 
+from safeguarding_report.core import indicators
 from safeguarding_report.data.population import RateBase, Rates, rate_base
-from safeguarding_report.report import charts, indicators, tables, text
+from safeguarding_report.report import charts, tables, text
 from safeguarding_report.report.tables import and_
 
 Shown = TypeVar("Shown", bound=tables.Table | charts.Chart | text.Text)

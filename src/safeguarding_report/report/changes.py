@@ -14,7 +14,7 @@ Beyond England's change
     are not yet published (a report written before the DfE's releases), the words say so.
 
 The wider picture (``wider_frame``)
-    Each wider-picture measure the report shows (report/wider.yaml), read from the DfE's
+    Each wider-picture measure the report shows (core/wider.yaml), read from the DfE's
     Benchmarking Data Set as the report reads it: its latest period ending in or before the
     report's year and the one before, labelled as LAIT labels them (``last_year`` and
     ``this_year`` hold the labels, e.g. 2020-21 and 2021-22), compared with England by the
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from safeguarding_report.core import indicators, spreadsheet
 from safeguarding_report.data import Published
 from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED
-from safeguarding_report.pipeline import spreadsheet
-from safeguarding_report.report import indicators, tables
+from safeguarding_report.report import tables
 
 ENGLAND = "E92000001"
 MARGIN = 5.0  # percentage points

@@ -25,9 +25,9 @@ from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
+from safeguarding_report.core import indicators, provenance
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
-from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import fragments, indicators, tables, text
+from safeguarding_report.report import fragments, tables, text
 
 AF_STYLE = "afcharts.afcharts"
 PALETTE: tuple[str, ...] = tuple(get_af_colours("categorical", number_of_colours=6))

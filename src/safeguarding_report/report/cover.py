@@ -36,15 +36,16 @@ from docx.shared import Cm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from safeguarding_report.core import markup
+from safeguarding_report.core.errors import ExportError
+from safeguarding_report.core.framework import Framework
+from safeguarding_report.core.params import Params
 from safeguarding_report.data import Published
-from safeguarding_report.errors import ExportError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import YAML_TEMPLATES
 from safeguarding_report.local.models import Contact, CoverReport
 from safeguarding_report.pipeline import export, pdf
-from safeguarding_report.pipeline.params import Params
-from safeguarding_report.report import bases, charts, fragments, markup, sections, tables, text
-from safeguarding_report.report.framework import Framework
+from safeguarding_report.report import bases, charts, fragments, sections, tables, text
 from safeguarding_report.report.sections import local_context, performance
 
 log = logging.getLogger(__name__)

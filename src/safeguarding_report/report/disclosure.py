@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
-from safeguarding_report.errors import DisclosureError
-from safeguarding_report.report import indicators
+from safeguarding_report.core import indicators
+from safeguarding_report.core.errors import DisclosureError
 from safeguarding_report.report.tables import SUPPRESS_ENV, Suppression
 
 COUNT_ATTRIBUTE = ("data-unit", "count")

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from safeguarding_report.report import markup
+from safeguarding_report.core import markup
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 FRAGMENTS = TEMPLATES / "fragments"

@@ -15,12 +15,12 @@ from typing import Any
 
 import pandas as pd
 
+from safeguarding_report.core import indicators, params, provenance
 from safeguarding_report.data import combine
 from safeguarding_report.data.population import DERIVED
 from safeguarding_report.data.published import NEIGHBOURS_NAME
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED, PART_WITHHELD
-from safeguarding_report.pipeline import params, provenance
-from safeguarding_report.report import fragments, indicators
+from safeguarding_report.report import fragments
 
 # Why a figure is missing (the tidy tables' ``status``) -> Government Statistical Service symbol.
 GSS_SYMBOLS: dict[str, str] = {

@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import fragments, indicators, markup, tables
+from safeguarding_report.core import indicators, markup, provenance
+from safeguarding_report.report import fragments, tables
 
 
 @dataclass

@@ -37,10 +37,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+from safeguarding_report.core import params
+from safeguarding_report.core.errors import ReportError
 from safeguarding_report.data import Published
 from safeguarding_report.data.areas import LOCAL
-from safeguarding_report.errors import ReportError
-from safeguarding_report.pipeline import params
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.pipeline.publish import STAGING_INFIX
 from safeguarding_report.workflows import scaffold

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeguarding_report.errors import ReportError
+from safeguarding_report.core.errors import ReportError
 
 KEY = ("section", "indicator", "area_code", "area_name", "period", "breakdown")
 COMPARED = ("value", "shown", "status")

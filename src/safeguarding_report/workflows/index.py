@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from safeguarding_report.pipeline import spreadsheet, store
+from safeguarding_report.core import spreadsheet, store
+from safeguarding_report.core.indicators import INDICATORS
 from safeguarding_report.report import fragments
-from safeguarding_report.report.indicators import INDICATORS
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from safeguarding_report.core import framework, params
+from safeguarding_report.core.errors import DataError, ReportError
+from safeguarding_report.core.indicators import INDICATORS, LAIT_CODES, WIDER_INDICATORS
 from safeguarding_report.data import Published
 from safeguarding_report.data.catalogue import PUBLISHED, Catalogue
 from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED, STATUSES
-from safeguarding_report.errors import DataError, ReportError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import (
     ABOUT_FILE,
@@ -42,9 +44,6 @@ from safeguarding_report.local.workbook import (
     read_sheet,
     sheet_source,
 )
-from safeguarding_report.pipeline import params
-from safeguarding_report.report import framework
-from safeguarding_report.report.indicators import INDICATORS, LAIT_CODES, WIDER_INDICATORS
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +159,7 @@ def _published_files(published: Published, la_code: str, year: int) -> list[Inpu
 
 
 def _wider_measures(published: Published, la_code: str, year: int) -> list[Input]:
-    """Each wider-picture measure (report/wider.yaml): the latest period ending in or before
+    """Each wider-picture measure (core/wider.yaml): the latest period ending in or before
     the report's year that the report will show, and whether each authority has a figure."""
     authorities = published.area(la_code).parts or (published.area(la_code),)
     rows = []

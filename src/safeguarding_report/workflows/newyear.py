@@ -20,7 +20,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safeguarding_report.errors import ReportError
+from safeguarding_report.core import framework, params
+from safeguarding_report.core.errors import ReportError
 from safeguarding_report.local.catalogue import (
     ABOUT_FILE,
     CSV_TEMPLATES,
@@ -31,8 +32,6 @@ from safeguarding_report.local.records import LocalRecords
 from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
 from safeguarding_report.local.word import as_draft as docx_as_draft
 from safeguarding_report.local.workbook import WORKBOOK_FILE, sheet_source, write_workbook
-from safeguarding_report.pipeline import params
-from safeguarding_report.report import framework
 
 log = logging.getLogger(__name__)
 

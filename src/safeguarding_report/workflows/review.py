@@ -24,10 +24,10 @@ from pathlib import Path
 
 import markupsafe
 
-from safeguarding_report.errors import ReportError
+from safeguarding_report.core.errors import ReportError
+from safeguarding_report.core.store import replacing
 from safeguarding_report.pipeline import draft
 from safeguarding_report.pipeline.draft import Block
-from safeguarding_report.pipeline.store import replacing
 from safeguarding_report.report import fragments
 from safeguarding_report.workflows import diff
 
@@ -239,7 +239,7 @@ def _references(folder: Path) -> tuple[str, list[dict[str, str]], list[Block]]:
 
 
 def _label(identity: Identity, area_name: str) -> str:
-    from safeguarding_report.report import indicators
+    from safeguarding_report.core import indicators
 
     indicator, _, period, breakdown = identity
     try:

@@ -22,11 +22,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from safeguarding_report.core import framework
+from safeguarding_report.core.errors import ParamsError
+from safeguarding_report.core.params import JOIN
 from safeguarding_report.data import Area, Published
-from safeguarding_report.data.areas import JOIN, LOCAL
-from safeguarding_report.errors import ParamsError
+from safeguarding_report.data.areas import LOCAL
 from safeguarding_report.local import write_empty_templates
-from safeguarding_report.report import framework
 
 # Years a statistic of every section is published for: what a report's year must be within.
 ANCHOR_INDICATOR = "cla_at_31_march"

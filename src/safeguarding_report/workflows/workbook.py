@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safeguarding_report.core import framework, params
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
-from safeguarding_report.pipeline import params
-from safeguarding_report.report import framework
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,15 @@ import markupsafe
 import pandas as pd
 from pydantic import BaseModel
 
+from safeguarding_report.core import framework, indicators, markup, provenance
+from safeguarding_report.core.framework import Framework
 from safeguarding_report.data import Area, Published
 from safeguarding_report.local import LocalRecords, Narrative, Record, period_label
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
-from safeguarding_report.pipeline import provenance
-from safeguarding_report.report import fragments, framework, indicators, markup, tables, text
-from safeguarding_report.report.framework import Framework
+from safeguarding_report.report import fragments, tables, text
 
 if TYPE_CHECKING:
-    from safeguarding_report.pipeline.params import Params
+    from safeguarding_report.core.params import Params
 
 ENGLAND = "E92000001"
 

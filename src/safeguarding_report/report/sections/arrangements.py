@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import get_args
 
+from safeguarding_report.core import registry
 from safeguarding_report.local.models import Funding, Partner, PartnerRole, Subgroup
-from safeguarding_report.report import registry, sections, tables, text
+from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
 TEMPLATES = registry.get("arrangements").templates

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
+from safeguarding_report.core import registry
 from safeguarding_report.local import Record
 from safeguarding_report.local.models import (
     Agency,
@@ -19,7 +20,7 @@ from safeguarding_report.local.models import (
     EducationSetting,
     TrainingAttendance,
 )
-from safeguarding_report.report import registry, sections, tables, text
+from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally, long_date
 
 TEMPLATES = registry.get("education").templates

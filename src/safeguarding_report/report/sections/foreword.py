@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from safeguarding_report.core import indicators, registry
 from safeguarding_report.local.models import KeyMessage
-from safeguarding_report.report import (
-    bases,
-    changes,
-    fragments,
-    indicators,
-    registry,
-    sections,
-    tables,
-    text,
-)
+from safeguarding_report.report import bases, changes, fragments, sections, tables, text
 from safeguarding_report.report.sections import (
     ENGLAND,
     Context,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.report import bases, charts, registry, sections, tables, text
-from safeguarding_report.report.indicators import INDICATORS
+from safeguarding_report.core import registry
+from safeguarding_report.core.indicators import INDICATORS
+from safeguarding_report.report import bases, charts, sections, tables, text
 from safeguarding_report.report.sections import ENGLAND, Context, headline, label, source_line
 
 HEADLINE_INDICATORS = registry.get("local_context").headlines

@@ -7,10 +7,11 @@ import dataclasses
 import pandas as pd
 from IPython.display import display
 
+from safeguarding_report.core import indicators
+from safeguarding_report.core.indicators import INDICATORS, WIDER, Partner
 from safeguarding_report.data.benchmarking import Years
 from safeguarding_report.data.published import NEIGHBOURS_LEVEL
-from safeguarding_report.report import bases, charts, indicators, sections, tables, text
-from safeguarding_report.report.indicators import INDICATORS, WIDER, Partner
+from safeguarding_report.report import bases, charts, sections, tables, text
 from safeguarding_report.report.sections import (
     ENGLAND,
     Context,
@@ -288,7 +289,7 @@ def _partner(partner_id: str) -> Partner:
             return partner
     raise KeyError(
         f"unknown partner {partner_id!r}: expected one of {', '.join(p.id for p in WIDER)} "
-        "(report/wider.yaml)"
+        "(core/wider.yaml)"
     )
 
 
@@ -433,7 +434,7 @@ def wider_picture(ctx: Context, partner_id: str) -> None:
     """A partner's part of the wider picture: its table, then each measure's trend chart.
 
     Displayed one by one, so that each chart keeps its own data table and CSV; the measures
-    are those report/wider.yaml gives the partner.
+    are those core/wider.yaml gives the partner.
     """
     table = wider_table(ctx, partner_id)
     display(table)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from safeguarding_report.core import markup, registry
 from safeguarding_report.local.models import Priority
-from safeguarding_report.report import fragments, markup, registry, sections, tables, text
+from safeguarding_report.report import fragments, sections, tables, text
 from safeguarding_report.report.sections import Banner, Context, possessive
 
 TEMPLATES = registry.get("priorities").templates

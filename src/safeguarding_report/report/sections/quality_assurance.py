@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from safeguarding_report.core import registry
 from safeguarding_report.local.models import Audit, Lado, PrivateFostering, Section11
-from safeguarding_report.report import registry, sections, tables, text
+from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
 TEMPLATES = registry.get("quality_assurance").templates

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from safeguarding_report.core import registry
 from safeguarding_report.local.models import NationalReview, Recommendation, Review
-from safeguarding_report.report import registry, sections, tables, text
+from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
 TEMPLATES = registry.get("reviews").templates

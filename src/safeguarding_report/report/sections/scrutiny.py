@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from safeguarding_report.report import fragments, registry, sections, text
+from safeguarding_report.core import registry
+from safeguarding_report.report import fragments, sections, text
 from safeguarding_report.report.sections import Context, long_date
 
 TEMPLATES = registry.get("scrutiny").templates

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from safeguarding_report.core import registry
 from safeguarding_report.local import Record
 from safeguarding_report.local.models import TrainingAttendance, TrainingCourse, TrainingEvaluation
-from safeguarding_report.report import charts, registry, sections, tables, text
+from safeguarding_report.report import charts, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
 TEMPLATES = registry.get("training").templates

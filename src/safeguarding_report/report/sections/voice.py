@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from safeguarding_report.core import registry
 from safeguarding_report.local.models import Voice
-from safeguarding_report.report import registry, sections, tables, text
+from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context
 
 TEMPLATES = registry.get("voice").templates

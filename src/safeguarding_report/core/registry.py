@@ -4,7 +4,7 @@ One entry a section: its key, the notebook that runs it, the module that holds i
 the templates of the partnership's records it reads, and its headline indicators. The build,
 the sections' preloading, the cover report and the index read this instead of keeping lists
 of their own. Which sections a report has, in which order and under which titles, is the
-framework's to say (``report/frameworks/``); every section a framework lists is registered here.
+framework's to say (``core/frameworks/``); every section a framework lists is registered here.
 
 It imports nothing heavy, so that the build can read it before it knows there is work to do.
 """
@@ -24,7 +24,7 @@ class Section:
     key: str  # e.g. "local_context": the framework's section key
     notebook: str  # the notebook that runs it, in the project's notebooks/
     templates: tuple[str, ...] = ()  # the partnership's records it reads (local/catalogue.py)
-    headlines: tuple[str, ...] = ()  # its headline indicators (report/indicators.py)
+    headlines: tuple[str, ...] = ()  # its headline indicators (core/indicators.py)
 
     @property
     def module(self) -> str:

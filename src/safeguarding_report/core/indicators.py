@@ -618,7 +618,7 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
 
 @dataclass(frozen=True)
 class Partner:
-    """One partner's measures in the wider picture (report/wider.yaml)."""
+    """One partner's measures in the wider picture (core/wider.yaml)."""
 
     id: str
     title: str
@@ -638,8 +638,8 @@ def _axis(measure: dict[str, Any]) -> str:
 
 
 def _wider() -> tuple[Partner, ...]:
-    """The wider picture's measures, declared once in report/wider.yaml."""
-    text = resources.files("safeguarding_report.report").joinpath("wider.yaml").read_text("utf-8")
+    """The wider picture's measures, declared once in core/wider.yaml."""
+    text = resources.files("safeguarding_report.core").joinpath("wider.yaml").read_text("utf-8")
     partners = []
     for p in cast(dict[str, Any], yaml.safe_load(text))["partners"]:
         measures = tuple(
@@ -653,7 +653,7 @@ def _wider() -> tuple[Partner, ...]:
     return tuple(partners)
 
 
-# The wider picture (report/wider.yaml): measures of the DfE's Benchmarking Data Set (LAIT),
+# The wider picture (core/wider.yaml): measures of the DfE's Benchmarking Data Set (LAIT),
 # by partner. Their polarity is the LAIT data dictionary's (data/benchmarking.py), not set here.
 WIDER: tuple[Partner, ...] = _wider()
 WIDER_INDICATORS: dict[str, Indicator] = {m.id: m for p in WIDER for m in p.measures}

@@ -21,10 +21,12 @@ from typing import Any
 
 import yaml
 
-from safeguarding_report.data.areas import JOIN  # a partnership's area code joins its parts'
-from safeguarding_report.errors import ParamsError
-from safeguarding_report.report import framework
+from safeguarding_report.core import framework
+from safeguarding_report.core.errors import ParamsError
 
+# A partnership of several authorities: its area code joins theirs, e.g.
+# "E06000016+E10000018+E06000017".
+JOIN = "+"
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LA_CODE_PATTERN = re.compile(r"^(E(06|08|09|10)\d{6}|\d{3})$")
 # An unquoted old LA code reads as a YAML integer; without a leading zero it is clearly the code.
@@ -43,7 +45,7 @@ class Params:
     comparison_year: int  # published statistics for the year ending 31 March of this year
     trend_years: int  # how many years the trends show, ending at comparison_year
     publication_date: dt.date  # shown on the title page
-    framework: str  # statutory framework: an id from data/frameworks/ or report/frameworks/
+    framework: str  # statutory framework: an id from data/frameworks/ or core/frameworks/
     suppress_from: int = 1  # counts from suppress_from to suppress_to are shown as [c]
     suppress_to: int = 5
 

@@ -10,7 +10,7 @@ cover report quotes. The build runs the sections a framework lists and makes the
 checklist from its requirements, so adding a framework adds a file, not code.
 
 Where frameworks are found: a project may declare its own as ``data/frameworks/<id>.yaml``,
-searched before the package's ``report/frameworks/``; a project file with the id of a package
+searched before the package's ``core/frameworks/``; a project file with the id of a package
 framework replaces it for that project. They live under ``data/``, with the report's other
 inputs, for two reasons: the build keys what it keeps on the files there (a change to a
 project's framework rebuilds what it shows), and the sections, whose parameters name the data
@@ -38,8 +38,8 @@ from pydantic import (
     model_validator,
 )
 
-from safeguarding_report.errors import ParamsError
-from safeguarding_report.report import registry
+from safeguarding_report.core import registry
+from safeguarding_report.core.errors import ParamsError
 
 FRAMEWORKS_DIR = Path(__file__).parent / "frameworks"  # the package's own frameworks
 PROJECT_FOLDER = "frameworks"  # a project's own, under its data folder
