@@ -1,9 +1,12 @@
-"""The package's shape: no import cycles, and no framework named in the code."""
+"""The package's shape: floors that import only downwards, no import cycle, and no framework
+named in the code."""
 
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +17,7 @@ import safeguarding_report
 
 PACKAGE = Path(safeguarding_report.__file__).parent
 NAME = "safeguarding_report"
+PYPROJECT = PACKAGE.parents[1] / "pyproject.toml"
 
 
 def _module_name(path: Path) -> str:
@@ -24,46 +28,39 @@ def _module_name(path: Path) -> str:
 MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _imports(module: str) -> set[str]:
-    """Every module of the package that ``module`` imports, at the top or inside a function."""
-    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                submodule = f"{node.module}.{alias.name}"
-                found.add(submodule if submodule in MODULES else node.module)
-    return {name for name in found if name in MODULES and name != module}
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter's check of the contracts in pyproject.toml, over the package in ``root``."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), str(PYPROJECT)],
+        capture_output=True, text=True, env=env, cwd=root, check=False, timeout=120,
+    )  # fmt: skip
 
 
-def _cycles() -> list[list[str]]:
-    graph = {module: sorted(_imports(module)) for module in MODULES}
-    cycles: list[list[str]] = []
-    state: dict[str, int] = {}  # 1: on the path, 2: done
-    path: list[str] = []
-
-    def visit(module: str) -> None:
-        state[module] = 1
-        path.append(module)
-        for target in graph[module]:
-            if state.get(target) == 1:
-                cycles.append([*path[path.index(target) :], target])
-            elif target not in state:
-                visit(target)
-        path.pop()
-        state[module] = 2
-
-    for module in graph:
-        if module not in state:
-            visit(module)
-    return cycles
+def test_the_floors_import_only_downwards_and_no_floor_has_a_cycle() -> None:
+    """cli -> workflows -> pipeline -> report -> data | local -> core: every import, those
+    inside functions included, goes down a floor or stays on its own, with no cycle."""
+    result = _lint_imports(PACKAGE.parent)
+    assert result.returncode == 0, result.stdout
 
 
-def test_no_import_cycle_in_the_package() -> None:
-    cycles = _cycles()
-    assert cycles == [], "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+@pytest.mark.parametrize(
+    ("module", "imported"),
+    [
+        ("core/errors.py", "safeguarding_report.pipeline.build"),  # up from the ground floor
+        ("data/areas.py", "safeguarding_report.local"),  # across to a sibling floor
+    ],
+)
+def test_an_upward_import_inside_a_function_breaks_the_contract(
+    tmp_path: Path, module: str, imported: str
+) -> None:
+    copy = tmp_path / NAME
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    with (copy / module).open("a", encoding="utf-8") as file:
+        file.write(f"\n\ndef _late() -> None:\n    import {imported}  # noqa\n")
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout and module.replace("/", ".")[:-3] in result.stdout
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))

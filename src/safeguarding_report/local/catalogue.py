@@ -9,6 +9,7 @@ YAML documents (the committee cover report) hold keys, lists and nested keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from pydantic import BaseModel
 
@@ -25,18 +26,26 @@ class Link:
 
 
 @dataclass(frozen=True)
-class CsvTemplate:
-    """One CSV file of records: one row per record, one column per model field."""
+class _Template:
+    """One file of a report's folder, named ``<name><SUFFIX>``, whose contents ``model`` checks."""
 
+    SUFFIX: ClassVar[str]
     name: str
     model: type[BaseModel]
-    key: tuple[str, ...] = ()
-    links: tuple[Link, ...] = ()
 
     @property
     def file(self) -> str:
         """The file's name inside the report's folder."""
-        return f"{self.name}.csv"
+        return f"{self.name}{self.SUFFIX}"
+
+
+@dataclass(frozen=True)
+class CsvTemplate(_Template):
+    """One CSV file of records: one row per record, one column per model field."""
+
+    SUFFIX = ".csv"
+    key: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -45,29 +54,17 @@ class CsvTemplate:
 
 
 @dataclass(frozen=True)
-class TextTemplate:
+class TextTemplate(_Template):
     """One Markdown narrative: a YAML front-matter header, then the text."""
 
-    name: str
-    model: type[BaseModel]
-
-    @property
-    def file(self) -> str:
-        """The file's name inside the report's folder."""
-        return f"{self.name}.md"
+    SUFFIX = ".md"
 
 
 @dataclass(frozen=True)
-class YamlTemplate:
+class YamlTemplate(_Template):
     """One YAML document of keys and values (lists and nested keys allowed)."""
 
-    name: str
-    model: type[BaseModel]
-
-    @property
-    def file(self) -> str:
-        """The file's name inside the report's folder."""
-        return f"{self.name}.yaml"
+    SUFFIX = ".yaml"
 
 
 def _csv(*items: CsvTemplate) -> dict[str, CsvTemplate]:
