@@ -20,9 +20,10 @@ from safeguarding_report.core import framework, indicators, params
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords
+from safeguarding_report.pipeline import cover
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import cover, sections
+from safeguarding_report.report import sections
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -312,6 +312,24 @@ def test_reference_numbers_stay_put_when_text_elsewhere_changes() -> None:
     assert '## <span class="ref" id="ref-1-1">1.1</span> First' in source
 
 
+def test_numbering_html_adds_the_numbers_and_leaves_every_other_byte_as_written() -> None:
+    page = (
+        '<div class="banner" role="note"><p>Not numbered.</p></div>\n'
+        "<!-- a comment --><p>Kent &amp; Medway&#x27;s <b>12</b><br/>cases</p>\n"
+        '<div class="table-wrap"><table><thead><tr><th scope="col">Kind</th></tr></thead>'
+        '<tbody><tr><td>A &lt;b&gt;</td></tr></tbody></table><p class="table-note">How.</p></div>'
+    )
+    numbered, blocks = draft.number([_section("# Reviews", html=page)])
+    shown = numbered[0].notebook.cells[-1].outputs[0].data["text/html"]
+    assert re.sub(r'<span class="ref" id="[^"]+">[0-9.]+</span> ?', "", shown) == page
+    assert [(b.ref, b.kind, b.text) for b in blocks] == [
+        ("1.0.1", "paragraph", "Kent & Medway's 12cases"),
+        ("1.0.2", "table", ""),
+        ("1.0.2.1", "row", "A <b>"),
+        ("1.0.3", "note", "How."),
+    ]
+
+
 def test_review_pairs_each_changed_paragraph_with_its_new_words(tmp_path: Path) -> None:
     before = _section("# Reviews\n\nThe opening of the section, as it was written.\n\nTwo.")
     after = _section(

@@ -69,6 +69,20 @@ def test_html_passed_as_safe_is_not_escaped_again() -> None:
     assert fragments.render("text", "paragraph", "<em>") == "<p>&lt;em&gt;</p>\n"
 
 
+def test_the_cover_reports_paragraphs_and_lettered_lists_have_their_shape_and_escape_data() -> None:
+    said = fragments.safe(markup.unwrap_paragraph(text.say("{n} cases.", n="<b>12</b>").html))
+    assert fragments.render("cover", "paragraph", "2.1", said) == (
+        '<p class="numbered"><span class="number">2.1</span> '
+        '<span class="text">&lt;b&gt;12&lt;/b&gt; cases.</span></p>'
+    )
+    assert fragments.render("cover", "paragraph", "", said, note=True).startswith(
+        '<p class="note">'
+    )
+    assert fragments.render("cover", "items", ['Kent\'s "plan" <i>']) == (
+        '<ol class="items" type="a"><li>Kent&#x27;s &quot;plan&quot; &lt;i&gt;</li></ol>'
+    )
+
+
 @pytest.fixture
 def kent(kent_folder: Path) -> Context:
     """The Kent 2021-22 context over a copy of its records, to change."""

@@ -22,9 +22,10 @@ from conftest import axe, describe, project_copy
 from safeguarding_report.core import params
 from safeguarding_report.core.errors import ParamsError
 from safeguarding_report.data import Published, combine
+from safeguarding_report.pipeline import cover
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import cover, tables
+from safeguarding_report.report import tables
 from safeguarding_report.workflows import batch, newyear, scaffold
 
 ROOT = Path(__file__).resolve().parents[1]

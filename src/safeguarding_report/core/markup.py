@@ -54,3 +54,12 @@ def escape(text: str) -> str:
 def escape_html(text: str, *, quote: bool = True) -> str:
     """``text`` as HTML text, quotes included unless ``quote`` is false."""
     return html.escape(text, quote=quote)
+
+
+def unwrap_paragraph(html: str) -> str:
+    """``html`` without its ``<p>`` and ``</p>`` when it is one paragraph, to go inside another
+    element (several sentences as one paragraph, a numbered paragraph); otherwise as it is."""
+    html = html.strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

@@ -53,7 +53,7 @@ STAGES: tuple[str, ...] = (
     "nbformat",
     "safeguarding_report.report.appendix",
     "safeguarding_report.report.changes",
-    "safeguarding_report.report.cover",
+    "safeguarding_report.pipeline.cover",
     "safeguarding_report.report.disclosure",
     "safeguarding_report.pipeline.draft",
     "safeguarding_report.pipeline.export",
@@ -425,7 +425,8 @@ def _write_cover_and_changes(work: _CoverWork) -> list[dict[str, Any]]:
     """Write the cover report and changes.csv, keep them for the next build, and return the
     cover's figure records."""
     from safeguarding_report.data import Published
-    from safeguarding_report.report import cover, disclosure
+    from safeguarding_report.pipeline import cover
+    from safeguarding_report.report import disclosure
 
     published = Published(work.data_dir)
     with disclosure.for_sections(work.rule):  # the same rule as the sections' figures

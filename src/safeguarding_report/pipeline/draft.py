@@ -14,10 +14,10 @@ before its own.
 The numbers are put into each part's notebook before it is stitched: into the Markdown
 cells' subsection headings, paragraphs and list items (markdown-it finds where each starts),
 and into the library's HTML outputs (sentences, narratives, tables and charts: HTML the
-library wrote from its own fragments, so a scan of its tags is enough). What each numbered
-block says (its text, a table's cells, a chart's data, and the figures it shows, from the
-outputs' figure records) goes to ``references.json`` beside the draft, which ``review``
-compares between two drafts.
+library wrote from its own fragments, read tag by tag with the standard library's parser and
+written back as it was, the numbers added). What each numbered block says (its text, a
+table's cells, a chart's data, and the figures it shows, from the outputs' figure records)
+goes to ``references.json`` beside the draft, which ``review`` compares between two drafts.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,6 @@ SKIPPED_TAGS = stitch.REMOVED_TAGS
 _PARSER = MarkdownIt("commonmark").enable("table")  # as nbconvert reads them
 _HEADING_MARKER = re.compile(r"^(\s{0,3}##[ \t]+)")
 _LIST_MARKER = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+)")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>")
 _VOID = frozenset({"img", "br", "hr", "meta", "input", "wbr", "col", "source", "area"})
 
 
@@ -245,6 +245,54 @@ def _number_html(page: str, data: dict[str, Any], counter: _Counter) -> str:
     return numbered
 
 
+@dataclass(frozen=True)
+class _Tag:
+    """A start or end tag of a page, where it starts and as it is written there."""
+
+    name: str  # lower case
+    end: bool  # an end tag
+    attrs: dict[str, str | None]
+    start: int
+    written: str
+
+
+class _Tags(HTMLParser):
+    """The standard library's parser, noting each tag's place in the page: everything between
+    two tags (text, entities, comments) is passed on as it is written."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.page = page
+        self.lines = [0]  # where each line starts: the parser gives a tag's line and column
+        for line in page.split("\n")[:-1]:
+            self.lines.append(self.lines[-1] + len(line) + 1)
+        self.found: list[_Tag] = []
+
+    def _here(self) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written = self.get_starttag_text() or ""
+        self.found.append(_Tag(tag, False, dict(attrs), self._here(), written))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)  # <br/> opens only, as <br> does
+
+    def handle_endtag(self, tag: str) -> None:
+        start = self._here()
+        written = self.page[start : self.page.index(">", start) + 1]
+        self.found.append(_Tag(tag, True, {}, start, written))
+
+
+def _tags(page: str) -> list[_Tag]:
+    """The start and end tags of ``page``, in order."""
+    parser = _Tags(page)
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
 class _HtmlNumberer:
     """One pass over the tags of an output's HTML, numbering blocks as they open."""
 
@@ -265,33 +313,32 @@ class _HtmlNumberer:
 
     def run(self, page: str) -> str:
         position = 0
-        for match in _TAG.finditer(page):
-            text = page[position : match.start()]
+        for tag in _tags(page):
+            text = page[position : tag.start]
             self.out.append(text)
             for collected in self.words.values():
                 collected.append(text)
-            position = match.end()
-            tag = match.group(2).lower()
+            position = tag.start + len(tag.written)
             if "figcaption" in self.words:  # a chart's title and subtitle are lines apart
                 self.words["figcaption"].append(" ")
-            if match.group(1):
-                self._end(tag, match.group(0))
+            if tag.end:
+                self._end(tag.name, tag.written)
             else:
-                self._start(tag, match.group(3), match.group(0))
+                self._start(tag.name, tag.attrs, tag.written)
         self.out.append(page[position:])
         return "".join(self.out)
 
     def _read(self, name: str) -> str:
         return " ".join(html.unescape("".join(self.words.pop(name, []))).split())
 
-    def _start(self, tag: str, attrs: str, written: str) -> None:
+    def _start(self, tag: str, attrs: dict[str, str | None], written: str) -> None:
         depth = len(self.stack)
         if tag not in _VOID:
             self.stack.append(tag)
         if self.note is not None:
             self.out.append(written)
             return
-        if tag == "div" and 'role="note"' in attrs:
+        if tag == "div" and attrs.get("role") == "note":
             self.note = depth
         elif tag == "table" and self.table is None:
             self.table, self.rows = self.counter.next("table", ""), 0
@@ -318,7 +365,7 @@ class _HtmlNumberer:
             and "figure" not in self.stack
             and self.stack.count("li") <= 1
         ):
-            kind = "note" if 'class="table-note"' in attrs else "paragraph"
+            kind = "note" if attrs.get("class") == "table-note" else "paragraph"
             block = self.counter.next(kind, "")
             self.made.append(block)
             self.block = (block, tag, depth)

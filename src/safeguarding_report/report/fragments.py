@@ -1,10 +1,11 @@
 """HTML fragments come from Jinja macros, with autoescaping: one environment, compiled once.
 
 Every piece of HTML the library writes (a table, a chart's figure, a banner, a section's
-narrative frame, the title page, the contents, the checklist) is a macro in
-``templates/fragments/<name>.html.j2``, called as ``render("<name>", "<macro>", ...)``. Values
-are escaped as they go in; HTML that is already safe (Markdown rendered by ``markup.render``,
-or another fragment) is passed in as ``markupsafe.Markup`` and goes in as it is.
+narrative frame, the title page, the contents, the checklist, the cover report's numbered
+paragraphs and lettered lists) is a macro in ``templates/fragments/<name>.html.j2``, called
+as ``render("<name>", "<macro>", ...)``. Values are escaped as they go in; HTML that is
+already safe (Markdown rendered by ``markup.render``, or another fragment) is passed in as
+``markupsafe.Markup`` and goes in as it is.
 
 Text is escaped as ``markup.escape_html`` escapes it (the standard library's ``html.escape``:
 ``&#x27;`` for an apostrophe, ``&quot;`` for a double quote), so a fragment's bytes do not

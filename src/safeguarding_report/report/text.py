@@ -140,19 +140,12 @@ def words(said: str) -> Text:
 
 def paragraph(*texts: Text) -> Text:
     """Several sentences as one paragraph, keeping every record."""
-    inner = " ".join(_strip_p(t.html) for t in texts)
+    inner = " ".join(markup.unwrap_paragraph(t.html) for t in texts)
     return Text(
         fragments.render("text", "paragraph", fragments.safe(inner)),
         [r for t in texts for r in t.records],
         " ".join(t.plain for t in texts),
     )
-
-
-def _strip_p(html: str) -> str:
-    html = html.strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html
 
 
 def _period(period: str) -> str:
