@@ -7,6 +7,10 @@ from pathlib import Path
 import pytest
 
 from safeguarding_report import cli
+from safeguarding_report.core.errors import DataError
+from safeguarding_report.local import LocalRecords
+from safeguarding_report.local.catalogue import CSV_TEMPLATES
+from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
 from safeguarding_report.workflows import inputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +86,38 @@ def test_a_missing_local_file_is_to_supply(
     assert code == 0
     assert any(x.startswith("to supply") and "voice.csv" in x for x in out.splitlines())
     assert check(project, capsys, "--strict")[0] == 1
+
+
+def test_an_empty_template_is_still_to_supply(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    voice = project / "data/local/kent-2022/voice.csv"
+    voice.write_text(voice.read_text().splitlines()[0] + "\n")  # the header alone
+    code, out = check(project, capsys)
+    assert code == 0
+    line = next(x for x in out.splitlines() if "voice.csv" in x)
+    assert line.startswith("to supply") and "no records yet: fill in its template" in line
+    assert check(project, capsys, "--strict")[0] == 1
+
+
+def test_records_in_the_workbook_and_in_csv_files_block_as_the_build_does(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = LocalRecords.load(project / "data", "kent-2022")
+    both = ["partners", "lado"]
+    held = {name: [r.data for r in records.rows(name)] for name in both}
+    folder = project / "data/local/kent-2022"
+    write_workbook(folder / WORKBOOK_FILE, [CSV_TEMPLATES[n] for n in both], held)
+    rows = {r.name: r for r in inputs.check(project / "params/kent-2022.yaml", project)}
+    book = rows["data/local/kent-2022/records.xlsx"]
+    with pytest.raises(DataError) as caught:
+        LocalRecords.load(project / "data", "kent-2022")
+    assert (book.state, book.detail) == (inputs.INVALID, str(caught.value))
+    for name in both:
+        assert f"sheet '{name}' and data/local/kent-2022/{name}.csv" in book.detail
+        assert rows[f"data/local/kent-2022/records.xlsx, sheet '{name}'"].blocks
+    code, out = check(project, capsys)
+    assert code == 1 and "3 input(s) block the build" in out
 
 
 def test_invalid_params_are_one_line_and_status_1(

@@ -8,9 +8,9 @@ import pytest
 
 from safeguarding_report import cli
 from safeguarding_report.core import params
-from safeguarding_report.core.errors import ReportError
-from safeguarding_report.local import LocalRecords
-from safeguarding_report.workflows import inputs
+from safeguarding_report.core.errors import DataError, ReportError
+from safeguarding_report.local import LocalRecords, refuse_drafts
+from safeguarding_report.workflows import inputs, newyear
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,10 +74,42 @@ def test_check_strict_fails_until_the_drafts_are_updated(
 def test_a_strict_build_refuses_draft_narratives(project: Path) -> None:
     run(project, "new-year", str(project / "params/kent-2022.yaml"))
     with pytest.raises(ReportError, match=r"8 narrative\(s\) are drafts.*foreword\.md"):
-        inputs.refuse_drafts(project / "data", "kent-2023", Path("params/kent-2023.yaml"))
+        refuse_drafts(project / "data", "kent-2023", Path("params/kent-2023.yaml"))
 
 
 def test_new_year_never_overwrites(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(project, "new-year", str(project / "params/kent-2022.yaml"))
     assert run(project, "new-year", str(project / "params/kent-2022.yaml")) == 1
     assert "kent-2023.yaml: already exists" in capsys.readouterr().err
+
+
+def test_new_year_in_a_workbook_and_check_agree_on_what_is_carried_and_to_supply(
+    project: Path,
+) -> None:
+    done = newyear.new_year(project / "params/kent-2022.yaml", project, workbook=True)
+    book = "data/local/kent-2023/records.xlsx, sheet "
+    rows = inputs.check(project / "params/kent-2023.yaml", project)
+    states = {r.name: r.state for r in rows if r.name.startswith(book)}
+    assert states[f"{book}'partners'"] == inputs.CARRIED
+    assert states[f"{book}'reviews'"] == inputs.TO_SUPPLY  # an empty sheet: still to supply
+    assert {n for n, s in states.items() if s == inputs.CARRIED} == {
+        c for c in done.carried if c.startswith(book)
+    }
+    assert {n for n, s in states.items() if s == inputs.TO_SUPPLY} == {
+        c for c in done.to_supply if c.startswith(book)
+    }
+
+
+def test_new_year_refuses_a_narrative_in_markdown_and_in_word_writing_nothing(
+    project: Path,
+) -> None:
+    folder = project / "data/local/kent-2022"
+    (folder / "foreword.docx").write_bytes(b"")  # its name is enough: there are two
+    with pytest.raises(DataError) as caught:
+        newyear.new_year(project / "params/kent-2022.yaml", project)
+    with pytest.raises(DataError) as loading:
+        LocalRecords.load(project / "data", "kent-2022")
+    assert str(caught.value) == str(loading.value)
+    assert "foreword is written twice, in foreword.md and in foreword.docx" in str(caught.value)
+    assert not (project / "params/kent-2023.yaml").exists()
+    assert not (project / "data/local/kent-2023").exists()

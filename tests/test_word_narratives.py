@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import shutil
 from pathlib import Path
 
 import docx
@@ -16,7 +17,9 @@ from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.models import ForewordHeader, ScrutinyHeader
 from safeguarding_report.local.word import read_docx_narrative
+from safeguarding_report.workflows import inputs
 
+ROOT = Path(__file__).resolve().parents[1]
 KENT = "kent-2022"
 # A 1x1 transparent PNG.
 PIXEL = base64.b64decode(
@@ -140,6 +143,29 @@ def test_a_narrative_in_markdown_and_in_word_stops_the_load(kent_local: Path) ->
     narrative = records.text("foreword")
     assert narrative is not None and narrative.markdown.strip() == "Text."
     assert records.template_source("foreword") == f"data/local/{KENT}/foreword.docx"
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"), [("foreword", SIGNED), ("priorities/P2", [["priority", "P2"]])]
+)
+def test_check_and_the_build_refuse_a_narrative_in_markdown_and_in_word_alike(
+    kent_folder: Path, capsys: pytest.CaptureFixture[str], name: str, rows: list[list[str]]
+) -> None:
+    folder = kent_folder / "data/local" / KENT
+    contribution(folder / f"{name}.docx", rows, "## What we did", "Text.")
+    params_file = kent_folder / f"params/{KENT}.yaml"
+    checked = {r.name: r for r in inputs.check(params_file, kent_folder)}
+    row = checked[f"data/local/{KENT}/{name}.docx"]
+    assert row.state == inputs.INVALID and row.blocks
+    assert f"is written twice, in {name}.md and in {name}.docx" in row.detail
+    assert "keep the file with this year's text and remove the other" in row.detail
+    assert f"data/local/{KENT}/{name}.md" not in checked  # not read as if it were the one
+    shutil.copytree(ROOT / "notebooks", kent_folder / "notebooks")
+    argv = ["build", "--params", str(params_file), "--no-pdf", "--quiet"]
+    assert cli.main([*argv, "--root", str(kent_folder)]) == 1
+    said = capsys.readouterr().err.splitlines()
+    assert f"error: {row.detail}" in said
+    assert not (kent_folder / "outputs" / KENT).exists()
 
 
 def test_a_priority_in_word_needs_its_headings_too(kent_local: Path) -> None:

@@ -166,6 +166,18 @@ def read_csv(path: Path, source_file: str, template: CsvTemplate) -> list[Record
         ) from None
 
 
+def holds_rows(path: Path) -> bool:
+    """Whether a CSV file has a row under its header with anything in it, read without
+    checking (a row ``read_csv`` would check): to see where records are before reading them."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        next(reader, None)
+        return any(any(cell.strip() for cell in row) for row in reader)
+    except csv.Error:
+        return True  # malformed, so not empty: reading it says what is wrong
+
+
 def read_rows(
     template: CsvTemplate,
     source_file: str,

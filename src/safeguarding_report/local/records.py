@@ -3,6 +3,12 @@
 Every file in ``data/local/<id>/`` is validated when the records are loaded, before any
 section runs. A template with no file is not an error: a new report builds with pages saying
 what is still missing (``missing``); a caller that cannot do without a file calls ``require``.
+
+``inventory`` is the one reading of a report's folder as a whole: for every template the
+report uses (and any other with a file there), where it is read from and its state (valid,
+invalid with the located error, still to supply, or a draft narrative). ``load`` is that
+inventory stopping at its first error, ``check`` prints it, and ``refuse_drafts`` (a strict
+build) refuses the drafts it finds.
 """
 
 from __future__ import annotations
@@ -10,14 +16,16 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.errors import DataError, ReportError
+from safeguarding_report.core.store import not_a_record
 from safeguarding_report.local.catalogue import (
     ABOUT_FILE,
     CSV_TEMPLATES,
@@ -34,6 +42,7 @@ from safeguarding_report.local.models import About, Priority
 from safeguarding_report.local.read import (
     Narrative,
     Record,
+    holds_rows,
     read_csv,
     read_narrative,
     read_text,
@@ -53,6 +62,42 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 ABOUT = "about"
+NARRATIVE_SUFFIXES = (".md", WORD_SUFFIX)
+
+# What the inventory found of an item: "missing" (no file or sheet) and "empty" (a CSV
+# template with no records yet, as a new report's are) are still to supply.
+State = Literal["valid", "invalid", "missing", "empty", "draft"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a report's records as the inventory found it: a template (``lado``,
+    ``foreword``, ``priorities/P1``, ``about``), the workbook, or a file that is none of them."""
+
+    name: str  # the template; the file's name for the workbook or a file of no template
+    state: State
+    file: str  # the file it is (or would be) read from, in the folder: lado.csv, foreword.docx
+    sheet: str  # the sheet of records.xlsx it is read from; "" when it is not in the workbook
+    source: str  # file (and sheet) as shown: data/local/kent-2022/records.xlsx, sheet 'lado'
+    error: str = ""  # the located error, word for word as a build stops with it
+    held: int = 0  # how many records a CSV template holds
+    used: bool = True  # read by the report (else a file present all the same, and checked)
+    unchanged: bool = False  # the same records as the previous report's (``inventory``)
+
+    @property
+    def form(self) -> str:
+        """How it is written: CSV, Markdown, Word, YAML, workbook, or a workbook sheet."""
+        if self.sheet:
+            return "workbook sheet"
+        suffix = Path(self.file).suffix
+        return {".csv": "CSV", ".md": "Markdown", WORD_SUFFIX: "Word", ".yaml": "YAML"}.get(
+            suffix, "workbook" if self.file == WORKBOOK_FILE else suffix
+        )
+
+    @property
+    def to_supply(self) -> bool:
+        """Whether it is still to supply: no file, or an empty template."""
+        return self.state in ("missing", "empty")
 
 
 def _known_files() -> set[str]:
@@ -65,26 +110,31 @@ def _known_files() -> set[str]:
     )
 
 
-def _ignored(path: Path) -> bool:
-    # Editors' and spreadsheets' lock and settings files (.~lock.x.csv#, ~$x, .DS_Store).
-    return path.name.startswith((".", "~$"))
-
-
 class LocalRecords:
     """Validated records and narratives from one report's folder under ``data/local/``.
 
-    ``load`` reads and checks every file at once (before a build, and for ``check``);
-    ``lazy`` reads each file only when a caller asks for it, so a section depends only on the
-    files it uses (the section cache re-runs it only when one of those changes).
+    ``load`` reads and checks every file at once (before a build); ``inventory`` says what
+    each is (for ``check``); ``lazy`` reads each file only when a caller asks for it, so a
+    section depends only on the files it uses (the section cache re-runs it only when one of
+    those changes).
 
     ``templates``, when given, are the templates the report uses (its framework's sections':
     ``registry.templates_of``); ``missing`` lists only those. Any file present is checked.
     """
 
     def __init__(
-        self, data_dir: Path, report_id: str, templates: Collection[str] | None = None
+        self,
+        data_dir: Path,
+        report_id: str,
+        templates: Collection[str] | None = None,
+        *,
+        csv_over_sheets: bool = False,
     ) -> None:
+        # ``csv_over_sheets``: where a CSV file and a sheet of the workbook both hold rows of a
+        # record type, read the CSV file's instead of refusing both (``workbook`` takes them in).
+        self.csv_over_sheets = csv_over_sheets
         self.folder = Path(data_dir) / "local" / report_id
+        self.report_id = report_id
         self.templates = None if templates is None else frozenset(templates)
         # As shown to the user: relative to the project root, like the published files.
         self.source_folder = f"{Path(data_dir).name}/local/{report_id}"
@@ -92,12 +142,13 @@ class LocalRecords:
         self._about: About | None = None
         self._about_read = False
         self._listing: set[str] | None = None
-        self._priority_listing: dict[str, Path] | None = None
+        self._priority_listing: dict[str, list[Path]] | None = None
         self._rows: dict[str, list[Record[BaseModel]]] = {}
         self._texts: dict[str, Narrative | None] = {}
         self._documents: dict[str, BaseModel | None] = {}
         self._sheets: dict[str, Sheet] | None = None
         self._sources: dict[str, str] = {}  # where each CSV template's rows were read
+        self._clashing: list[str] | None = None
 
     @classmethod
     def lazy(cls, data_dir: Path, report_id: str) -> LocalRecords:
@@ -109,29 +160,25 @@ class LocalRecords:
         cls, data_dir: Path, report_id: str, templates: Collection[str] | None = None
     ) -> LocalRecords:
         """Read and validate every file for ``report_id``; DataError at the first problem."""
-        records = cls(data_dir, report_id, templates)
-        if not records.folder.is_dir():
-            log.warning("%s does not exist: every local template is missing", records.folder)
-        records._names()
-        records._load_about()
-        for template in CSV_TEMPLATES.values():
-            records._csv(template.name)
-        records._load_priorities()
-        for text in TEXT_TEMPLATES.values():
-            records._text(text.name)
-        for document in YAML_TEMPLATES.values():
-            records._document(document.name)
-        return records
+        return cls(data_dir, report_id, templates).checked()
+
+    def checked(self) -> LocalRecords:
+        """These records, once every file is read and valid; DataError at the first problem."""
+        if not self.folder.is_dir():
+            log.warning("%s does not exist: every local template is missing", self.folder)
+        for entry in self.inventory():
+            if entry.state == "invalid":
+                raise DataError(entry.error)
+        return self
 
     # -- what is there -------------------------------------------------------------------
 
     def _names(self) -> set[str]:
-        """The folder's file names (listed once, and checked against the templates)."""
+        """The folder's file names (listed once; ``inventory`` checks them)."""
         if self._listing is None:
             self._listing = set()
             if self.folder.is_dir():
-                self._check_names()
-                self._listing = {p.name for p in self.folder.iterdir() if not _ignored(p)}
+                self._listing = {p.name for p in self.folder.iterdir() if not not_a_record(p.name)}
         return self._listing
 
     def is_missing(self, name: str) -> bool:
@@ -166,9 +213,188 @@ class LocalRecords:
     @property
     def about(self) -> About | None:
         """about.yaml, read the first time it is asked for; None when there is none."""
-        if not self._about_read:
+        return self._load_about()
+
+    # -- the inventory -------------------------------------------------------------------
+
+    def inventory(self, previous: LocalRecords | None = None) -> list[Entry]:
+        """Every template the report uses, and every other with a file here (checked all the
+        same), with where it is read from and its state; a file of no template, and the
+        workbook, too. An error is its entry's, not raised (``load`` raises the first).
+
+        With ``previous`` (the records of the report before), a CSV template holding the same
+        records as there is marked ``unchanged``.
+        """
+        entries = [self._unknown_entry(file) for file in self._unknown_files()]
+        entries.append(self._about_entry())
+        entries += self._workbook_entry()
+        clashes = self._clashes()
+        for name in CSV_TEMPLATES:
+            entries += self._records_entry(name, clashes, previous)
+        for name in TEXT_TEMPLATES:
+            entries += self._narrative_entry(name)
+        entries += self._priority_entries()
+        for name in YAML_TEMPLATES:
+            entries += self._document_entry(name)
+        return entries
+
+    def drafts(self) -> list[str]:
+        """The narratives still marked ``draft: true``, as files shown to the user."""
+        return [e.source for e in self.inventory() if e.state == "draft"]
+
+    def _entry(
+        self,
+        name: str,
+        state: State,
+        file: str,
+        sheet: str = "",
+        *,
+        error: str = "",
+        held: int = 0,
+        used: bool = True,
+        unchanged: bool = False,
+    ) -> Entry:
+        source = sheet_source(self.source_folder, sheet) if sheet else self.source_file(file)
+        return Entry(name, state, file, sheet, source, error, held, used, unchanged)
+
+    def _unknown_files(self) -> list[str]:
+        return sorted(self._names() - _known_files())
+
+    def _unknown_entry(self, file: str) -> Entry:
+        known = sorted(_known_files())
+        hint = difflib.get_close_matches(file, known, n=1)
+        error = (
+            f"{self.source_file(file)}: this file is not one of the templates"
+            + (f" (did you mean {hint[0]}?)" if hint else "")
+            + f". Expected only: {', '.join(known)}; rename or remove it."
+        )
+        return self._entry(file, "invalid", file, error=error, used=False)
+
+    def _about_entry(self) -> Entry:
+        if self.is_missing(ABOUT):
+            return self._entry(ABOUT, "missing", ABOUT_FILE)
+        try:
             self._load_about()
-        return self._about
+        except DataError as exc:
+            return self._entry(ABOUT, "invalid", ABOUT_FILE, error=str(exc))
+        return self._entry(ABOUT, "valid", ABOUT_FILE)
+
+    def _workbook_entry(self) -> list[Entry]:
+        if WORKBOOK_FILE not in self._names():
+            return []
+        try:
+            self.sheets()
+        except DataError as exc:
+            # Said once, here: the templates are then inventoried from their CSV files.
+            self._sheets = {}
+            return [self._entry(WORKBOOK_FILE, "invalid", WORKBOOK_FILE, error=str(exc))]
+        clashes = self._clashes()
+        if clashes:
+            error = self._clash_error(clashes)
+            return [self._entry(WORKBOOK_FILE, "invalid", WORKBOOK_FILE, error=error)]
+        return [self._entry(WORKBOOK_FILE, "valid", WORKBOOK_FILE)]
+
+    def _records_entry(
+        self, name: str, clashes: list[str], previous: LocalRecords | None
+    ) -> list[Entry]:
+        template = CSV_TEMPLATES[name]
+        used = self._used(name)
+        sheet = self.sheets().get(name)
+        in_file = template.file in self._names()
+        if sheet is None and not in_file:
+            return [self._entry(name, "missing", template.file)] if used else []
+        # Where the records are read from: the sheet, unless it is empty and the file is not.
+        in_sheet = sheet is not None and (
+            bool(sheet.held) or not in_file or not holds_rows(self.folder / template.file)
+        )
+        file, tab = template.file, name if in_sheet else ""
+        if name in clashes:
+            error = (
+                f"{sheet_source(self.source_folder, name)}: its records are also in "
+                f"{self.source_file(file)}. Expected them in one place only (see "
+                f"{self.source_file(WORKBOOK_FILE)})."
+            )
+            return [self._entry(name, "invalid", file, tab, error=error, used=used)]
+        try:
+            rows = self._csv(name)
+        except DataError as exc:
+            return [self._entry(name, "invalid", file, tab, error=str(exc), used=used)]
+        if not rows:
+            return [self._entry(name, "empty", file, tab, used=used)]
+        unchanged = previous is not None and self._same_records(previous, name)
+        return [
+            self._entry(name, "valid", file, tab, held=len(rows), used=used, unchanged=unchanged)
+        ]
+
+    def _same_records(self, previous: LocalRecords, name: str) -> bool:
+        try:
+            before = previous.rows(name)
+        except DataError:
+            return False
+        return [r.data for r in before] == [r.data for r in self.rows(name)]
+
+    def _narrative_entry(self, name: str) -> list[Entry]:
+        used = self._used(name)
+        try:
+            file = self._text_file(name)
+        except DataError as exc:
+            word = f"{name}{WORD_SUFFIX}"
+            return [self._entry(name, "invalid", word, error=str(exc), used=used)]
+        if file is None:
+            return [self._entry(name, "missing", TEXT_TEMPLATES[name].file)] if used else []
+        try:
+            narrative = self._text(name)
+        except DataError as exc:
+            return [self._entry(name, "invalid", file, error=str(exc), used=used)]
+        state: State = "draft" if narrative is not None and narrative.draft else "valid"
+        return [self._entry(name, state, file, used=used)]
+
+    def _priority_entries(self) -> list[Entry]:
+        """One entry per priority of priorities.csv (its narrative), then one per file in
+        priorities/ named after no priority; none while priorities.csv is wrong (its own
+        entry says so)."""
+        try:
+            ids = [str(r.data.id) for r in self.rows(Priority)]
+        except DataError:
+            return []
+        used = self._used("priorities")
+        entries = []
+        for stem in ids:
+            name = f"{PRIORITY_FOLDER}/{stem}"
+            paths = self._priority_files().get(stem, [])
+            if not paths:
+                entries += [self._entry(name, "missing", f"{name}.md")] if used else []
+                continue
+            # Its narrative; the Word file when it is written twice (as the error names it).
+            narratives = [p for p in paths if p.suffix in NARRATIVE_SUFFIXES] or paths
+            file = f"{PRIORITY_FOLDER}/{narratives[0].name}"
+            try:
+                narrative = self._priority_text(stem)
+            except DataError as exc:
+                entries.append(self._entry(name, "invalid", file, error=str(exc), used=used))
+                continue
+            state: State = "draft" if narrative is not None and narrative.draft else "valid"
+            entries.append(self._entry(name, state, file, used=used))
+        files = self._priority_files()
+        for path in (p for stem in files if stem not in ids for p in files[stem]):
+            file = f"{PRIORITY_FOLDER}/{path.name}"
+            try:
+                self._check_priority_file(path)
+            except DataError as exc:
+                entries.append(self._entry(file, "invalid", file, error=str(exc), used=used))
+        return entries
+
+    def _document_entry(self, name: str) -> list[Entry]:
+        # A YAML document belongs to no section (the committee cover report): listed when
+        # it is there, and never still to supply.
+        file = YAML_TEMPLATES[name].file
+        if self.is_missing(name):
+            return []
+        try:
+            self._document(name)
+        except DataError as exc:
+            return [self._entry(name, "invalid", file, error=str(exc), used=False)]
+        return [self._entry(name, "valid", file, used=False)]
 
     # -- what callers use ----------------------------------------------------------------
 
@@ -197,23 +423,39 @@ class LocalRecords:
     def sheets(self) -> dict[str, Sheet]:
         """The record sheets of ``records.xlsx`` (read once); {} when there is no workbook."""
         if self._sheets is None:
-            self._sheets = {}
+            sheets: dict[str, Sheet] = {}
             if WORKBOOK_FILE in self._names():
                 path = self.folder / WORKBOOK_FILE
-                self._sheets = open_workbook(path, self.source_file(WORKBOOK_FILE))
+                sheets = open_workbook(path, self.source_file(WORKBOOK_FILE))
                 self.files_read.append(path)
+            self._sheets = sheets
         return self._sheets
+
+    def narrative_files(self) -> dict[str, str]:
+        """Every narrative the folder holds, by name (``foreword``, ``priorities/P1`` ...), and
+        the file it is written in (``foreword.docx``, ``priorities/P1.md``); DataError when one
+        is written twice, in Markdown and in Word."""
+        files = {n: f for n in TEXT_TEMPLATES if (f := self._text_file(n)) is not None}
+        for stem in self._priority_files():
+            for path in self._priority_narratives(stem):
+                files[f"{PRIORITY_FOLDER}/{stem}"] = f"{PRIORITY_FOLDER}/{path.name}"
+        return files
 
     def _text_file(self, name: str) -> str | None:
         """The file a narrative is written in (Markdown or Word); None when there is none."""
         markdown, word = TEXT_TEMPLATES[name].file, f"{name}{WORD_SUFFIX}"
         present = [f for f in (markdown, word) if f in self._names()]
         if len(present) > 1:
-            raise DataError(
-                f"{self.source_file(word)}: {name} is written twice, in {markdown} and in "
-                f"{word}. Expected one of them; remove the other."
-            )
+            raise self._written_twice(name, markdown, word)
         return present[0] if present else None
+
+    def _written_twice(self, name: str, markdown: str, word: str) -> DataError:
+        """The one error for a narrative given both in Markdown and in Word."""
+        return DataError(
+            f"{self.source_file(word)}: {name} is written twice, in {markdown} and in {word}. "
+            "Expected one of them: keep the file with this year's text and remove the other "
+            "(or move it out of the folder)."
+        )
 
     @overload
     def rows(self, template: type[M]) -> list[Record[M]]: ...
@@ -233,27 +475,26 @@ class LocalRecords:
         its sheet of records.xlsx when the workbook has one, else from its CSV file."""
         if name not in self._rows:
             template = CSV_TEMPLATES[name]
-            self._rows[name] = []
             in_csv: list[Record[BaseModel]] = []
             if template.file in self._names():
                 path = self.folder / template.file
                 in_csv = read_csv(path, self.source_file(template.file), template)
                 self.files_read.append(path)
             sheet = self.sheets().get(name)
-            in_sheet = read_sheet(sheet, self.source_folder) if sheet is not None else []
-            if in_csv and in_sheet:
-                raise DataError(
-                    f"{sheet_source(self.source_folder, name)}: {name} records are in the "
-                    f"workbook and in {self.source_file(template.file)}. Expected them in one "
-                    f"place only; remove {template.file} (the workbook reads instead of it) or "
-                    "clear the sheet."
-                )
-            if sheet is not None and (in_sheet or not in_csv):
-                self._rows[name] = in_sheet
+            taken_over = bool(in_csv) and self.csv_over_sheets  # the sheet is not read
+            in_sheet = (
+                read_sheet(sheet, self.source_folder)
+                if sheet is not None and not taken_over
+                else []
+            )
+            if in_csv and in_sheet and not self.csv_over_sheets:
+                raise DataError(self._clash_error(self._clashes()))
+            rows = in_csv
+            if sheet is not None and not in_csv:  # an empty CSV file gives way to the sheet
+                rows = in_sheet
                 self._sources[name] = sheet_source(self.source_folder, name)
-            else:
-                self._rows[name] = in_csv
-            self._check_links(template)
+            self._check_links(template, rows)
+            self._rows[name] = rows
         return self._rows[name]
 
     def table(self, template: str) -> pd.DataFrame:
@@ -281,8 +522,7 @@ class LocalRecords:
             if stem not in stems:
                 known = sorted({*TEXT_TEMPLATES, *(f"{PRIORITY_FOLDER}/{i}" for i in stems)})
                 raise KeyError(f"{name!r} is not a narrative of this report; known: {known}")
-            self._load_priorities()
-            return self._texts.get(name)
+            return self._priority_text(stem)
         if name not in TEXT_TEMPLATES:
             known = sorted(
                 {*TEXT_TEMPLATES, *(f"{PRIORITY_FOLDER}/{r.data.id}" for r in self.rows(Priority))}
@@ -309,13 +549,12 @@ class LocalRecords:
     def _document(self, name: str) -> BaseModel | None:
         if name not in self._documents:
             document = YAML_TEMPLATES[name]
-            self._documents[name] = None
+            found = None
             if not self.is_missing(name):
                 path = self.folder / document.file
-                self._documents[name] = read_yaml(
-                    path, self.source_file(document.file), document.model
-                )
+                found = read_yaml(path, self.source_file(document.file), document.model)
                 self.files_read.append(path)
+            self._documents[name] = found
         return self._documents[name]
 
     def require(self, name: str) -> None:
@@ -341,25 +580,17 @@ class LocalRecords:
             raise KeyError(f"{name!r} is not a CSV template; known: {', '.join(CSV_TEMPLATES)}")
         return name
 
-    def _check_names(self) -> None:
-        if not self.folder.is_dir():
-            return
-        known = sorted(_known_files())
-        for path in sorted(self.folder.iterdir()):
-            if _ignored(path) or path.name in known:
-                continue
-            hint = difflib.get_close_matches(path.name, known, n=1)
-            raise DataError(
-                f"{self.source_file(path.name)}: this file is not one of the templates"
-                + (f" (did you mean {hint[0]}?)" if hint else "")
-                + f". Expected only: {', '.join(known)}; rename or remove it."
-            )
+    def _load_about(self) -> About | None:
+        """about.yaml, read and checked once; None when there is none."""
+        if not self._about_read:
+            self._about = self._read_about()
+            self._about_read = True
+        return self._about
 
-    def _load_about(self) -> None:
-        self._about_read = True
+    def _read_about(self) -> About | None:
         path = self.folder / ABOUT_FILE
         if self.is_missing(ABOUT):
-            return
+            return None
         source = self.source_file(ABOUT_FILE)
         try:
             loaded = yaml.safe_load(read_text(path, source))
@@ -370,7 +601,7 @@ class LocalRecords:
                 "'illustrative: true' or 'illustrative: false' and a 'note: ...' line."
             ) from None
         try:
-            self._about = About.model_validate(loaded or {})
+            about = About.model_validate(loaded or {})
         except ValidationError as exc:
             error = exc.errors()[0]
             key = str(error["loc"][0]) if error["loc"] else ""
@@ -380,14 +611,17 @@ class LocalRecords:
                 "'note: ...' line."
             ) from None
         self.files_read.append(path)
+        return about
 
-    def _check_links(self, template: CsvTemplate) -> None:
+    def _check_links(self, template: CsvTemplate, rows: list[Record[BaseModel]]) -> None:
         """Every reference from ``template``'s rows names a row of the file it refers to."""
         for link in template.links:
-            rows = self._rows.get(template.name, [])
             if not rows:
                 continue
-            keys = {str(getattr(r.data, link.key)) for r in self._csv(link.template)}
+            try:
+                keys = {str(getattr(r.data, link.key)) for r in self._csv(link.template)}
+            except DataError:
+                continue  # the file referred to is wrong itself: its own error says so
             for record in rows:
                 value = str(getattr(record.data, link.column))
                 if value in keys:
@@ -399,51 +633,89 @@ class LocalRecords:
                     f"Expected one of: {shown}; add it there or correct this row."
                 )
 
-    def _priority_files(self) -> dict[str, Path]:
-        """The files in priorities/, by name without .md (listed once)."""
+    def _clashes(self) -> list[str]:
+        """The record types that a sheet of the workbook and a CSV file both hold rows of
+        (found once)."""
+        if self._clashing is None and self.csv_over_sheets:
+            self._clashing = []
+        if self._clashing is None:
+            self._clashing = [
+                name
+                for name, template in CSV_TEMPLATES.items()
+                if (sheet := self.sheets().get(name)) is not None
+                and sheet.held
+                and template.file in self._names()
+                and holds_rows(self.folder / template.file)
+            ]
+        return self._clashing
+
+    def _clash_error(self, names: list[str]) -> str:
+        """The one error for records both in the workbook and in CSV files: every pair."""
+        pairs = "; ".join(
+            f"{sheet_source(self.source_folder, n)} and {self.source_file(CSV_TEMPLATES[n].file)}"
+            for n in names
+        )
+        return (
+            f"{self.source_file(WORKBOOK_FILE)}: {len(names)} record type(s) are both in the "
+            f"workbook and in CSV files: {pairs}. Expected each in one place only; "
+            "`safeguarding-report workbook PARAMS` takes the CSV files into the workbook "
+            f"(PARAMS: this report's params file, e.g. params/{self.report_id}.yaml)."
+        )
+
+    def _priority_files(self) -> dict[str, list[Path]]:
+        """The files in priorities/, by name without its suffix (listed once)."""
         if self._priority_listing is None:
             folder = self.folder / PRIORITY_FOLDER
-            self._priority_listing = {}
+            listing: dict[str, list[Path]] = {}
             if PRIORITY_FOLDER in self._names() and folder.is_dir():
                 for path in sorted(folder.iterdir()):
-                    if _ignored(path):
-                        continue
-                    if path.stem in self._priority_listing:
-                        raise DataError(
-                            f"{self.source_file(f'{PRIORITY_FOLDER}/{path.name}')}: priority "
-                            f"{path.stem} is written twice, in "
-                            f"{self._priority_listing[path.stem].name} and in {path.name}. "
-                            "Expected one file per priority; remove the other."
-                        )
-                    self._priority_listing[path.stem] = path
+                    if not not_a_record(path.name):
+                        listing.setdefault(path.stem, []).append(path)
+            self._priority_listing = listing
         return self._priority_listing
 
-    def _load_priorities(self) -> None:
-        if any(k.startswith(f"{PRIORITY_FOLDER}/") for k in self._texts):
-            return
+    def _priority_narratives(self, stem: str) -> list[Path]:
+        """The narrative of priority ``stem`` (Markdown or Word), as a list: [] when there is
+        none; DataError when it is written twice."""
+        paths = [p for p in self._priority_files().get(stem, []) if p.suffix in NARRATIVE_SUFFIXES]
+        if len(paths) > 1:
+            markdown, word = (f"{PRIORITY_FOLDER}/{stem}{s}" for s in NARRATIVE_SUFFIXES)
+            raise self._written_twice(f"priority {stem}", markdown, word)
+        return paths
+
+    def _check_priority_file(self, path: Path) -> None:
+        """A file in priorities/ is the narrative of a priority of priorities.csv."""
         statuses = {r.data.id: r.data.status for r in self.rows(Priority)}
-        for stem, path in self._priority_files().items():
-            source = self.source_file(f"{PRIORITY_FOLDER}/{path.name}")
-            if path.suffix not in (".md", WORD_SUFFIX) or stem not in statuses:
-                shown = ", ".join(f"{i}.md" for i in statuses) or "none (priorities.csv is empty)"
-                raise DataError(
-                    f"{source}: no priority in {self.template_source('priorities')} has this "
-                    f"file's name. Expected one file per priority id, named <id>.md (or "
-                    f"<id>{WORD_SUFFIX}): {shown}."
-                )
-            narrative = _read_any_narrative(path, source, PRIORITY_TEMPLATE.model)
-            priority = str(getattr(narrative.meta, "priority", ""))
-            if priority != stem:
-                raise DataError(
-                    f"{source}, line 2, key 'priority': {priority!r} does not match the file's "
-                    f"name. Expected 'priority: {stem}'."
-                )
-            if not narrative.draft:
-                self._check_headings(narrative, statuses[stem])
-            self._texts[f"{PRIORITY_FOLDER}/{stem}"] = narrative
-            self.files_read.append(path)
-        for stem in statuses:
-            self._texts.setdefault(f"{PRIORITY_FOLDER}/{stem}", None)
+        if path.suffix not in NARRATIVE_SUFFIXES or path.stem not in statuses:
+            shown = ", ".join(f"{i}.md" for i in statuses) or "none (priorities.csv is empty)"
+            raise DataError(
+                f"{self.source_file(f'{PRIORITY_FOLDER}/{path.name}')}: no priority in "
+                f"{self.template_source('priorities')} has this file's name. Expected one file "
+                f"per priority id, named <id>.md (or <id>{WORD_SUFFIX}): {shown}."
+            )
+
+    def _priority_text(self, stem: str) -> Narrative | None:
+        """Priority ``stem``'s narrative, read and checked once; None when it has none."""
+        name = f"{PRIORITY_FOLDER}/{stem}"
+        if name not in self._texts:
+            for path in self._priority_files().get(stem, []):
+                self._check_priority_file(path)
+            narrative = None
+            for path in self._priority_narratives(stem):
+                source = self.source_file(f"{PRIORITY_FOLDER}/{path.name}")
+                narrative = _read_any_narrative(path, source, PRIORITY_TEMPLATE.model)
+                priority = str(getattr(narrative.meta, "priority", ""))
+                if priority != stem:
+                    raise DataError(
+                        f"{source}, line 2, key 'priority': {priority!r} does not match the "
+                        f"file's name. Expected 'priority: {stem}'."
+                    )
+                if not narrative.draft:
+                    status = next(r.data.status for r in self.rows(Priority) if r.data.id == stem)
+                    self._check_headings(narrative, status)
+                self.files_read.append(path)
+            self._texts[name] = narrative
+        return self._texts[name]
 
     @staticmethod
     def _check_headings(narrative: Narrative, status: str) -> None:
@@ -465,3 +737,14 @@ def _read_any_narrative(path: Path, source_file: str, model: type[BaseModel]) ->
     if path.suffix == WORD_SUFFIX:
         return read_docx_narrative(path, source_file, model)
     return read_narrative(path, source_file, model)
+
+
+def refuse_drafts(data_dir: Path, report_id: str, params_path: Path) -> None:
+    """In strict mode a draft narrative is not content: stop, naming each draft."""
+    found = LocalRecords.load(data_dir, report_id).drafts()
+    if found:
+        raise ReportError(
+            f"{params_path}: strict mode: {len(found)} narrative(s) are drafts still to update: "
+            f"{', '.join(found)}. Write this year's text in each and set 'draft: false', or "
+            "build without --strict."
+        )

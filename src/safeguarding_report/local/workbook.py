@@ -4,8 +4,10 @@ A partnership's records arrive from its agencies as spreadsheets. ``write_workbo
 workbook from the same declarations as the CSV templates (``catalogue.CSV_TEMPLATES`` and the
 models): an "About" sheet saying what every column holds, then one sheet per record type named
 as its template (``reviews``, ``lado`` ...), its header frozen and styled, each header cell's
-meaning as a comment, a drop-down list for every column with allowed values, whole-number and
-date checks, number and date formats, and the rows already held filled in.
+meaning as a comment (naming the sheet and column another column refers to, not a CSV file), a
+drop-down list for every column with allowed values, whole-number and date checks, number and
+date formats, each column as wide as its header and values (up to ``MAX_WIDTH``), and the rows
+already held filled in.
 
 ``read_sheet`` turns a sheet back into the text cells a CSV file would hold and validates them
 with the CSV reader (``read.read_rows``), so every check is the same and an error names the
@@ -59,8 +61,13 @@ ROWS_CHECKED = 500
 HEADER_FILL = PatternFill("solid", start_color="12436D", end_color="12436D")  # house palette
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 DATE_FORMAT = "yyyy-mm-dd"
+# Column widths, in characters: at least the narrowest, at most the widest (a long text column
+# would push the next off the screen; the cell shows the rest when selected).
+MIN_WIDTH, MAX_WIDTH = 8, 60
 # A date typed as text the British way: 31/03/2022 (or 31-03-2022, 31.03.2022).
 _UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+# A CSV file named in a column's description: reviews.csv.
+_CSV_FILE = re.compile(r"\b(\w+)\.csv\b")
 
 
 def sheet_source(source_folder: str, name: str) -> str:
@@ -115,13 +122,41 @@ def _write_about(sheet: Worksheet, templates: list[CsvTemplate]) -> None:
         for name, field in template.model.model_fields.items():
             required = "yes" if field.is_required() else "no"
             key = " (key)" if name in template.key else ""
-            sheet.append(["", name + key, required, field.description, expected(field)])
+            described = describe(template, name, field)
+            sheet.append(["", name + key, required, described, expected(field)])
     for cell in sheet[header_row]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     sheet.cell(1, 1).font = Font(bold=True, size=14)
-    for letter, width in zip("ABCDE", (22, 28, 10, 60, 60), strict=True):
-        sheet.column_dimensions[letter].width = width
+    # The two sentences above the table run on to the right; the table's columns are fitted.
+    for index, column in enumerate(sheet.iter_cols(min_row=header_row, values_only=True), 1):
+        sheet.column_dimensions[get_column_letter(index)].width = fit(column)
     sheet.freeze_panes = f"A{header_row + 1}"
+
+
+def describe(template: CsvTemplate, column: str, field: FieldInfo) -> str:
+    """A column's meaning as the workbook says it: where the models name another template's CSV
+    file (``reviews.csv``), the workbook names its sheet, and the column a link refers to."""
+    text = field.description or ""
+    for link in template.links:
+        if link.column == column:
+            text = text.replace(
+                f"{link.template}.csv", f"sheet '{link.template}' (column '{link.key}')"
+            )
+    return _CSV_FILE.sub(lambda m: f"sheet '{m[1]}'" if m[1] in CSV_TEMPLATES else m[0], text)
+
+
+def fit(values: Iterable[Any], header: str = "") -> int:
+    """A column's width in characters: its header (bold, with a comment marker) and its
+    longest value fit, within ``MIN_WIDTH`` and ``MAX_WIDTH``."""
+    longest = max((len(_shown(v)) + 2 for v in values if v is not None), default=0)
+    return max(MIN_WIDTH, min(MAX_WIDTH, max(longest, len(header) + 4)))
+
+
+def _shown(value: Any) -> str:
+    """A value as the spreadsheet shows it (dates as ``DATE_FORMAT``)."""
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
 def _write_sheet(
@@ -129,8 +164,9 @@ def _write_sheet(
 ) -> None:
     fields = template.model.model_fields
     sheet.append(list(fields))
-    for row in rows:
-        sheet.append([_cell_value(getattr(row, name)) for name in fields])
+    held = [[_cell_value(getattr(row, name)) for name in fields] for row in rows]
+    for values in held:
+        sheet.append(values)
     last = max(ROWS_CHECKED, len(rows)) + 1
     for index, (name, field) in enumerate(fields.items(), start=1):
         letter = get_column_letter(index)
@@ -138,19 +174,21 @@ def _write_sheet(
         header.fill, header.font = HEADER_FILL, HEADER_FONT
         header.alignment = Alignment(vertical="top")
         header.comment = Comment(
-            f"{field.description}\nExpected: {expected(field)}"
+            f"{describe(template, name, field)}\nExpected: {expected(field)}"
             + ("" if field.is_required() else " (may be blank)"),
             "safeguarding-report",
             width=320,
             height=120,
         )
-        sheet.column_dimensions[letter].width = max(14, min(48, len(name) + 4))
+        # The values held and those the drop-down list offers, so none is cut off.
+        shown = [values[index - 1] for values in held] + list(allowed(field.annotation))
+        sheet.column_dimensions[letter].width = fit(shown, name)
         cells = f"{letter}2:{letter}{last}"
         number_format = _number_format(field)
         if number_format:
             for (cell,) in sheet.iter_rows(min_row=2, max_row=last, min_col=index, max_col=index):
                 cell.number_format = number_format
-        validation = _validation(field, lists, f"{template.name}.{name}")
+        validation = _validation(template, name, lists)
         if validation is not None:
             sheet.add_data_validation(validation)
             validation.add(cells)
@@ -170,7 +208,9 @@ def _number_format(field: FieldInfo) -> str:
     return {"date": DATE_FORMAT, "int": "0", "float": "0.0##", "text": "@"}.get(kind, "")
 
 
-def _validation(field: FieldInfo, lists: Worksheet, title: str) -> DataValidation | None:
+def _validation(template: CsvTemplate, name: str, lists: Worksheet) -> DataValidation | None:
+    field = template.model.model_fields[name]
+    title = f"{template.name}.{name}"
     values = allowed(field.annotation)
     kind = kind_of(field)
     message = f"Expected {expected(field)}."
@@ -179,7 +219,7 @@ def _validation(field: FieldInfo, lists: Worksheet, title: str) -> DataValidatio
         "showErrorMessage": True,
         "showInputMessage": True,
         "promptTitle": title[:32],
-        "prompt": (field.description or "")[:255],
+        "prompt": describe(template, name, field)[:255],
         "errorTitle": "Not an allowed value",
         "error": message[:255],
     }

@@ -5,9 +5,11 @@ it holds and, for a new release, which table it is; under the Benchmarking Data 
 wider-picture measure with the latest period the report will show), each indicator for the
 report's year (the release it is read from, or that the DfE has not published the year yet),
 and each of
-the partnership's own files that the sections of the report's framework read (to supply, to
-update because it is a draft carried over from last year, or valid). A row ``blocks`` when a
-build would fail on it; ``strict`` rows (to supply, to update) stop only a ``--strict`` build.
+the partnership's own files that the sections of the report's framework read, as
+``LocalRecords.inventory`` finds them (to supply: no file, or a template with no records yet;
+to update: a draft, such as one carried over from last year; carried over; valid; or invalid,
+with the error the build would stop on). A row ``blocks`` when a build would fail on it;
+``strict`` rows (to supply, to update) stop only a ``--strict`` build.
 """
 
 from __future__ import annotations
@@ -17,33 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from safeguarding_report.core import framework, params
 from safeguarding_report.core.errors import DataError, ReportError
 from safeguarding_report.core.indicators import INDICATORS, LAIT_CODES, WIDER_INDICATORS
 from safeguarding_report.data import Published
 from safeguarding_report.data.catalogue import PUBLISHED, Catalogue
 from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED, STATUSES
-from safeguarding_report.local import LocalRecords
-from safeguarding_report.local.catalogue import (
-    ABOUT_FILE,
-    CSV_TEMPLATES,
-    PRIORITY_FOLDER,
-    PRIORITY_TEMPLATE,
-    TEXT_TEMPLATES,
-)
-from safeguarding_report.local.models import Priority
-from safeguarding_report.local.read import read_csv, read_narrative
-from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
-from safeguarding_report.local.word import read_docx_narrative
-from safeguarding_report.local.workbook import (
-    WORKBOOK_FILE,
-    Sheet,
-    open_workbook,
-    read_sheet,
-    sheet_source,
-)
+from safeguarding_report.local import Entry, LocalRecords
+from safeguarding_report.local.catalogue import ABOUT_FILE
 
 log = logging.getLogger(__name__)
 
@@ -253,147 +236,45 @@ def _last_year(root: Path, p: params.Params) -> str:
 
 
 def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
-    folder = data / "local" / p.id
-    shown = f"{data.name}/local/{p.id}"
-    last = data / "local" / last_id if last_id else None
-    # Only the templates the framework's sections read are asked for; a file of another's is
-    # still checked when it is there (LocalRecords.load, below).
+    """The partnership's own records as ``LocalRecords.inventory`` finds them: each template
+    the framework's sections read, and any other file there that a build would stop on."""
     used = framework.load(p.framework, data).templates()
-    rows: list[Input] = []
-
-    def same_as_last(file: str) -> bool:
-        return (
-            last is not None
-            and (last / file).is_file()
-            and (last / file).read_bytes() == (folder / file).read_bytes()
-        )
-
-    def missing(file: str) -> Input:
-        return Input(
-            f"{shown}/{file}", TO_SUPPLY, "not supplied: fill in its template (docs/local-data.md)",
-            strict=True,
-        )  # fmt: skip
-
-    if not (folder / ABOUT_FILE).is_file():
-        rows.append(missing(ABOUT_FILE))
-    else:
-        rows.append(Input(f"{shown}/{ABOUT_FILE}", VALID, "says whether the records are examples"))
-    priorities: list[str] = []
-    sheets = _sheets(folder, shown, rows)
-    for template in CSV_TEMPLATES.values():
-        file = template.file
-        if template.name not in used and template.name not in sheets:
-            continue
-        if template.name in sheets:
-            rows.append(_sheet(sheets[template.name], shown))
-            if template.name == "priorities" and rows[-1].state == VALID:
-                priorities = [
-                    str(getattr(r.data, "id", "")) for r in read_sheet(sheets[template.name], shown)
-                ]
-            if not (folder / file).is_file():
-                continue
-        if not (folder / file).is_file():
-            rows.append(missing(file))
-            continue
-        try:
-            records = read_csv(folder / file, f"{shown}/{file}", template)
-        except DataError as exc:
-            rows.append(Input(f"{shown}/{file}", INVALID, str(exc), blocks=True))
-            continue
-        if template.name == "priorities":
-            priorities = [str(getattr(r.data, "id", "")) for r in records]  # Priority rows
-        if same_as_last(file):
-            rows.append(Input(f"{shown}/{file}", CARRIED, f"the same as {last_id}'s: check it "
-                              f"still holds ({len(records)} rows)"))  # fmt: skip
-        else:
-            rows.append(Input(f"{shown}/{file}", VALID, f"{len(records)} rows"))
-    texts = [
-        (_written_in(folder, t.name), t.model) for t in TEXT_TEMPLATES.values() if t.name in used
-    ]
-    texts += [
-        (_written_in(folder, f"{PRIORITY_FOLDER}/{i}"), PRIORITY_TEMPLATE.model) for i in priorities
-    ]
-    for file, model in texts:
-        rows.append(_narrative(folder, shown, file, model))
-    try:
-        LocalRecords.load(data, p.id)
-    except DataError as exc:
-        if not any(str(exc) == r.detail for r in rows):
-            rows.append(Input(f"{shown}/", INVALID, str(exc), blocks=True))
-    return rows
+    records = LocalRecords(data, p.id, used)
+    previous = LocalRecords.lazy(data, last_id) if last_id else None
+    shown = [e for e in records.inventory(previous) if e.used or e.state == "invalid"]
+    sheets = sum(1 for e in shown if e.sheet)
+    return [_local_row(e, sheets, last_id) for e in shown]
 
 
-def _sheets(folder: Path, shown: str, rows: list[Input]) -> dict[str, Sheet]:
-    """The record sheets of the folder's workbook, with a row saying what it holds."""
-    path = folder / WORKBOOK_FILE
-    if not path.is_file():
-        return {}
-    try:
-        sheets = open_workbook(path, f"{shown}/{WORKBOOK_FILE}")
-    except DataError as exc:
-        rows.append(Input(f"{shown}/{WORKBOOK_FILE}", INVALID, str(exc), blocks=True))
-        return {}
-    detail = f"{len(sheets)} sheet(s) of records, listed below; read instead of CSV files"
-    rows.append(Input(f"{shown}/{WORKBOOK_FILE}", VALID, detail))
-    return sheets
-
-
-def _sheet(sheet: Sheet, shown: str) -> Input:
-    """One sheet of the workbook: valid with its rows, or the first error."""
-    name = sheet_source(shown, sheet.name)
-    try:
-        records = read_sheet(sheet, shown)
-    except DataError as exc:
-        return Input(name, INVALID, str(exc), blocks=True)
-    return Input(name, VALID, f"{len(records)} rows")
-
-
-def _written_in(folder: Path, name: str) -> str:
-    """A narrative's file: the Word document when there is one, else the Markdown file."""
-    word = f"{name}{WORD_SUFFIX}"
-    return word if (folder / word).is_file() else f"{name}.md"
-
-
-def _narrative(folder: Path, shown: str, file: str, model: type[BaseModel]) -> Input:
-    if not (folder / file).is_file():
-        return Input(f"{shown}/{file}", TO_SUPPLY,
-                     "not supplied: write it (docs/local-data.md)", strict=True)  # fmt: skip
-    try:
-        if file.endswith(WORD_SUFFIX):
-            narrative = read_docx_narrative(folder / file, f"{shown}/{file}", model)
-        else:
-            narrative = read_narrative(folder / file, f"{shown}/{file}", model)
-    except DataError as exc:
-        return Input(f"{shown}/{file}", INVALID, str(exc), blocks=True)
-    if narrative.draft:
-        return Input(f"{shown}/{file}", TO_UPDATE, "a draft (draft: true): write this year's "
-                     "text, then set draft: false", strict=True)  # fmt: skip
-    return Input(f"{shown}/{file}", VALID, "written")
-
-
-def drafts(data_dir: Path, report_id: str) -> list[str]:
-    """The report's narratives still marked ``draft: true``, as files shown to the user."""
-    records = LocalRecords.load(data_dir, report_id)
-    names = list(TEXT_TEMPLATES) + [
-        f"{PRIORITY_FOLDER}/{r.data.id}" for r in records.rows(Priority)
-    ]
-    found = []
-    for name in names:
-        narrative = records.text(name)
-        if narrative is not None and narrative.draft:
-            found.append(narrative.source_file)
-    return found
-
-
-def refuse_drafts(data_dir: Path, report_id: str, params_path: Path) -> None:
-    """In strict mode a draft narrative is not content: stop, naming each draft."""
-    found = drafts(data_dir, report_id)
-    if found:
-        raise ReportError(
-            f"{params_path}: strict mode: {len(found)} narrative(s) are drafts still to update: "
-            f"{', '.join(found)}. Write this year's text in each and set 'draft: false', or "
-            "build without --strict."
-        )
+def _local_row(entry: Entry, sheets: int, last_id: str) -> Input:
+    """One row of the check for one entry of the inventory."""
+    name = entry.source
+    narrative = entry.form in ("Markdown", "Word")
+    match entry.state:
+        case "invalid":
+            return Input(name, INVALID, entry.error, blocks=True)
+        case "missing":
+            what = "write it" if narrative else "fill in its template"
+            return Input(name, TO_SUPPLY, f"not supplied: {what} (docs/local-data.md)",
+                         strict=True)  # fmt: skip
+        case "empty":
+            what = "the sheet" if entry.sheet else "its template"
+            return Input(name, TO_SUPPLY, f"no records yet: fill in {what} (docs/local-data.md)",
+                         strict=True)  # fmt: skip
+        case "draft":
+            return Input(name, TO_UPDATE, "a draft (draft: true): write this year's text, then "
+                         "set draft: false", strict=True)  # fmt: skip
+    if entry.form == "workbook":
+        detail = f"{sheets} sheet(s) of records, listed below; read instead of CSV files"
+        return Input(name, VALID, detail)
+    if entry.file == ABOUT_FILE:
+        return Input(name, VALID, "says whether the records are examples")
+    if narrative:
+        return Input(name, VALID, "written")
+    if entry.unchanged:
+        return Input(name, CARRIED, f"the same as {last_id}'s: check it still holds "
+                     f"({entry.held} rows)")  # fmt: skip
+    return Input(name, VALID, f"{entry.held} rows")
 
 
 def format_table(rows: Sequence[Input]) -> str:

@@ -130,16 +130,20 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
             )
     shown = f"{data.name}/local/{new_id}"
     done = NewYear(target, new_folder)
+    old = LocalRecords.lazy(data, p.id)
+    used = framework.load(p.framework, data).templates()
+    # Each narrative's file, found before anything is written: one written both in Markdown
+    # and in Word stops new-year here, with the error that stops check and the build.
+    written = old.narrative_files()
     new_folder.mkdir(parents=True)
     if (old_folder / ABOUT_FILE).is_file():
         shutil.copyfile(old_folder / ABOUT_FILE, new_folder / ABOUT_FILE)
         done.carried.append(f"{shown}/{ABOUT_FILE}")
     else:
         done.to_supply.append(f"{shown}/{ABOUT_FILE}")
-    used = framework.load(p.framework, data).templates()
     workbook = workbook or (old_folder / WORKBOOK_FILE).is_file()
     if workbook:
-        _records_workbook(p.id, data, new_folder, used, done)
+        _records_workbook(old, data, new_folder, used, done)
     for name, template in CSV_TEMPLATES.items():
         if workbook:
             break
@@ -151,20 +155,13 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
             done.carried.append(f"{shown}/{template.file}")
         else:
             done.to_supply.append(f"{shown}/{template.file}")
-    narratives = []
-    for narrative in (t for t in TEXT_TEMPLATES.values() if t.name in used):
-        word = f"{narrative.name}{WORD_SUFFIX}"
-        narratives.append(word if (old_folder / word).is_file() else narrative.file)
+    narratives = [written.get(t.name, t.file) for t in TEXT_TEMPLATES.values() if t.name in used]
     priorities_carried = f"{shown}/priorities.csv" in done.carried or (
         f"{shown}/{WORKBOOK_FILE}, sheet 'priorities'" in done.carried
     )
     if priorities_carried and (old_folder / PRIORITY_FOLDER).is_dir():
         (new_folder / PRIORITY_FOLDER).mkdir()
-        narratives += [
-            f"{PRIORITY_FOLDER}/{f.name}"
-            for f in sorted((old_folder / PRIORITY_FOLDER).iterdir())
-            if f.suffix in (".md", WORD_SUFFIX)
-        ]
+        narratives += [f for n, f in written.items() if n.startswith(f"{PRIORITY_FOLDER}/")]
     for file in narratives:
         source = old_folder / file
         if source.is_file() and source.suffix == WORD_SUFFIX:
@@ -182,11 +179,10 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
 
 
 def _records_workbook(
-    old_id: str, data: Path, new_folder: Path, used: Collection[str], done: NewYear
+    old: LocalRecords, data: Path, new_folder: Path, used: Collection[str], done: NewYear
 ) -> None:
     """Next year's records.xlsx: the records that describe the partnership carried over (from
     this year's workbook or CSV files), a sheet to fill in for every other."""
-    old = LocalRecords.lazy(data, old_id)
     shown = f"{data.name}/local/{new_folder.name}"
     chosen = [t for t in CSV_TEMPLATES.values() if t.name in used]
     held = {t.name: [r.data for r in old.rows(t.name)] for t in chosen if t.name in CARRIED_RECORDS}
