@@ -30,19 +30,19 @@ setup: $(STAMP) chromium ## Create the virtual environment and install Chromium 
 chromium: ## Install Debian's chromium (prints the PDF) when it is missing
 	@$(if $(NO_PDF),true,$(if $(SAFEGUARDING_REPORT_CHROMIUM),true,scripts/apt-install.sh chromium chromium))
 
-report: setup ## Build the report for PARAMS into outputs/<id>/ (HTML and PDF)
-	$(BIN)/safeguarding-report build --params $(PARAMS) $(BUILD_FLAGS)
+report: setup ## Build the report of PARAMS into outputs/<id>/ (HTML and PDF)
+	$(BIN)/safeguarding-report build $(PARAMS) $(BUILD_FLAGS)
 
-review: $(STAMP) ## Write TO/review.html: what changed since the draft in FROM (make review FROM=/tmp/draft-1 TO=outputs/kent-2022)
+review: $(STAMP) ## Write review.html beside the newer of two drafts: what changed since the older one (make review FROM=/tmp/draft-1 TO=outputs/kent-2022)
 	$(BIN)/safeguarding-report review $(FROM) $(TO)
 
 check: $(STAMP) ## List every input of PARAMS: found, valid, to supply or to update
 	$(BIN)/safeguarding-report check $(PARAMS)
 
-new-year: $(STAMP) ## Write next year's params and local folder from FROM=params/<id>.yaml
+new-year: $(STAMP) ## Write next year's params file and local folder from this year's PARAMS (or FROM=params/<id>.yaml)
 	$(BIN)/safeguarding-report new-year $(or $(FROM),$(PARAMS))
 
-workbook: $(STAMP) ## Write data/local/<id>/records.xlsx for PARAMS: a sheet per record type, rows held filled in
+workbook: $(STAMP) ## Write data/local/<id>/records.xlsx for PARAMS (a sheet per record type, the rows held filled in) and move the CSV files it took in aside
 	$(BIN)/safeguarding-report workbook $(PARAMS)
 
 test: setup lint ## Run the checks (lint, types) and the test suite (includes full builds)
@@ -54,21 +54,22 @@ test: setup lint ## Run the checks (lint, types) and the test suite (includes fu
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest
 
-new: $(STAMP) ## Start a report for any authority: make new LA=E08000003 YEAR=2024 [FRAMEWORK=wt2023]
+new: $(STAMP) ## Start a report for any English local authority: its params file and empty records (make new LA=E08000003 YEAR=2024 [FRAMEWORK=wt2023])
 	$(BIN)/safeguarding-report new $(LA) --year $(YEAR) $(if $(FRAMEWORK),--framework $(FRAMEWORK),)
 
 bench: $(STAMP) ## Time cold, unchanged and one-change builds against plain runs (prints figures)
 	$(BIN)/python scripts/bench.py --params $(PARAMS)
 
-batch: $(STAMP) ## Build many reports on Dask: make batch AUTHORITIES=all YEAR=2024 (or FOLDER=params) [STRICT=1]
+batch: $(STAMP) ## Build many reports at once on Dask: a folder of params files, or --authorities (make batch AUTHORITIES=all YEAR=2024, or FOLDER=params) [STRICT=1]
 	$(BIN)/safeguarding-report batch $(if $(FOLDER),$(FOLDER),--authorities $(or $(AUTHORITIES),all) --year $(YEAR)) $(if $(FRAMEWORK),--framework $(FRAMEWORK),) $(if $(SCHEDULER),--scheduler $(SCHEDULER),) $(BUILD_FLAGS)
 
 bench-batch: $(STAMP) ## Reports per minute of a batch of N=6, cold and unchanged, 1 and 2 workers
 	$(BIN)/python scripts/bench_batch.py --authorities $(or $(N),6)
 
-lint: $(STAMP) ## Check formatting, lint and types of the library, tests, scripts and notebooks
+lint: $(STAMP) ## Check formatting, lint, types and the package's floors (imports only downwards)
 	$(BIN)/ruff format --check src tests scripts notebooks
 	$(BIN)/ruff check src tests scripts notebooks
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(BIN)/nbqa mypy notebooks
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib.metadata
 import os
+import re
 import shutil
 import signal
 import stat
@@ -21,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ctrl_c_as_in_a_terminal, tiny_section, wait_for
+from conftest import ctrl_c_as_in_a_terminal, project_copy, tiny_section, wait_for
 from safeguarding_report import cli
 from safeguarding_report.cli import main
 from safeguarding_report.core import framework
@@ -154,6 +156,172 @@ def test_build_and_batch_take_every_build_flag_with_the_same_defaults(name: str)
     assert cli._build_options(parse([name, *given, "--section-timeout", "5"])) == BuildOptions(
         make_pdf=False, workers=3, progress=False, strict=True, force=True, section_timeout=5.0
     )
+
+
+# --- a command line an analyst can guess ---------------------------------------------------
+
+PARAMS_COMMANDS = ["build", "check", "workbook", "new-year"]
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["--version"])
+    assert ended.value.code == 0
+    version = importlib.metadata.version("safeguarding-report")
+    assert capsys.readouterr().out == f"safeguarding-report {version}\n"
+
+
+@pytest.mark.parametrize("name", PARAMS_COMMANDS)
+def test_the_params_file_is_the_first_argument_or_params(name: str) -> None:
+    first = cli.parse_args([name, "params/x.yaml", "--root", "/p"])
+    flag = cli.parse_args([name, "--root", "/p", "--params", "params/x.yaml"])
+    both = cli.parse_args([name, "params/x.yaml", "--params", "./params/x.yaml"])
+    assert first.params == flag.params == both.params == Path("params/x.yaml")
+
+
+@pytest.mark.parametrize("name", PARAMS_COMMANDS)
+def test_two_different_params_files_are_a_usage_error(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main([name, "params/a.yaml", "--params", "params/b.yaml"])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert f"safeguarding-report {name}: error: the params file is given twice" in err
+    assert "params/a.yaml" in err and "params/b.yaml" in err
+
+
+@pytest.mark.parametrize("name", ["check", "workbook", "new-year"])
+def test_a_command_with_no_default_asks_for_the_params_file(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main([name])
+    assert ended.value.code == 2
+    assert "the params file is missing: give it as the first argument" in capsys.readouterr().err
+
+
+def test_build_defaults_to_kent_2022_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.parse_args(["build", "--no-pdf"]).params == Path("params/kent-2022.yaml")
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    assert "(default: params/kent-2022.yaml)" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.build
+def test_build_takes_the_params_file_either_way_and_makes_the_same_report(
+    tmp_path: Path, private_tmp: Path
+) -> None:
+    project = project_copy(tmp_path / "project")
+    params = str(project / "params/kent-2022.yaml")
+    report = project / "outputs/kent-2022/report.html"
+    assert main(["build", params, "--root", str(project), "--no-pdf", "--quiet"]) == 0
+    first = report.read_bytes()
+    report.unlink()
+    assert main(["build", "--root", str(project), "--params", params, "--no-pdf", "--quiet"]) == 0
+    assert report.read_bytes() == first
+
+
+def test_check_takes_the_params_file_either_way(
+    kent_params: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["check", str(kent_params), "--root", str(ROOT)])
+    first = capsys.readouterr().out
+    assert main(["check", "--params", str(kent_params), "--root", str(ROOT)]) == status == 0
+    assert capsys.readouterr().out == first and "data/local/kent-2022/reviews.csv" in first
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [("workbook", "data/local/kent-2022/records.xlsx"), ("new-year", "params/kent-2023.yaml")],
+)
+@pytest.mark.parametrize("form", ["first argument", "--params"])
+def test_workbook_and_new_year_take_the_params_file_either_way(
+    kent_folder: Path, name: str, written: str, form: str
+) -> None:
+    params = str(kent_folder / "params/kent-2022.yaml")
+    given = [params] if form == "first argument" else ["--params", params]
+    assert main([name, *given, "--root", str(kent_folder)]) == 0
+    assert (kent_folder / written).is_file()
+
+
+def _summaries(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each command's line in the parser's list of commands, by name."""
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {a.dest: str(a.help) for a in commands._choices_actions}
+
+
+def _every_parser() -> list[object]:
+    """(name, parser, summary) of every command, and of every action of a command (server)."""
+    found = []
+    for name, parser in cli.commands(cli._parser()).items():
+        found.append(pytest.param(name, parser, _summaries(cli._parser())[name], id=name))
+        for action, own in cli.commands(parser).items():
+            summary = _summaries(parser)[action]
+            found.append(pytest.param(f"{name} {action}", own, summary, id=f"{name} {action}"))
+    return found
+
+
+@pytest.mark.parametrize(("name", "parser", "summary"), _every_parser())
+def test_every_command_has_a_description_and_every_option_a_help_with_its_default(
+    name: str, parser: argparse.ArgumentParser, summary: str
+) -> None:
+    assert summary and summary[0].isupper() and "\n" not in summary
+    assert parser.description == summary + ".", "the same line in the list and in its --help"
+    for action in parser._actions:
+        shown = "/".join(action.option_strings) or action.dest
+        assert action.help and action.help != argparse.SUPPRESS, f"{name} {shown}: no help"
+        if isinstance(action, argparse._SubParsersAction) or not action.option_strings:
+            continue
+        if shown in ("-h/--help", "--version") or action.help == cli.PARAMS_ALIAS_HELP:
+            continue
+        assert "default" in action.help or "required" in action.help, f"{name} {shown}"
+
+
+def test_server_start_stop_and_status_each_have_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["server", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    for line in (
+        "start Start the build server",
+        "stop Stop the build server",
+        "status Say whether the build server is running",
+    ):
+        assert line in said
+
+
+def test_workers_and_strict_say_what_they_mean_for_each_command() -> None:
+    def helped(name: str, flag: str) -> str:
+        parser = cli.commands(cli._parser())[name]
+        (action,) = (a for a in parser._actions if flag in a.option_strings)
+        return str(action.help)
+
+    assert "sections run at once" in helped("build", "--workers")
+    assert "reports are built at once" in helped("batch", "--workers")
+    for name in ("build", "batch"):
+        assert "a narrative is still a draft" in helped(name, "--strict")
+    assert "a narrative still a draft" in helped("check", "--strict")
+
+
+def test_make_help_says_what_the_command_line_says() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    # A target whose recipe is one call of a command: `target: ... ## words` then the call.
+    calls = dict(
+        re.findall(
+            r"^([a-z-]+):[^\n]*## .*\n\t\$\(BIN\)/safeguarding-report ([a-z-]+)", makefile, re.M
+        )
+    )
+    assert calls.keys() >= {"report", "check", "new-year", "workbook", "new", "review", "batch"}
+    listed = subprocess.run(
+        ["make", "--no-print-directory", "-s", "help"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    said = dict(re.findall(r"^  (\S+)\s+(.+)$", listed, re.M))
+    summaries = _summaries(cli._parser())
+    for target, name in calls.items():
+        words = summaries[name]
+        assert said[target] == words or said[target].startswith(words + " ("), target
+    assert "--params" not in "".join(re.findall(r"safeguarding-report .*", makefile))
 
 
 # --- a full disk ---------------------------------------------------------------------------
@@ -321,8 +489,8 @@ def test_publish_module_names_its_staging_folders() -> None:
 
 
 def test_failure_summary_never_points_at_a_notebook_that_was_not_saved(tmp_path: Path) -> None:
-    from safeguarding_report.pipeline.build import _failure_summary
     from safeguarding_report.pipeline.execute import SectionRun
+    from safeguarding_report.pipeline.stages import _failure_summary
 
     staged, kept = tmp_path / ".kent-2022.building-x", tmp_path / "kent-2022.failed"
     (kept / "sections").mkdir(parents=True)

@@ -8,13 +8,21 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from conftest import project_copy
 from safeguarding_report import cli
 from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.store import TAKEN_INTO_WORKBOOK
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
-from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
+from safeguarding_report.local.workbook import (
+    MAX_WIDTH,
+    WORKBOOK_FILE,
+    write_workbook,
+)
 from safeguarding_report.workflows import inputs
+from safeguarding_report.workflows import workbook as workbook_flow
 
 ROOT = Path(__file__).resolve().parents[1]
 KENT = "kent-2022"
@@ -28,8 +36,7 @@ def _to_workbook(project: Path) -> Path:
     """Kent's records moved from the CSV files into records.xlsx (as a user would)."""
     assert run(project, "workbook", str(project / f"params/{KENT}.yaml")) == 0
     folder = project / "data/local" / KENT
-    for template in CSV_TEMPLATES.values():
-        (folder / template.file).unlink(missing_ok=True)
+    assert not list(folder.glob("*.csv")), "workbook moves the CSV files it took in aside"
     return folder / WORKBOOK_FILE
 
 
@@ -130,14 +137,42 @@ def test_a_formula_without_its_saved_value_is_refused(workbook: Path) -> None:
 
 
 def test_records_in_the_workbook_and_a_csv_file_stop_the_load_naming_both(
-    kent_folder: Path,
+    workbook: Path,
 ) -> None:
-    assert run(kent_folder, "workbook", str(kent_folder / f"params/{KENT}.yaml")) == 0
+    folder = workbook.parent
+    (aside,) = folder.glob(f"{TAKEN_INTO_WORKBOOK}*")
+    shutil.copyfile(aside / "key_messages.csv", folder / "key_messages.csv")  # put back by hand
     with pytest.raises(DataError) as caught:
-        LocalRecords.load(kent_folder / "data", KENT)
+        LocalRecords.load(workbook.parents[2], KENT)
     message = str(caught.value)
     assert "records.xlsx, sheet 'key_messages'" in message
     assert f"data/local/{KENT}/key_messages.csv" in message and "in one place only" in message
+
+
+def test_the_command_a_clash_names_resolves_it_and_keeps_the_workbook_as_it_was(
+    workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Records in both places: ``workbook`` takes the CSV file's rows in (the file the clash
+    message tells the user to take in) and keeps the workbook it replaces beside the CSV."""
+    folder, project = workbook.parent, workbook.parents[3]
+    (aside,) = folder.glob(f"{TAKEN_INTO_WORKBOOK}*")
+    edited = (
+        (aside / "key_messages.csv")
+        .read_text(encoding="utf-8")
+        .replace("We changed", "We edited and changed", 1)
+    )
+    (folder / "key_messages.csv").write_text(edited, encoding="utf-8")
+    before = workbook.read_bytes()
+    params_file = str(project / f"params/{KENT}.yaml")
+    assert run(project, "check", params_file) == 1
+    assert "`safeguarding-report workbook PARAMS` takes the CSV files" in capsys.readouterr().out
+    made = workbook_flow.make(Path(params_file), project)
+    assert made.aside is not None
+    assert (made.aside / WORKBOOK_FILE).read_bytes() == before, "the old workbook is kept"
+    assert (made.aside / "key_messages.csv").read_text(encoding="utf-8") == edited
+    assert not list(folder.glob("*.csv"))
+    records = LocalRecords.load(project / "data", KENT)
+    assert any("We edited and changed" in str(r.data) for r in records.rows("key_messages"))
 
 
 def test_an_unknown_sheet_is_named(workbook: Path) -> None:
@@ -203,7 +238,103 @@ def test_making_the_workbook_again_keeps_its_rows_and_lists_no_csv_file(
     _edit(workbook, "lado", "B2", 9)
     capsys.readouterr()
     assert run(kent_folder, "workbook", str(kent_folder / f"params/{KENT}.yaml")) == 0
-    assert "remove them" not in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "moved" not in said, "no CSV file is left to take in"
+    assert len(list(workbook.parent.glob(f"{TAKEN_INTO_WORKBOOK}*"))) == 1
     records = LocalRecords.load(kent_folder / "data", KENT)
     assert records.rows("lado")[0].data.count == 9  # type: ignore[attr-defined]
     assert len(records.rows("reviews")) == 29
+
+
+# -- taking the CSV files in: the next build reads the workbook ---------------------------------
+
+
+@pytest.mark.build
+def test_workbook_moves_the_csv_files_aside_and_the_next_build_reads_the_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = project_copy(tmp_path)
+    folder = project / "data/local" / KENT
+    csv_files = sorted(p.name for p in folder.glob("*.csv"))
+    narratives = sorted(p.name for p in folder.glob("*.md"))
+    params_file = str(project / f"params/{KENT}.yaml")
+    assert run(project, "workbook", params_file) == 0
+    said = capsys.readouterr().out
+    aside = folder / f"{TAKEN_INTO_WORKBOOK}{dt.date.today()}"
+    assert f"moved the {len(csv_files)} CSV files it took in to {aside}/" in said
+    assert sorted(p.name for p in aside.iterdir()) == csv_files
+    assert not list(folder.glob("*.csv"))
+    assert sorted(p.name for p in folder.glob("*.md")) == narratives, "narratives stay"
+
+    # check and the build read the workbook, and not the files set aside.
+    assert run(project, "check", params_file) == 0
+    listed = capsys.readouterr().out
+    assert "records.xlsx, sheet 'reviews'" in listed and TAKEN_INTO_WORKBOOK not in listed
+    assert run(project, "build", params_file, "--no-pdf", "--quiet") == 0
+    figures = (project / "outputs" / KENT / "figures.csv").read_text(encoding="utf-8")
+    assert f"data/local/{KENT}/records.xlsx, sheet 'lado'" in figures
+    assert f"data/local/{KENT}/lado.csv" not in figures and TAKEN_INTO_WORKBOOK not in figures
+
+
+def test_a_second_taking_in_the_same_day_goes_to_a_folder_of_its_own(kent_folder: Path) -> None:
+    folder = kent_folder / "data/local" / KENT
+    day = dt.date(2024, 5, 1)
+    earlier = folder / f"{TAKEN_INTO_WORKBOOK}2024-05-01"
+    earlier.mkdir()
+    (earlier / "lado.csv").write_text("from this morning\n", encoding="utf-8")
+    made = workbook_flow.make(kent_folder / f"params/{KENT}.yaml", kent_folder, today=day)
+    assert made.aside == folder / f"{TAKEN_INTO_WORKBOOK}2024-05-01-2"
+    assert (earlier / "lado.csv").read_text(encoding="utf-8") == "from this morning\n"
+    assert (made.aside / "lado.csv").read_bytes() == (
+        ROOT / f"data/local/{KENT}/lado.csv"
+    ).read_bytes()
+    assert {p.name for p in made.moved} == {p.name for p in made.aside.iterdir()}
+    assert all(p.parent == made.aside for p in made.moved)
+
+
+# -- what the sheets say and show ----------------------------------------------------------------
+
+
+def test_header_comments_name_the_sheet_and_column_a_value_refers_to(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    comments = {
+        (sheet.title, cell.value): cell.comment.text
+        for sheet in book.worksheets
+        if sheet.title in CSV_TEMPLATES
+        for cell in sheet[1]
+    }
+    assert comments[("funding", "partner")].startswith(
+        "A partner named in sheet 'partners' (column 'partner')."
+    )
+    assert comments[("recommendations", "review")].startswith(
+        "A reference in sheet 'reviews' (column 'reference')."
+    )
+    assert comments[("training_attendance", "course_id")].startswith(
+        "A course_id in sheet 'training_courses' (column 'course_id')."
+    )
+    about = [c for row in book["About"].iter_rows(values_only=True) for c in row if c]
+    prompts = [
+        v.prompt for s in book.worksheets for v in s.data_validations.dataValidation if v.prompt
+    ]
+    for text in [*comments.values(), *about, *prompts]:
+        assert ".csv" not in str(text), text
+
+
+def test_every_column_is_as_wide_as_its_header_and_longest_value(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    for sheet in book.worksheets:
+        if sheet.title not in CSV_TEMPLATES:
+            continue
+        for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+            letter = get_column_letter(index)
+            width = sheet.column_dimensions[letter].width
+            shown = [
+                v.strftime("%Y-%m-%d") if isinstance(v, dt.datetime) else str(v)
+                for v in column
+                if v is not None
+            ]
+            longest = max(len(v) for v in shown)
+            assert min(longest, MAX_WIDTH) <= width <= MAX_WIDTH, (sheet.title, column[0])
+    reviews = book["reviews"]
+    # The drop-down's longest value fits too, before any row holds it.
+    assert reviews.column_dimensions["B"].width >= len("local child safeguarding practice review")

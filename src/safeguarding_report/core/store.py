@@ -131,6 +131,18 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+# What a report's folder of records may hold that is not one of its records, and no build reads:
+# editors' and spreadsheets' lock and settings files (.~lock.x.csv#, ~$x.docx, .DS_Store), and
+# the folders ``workbook`` moves the CSV files it took in to (a date follows the prefix).
+TAKEN_INTO_WORKBOOK = "taken-into-workbook-"
+_NOT_RECORDS = (".", "~$", TAKEN_INTO_WORKBOOK)
+
+
+def not_a_record(name: str) -> bool:
+    """Whether a file or folder of a report's records, by its name, is never read."""
+    return name.startswith(_NOT_RECORDS)
+
+
 def data_files(folder: Path) -> list[Path]:
     """Every file under ``folder``, in order, through linked folders too."""
     return sorted(
