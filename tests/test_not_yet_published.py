@@ -16,7 +16,7 @@ import pytest
 from safeguarding_report import cli
 from safeguarding_report.core.errors import DataError, ParamsError
 from safeguarding_report.data import Published
-from safeguarding_report.pipeline import build as build_module
+from safeguarding_report.pipeline import validate
 from safeguarding_report.report import changes, sections, tables
 from safeguarding_report.workflows import inputs, scaffold
 
@@ -173,14 +173,14 @@ def test_the_year_after_the_newest_is_accepted_with_a_warning(
 ) -> None:
     assert published.newest_year() == NEWEST
     with caplog.at_level(logging.WARNING):
-        build_module._check_year(published, NEWEST + 1, Path("params/x.yaml"))
+        validate._check_year(published, NEWEST + 1, Path("params/x.yaml"))
     assert "params/x.yaml: key 'comparison_year' is 2026" in caplog.text
     assert "not yet published" in caplog.text
 
 
 def test_a_later_year_is_refused_naming_the_years_held(published: Published) -> None:
     with pytest.raises(DataError) as caught:
-        build_module._check_year(published, NEWEST + 2, Path("params/x.yaml"))
+        validate._check_year(published, NEWEST + 2, Path("params/x.yaml"))
     said = str(caught.value)
     assert "key 'comparison_year' is 2027, but no file in data/published/ holds" in said
     assert "2025" in said and "or 2026, the year not yet published" in said

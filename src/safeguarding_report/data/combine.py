@@ -101,37 +101,41 @@ def total(parts: Sequence[Part]) -> Combined:
 
 def rate(counts: Sequence[Part], populations: Sequence[Part]) -> Combined:
     """The summed count per 10,000 of the summed population base, never an average of rates."""
-    gap = _gap(counts, "the rate") or _gap(populations, "the rate")
-    if gap is not None:
-        return gap
-    count = math.fsum(p.value for p in counts)
-    base = math.fsum(p.value for p in populations)
-    derivation = (
-        f"{COMBINED}: the summed count per 10,000 of the summed population bases aged 0 to 17: "
-        f"({' + '.join(p.cited() for p in counts)}) = {count:.15g} / "
-        f"({' + '.join(p.cited() for p in populations)}) = {base:.15g} x 10,000"
-    )
-    return Combined(count / base * 10_000, "", derivation, _lines([*counts, *populations]))
+    return _ratio(
+        counts, populations, "rate", 10_000,
+        "the summed count per 10,000 of the summed population bases aged 0 to 17",
+    )  # fmt: skip
 
 
 def percentage(numerators: Sequence[Part], denominators: Sequence[Part]) -> Combined:
     """The summed numerator as a percentage of the summed denominator."""
-    gap = _gap(numerators, "the percentage") or _gap(denominators, "the percentage")
+    return _ratio(
+        numerators, denominators, "percentage", 100,
+        "the summed numerator as a percentage of the summed denominator",
+    )  # fmt: skip
+
+
+def _ratio(
+    tops: Sequence[Part], bottoms: Sequence[Part], noun: str, scale: int, described: str
+) -> Combined:
+    """The summed ``tops`` over the summed ``bottoms``, times ``scale``: withheld when a part
+    is missing, not applicable when the bottoms sum to 0."""
+    gap = _gap(tops, f"the {noun}") or _gap(bottoms, f"the {noun}")
     if gap is not None:
         return gap
-    top = math.fsum(p.value for p in numerators)
-    bottom = math.fsum(p.value for p in denominators)
+    top = math.fsum(p.value for p in tops)
+    bottom = math.fsum(p.value for p in bottoms)
     if bottom == 0:
         return Combined(
             math.nan, NOT_APPLICABLE,
-            f"{NOT_COMBINED}: the denominators sum to 0, so there is no percentage", (),
+            f"{NOT_COMBINED}: the denominators sum to 0, so there is no {noun}", (),
         )  # fmt: skip
     derivation = (
-        f"{COMBINED}: the summed numerator as a percentage of the summed denominator: "
-        f"({' + '.join(p.cited() for p in numerators)}) = {top:.15g} / "
-        f"({' + '.join(p.cited() for p in denominators)}) = {bottom:.15g} x 100"
+        f"{COMBINED}: {described}: "
+        f"({' + '.join(p.cited() for p in tops)}) = {top:.15g} / "
+        f"({' + '.join(p.cited() for p in bottoms)}) = {bottom:.15g} x {scale:,}"
     )
-    return Combined(top / bottom * 100, "", derivation, _lines([*numerators, *denominators]))
+    return Combined(top / bottom * scale, "", derivation, _lines([*tops, *bottoms]))
 
 
 def not_combined(why: str) -> Combined:

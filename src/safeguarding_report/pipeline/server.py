@@ -230,9 +230,10 @@ def _passed_on(pid: int) -> Any:
 
 def serve(root: Path, idle: float) -> None:
     """Import everything, then fork a build for each request until idle for ``idle`` s."""
-    from safeguarding_report.pipeline import build, export, runner
+    from safeguarding_report.pipeline import export, runner
 
-    runner.prepare((*build.STAGES, "safeguarding_report.pipeline.command"))
+    # Every stage's module (the stages import them all), and how a build command ends.
+    runner.prepare(("safeguarding_report.pipeline.stages", "safeguarding_report.pipeline.command"))
     export.warm()  # the page's templates, compiled once
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

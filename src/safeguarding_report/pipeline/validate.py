@@ -14,17 +14,63 @@ task found it, so the same inputs always give the same message.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.indicators import INDICATORS
 from safeguarding_report.core.store import Marks, file_digest, library_digest, sha256_bytes
+from safeguarding_report.data import Published
 from safeguarding_report.data.catalogue import POPULATION
 from safeguarding_report.pipeline import runner
 
 if TYPE_CHECKING:
-    from safeguarding_report.data import Published
+    from safeguarding_report.core.params import Params
+
+log = logging.getLogger(__name__)
+
+
+def published_for(p: Params, data_dir: Path, params_path: Path) -> Published:
+    """The published files in ``data_dir``, once the report's area and comparison year are
+    known to be in them: an unknown area, or a year no file holds, stops the build by name."""
+    published = Published(data_dir)
+    published.area(p.local_authority)
+    _check_year(published, p.comparison_year, params_path)
+    return published
+
+
+def _check_year(published: Published, year: int, params_path: Path) -> None:
+    """Refuse a comparison year no file holds, except the year after the newest held.
+
+    The DfE publishes a year's figures months after 31 March, so a report written soon after
+    its year ends compares with a year not yet published: that year is accepted, with one
+    warning, and its figures show as [x] ("not yet published") until the releases are added.
+    A year further on is a mistake (a typo, or a release not yet added), so it stops the build.
+    """
+    periods = {indicator: set(published.periods(indicator)) for indicator in INDICATORS}
+    held = set().union(*periods.values())
+    newest = published.newest_year()
+    if year == published.unpublished_year():
+        log.warning(
+            "%s: key 'comparison_year' is %s, the year after the newest year data/published/ "
+            "holds (%s): the DfE has not yet published that year's figures, so they show as "
+            "[x] (not yet published) until its releases are added to data/published/.",
+            params_path, year, newest,
+        )  # fmt: skip
+        return
+    if year not in held:
+        raise DataError(
+            f"{params_path}: key 'comparison_year' is {year}, but no file in data/published/ "
+            f"holds the year ending 31 March {year} (the files hold {min(held)} to "
+            f"{max(held)}). Add that year's DfE release to data/published/, or choose a year "
+            f"the files hold, or {published.unpublished_year()}, the year not yet published."
+        )
+    missing = [indicator for indicator, years in periods.items() if year not in years]
+    if missing:
+        log.warning("No published figures for %s in %s: shown as [x].", year, ", ".join(missing))
 
 
 @contextlib.contextmanager

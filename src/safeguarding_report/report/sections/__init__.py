@@ -22,7 +22,7 @@ import markupsafe
 import pandas as pd
 from pydantic import BaseModel
 
-from safeguarding_report.core import framework, indicators, markup, provenance
+from safeguarding_report.core import framework, indicators, markup, provenance, registry
 from safeguarding_report.core.framework import Framework
 from safeguarding_report.data import Area, Published
 from safeguarding_report.local import LocalRecords, Narrative, Record, period_label
@@ -397,8 +397,10 @@ M = TypeVar("M", bound=BaseModel)
 Shown = TypeVar("Shown")  # what a part of a section displays: a table, chart or text
 
 
-def banner_over(templates: Sequence[str]) -> Callable[[Context], Banner]:
-    """A section's ``banner(ctx)``: the banner over the templates its records come from."""
+def banner_of(key: str) -> Callable[[Context], Banner]:
+    """Section ``key``'s ``banner(ctx)``: the banner over the templates its records come from
+    (the registry's)."""
+    templates = registry.get(key).templates
 
     def section_banner(ctx: Context) -> Banner:
         return banner(ctx, templates)

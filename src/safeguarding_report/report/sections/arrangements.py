@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import get_args
 
-from safeguarding_report.core import registry
 from safeguarding_report.local.models import Funding, Partner, PartnerRole, Subgroup
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
-TEMPLATES = registry.get("arrangements").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("arrangements")
 # The order models.PartnerRole declares, so a role added there needs nothing here.
 ROLE_ORDER = {role: n for n, role in enumerate(get_args(PartnerRole))}
 CONTRIBUTION = Tally("funding_contribution", "funding", "contribution_pounds")

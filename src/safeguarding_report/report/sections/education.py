@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
-from safeguarding_report.core import registry
 from safeguarding_report.local import Record
 from safeguarding_report.local.models import (
     Agency,
@@ -23,8 +22,7 @@ from safeguarding_report.local.models import (
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally, long_date
 
-TEMPLATES = registry.get("education").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("education")
 SETTINGS = Tally("education_settings", "education_settings", "settings")
 ASKED = Tally("education_returns_asked", "education_returns", "asked")
 RECEIVED = Tally("education_returns_received", "education_returns", "received")

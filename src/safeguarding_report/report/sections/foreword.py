@@ -105,8 +105,7 @@ def _travel(shown_change: str) -> str:
     return "No change"
 
 
-TEMPLATES = registry.get("foreword").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("foreword")
 
 
 def foreword(ctx: Context) -> text.Text:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from safeguarding_report.core import registry
 from safeguarding_report.local.models import NextPriority
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, long_date
 
-TEMPLATES = registry.get("next_priorities").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("next_priorities")
 
 
 def priorities_table(ctx: Context) -> tables.Table | text.Text:

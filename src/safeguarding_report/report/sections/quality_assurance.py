@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from safeguarding_report.core import registry
 from safeguarding_report.local.models import Audit, Lado, PrivateFostering, Section11
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
-TEMPLATES = registry.get("quality_assurance").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("quality_assurance")
 RATINGS: tuple[str, ...] = ("met", "partially met", "not met")
 REVIEWED = Tally("audit_reviewed", "audits", "reviewed")
 NOT_MET = Tally("section11_not_met", "section11")

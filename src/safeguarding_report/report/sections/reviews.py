@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from safeguarding_report.core import registry
 from safeguarding_report.local.models import NationalReview, Recommendation, Review
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
-TEMPLATES = registry.get("reviews").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("reviews")
 KINDS: tuple[tuple[str, str], ...] = (
     ("serious incident notification", "Serious incident notifications"),
     ("rapid review", "Rapid reviews"),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from safeguarding_report.core import registry
 from safeguarding_report.report import fragments, sections, text
 from safeguarding_report.report.sections import Context, long_date
 
-TEMPLATES = registry.get("scrutiny").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("scrutiny")
 
 
 def statement(ctx: Context) -> text.Text:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safeguarding_report.core import registry
 from safeguarding_report.local import Record
 from safeguarding_report.local.models import TrainingAttendance, TrainingCourse, TrainingEvaluation
 from safeguarding_report.report import charts, sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
 
-TEMPLATES = registry.get("training").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("training")
 COURSES = Tally("training_courses", "training_courses")
 SESSIONS = Tally("training_sessions", "training_courses", "sessions")
 ATTENDANCES = Tally("training_attendances", "training_attendance", "attendees")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from safeguarding_report.core import registry
 from safeguarding_report.local.models import Voice
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context
 
-TEMPLATES = registry.get("voice").templates
-banner = sections.banner_over(TEMPLATES)
+banner = sections.banner_of("voice")
 
 
 def voice_table(ctx: Context) -> tables.Table | text.Text:

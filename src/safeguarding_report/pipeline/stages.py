@@ -1,0 +1,426 @@
+"""The build's stages after the plan, in the order ``build`` calls them:
+
+check inputs -> (beside the sections: the cover report and changes.csv) -> run sections ->
+assemble -> export -> write outputs -> publish
+
+Every module the stages use is imported here, at the top, and nowhere else: this is the one
+place the stages' modules are named. Importing this module takes seconds (pandas, matplotlib,
+nbconvert, python-docx ...), so the build imports it only once it knows it has work to do, while
+the published files are checked on every core; the build server imports it as it starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import json
+import logging
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import nbformat
+import pandas as pd
+from nbformat import reader
+
+from safeguarding_report.core import indicators, provenance, registry, store
+from safeguarding_report.core.errors import OutputError, ReportError, SectionFailed
+from safeguarding_report.core.params import Params
+from safeguarding_report.data import Published
+from safeguarding_report.local import LocalRecords, refuse_drafts
+from safeguarding_report.pipeline import cache, cover, draft, export, manifest, pdf, publish, runner
+from safeguarding_report.pipeline.draft import Block, Notice
+from safeguarding_report.pipeline.execute import SectionRun, execute
+from safeguarding_report.pipeline.plan import Plan, Planned, build_key, inputs_digest, made_from
+from safeguarding_report.pipeline.runner import Task
+from safeguarding_report.pipeline.stitch import Cover, Part, stitch
+from safeguarding_report.report import appendix, changes, disclosure
+from safeguarding_report.report.appendix import Checked
+from safeguarding_report.report.sections import long_date
+from safeguarding_report.report.tables import Suppression
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the checks of the inputs found, for the stages after them."""
+
+    published: Published
+    chromium: str  # the executable that prints the PDF; "" for HTML only
+    rule: Suppression  # the report's disclosure rule
+
+
+def check_inputs(plan: Plan, published: Published) -> Inputs:
+    """Check the inputs beside the published files (which ``validate.checking`` reads on every
+    core meanwhile): the partnership's records (a wrong value stops the build here, by name),
+    Chromium, and in strict mode that no narrative is a draft. First, import the sections'
+    modules (``runner.PRELOAD``) so that every section forks with them loaded."""
+    p, project = plan.p, plan.project
+    runner.prepare()
+    LocalRecords.load(project.data, p.id)
+    chromium = pdf.find_chromium() if plan.options.make_pdf else ""
+    if plan.options.strict:
+        refuse_drafts(project.data, p.id, plan.params_path)
+    rule = Suppression(p.suppress_from, p.suppress_to)
+    return Inputs(published, chromium, rule)
+
+
+@contextmanager
+def staging(plan: Plan) -> Iterator[Path]:
+    """A staging folder for the build's outputs, removed if the build fails or is stopped
+    (a file-system error becomes one clear ``OutputError``)."""
+
+    staged = publish.staging(plan.project.outputs, plan.p.id)
+    try:
+        yield staged
+    except BaseException as exc:
+        if staged.exists():
+            shutil.rmtree(staged, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _os_error(exc, plan.target) from exc
+        raise
+
+
+def _os_error(exc: OSError, target: Path) -> OutputError:
+    """A file-system failure while building, as one clear message."""
+    where = exc.filename or "a file of the build"
+    if exc.errno == errno.ENOSPC:
+        problem = "the disk is full"
+        advice = "Free some space and build again."
+    else:
+        problem = exc.strerror or str(exc)
+        advice = "Check the file, its folder and their permissions, then build again."
+    return OutputError(f"{where}: {problem}; {target} was left as it was. {advice}")
+
+
+class CoverAndChanges:
+    """The committee cover report and changes.csv, written into ``staged`` beside the sections.
+
+    Both depend only on the parameters file, the data files, Chromium (its path; "" for no
+    PDF) and the library, not on the sections: when none of them changed, their last files are
+    reused; otherwise they are written in a process of their own while the sections run, which
+    is stopped if the build fails. ``records`` gives the cover's figure records.
+    """
+
+    def __init__(self, plan: Plan, inputs: Inputs, staged: Path) -> None:
+
+        chromium = inputs.chromium
+        key = cache.build_key(
+            [
+                *made_from(plan.params_path, plan.data),
+                f"pdf with {chromium!r}" if chromium else "no pdf",
+            ]
+        )
+        kept = plan.project.cache / "cover" / f"{plan.p.id}.pickle"
+        self._records: list[dict[str, Any]] | None = store.kept(kept, key, staged)
+        self._writing: Task | None = None
+        if self._records is not None:
+            log.info("Cover report and changes.csv reused: nothing they depend on changed.")
+        else:
+            work = _CoverWork(plan.p, plan.project.data, inputs.rule, chromium, staged, kept, key)
+            self._writing = Task(_write_cover_and_changes, work)
+
+    def __enter__(self) -> CoverAndChanges:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is not None and self._writing is not None:
+            self._writing.stop()
+
+    def records(self) -> list[dict[str, Any]]:
+        """The cover's figure records, once both files are written; their errors raise here."""
+        if self._writing is not None:
+            self._records, self._writing = self._writing.result(), None
+        return self._records or []
+
+
+@dataclass(frozen=True)
+class _CoverWork:
+    """What the cover report and changes.csv are written from, and where they go."""
+
+    p: Params
+    data_dir: Path
+    rule: Suppression
+    chromium: str  # "" for no PDF
+    staged: Path  # written here
+    kept: Path  # and kept here, for the next build with the same key
+    key: str
+
+
+def _write_cover_and_changes(work: _CoverWork) -> list[dict[str, Any]]:
+    """Write the cover report and changes.csv, keep them for the next build, and return the
+    cover's figure records."""
+
+    published = Published(work.data_dir)
+    with disclosure.for_sections(work.rule):  # the same rule as the sections' figures
+        records = cover.write(work.p, published, work.staged, make_pdf=bool(work.chromium))
+        _write_changes(published, work.p, work.staged / "changes.csv")
+    names = (cover.HTML_FILE, cover.PDF_FILE, cover.DOCX_FILE, "changes.csv")
+    written = [work.staged / name for name in names if (work.staged / name).is_file()]
+    store.keep(work.kept, work.key, written, records)
+    return records
+
+
+def _write_changes(published: Published, p: Params, path: Path) -> None:
+    """changes.csv: the headline figures this year and last, beside England's change, then
+    the wider picture's measures in their latest two periods."""
+
+    la, year = p.local_authority, p.comparison_year
+    headline = changes.frame(published, la, year, registry.get("foreword").headlines)
+    wider = changes.wider_frame(published, la, year, list(indicators.WIDER_INDICATORS))
+    frames = [headline, wider] if len(wider) else [headline]
+    changes.write(pd.concat(frames, ignore_index=True), path)
+
+
+def run_sections(plan: Plan, staged: Path) -> list[SectionRun]:
+    """Run the sections that changed and reuse the others, into ``staged/sections``; when any
+    fails, keep the executed notebooks beside the report and say which and where."""
+
+    runs = _run(plan, staged / "sections")
+    failed = [run for run in runs if not run.ok]
+    if failed:
+        kept = publish.keep_failed(staged, plan.target)
+        raise SectionFailed(_failure_summary(failed, kept, staged, plan.target))
+    return runs
+
+
+def _run(plan: Plan, out_dir: Path) -> list[SectionRun]:
+    """Run the sections that changed, reuse the others; keep each new success in the cache."""
+
+    project, options = plan.project, plan.options
+    out_dir.mkdir(parents=True, exist_ok=True)
+    reused: dict[str, SectionRun] = {}
+    for item in plan.sections:
+        if item.verdict.reuse and item.verdict.cached is not None:
+            target = out_dir / item.notebook.name
+            shutil.copyfile(item.verdict.cached, target)
+            reused[item.notebook.stem] = SectionRun(
+                item.notebook.stem, target, 0.0, reused=True, reason=item.verdict.reason
+            )
+    to_run = _longest_first(
+        [item for item in plan.sections if item.notebook.stem not in reused],
+        plan.target / "manifest.json",
+    )
+    ran = execute(
+        [item.notebook for item in to_run],
+        plan.parameters,
+        out_dir,
+        cwd=project.root,
+        workers=options.workers,
+        progress=options.progress and bool(to_run),
+        section_timeout=options.section_timeout,
+        data_dir=project.data,
+        keys={item.notebook.stem: item.cache_key for item in to_run},
+        env=plan.env,
+    )
+    reasons = {item.notebook.stem: item.verdict.reason for item in to_run}
+    runs = {run.name: dataclasses.replace(run, reason=reasons[run.name]) for run in ran}
+    for run in runs.values():
+        if run.ok:
+            cache.store(project.cache, plan.p.id, run.name, run.executed)
+    runs.update(reused)
+    return [runs[item.notebook.stem] for item in plan.sections]
+
+
+def _longest_first(items: list[Planned], last_manifest: Path) -> list[Planned]:
+    """The sections to run, the longest first, so that the workers finish close together.
+
+    A section's length is what it took when it last ran (from the last report's manifest),
+    else a fifth of a second per code cell. The order changes only when each one starts.
+    """
+    try:
+        last = json.loads(last_manifest.read_text(encoding="utf-8"))["sections"]
+    except (OSError, ValueError, KeyError):
+        last = {}
+
+    def expected(item: Planned) -> float:
+        before = last.get(item.notebook.stem, {})
+        if before.get("ran") and before.get("seconds"):
+            return float(before["seconds"])
+        try:  # an unreadable notebook fails when it runs, with papermill's message
+            cells = json.loads(item.notebook.read_text(encoding="utf-8")).get("cells", [])
+            return 0.2 * float(sum(cell.get("cell_type") == "code" for cell in cells))
+        except (OSError, ValueError, AttributeError):
+            return 0.0
+
+    return sorted(items, key=expected, reverse=True)
+
+
+def _failure_summary(failed: list[SectionRun], kept: Path, staged: Path, target: Path) -> str:
+    lines = [f"{len(failed)} section(s) failed; {target} was left as it was."]
+    for run in failed:
+        notebook = kept / run.executed.relative_to(staged)
+        lines.append(f"  {run.name}: {run.error}")
+        if notebook.is_file():
+            lines.append(f"    traceback in the executed notebook: {notebook}")
+        else:  # the kernel never started, so papermill saved nothing
+            lines.append("    no executed notebook was saved: the section never started running")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The report as one notebook, with what the outputs beside it are written from."""
+
+    report: nbformat.NotebookNode
+    runs: list[SectionRun]
+    figures: list[dict[str, Any]]  # the sections' figure records
+    charts: list[dict[str, Any]]  # the data of every chart
+    checklist: list[Checked]  # each statutory requirement and the sections that meet it
+    illustrative: list[str]  # the local records that are invented examples
+    draft: Notice | None = None  # a draft's notice; None for the final report
+    references: list[Block] = dataclasses.field(default_factory=list)  # a draft's blocks
+    parts: list[Part] = dataclasses.field(default_factory=list)  # what was stitched
+
+
+def assemble(plan: Plan, inputs: Inputs, runs: list[SectionRun]) -> Assembled:
+    """Stitch the sections, in order, and the appendices under a title page; check the
+    framework's statutory requirements (``strict``: each must have content)."""
+
+    fw = plan.fw
+    parts = [
+        Part(item.key, _executed(run.executed), title=fw.title(item.key))
+        for item, run in zip(plan.sections, runs, strict=True)
+    ]
+    figures = [row for part in parts for row in provenance.collect(part.name, part.notebook)]
+    charts = [c for part in parts for c in provenance.charts(part.notebook)]
+    statuses = {part.name: provenance.section_status(part.notebook) for part in parts}
+    numbers = {item.key: str(n) for n, item in enumerate(plan.sections, start=1)}
+    checklist = appendix.check(fw, statuses, numbers)
+    if plan.options.strict:
+        _refuse_unmet(plan, checklist)
+    illustrative = sorted({f for st in statuses.values() for f in st["illustrative"]})
+    parts += [
+        Part("checklist", appendix.checklist_notebook(fw, checklist), appendix=True),
+        Part("sources", appendix.sources_notebook(figures, inputs.published), appendix=True),
+        Part("glossary", appendix.glossary_notebook(fw), appendix=True),
+        Part("accessibility", appendix.accessibility_notebook(plan.p.partnership), appendix=True),
+    ]
+    if not plan.options.draft:
+        report = stitch(parts, _title_page(plan, illustrative))
+        return Assembled(report, runs, figures, charts, checklist, illustrative)
+
+    notice = draft.notice(inputs_digest(plan))
+    numbered, references = draft.number(parts)
+    report = stitch(numbered, _title_page(plan, illustrative))
+    report.metadata["draft"] = notice.text
+    return Assembled(
+        report, runs, figures, charts, checklist, illustrative, notice, references, parts
+    )
+
+
+def _executed(path: Path) -> nbformat.NotebookNode:
+    """An executed section notebook, read back without checking it against nbformat's schema
+    again: papermill checked it as it saved it, and the cache keeps it byte for byte."""
+
+    nb: nbformat.NotebookNode = reader.reads(path.read_text(encoding="utf-8"))
+    return nb
+
+
+def _refuse_unmet(plan: Plan, checklist: list[Checked]) -> None:
+    """Strict mode: every statutory requirement of the framework must have content."""
+    unmet = [c for c in checklist if not c.met]
+    if unmet:
+        raise ReportError(
+            f"{plan.params_path}: strict mode: {len(unmet)} statutory requirement(s) of "
+            f"{plan.fw.guidance} have no content: "
+            + "; ".join(f"{c.requirement.id} (expected in {', '.join(c.empty)})" for c in unmet)
+            + ". Supply the local records the sections name, or build without --strict."
+        )
+
+
+def _title_page(plan: Plan, illustrative: list[str]) -> Cover:
+    """The report's title page, with a notice when any of its records are invented.
+
+    A period that began before the report's framework came into force is made under the
+    framework in force when it is published (the one ``new`` gives it); the title page says so.
+    """
+
+    notice = (
+        "Illustrative example: the partnership's own records in this report (marked in "
+        "each section) are invented examples, not the partnership's record."
+        if illustrative
+        else ""
+    )
+    p, fw = plan.p, plan.fw
+    began_before = p.period_start < fw.in_force <= p.period_end
+    return Cover(
+        p.partnership,
+        p.period_label,
+        p.publication_label,
+        notice=notice,
+        kicker=fw.report_name.capitalize(),
+        framework=(
+            f"This report follows {fw.guidance}, which took the place of the guidance before "
+            f"it on {long_date(fw.in_force)}, part-way through this reporting period."
+            if began_before
+            else ""
+        ),
+    )
+
+
+def export_files(plan: Plan, assembled: Assembled, staged: Path) -> None:
+    """report.ipynb, report.html and (unless HTML only) report.pdf, into ``staged``."""
+
+    report = assembled.report
+    nbformat.write(report, staged / "report.ipynb")
+    html = export.to_html(report, staged / "report.html")
+    if plan.options.make_pdf:
+        notice = assembled.draft.text if assembled.draft else ""
+        pdf.print_pdf(html, staged / "report.pdf", date=plan.p.publication_date, draft=notice)
+
+
+def write_outputs(
+    plan: Plan,
+    inputs: Inputs,
+    assembled: Assembled,
+    cover_figures: list[dict[str, Any]],
+    staged: Path,
+) -> None:
+    """figures.csv (the committee cover report's figures too, as section "cover"), the
+    charts' data and manifest.json, into ``staged``."""
+
+    publish.write_figures([*assembled.figures, *cover_figures], staged / "figures.csv")
+    publish.write_charts(assembled.charts, staged / "charts")
+    if assembled.draft is not None:
+        draft.write_references(
+            assembled.references, assembled.parts, assembled.draft, staged / draft.REFERENCES_FILE
+        )
+    facts = manifest.manifest(
+        plan.p,
+        root=plan.project.root,
+        inputs=[*plan.data_files, plan.params_path, *(item.notebook for item in plan.sections)],
+        runs=assembled.runs,
+        tools={"chromium": _chromium_version(inputs.chromium)} if inputs.chromium else {},
+        build_key=build_key(plan, assembled.runs),
+        illustrative=assembled.illustrative,
+        checklist={c.requirement.id: c.met for c in assembled.checklist},
+        draft=assembled.draft.text if assembled.draft else "",
+    )
+    manifest.write(facts, staged / "manifest.json")
+
+
+def _chromium_version(executable: str) -> str:
+    result = subprocess.run(
+        [executable, "--version"], capture_output=True, text=True, check=False, timeout=30
+    )
+    return result.stdout.strip() or "unknown"
+
+
+def publish_outputs(plan: Plan, inputs: Inputs, staged: Path) -> None:
+    """Check the finished outputs for small counts, then put them in place of the last report
+    in one step."""
+
+    disclosure.check(staged, inputs.rule)
+    publish.publish(staged, plan.target)
