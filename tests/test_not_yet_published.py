@@ -145,24 +145,44 @@ def test_sentences_give_the_latest_published_year_and_claim_nothing_of_2026(
 
 
 @pytest.mark.build
-def test_changes_csv_says_why_nothing_is_compared(built: tuple[Path, list[str]]) -> None:
+def test_changes_csv_compares_the_latest_two_published_years(
+    built: tuple[Path, list[str]],
+) -> None:
+    """As the report's own table of changes does: 2024 and 2025 while 2026 is not published."""
     from safeguarding_report.core.indicators import WIDER_INDICATORS
 
     with (built[0] / "changes.csv").open(encoding="utf-8") as handle:
         every = list(csv.DictReader(handle))
-    # The wider picture's measures keep the latest periods LAIT holds, as the report shows them.
     rows = [row for row in every if row["indicator"] not in WIDER_INDICATORS]
     wider = [row for row in every if row["indicator"] in WIDER_INDICATORS]
     assert rows and wider
     assert all(row["this_value"] and row["this_year"] != "2026" for row in wider)
+    assert {(row["last_year"], row["this_year"]) for row in rows} == {("2024", "2025")}
+    both = [row for row in rows if row["last_value"] and row["this_value"]]
+    assert len(both) >= len(rows) - 1, "every headline measure but care leavers' is published"
+    assert all(row["change"] and row["compared_with_england"] for row in both)
+
+
+def test_the_headline_table_compares_the_latest_two_published_years_and_says_so(
+    built: tuple[Path, list[str]],
+) -> None:
+    html = (built[0] / "report.html").read_text(encoding="utf-8")
+    start = html.index(
+        "Kent at a glance, years ending 31 March 2024 and 2025, the latest published"
+    )
+    table = html[start : html.index("</table>", start)]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    assert len(rows) == 8
+    published_both = 0
     for row in rows:
-        assert (row["last_year"], row["this_year"]) == ("2025", "2026")
-        assert row["this_status"] == "not yet published"
-        assert row["this_value"] == row["change"] == row["beyond_england"] == ""
-        assert row["compared_with_england"] == (
-            "not compared: the figures for 2026 are not yet published"
-        )
-    assert any(row["last_value"] for row in rows), "last year's published figures are kept"
+        cells = [_plain(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        if not cells[1].startswith("[") and not cells[2].startswith("["):
+            published_both += 1
+            assert not cells[3].startswith("["), cells  # a change
+            assert cells[4] in {"Up", "Down", "No change"}, cells  # and its direction
+    assert published_both >= 7
+    note = "have not yet been published, so this table compares 2024 and 2025"
+    assert _plain(html).count(note) == 2, "said once under each of the two headline tables"
 
 
 # -- the years accepted -----------------------------------------------------------------------

@@ -187,6 +187,10 @@ def _text(path: Path) -> str:
     return html.unescape(path.read_text(encoding="utf-8"))
 
 
+def _text_of(text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text))).strip()
+
+
 def _whole(figures: list[dict[str, str]], indicator: str, period: str) -> list[dict[str, str]]:
     rows = [
         r
@@ -303,8 +307,20 @@ def test_llr_report_compares_the_area_with_its_region_and_each_authority(llr: Pa
         "region and England" in page  # fmt: skip
     assert "Each chart sets the whole area and each of its local authorities beside" in page
     assert "the average of its statistical neighbours" not in page
-    # LAIT ranks authorities, not partnerships: the wider picture gives each authority's rank.
-    assert re.search(r"Leicester: \d+ of \d+; Leicestershire: \d+ of \d+; Rutland: ", page)
+    # LAIT ranks authorities, not partnerships: the wider picture gives each authority's rank,
+    # one row each, in a table of their own; the whole area, which has no figure there (LAIT's
+    # figures are not combined), gets no column of [z], and a note says why.
+    written = (llr / "report.html").read_text(encoding="utf-8")
+    start = written.index("each local authority&#39;s rank and quartile band")
+    ranks = written[start : written.index("</table>", start)]
+    rows = [_text_of(r) for r in re.findall(r"<tr>(.*?)</tr>", ranks, re.S)[1:]]
+    for name in ("Leicester", "Leicestershire", "Rutland"):
+        assert any(re.search(rf"\b{name} (\d+ of \d+|Not ranked)", row) for row in rows)
+    assert not any(";" in row for row in rows), "one authority a row"
+    glance = written[written.index("The wider picture at a glance: Leicester") :]
+    glance = glance[: glance.index("</table>")]
+    assert "[z]" not in glance and "Rank (1 = best)" not in glance
+    assert "There is no column for Leicester, Leicestershire and Rutland." in page
     # The children living in the whole area: the ONS estimates of its authorities, summed.
     for row in _whole(_figures(llr), "population_0_17", "2024"):
         ons = _cells(DFE / "ons_mid-year_population_estimates_2012_to_2024.csv", 2024, LLR)

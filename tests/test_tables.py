@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from safeguarding_report.core import provenance
+from safeguarding_report.data import combine
 from safeguarding_report.data.schema import NOT_HELD, TIDY_COLUMNS
 from safeguarding_report.report import tables, text
 
@@ -170,7 +171,9 @@ def test_table_footnote_says_why_each_figure_is_missing() -> None:
         ]
     )
     html = tables.pivot(tidy, rows="area_name", columns="period", caption="CIN").to_html()
-    assert "The figure for Kent and England in 2012 is not available because the published" in html
+    assert (
+        "The figures for Kent and England in 2012 are not available because the published" in html
+    )
     assert "The figure for England in 2013 was withheld by the publisher" in html
 
 
@@ -192,3 +195,70 @@ def test_grid_mixes_text_and_recorded_figures() -> None:
     assert [r["shown"] for r in table.records] == ["1,662", "+115"]
     html = table.to_html()
     assert '<td class="num">+115</td>' in html and "<td>Up</td>" in html
+
+
+# -- what a reader is told: no column of nothing, each missing figure named once -------------------
+
+
+def _row(
+    indicator: str, area: str, value: float, status: str = "", **more: str
+) -> dict[str, object]:
+    return {
+        "indicator": indicator, "area_code": area, "area_name": more.get("name", area),
+        "area_level": "Local authority", "period": "2024", "value": value, "status": status,
+        "source_file": "data/published/x.csv", "source_column": "v", "source_line": "2",
+        "source_area_code": area, "derivation": more.get("derivation", ""),
+        "breakdown": more.get("breakdown", ""),
+    }  # fmt: skip
+
+
+def test_a_column_that_is_all_not_applicable_is_left_out_with_one_note_why() -> None:
+    whole = combine.not_combined("rates cannot be added").derivation
+    rows = [
+        [label, tables.Figure(_row(i, "W", math.nan, "z", name="Whole", derivation=whole)),
+         tables.Figure(_row(i, "A", 12.5)), tables.Figure(_row(i, "B", 14.0))]
+        for label, i in [("CIN rate", "cin_rate"), ("CPP rate", "cpp_rate")]
+    ]  # fmt: skip
+    table = tables.grid("Side by side", ["Measure", "Whole", "A", "B"], rows)
+    assert table.header == ["Measure", "A", "B"]
+    assert all(len(row) == 3 and "[z]" not in row for row in table.rows)
+    assert [r["area_code"] for r in table.records] == ["A", "B", "A", "B"]
+    (said,) = [n for n in table.notes if "There is no column for Whole." in n]
+    assert "Not worked out for Whole in 2024" in said, "why: the figures are not combined"
+    assert "[z]" not in table.to_html(), "no symbol left to explain"
+
+
+def test_a_column_with_any_figure_stays() -> None:
+    rows = [
+        ["CIN rate", tables.Figure(_row("cin_rate", "W", math.nan, "z")),
+         tables.Figure(_row("cin_rate", "A", 12.5))],
+        ["CPP rate", tables.Figure(_row("cpp_rate", "W", 3.0)),
+         tables.Figure(_row("cpp_rate", "A", 14.0))],
+    ]  # fmt: skip
+    assert tables.grid("T", ["Measure", "W", "A"], rows).header == ["Measure", "W", "A"]
+
+
+def test_a_note_names_each_missing_figure_once_and_counts_a_long_list() -> None:
+    few = [
+        {**_row("local_practice_reviews", "K", math.nan, "small", name="Kent"), "shown": "[c]"},
+        {**_row("reviews_published", "K", math.nan, "small", name="Kent"), "shown": "[c]"},
+    ]
+    (note,) = tables.symbol_notes(few, ["[c]"])
+    assert note.count("Kent in 2024") == 1
+    assert "The figures for local child safeguarding practice reviews and reviews published" in note
+    assert "are not shown because each is a small number" in note
+    many = [
+        {**_row(i, "K", math.nan, "c", name="Kent"), "shown": "[c]"}
+        for i in ["cin_rate", "cpp_rate", "cla_rate", "s47_rate", "referrals_rate"]
+    ]
+    (note,) = tables.symbol_notes(many, ["[c]"])
+    assert "5 figures of 5 measures, for Kent in 2024, were withheld by the publisher" in note
+    assert "figures.csv lists each" in note and "rate" not in note.split("[c]", 1)[1]
+
+
+def test_a_note_names_the_body_a_local_record_is_about() -> None:
+    row = _row("education_settings", "K", math.nan, "z", name="Kent Partnership",
+               breakdown="kind: the local authority's education services")  # fmt: skip
+    (note,) = tables.symbol_notes([{**row, "shown": "[z]"}], ["[z]"])
+    assert "the local authority's education services in 2024 does not apply" in note
+    assert "Kent Partnership" not in note

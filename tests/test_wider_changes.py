@@ -102,8 +102,10 @@ def test_first_time_entrants_are_not_compared_with_englands_sum_of_regions(
     row = row_of(kent_changes, "first_time_entrants")
     assert (row["last_year"], row["this_year"]) == (before, latest)
     assert float(row["change"]) == float(kent[latest]) - float(kent[before])
-    # England's figures are given as published, but not set against the area's.
-    assert float(row["england_this_value"]) == float(england[latest])
+    # England's figure is the sum of the regions' rates: not comparable, so neither given nor
+    # set against the area's (the report shows [x] with the same reason).
+    assert float(england[latest]) > 5 * float(kent[latest])
+    assert row["england_last_value"] == row["england_this_value"] == row["england_change"] == ""
     assert row["beyond_england"] == ""
     assert row["compared_with_england"].startswith("not compared: ")
     assert "sum of the regions' rates" in row["compared_with_england"]
@@ -189,3 +191,17 @@ def test_check_says_when_no_period_is_held(
     line = next(x for x in out.splitlines() if "wider measure injury_admissions_0_14" in x)
     assert line.startswith("none held")
     assert "no period ending in or before 2012" in line
+
+
+def test_a_comparator_that_is_not_comparable_is_cited_but_never_given(bds: pd.DataFrame) -> None:
+    """LAIT's England figure for first-time entrants is the regions' rates summed: the tidy row
+    keeps its source cell (figures.csv cites it) but no value, so no table or chart shows it."""
+    published = Published(ROOT / "data")
+    years = published.wider_years("first_time_entrants", 2022, 2)
+    frame = published.wider("first_time_entrants", "E10000016", years)
+    england = frame[frame["area_code"] == "E92000001"]
+    assert len(england) == 2 and england["value"].isna().all()
+    assert set(england["status"]) == {"not comparable"}
+    assert all(england["source_file"] == BDS_FILE) and all(england["source_line"] != "")
+    kent = frame[frame["area_code"] == "E10000016"]
+    assert kent["value"].notna().all() and set(kent["status"]) == {""}

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from safeguarding_report.core.errors import DataError
-from safeguarding_report.core.indicators import INDICATORS, LAIT_CODES
+from safeguarding_report.core.indicators import ENGLAND_NOTES, INDICATORS, LAIT_CODES
 from safeguarding_report.core.params import JOIN
 from safeguarding_report.core.store import Parsed
 from safeguarding_report.data import combine
@@ -57,6 +57,7 @@ from safeguarding_report.data.population import DERIVED, Pair, RatePopulation, c
 from safeguarding_report.data.read import Table, read_table
 from safeguarding_report.data.schema import (
     NOT_COLLECTED,
+    NOT_COMPARABLE,
     NOT_HELD,
     NOT_YET_PUBLISHED,
     TIDY_COLUMNS,
@@ -485,7 +486,10 @@ class Published:
         cell = self.bds.cell(code, area.code, years.label)
         if cell is None:
             return Row(*head, math.nan, NOT_HELD, "", "", "", "", "")
-        return Row(*head, cell.value, cell.status, self.bds.source_file,
+        # A comparator that measures something else than the area's figure is cited, not shown.
+        comparable = not (area.code == ENGLAND and indicator in ENGLAND_NOTES)
+        value, status = (cell.value, cell.status) if comparable else (math.nan, NOT_COMPARABLE)
+        return Row(*head, value, status, self.bds.source_file,
                    f"Values [Short Desc {code}]", str(cell.row), cell.la_number, "")  # fmt: skip
 
     # -- rows ----------------------------------------------------------------------------

@@ -44,6 +44,9 @@ NOT_COLLECTED = "not collected"
 NOT_HELD = "not held"
 NOT_YET_PUBLISHED = "not yet published"
 PART_WITHHELD = "part withheld"  # a whole area's figure, one of whose authorities' is withheld
+# A comparator's figure that is published but measures something else than the area's (LAIT's
+# England figure for some measures is the sum of the regions' rates): never shown beside it.
+NOT_COMPARABLE = "not comparable"
 
 STATUSES: dict[str, str] = {
     CONFIDENTIAL: "withheld by the publisher to protect confidentiality",
@@ -59,6 +62,8 @@ STATUSES: dict[str, str] = {
     NOT_YET_PUBLISHED: "a year after the latest year any file holds for this indicator",
     PART_WITHHELD: "a partnership's whole-area figure, withheld because the figure of one of "
     "its local authorities is withheld (beside the others, it would give that one away)",
+    NOT_COMPARABLE: "published, but not comparable with a local authority's figure (the "
+    "measure's england_note in core/wider.yaml says why)",
 }
 
 # Every status that means "no figure": ``value`` is NaN exactly when ``status`` is one of these.

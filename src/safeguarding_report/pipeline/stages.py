@@ -33,9 +33,19 @@ from safeguarding_report.core.errors import OutputError, ReportError, SectionFai
 from safeguarding_report.core.params import Params
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords, refuse_drafts
-from safeguarding_report.pipeline import cache, cover, draft, export, manifest, pdf, publish, runner
+from safeguarding_report.pipeline import (
+    cache,
+    cover,
+    draft,
+    execute,
+    export,
+    manifest,
+    pdf,
+    publish,
+    runner,
+)
 from safeguarding_report.pipeline.draft import Block, Notice
-from safeguarding_report.pipeline.execute import SectionRun, execute
+from safeguarding_report.pipeline.execute import SectionRun
 from safeguarding_report.pipeline.plan import Plan, Planned, build_key, inputs_digest, made_from
 from safeguarding_report.pipeline.runner import Task
 from safeguarding_report.pipeline.stitch import Cover, Part, stitch
@@ -177,7 +187,10 @@ def _write_changes(published: Published, p: Params, path: Path) -> None:
     the wider picture's measures in their latest two periods."""
 
     la, year = p.local_authority, p.comparison_year
-    headline = changes.frame(published, la, year, registry.get("foreword").headlines)
+    # While the report's year is not yet published, the latest two published years, as the
+    # report's own table of changes shows them.
+    latest = min(year, published.newest_year())
+    headline = changes.frame(published, la, latest, registry.get("foreword").headlines)
     wider = changes.wider_frame(published, la, year, list(indicators.WIDER_INDICATORS))
     frames = [headline, wider] if len(wider) else [headline]
     changes.write(pd.concat(frames, ignore_index=True), path)
@@ -212,7 +225,7 @@ def _run(plan: Plan, out_dir: Path) -> list[SectionRun]:
         [item for item in plan.sections if item.notebook.stem not in reused],
         plan.target / "manifest.json",
     )
-    ran = execute(
+    ran = execute.execute(
         [item.notebook for item in to_run],
         plan.parameters,
         out_dir,

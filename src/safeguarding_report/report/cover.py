@@ -289,7 +289,11 @@ def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverRep
     )
     # The wider picture's headline measures, one per partner, as the foreword shows them.
     wider = performance.wider_at_a_glance(ctx)
-    blocks.append(Grid(wider) if isinstance(wider, tables.Table) else Paragraph(wider, False))
+    if isinstance(wider, text.Text):
+        blocks.append(Paragraph(wider, False))
+    else:
+        shown_tables = wider.tables if isinstance(wider, tables.Tables) else (wider,)
+        blocks += [Grid(table) for table in shown_tables]
     chart = local_context.rate_chart(shown, CHART)
     blocks.append(Picture(chart) if isinstance(chart, charts.Chart) else Paragraph(chart, False))
     blocks.append(

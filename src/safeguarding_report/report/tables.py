@@ -19,7 +19,7 @@ from safeguarding_report.core import indicators, params, provenance
 from safeguarding_report.data import combine
 from safeguarding_report.data.population import DERIVED
 from safeguarding_report.data.published import NEIGHBOURS_NAME
-from safeguarding_report.data.schema import NOT_YET_PUBLISHED, PART_WITHHELD
+from safeguarding_report.data.schema import NOT_COMPARABLE, NOT_YET_PUBLISHED, PART_WITHHELD
 from safeguarding_report.report import fragments
 
 # Why a figure is missing (the tidy tables' ``status``) -> Government Statistical Service symbol.
@@ -34,6 +34,7 @@ GSS_SYMBOLS: dict[str, str] = {
     "not held": "[x]",
     "not yet published": "[x]",
     "not supplied": "[x]",
+    "not comparable": "[x]",
     "z": "[z]",
     "-": "[z]",
     "low": "[low]",
@@ -65,6 +66,7 @@ REASONS: dict[str, str] = {
     "not collected": "is not available because the published series does not go back to that year",
     "not held": "was published, but is not in the published files this report was built from",
     "not yet published": "has not yet been published",
+    "not comparable": "is not shown: it is not comparable with a local authority's figure",
     "not supplied": "is not available because the partnership's record of it has not been supplied",
     "z": "does not apply",
     "-": "does not apply",
@@ -178,6 +180,27 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Tables:
+    """Tables shown one after the other as one output: a table and the one that follows from
+    it (a partnership's ranks, one row per authority, after its side-by-side figures)."""
+
+    tables: tuple[Table, ...]
+
+    def to_html(self) -> str:
+        """Each table's HTML, in order."""
+        return "\n".join(table.to_html() for table in self.tables)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return provenance.bundle(
+            {
+                "text/html": self.to_html(),
+                "text/plain": "\n\n".join(table.to_markdown() for table in self.tables),
+            },
+            [record for table in self.tables for record in table.records],
+        )
+
+
+@dataclass(frozen=True)
 class Figure:
     """A figure in a table cell or sentence: a tidy row and how to dress its number."""
 
@@ -217,42 +240,73 @@ def grid(
     for cells in rows:
         if len(cells) != len(header):
             raise ValueError(f"grid: row {list(cells)!r} has {len(cells)} cells, not {len(header)}")
-    figures = {
-        (r, i): cell.row
+    given = {
+        (r, i): cell
         for r, cells in enumerate(rows)
         for i, cell in enumerate(cells)
         if isinstance(cell, Figure)
     }
     labels = [str(cells[0]) if cells else "" for cells in rows]
-    safe = _protect_table(figures, labels, header, rule())
+    safe = _protect_table({p: f.row for p, f in given.items()}, labels, header, rule())
+    shown = {p: Figure(safe[p], f.signed, f.suffix) for p, f in given.items()}
+    texts = {place: figure.text() for place, figure in shown.items()}
+    dropped = _inapplicable_columns(rows, texts, len(header))
+    kept = [i for i in range(len(header)) if i not in dropped]
     records: list[dict[str, Any]] = []
     table_rows: list[list[str]] = []
-    numeric = [False] * len(header)
+    numeric = [False] * len(kept)
     counts: set[tuple[int, int]] = set()
     for r, cells in enumerate(rows):
         line = []
-        for i, cell in enumerate(cells):
-            if isinstance(cell, Figure):
-                figure = Figure(safe[(r, i)], cell.signed, cell.suffix)
-                text = figure.text()
-                records.append(provenance.record(figure.row, text))
-                numeric[i] = i > 0
+        for j, i in enumerate(kept):
+            if (r, i) in shown:
+                figure = shown[(r, i)]
+                records.append(provenance.record(figure.row, texts[(r, i)]))
+                numeric[j] = j > 0
                 if is_count(figure.row) and not figure.signed:
-                    counts.add((r, i))
-                line.append(text)
+                    counts.add((r, j))
+                line.append(texts[(r, i)])
             else:
-                line.append(str(cell))
+                line.append(str(cells[i]))
         table_rows.append(line)
+    gone = [provenance.record(shown[p].row, texts[p]) for p in sorted(shown) if p[1] in dropped]
     return Table(
         caption,
-        list(header),
+        [header[i] for i in kept],
         table_rows,
         records,
         source,
-        [*notes, *derivation_notes(records)],
+        [*notes, *_dropped_note([header[i] for i in dropped], gone), *derivation_notes(records)],
         numeric_columns=numeric,
         count_cells=counts,
     )
+
+
+def _inapplicable_columns(
+    rows: Sequence[Sequence[Cell]], texts: Mapping[tuple[int, int], str], width: int
+) -> list[int]:
+    """The value columns whose every cell is a figure shown as [z] (not applicable), while
+    another column shows figures: left out, with one note saying why (``_dropped_note``)."""
+    if not rows:
+        return []
+    columns = range(1, width)
+    figures = {i for i in columns if all((r, i) in texts for r in range(len(rows)))}
+    dropped = [i for i in figures if all(texts[(r, i)] == "[z]" for r in range(len(rows)))]
+    others = [
+        i for i in columns if i not in dropped and any((r, i) in texts for r in range(len(rows)))
+    ]
+    return dropped if others else []
+
+
+def _dropped_note(names: Sequence[str], records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Why a table has no column for ``names``: the reason its figures do not apply."""
+    if not names:
+        return []
+    why = derivation_notes(records)
+    because = (
+        " ".join(why) if why else ("The publisher marks each of its figures as not applicable.")
+    )
+    return [f"There is no column for {and_(list(names))}. {because}"]
 
 
 def pivot(
@@ -314,33 +368,91 @@ def pivot(
 
 
 def symbol_notes(records: Sequence[Mapping[str, Any]], symbols: Sequence[str]) -> list[str]:
-    """One footnote per symbol used: its meaning, then why each figure behind it is missing."""
+    """One footnote per symbol used: its meaning, then why the figures behind it are missing,
+    each named once, in sentences a reader can follow. More than a few measures missing for one
+    reason are counted rather than listed (figures.csv lists each)."""
     notes = []
+    several = len({str(r["indicator"]) for r in records}) > 1
     for symbol in symbols:
         why: dict[str, list[Mapping[str, Any]]] = {}
         for r in records:
             if r["shown"] == symbol and r.get("status"):
                 why.setdefault(str(r["status"]), []).append(r)
-        several = len({str(r["indicator"]) for r in records}) > 1
         reasons = []
         for status, rows in why.items():
-            if not several:
-                reasons.append(f"The figure for {_where(rows)} {reason(status)}.")
-                continue
-            if _whole_years_unpublished(records, status, rows):
-                reasons.append(f"The figures for {_where(rows)} have not yet been published.")
-                continue
-            # Name the measure too, or two reasons for one area and year would seem to clash.
-            by_measure: dict[str, list[Mapping[str, Any]]] = {}
-            for r in rows:
-                by_measure.setdefault(str(r["indicator"]), []).append(r)
-            parts = [
-                f"{_lower(indicators.get(i).label)} ({_where(rs)})" for i, rs in by_measure.items()
-            ]
-            verb = "The figure for" if len(rows) == 1 else "Each of the figures for"
-            reasons.append(f"{verb} {'; '.join(parts)} {reason(status)}.")
+            if status == NOT_COMPARABLE:  # each measure's own reason, from its declaration
+                reasons += _not_comparable(rows)
+            elif not several:
+                reasons.append(_missing(rows, status))
+            elif _whole_years_unpublished(records, status, rows):
+                reasons.append(
+                    f"The figures for {_where(rows, bodies=False)} have not yet been published."
+                )
+            else:
+                reasons += _missing_by_measure(rows, status)
         notes.append(" ".join([f"{symbol} {SYMBOL_MEANINGS[symbol]}.", *reasons]))
     return notes
+
+
+_LISTED = 3  # measures named in a note; more are counted, and figures.csv lists them
+
+
+def _missing_by_measure(rows: Sequence[Mapping[str, Any]], status: str) -> list[str]:
+    """Why figures of several measures are missing: the measures named once each, grouped by
+    where and when; beyond a few, counted."""
+    measures = list(dict.fromkeys(str(r["indicator"]) for r in rows))
+    if len(measures) > _LISTED:
+        return [
+            f"{len(rows)} figures of {len(measures)} measures, for {_where(rows, bodies=False)}, "
+            f"{_plural(reason(status))}; figures.csv lists each."
+        ]
+    by_where: dict[str, list[str]] = {}
+    for indicator in measures:
+        found = [r for r in rows if r["indicator"] == indicator]
+        by_where.setdefault(_where(found), []).append(_lower(indicators.get(indicator).label))
+    return [_sentence(labels, where, status) for where, labels in by_where.items()]
+
+
+def _sentence(labels: Sequence[str], where: str, status: str) -> str:
+    """'The figures for a and b (Kent in 2022) are ...'."""
+    several = len(labels) > 1
+    said = f"The figure{'s' if several else ''} for {and_(list(labels))} ({where})"
+    return f"{said} {_plural(reason(status)) if several else reason(status)}."
+
+
+def _missing(rows: Sequence[Mapping[str, Any]], status: str) -> str:
+    """'The figure for Kent in 2022 is ...' (one measure: the table says which), naming what
+    each figure is about; beyond a few, counted."""
+    if len({_about(r) for r in rows}) > _LISTED:
+        where = _where(rows, bodies=False)
+        return f"{len(rows)} figures for {where} {_plural(reason(status))}; figures.csv lists each."
+    if len(rows) > 1:
+        return f"The figures for {_where(rows)} {_plural(reason(status))}."
+    return f"The figure for {_where(rows)} {reason(status)}."
+
+
+def _plural(said: str) -> str:
+    """A reason said of several figures: 'is not shown because it is' -> 'are not shown
+    because each is'."""
+    verb, rest = said.split(" ", 1)
+    verbs = {"is": "are", "was": "were", "does": "do", "has": "have"}
+    rest = rest.replace(" because it ", " because each ").replace(": it ", ": each ")
+    rest = rest.replace(", but is not", ", but are not").replace(
+        "a positive number", "positive numbers"
+    )
+    return f"{verbs.get(verb, verb)} {rest}"
+
+
+def _not_comparable(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Why each measure's comparator is not shown, once per measure (its ``england_note``)."""
+    reasons = []
+    for indicator in dict.fromkeys(str(r["indicator"]) for r in rows):
+        why = indicators.ENGLAND_NOTES.get(indicator)
+        if why is None:
+            found = [r for r in rows if r["indicator"] == indicator]
+            why = f"The figure for {_where(found)} {reason(NOT_COMPARABLE)}."
+        reasons.append(why)
+    return reasons
 
 
 def _whole_years_unpublished(
@@ -363,15 +475,25 @@ def _lower(label: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def _where(records: Sequence[Mapping[str, Any]]) -> str:
-    """'Kent in 2019 and 2020; England in 2019', grouping periods by area."""
+def _where(records: Sequence[Mapping[str, Any]], *, bodies: bool = True) -> str:
+    """'Kent in 2019 and 2020; England in 2019', grouping periods by area (or, with
+    ``bodies``, by what a local record's figure is about: ``_about``)."""
     periods: dict[str, list[str]] = {}
     for r in records:
-        periods.setdefault(area_words(str(r["area_name"])), []).append(str(r["period"]))
+        about = _about(r) if bodies else area_words(str(r["area_name"]))
+        periods.setdefault(about, []).append(str(r["period"]))
     by_periods: dict[str, list[str]] = {}
     for area, ps in periods.items():
         by_periods.setdefault(and_(list(dict.fromkeys(ps))), []).append(area)
     return "; ".join(f"{and_(areas)} in {ps}" for ps, areas in by_periods.items())
+
+
+def _about(record: Mapping[str, Any]) -> str:
+    """What a figure is about, as a note names it: the body its breakdown names ('agency:
+    police' -> 'police'), else its area."""
+    parts = str(record.get("breakdown") or "").split("; ")
+    values = [part.split(": ", 1)[1] for part in parts if ": " in part]
+    return ", ".join(values) if values else area_words(str(record["area_name"]))
 
 
 def area_words(name: str) -> str:
@@ -431,7 +553,7 @@ def derivation_notes(records: Sequence[Mapping[str, Any]]) -> list[str]:
         # combined", and is said once, as a part missing).
         found = [r for r in records if _worked_out(str(r["derivation"])) == prefix]
         if found:
-            notes.append(note.format(where=_where(found)))
+            notes.append(note.format(where=_where(found, bodies=False)))
     means = [(r, _MEAN_OF.match(str(r["derivation"]))) for r in records]
     if any(m for _, m in means):
         note = (

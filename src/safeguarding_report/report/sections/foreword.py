@@ -21,7 +21,8 @@ GLANCE_INDICATORS = registry.get("foreword").headlines
 
 
 def glance_frame(ctx: Context) -> pd.DataFrame:
-    """The headline indicators for the area and England, this year and last."""
+    """The headline indicators for the area and England, this year and last (while this
+    year's figures are not yet published, the latest two published years: ``_glance_years``)."""
     periods = [ctx.year - 1, ctx.year]
     return pd.concat(
         [ctx.published.series(i, [ctx.la.code, ENGLAND], periods) for i in GLANCE_INDICATORS],
@@ -30,7 +31,11 @@ def glance_frame(ctx: Context) -> pd.DataFrame:
 
 
 def at_a_glance(ctx: Context) -> tables.Table:
-    """Each headline figure with its change since last year and how it compares with England."""
+    """Each headline figure with its change since last year and how it compares with England.
+
+    While the report's own year is not yet published, the latest two published years are
+    compared, and the title and a note say so."""
+    reported, ctx = ctx, sections.latest_published(ctx)
     frame = glance_frame(ctx)
     rows: list[list[tables.Cell]] = []
     for indicator in GLANCE_INDICATORS:
@@ -52,7 +57,8 @@ def at_a_glance(ctx: Context) -> tables.Table:
             ]
         )
     return tables.grid(
-        f"{ctx.la.name} at a glance, years ending 31 March {ctx.year - 1} and {ctx.year}",
+        f"{ctx.la.name} at a glance, years ending 31 March {ctx.year - 1} and {ctx.year}"
+        + _latest(reported, ctx),
         [
             "Measure",
             str(ctx.year - 1),
@@ -69,20 +75,25 @@ def at_a_glance(ctx: Context) -> tables.Table:
             "England's figure; a number of children is not compared with England's. A rise "
             "or fall is not in itself good or bad: the sections that follow explain what "
             "lies behind each figure.",
-            *_unpublished(ctx),
+            *_unpublished(reported),
             *bases.notes(ctx.published, frame),
         ],
     )
 
 
+def _latest(reported: Context, shown: Context) -> str:
+    """', the latest published' after a title's years, when they are not the report's own."""
+    return "" if shown.year == reported.year else ", the latest published"
+
+
 def _unpublished(ctx: Context) -> list[str]:
-    """A note, while the comparison year is not yet published, saying where to look instead."""
+    """A note, while the comparison year is not yet published, saying which years are shown."""
     year = sections.published_year(ctx)
     if year == ctx.year:
         return []
     return [
-        f"The figures for the year ending 31 March {ctx.year} have not yet been published: "
-        f"those for {year}, the latest published year, are in the first column, and the "
+        f"The figures for the year ending 31 March {ctx.year} have not yet been published, so "
+        f"this table compares {year - 1} and {year}, the latest two published years; the "
         "sections that follow give their trends."
     ]
 
@@ -128,7 +139,9 @@ def key_messages(ctx: Context) -> text.Text:
 
 def changes_since_last_year(ctx: Context) -> tables.Table:
     """Each headline figure's change since last year beside England's, and whether it moved
-    beyond England's change (the rule is in ``changes.py``; the build writes changes.csv)."""
+    beyond England's change (the rule is in ``changes.py``; the build writes changes.csv).
+    While the report's own year is not yet published, the latest two published years."""
+    reported, ctx = ctx, sections.latest_published(ctx)
     frame = glance_frame(ctx)
     verdicts = changes.frame(ctx.published, ctx.la.code, ctx.year, GLANCE_INDICATORS)
     rows: list[list[tables.Cell]] = []
@@ -154,7 +167,7 @@ def changes_since_last_year(ctx: Context) -> tables.Table:
         )
     return tables.grid(
         f"Changes since last year: {ctx.la.name} and England, years ending 31 March "
-        f"{ctx.year - 1} to {ctx.year}",
+        f"{ctx.year - 1} to {ctx.year}" + _latest(reported, ctx),
         [
             "Measure",
             f"Change in {ctx.la.name}",
@@ -167,7 +180,8 @@ def changes_since_last_year(ctx: Context) -> tables.Table:
         notes=[
             "A change is beyond England's when, as a percentage of last year's figure, it "
             "differs from England's by 5 percentage points or more. The same figures, with "
-            "both years, are in changes.csv beside the report."
+            "both years, are in changes.csv beside the report.",
+            *_unpublished(reported),
         ],
     )
 
@@ -177,7 +191,7 @@ def _sentence_case(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def wider_at_a_glance(ctx: Context) -> tables.Table | text.Text:
+def wider_at_a_glance(ctx: Context) -> tables.Table | tables.Tables | text.Text:
     """The wider picture's headline measures, one per partner, as the performance section
     shows them (``performance.wider_at_a_glance``)."""
     return performance.wider_at_a_glance(ctx)

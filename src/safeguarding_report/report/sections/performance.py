@@ -329,7 +329,7 @@ def wider_trend(ctx: Context, indicator: str) -> charts.Chart | text.Text:
     )
 
 
-def wider_table(ctx: Context, partner_id: str) -> tables.Table | text.Text:
+def wider_table(ctx: Context, partner_id: str) -> tables.Table | tables.Tables | text.Text:
     """A partner's measures in their latest year: the authority, its comparators, and LAIT's
     rank and quartile band among English local authorities, with which direction is better.
 
@@ -347,10 +347,14 @@ def wider_table(ctx: Context, partner_id: str) -> tables.Table | text.Text:
 
 def compared_table(
     ctx: Context, measures: list[str], *, caption: str, none: str
-) -> tables.Table | text.Text:
+) -> tables.Table | tables.Tables | text.Text:
     """Wider-picture measures in their latest period held: the authority, its region, its
-    neighbours' mean and England, LAIT's rank and band, and which direction is better."""
+    neighbours' mean and England, LAIT's rank and band, and which direction is better.
+
+    A partnership's authorities are each ranked: their ranks and bands follow in a table of
+    their own, one row per authority and measure, rather than crowding one cell."""
     rows: list[list[tables.Cell]] = []
+    ranks: list[list[tables.Cell]] = []
     frames = []
     missing: list[str] = []
     for indicator in measures:
@@ -365,17 +369,14 @@ def compared_table(
         better = {"higher": "Higher is better", "lower": "Lower is better"}.get(
             entry.polarity or "", "No agreed direction"
         )
-        ranked, banded = _ranked(ctx, indicator, years[0])
-        rows.append(
-            [
-                spec.label,
-                years[0].label,
-                *(tables.Figure(row) for _, row in frame.iterrows()),
-                better,
-                ranked,
-                banded,
-            ]
-        )
+        authorities = _ranked(ctx, indicator, years[0])
+        figures = [tables.Figure(row) for _, row in frame.iterrows()]
+        if ctx.la.parts:
+            rows.append([spec.label, years[0].label, *figures, better])
+            ranks += [[spec.label, name, rank, band] for name, rank, band in authorities]
+        else:
+            ((_, rank, band),) = authorities
+            rows.append([spec.label, years[0].label, *figures, better, rank, band])
     if not rows:
         return text.words(
             f"The Benchmarking Data Set holds none of {none} for a year ending in or before "
@@ -392,35 +393,39 @@ def compared_table(
     ]
     if missing:
         notes.append(f"No figure is held up to {ctx.year} for: {tables.and_(missing)}.")
-    notes += [indicators.ENGLAND_NOTES[i] for i in measures if i in indicators.ENGLAND_NOTES]
     names = list(dict.fromkeys(frames[0]["area_name"]))
+    ranking = ["Rank (1 = best)", "Quartile band"]
     table = tables.grid(
         caption,
-        ["Measure", "Period", *names, "Which is better", "Rank (1 = best)", "Quartile band"],
+        ["Measure", "Period", *names, "Which is better", *([] if ranks else ranking)],
         rows,
         source=source_line(ctx, *frames),
         notes=notes,
     )
-    return sections.side_by_side(ctx, table)
+    if not ranks:
+        return table
+    ranks_table = tables.grid(
+        f"{caption.split(':')[0]}: each local authority's rank and quartile band among "
+        "English local authorities",
+        ["Measure", "Local authority", *ranking],
+        ranks,
+        source=source_line(ctx, *frames),
+    )
+    return tables.Tables((sections.side_by_side(ctx, table), ranks_table))
 
 
-def _ranked(ctx: Context, indicator: str, label: Years) -> tuple[str, str]:
-    """LAIT's rank and band of the authority, or of each authority of a partnership by name."""
+def _ranked(ctx: Context, indicator: str, label: Years) -> list[tuple[str, str, str]]:
+    """LAIT's rank and band of each authority (one, or a partnership's each), by name."""
     said = []
     for la in ctx.authorities:
         band = ctx.published.wider_band(indicator, la.code, label)
         ranked = f"{band.rank} of {band.of}" if band is not None else "Not ranked"
         banded = (band.band or "Not banded") if band is not None else "Not banded"
         said.append((la.name, ranked, banded))
-    if not ctx.la.parts:
-        return said[0][1], said[0][2]
-    return (
-        "; ".join(f"{name}: {ranked}" for name, ranked, _ in said),
-        "; ".join(f"{name}: {banded}" for name, _, banded in said),
-    )
+    return said
 
 
-def wider_at_a_glance(ctx: Context) -> tables.Table | text.Text:
+def wider_at_a_glance(ctx: Context) -> tables.Table | tables.Tables | text.Text:
     """The few wider-picture measures that matter most (headline: true in wider.yaml)."""
     return compared_table(
         ctx,
