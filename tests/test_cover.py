@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -23,7 +24,7 @@ from safeguarding_report.local import LocalRecords
 from safeguarding_report.pipeline import cover
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.report import sections
+from safeguarding_report.report import cover_docx, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,6 +80,11 @@ def kent_2022(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict
 @pytest.fixture(scope="module")
 def kent_2012(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
     return _write(tmp_path_factory.mktemp("cover-2012"), "kent-2012", make_pdf=True)
+
+
+@pytest.fixture(scope="module")
+def kent_2026(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    return _write(tmp_path_factory.mktemp("cover-2026"), "kent-2026")
 
 
 @pytest.mark.parametrize("which", ["kent_2022", "kent_2012"])
@@ -259,6 +265,105 @@ def test_libreoffice_opens_the_word_file_with_its_numbering(
     assert "1.1" in text and "2.2" in text
     assert "a) Evidence of the impact" in text
     assert "1,777" in text
+
+
+@pytest.mark.parametrize("which", ["kent_2022", "kent_2026"])
+def test_word_tables_have_widths_rows_kept_whole_and_space_around_them(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    """Columns fixed at widths worked out from their words (filling the page between its
+    margins), rows that do not split across pages, the header row kept with the first row
+    and its caption with it, and space between a table and the text after it."""
+    out, _ = request.getfixturevalue(which)
+    body = _part(out / cover.DOCX_FILE, "word/document.xml").find("w:body", XMLNS)
+    assert body is not None
+    children = list(body)
+    between_margins = cover_docx.A4[0] - 2 * cover_docx.MARGIN
+    for i, grid in enumerate(children):
+        if grid.tag != f"{W}tbl":
+            continue
+        layout = grid.find("w:tblPr/w:tblLayout", XMLNS)
+        assert layout is not None and layout.get(f"{W}type") == "fixed"
+        columns = [int(c.get(f"{W}w", "")) for c in grid.iterfind("w:tblGrid/w:gridCol", XMLNS)]
+        assert sum(columns) == between_margins
+        assert len(set(columns)) > 1  # from the words, not equal shares
+        for row in grid.iterfind("w:tr", XMLNS):
+            assert row.find("w:trPr/w:cantSplit", XMLNS) is not None
+            widths = [int(w.get(f"{W}w", "")) for w in row.iterfind("w:tc/w:tcPr/w:tcW", XMLNS)]
+            assert widths == columns
+        header = grid.find("w:tr", XMLNS)
+        assert header is not None
+        assert all(
+            p.find("w:pPr/w:keepNext", XMLNS) is not None for p in header.iterfind(".//w:p", XMLNS)
+        )
+        before, after = children[i - 1], children[i + 1]
+        style = before.find("w:pPr/w:pStyle", XMLNS)
+        if i > 3:  # the tables of figures; the paper's header follows the title and notice
+            assert style is not None and style.get(f"{W}val") == "Caption"
+        spacing = after.find("w:pPr/w:spacing", XMLNS)
+        style_after = after.find("w:pPr/w:pStyle", XMLNS)
+        assert style_after is not None or (
+            spacing is not None and int(spacing.get(f"{W}before", "0")) >= 180
+        ), "no space after the table"
+    caption = docx.Document(str(out / cover.DOCX_FILE)).styles["Caption"].paragraph_format
+    assert caption.keep_with_next and caption.space_before
+
+
+@pytest.mark.parametrize("which", ["kent_2022", "kent_2026"])
+def test_word_file_is_set_in_one_family_of_type(which: str, request: pytest.FixtureRequest) -> None:
+    """Body, headings, captions and tables in the family the HTML's stack names (no theme
+    fonts: the template's are a serif body and sans headings)."""
+    out, _ = request.getfixturevalue(which)
+    assert cover_docx.FONT in (
+        ROOT / "src/safeguarding_report/templates/cover/cover.css"
+    ).read_text(encoding="utf-8")
+    for part in ("word/styles.xml", "word/document.xml"):
+        for fonts in _part(out / cover.DOCX_FILE, part).iter(f"{W}rFonts"):
+            assert set(fonts.attrib) == {f"{W}{k}" for k in ("ascii", "hAnsi", "cs", "eastAsia")}
+            assert set(fonts.attrib.values()) == {cover_docx.FONT}, part
+
+
+def _pieces(text: str) -> list[str]:
+    """The words of ``text``, each cut after a hyphen (where a line may rightly end)."""
+    return re.findall(r"[^\s-]+-?", text)
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice is not installed (make test installs libreoffice-writer-nogui)",
+)
+@pytest.mark.parametrize("which", ["kent_2022", "kent_2026"])
+def test_libreoffice_breaks_no_word_of_a_tables_header_or_row_labels(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Opened in LibreOffice, every word of every table's header row and first column (the
+    areas, measures and indicators) is whole on its line: each shows in the printed text as
+    often as the file says it ("Measu re", "Engla nd" would not). One family of type."""
+    out, _ = request.getfixturevalue(which)
+    path = out / cover.DOCX_FILE
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True, check=True, timeout=180,
+    )  # fmt: skip
+    printed = tmp_path / "cover-report.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    document = docx.Document(str(path))
+    headed = [c.text for t in document.tables for c in t.rows[0].cells]
+    labels = [row.cells[0].text for t in document.tables for row in t.rows[1:]]
+    expected = {w for cell in headed + labels for w in _pieces(cell)}
+    assert {"Measure", "England", "neighbours", "Kent", "hospital"} <= expected
+    in_file, on_page = Counter(_pieces(_docx_text(path))), Counter(_pieces(text))
+    broken = sorted(w for w in expected if on_page[w] < in_file[w])
+    assert not broken, f"broken across lines: {broken}"
+    fonts = subprocess.run(
+        ["pdffonts", str(printed)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    # Subset names, e.g. BAAAAA+LiberationSans-Bold: one family, whatever its styles.
+    families = {line.split()[0].split("+")[-1].split("-")[0] for line in fonts}
+    assert len(families) == 1, families
 
 
 def test_html_shows_the_numbered_paragraphs_the_notice_and_no_script(kent_2022: tuple) -> None:
