@@ -6,24 +6,37 @@ only cue), alt text, the data as a table beside it, a source line, and a CSV of 
 that the build writes to ``outputs/<id>/charts/<slug>.csv`` and links under the chart.
 
 A chart with no published value at all is not drawn: a sentence says which figures are not
-available and why. A series with no values gets no line and no legend entry. A trend's year
-not yet published stays on the axis, marked so, with no point.
+available and why. A series with no values gets no line and no legend entry (a comparator the
+kit knows is not comparable with the area's has none: ``data/published`` gives it the status
+"not comparable", and the data table's note says why). A measure of one period is drawn as
+bars, not as a line. Every period of the data table stays on a trend's axis: one with no
+figure for any area is marked at its tick ("Not yet published", "Not available"), so the
+subtitle, the axis and the table always name the same periods.
+
+Axes are read as a reader reads them: value ticks at round steps, each labelled with as many
+decimal places as the step needs (a step of 2.5 shows 12.5, not 12); period labels too long to
+sit side by side are wrapped at a hyphen or space (then set smaller, then slanted) until no two
+overlap, measured with the renderer that draws them.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import itertools
+import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib.style
 import pandas as pd
 from afcharts.af_colours import get_af_colours
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import StrMethodFormatter
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from safeguarding_report.core import indicators, provenance
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
@@ -53,6 +66,8 @@ class Chart:
     alt: str
     png: bytes
     table: tables.Table
+    # The drawn figure, for tests that measure it with matplotlib's renderer; not shown.
+    figure: Figure | None = field(default=None, repr=False, compare=False)
 
     def to_html(self) -> str:
         """A <figure> holding the image, its caption, the data table and the CSV link."""
@@ -80,102 +95,121 @@ def trend(tidy: pd.DataFrame, *, title: str, source: str, when: str = "") -> Cha
     """A line chart of one indicator over the periods in ``tidy``, one line per area.
 
     ``when`` says what the periods are, where they are not years ending 31 March (the
-    Benchmarking Data Set's calendar, academic and pooled years).
+    Benchmarking Data Set's calendar, academic and pooled years). A measure of one period has
+    no trend to draw: it is shown as bars, one per area (``compare``).
     """
     indicator = indicators.get(_one(tidy, "indicator"))
     tidy = tables.protect_frame(tidy)  # a bar or point must not show a withheld count
     if all(text.missing(row) for _, row in tidy.iterrows()):
         return _nothing_to_draw(tidy)
     periods = list(dict.fromkeys(tidy["period"].astype(str)))
+    if len(periods) == 1:
+        return compare(tidy, title=title, source=source, when=when)
     subtitle = f"{indicator.label}, {when or _years(periods)}"
     with matplotlib.style.context(AF_STYLE):
-        # Figure without pyplot: no global state, no display backend, nothing left open.
-        fig = Figure(figsize=(8, 4.2), dpi=150, layout="constrained")
+        fig = _figure(4.2)
         ax = fig.subplots()
         summaries = []
+        lines = False
         for i, (area, rows) in enumerate(tidy.groupby("area_name", sort=False)):
             summaries.append(_describe(str(area), rows))
             if all(text.missing(row) for _, row in rows.iterrows()):
                 continue  # no line, no legend entry: the table and alt text say why
+            values = [
+                math.nan if text.missing(r) else float(r["value"]) for _, r in rows.iterrows()
+            ]
+            joined = any(
+                not (math.isnan(a) or math.isnan(b)) for a, b in itertools.pairwise(values)
+            )
+            lines = lines or joined
             ax.plot(
-                rows["period"].astype(str),
-                rows["value"].astype(float),
+                [periods.index(str(p)) for p in rows["period"]],
+                values,
                 color=PALETTE[i % len(PALETTE)],
                 marker=MARKERS[i % len(MARKERS)],
-                linestyle=LINESTYLES[i % len(LINESTYLES)],
+                # No two neighbouring values: points, and a legend key without a line.
+                linestyle=LINESTYLES[i % len(LINESTYLES)] if joined else "none",
                 linewidth=2,
                 label=str(area),
             )
         _style(ax, indicator)
-        unpublished = _unpublished(tidy, periods)
-        if unpublished:
-            _mark_unpublished(ax, periods, unpublished)
+        # Every period of the table on the axis, drawn or not, in the table's words.
+        ax.set_xlim(-0.4, len(periods) - 0.6)
+        ax.set_xticks(range(len(periods)), labels=periods)
+        empty = _empty_periods(tidy, periods)
+        _mark_empty(ax, periods, empty)
         fig.legend(frameon=False, loc="outside right upper", fontsize=10)
-        png = _png(fig)
-    alt = f"Line chart. {subtitle}. " + " ".join(summaries)
-    if unpublished:
-        alt += f" Not yet published: {tables.and_(unpublished)}."
+        png = _png_apart(fig, {ax.xaxis: _reworded(ax.xaxis, periods), ax.yaxis: _fewer(ax.yaxis)})
+    # Without two neighbouring values no segment is drawn: the chart is of points.
+    alt = f"{'Line chart' if lines else 'Chart of points'}. {subtitle}. " + " ".join(summaries)
+    for words, which in empty.items():
+        alt += f" {words.replace(chr(10), ' ')}: {tables.and_(which)}."
     table = _data_table(tidy, indicator.label, source)
-    return Chart(_slug("trend", tidy), title, subtitle, alt, png, table)
+    return Chart(_slug("trend", tidy), title, subtitle, alt, png, table, fig)
 
 
 def compare(
-    tidy: pd.DataFrame, *, title: str, source: str, categories: str = "Area"
+    tidy: pd.DataFrame, *, title: str, source: str, categories: str = "Area", when: str = ""
 ) -> Chart | text.Text:
-    """A bar chart comparing one indicator across areas (or other ``categories``) in a period."""
+    """A bar chart comparing one indicator across areas (or other ``categories``) in a period.
+
+    ``when`` says what the period is, where it is not a year ending 31 March.
+    """
     indicator = indicators.get(_one(tidy, "indicator"))
     tidy = tables.protect_frame(tidy)  # a bar or point must not show a withheld count
     if all(text.missing(row) for _, row in tidy.iterrows()):
         return _nothing_to_draw(tidy)
     period = _one(tidy, "period")
-    subtitle = f"{indicator.label}, {_years([period])}"
+    subtitle = f"{indicator.label}, {when or _years([period])}"
     names = [str(n) for n in tidy["area_name"]]
-    values = [0.0 if pd.isna(v) else float(v) for v in tidy["value"]]
+    values = [0.0 if text.missing(row) else float(row["value"]) for _, row in tidy.iterrows()]
     labels = [tables.shown_for(row) for _, row in tidy.iterrows()]
     with matplotlib.style.context(AF_STYLE):
-        fig = Figure(figsize=(8, 0.6 + 0.55 * len(names)), dpi=150, layout="constrained")
+        fig = _figure(0.6 + 0.55 * len(names))
         ax = fig.subplots()
         bars = ax.barh(names[::-1], values[::-1], color=PALETTE[0])
         ax.bar_label(bars, labels=labels[::-1], padding=4, fontsize=10, color="#0b0c0c")
         _style(ax, indicator, axis="x")
         ax.margins(x=0.15)
-        png = _png(fig)
+        png = _png_apart(fig, {ax.xaxis: _fewer(ax.xaxis)})
     alt = f"Bar chart. {subtitle}. " + "; ".join(
         f"{name}: {label}" for name, label in zip(names, labels, strict=True)
     )
     table = _data_table(tidy, indicator.label, source, corner=categories)
-    return Chart(_slug("compare", tidy), title, subtitle, alt + ".", png, table)
+    return Chart(_slug("compare", tidy), title, subtitle, alt + ".", png, table, fig)
 
 
-def _unpublished(tidy: pd.DataFrame, periods: Sequence[str]) -> list[str]:
-    """The periods with no figure for any area because none is published yet."""
-    return [
-        period
-        for period in periods
-        if tidy.loc[tidy["period"].astype(str) == period, "status"].eq(NOT_YET_PUBLISHED).all()
-    ]
+# What a period with no figure for any area says at its tick, by why.
+NOT_YET = "Not yet\npublished"
+NOT_AVAILABLE = "Not\navailable"
 
 
-def _mark_unpublished(ax: Any, periods: Sequence[str], unpublished: Sequence[str]) -> None:
-    """Keep a year not yet published on the axis, with no point, and say so at its tick.
+def _empty_periods(tidy: pd.DataFrame, periods: Sequence[str]) -> dict[str, list[str]]:
+    """The periods with no figure for any area, under what their tick says of them."""
+    empty: dict[str, list[str]] = {}
+    for period in periods:
+        rows = tidy[tidy["period"].astype(str) == period]
+        if all(text.missing(row) for _, row in rows.iterrows()):
+            words = NOT_YET if rows["status"].eq(NOT_YET_PUBLISHED).all() else NOT_AVAILABLE
+            empty.setdefault(words, []).append(period)
+    return empty
 
-    Matplotlib would otherwise end the axis at the last year with a point, and the chart
-    would not match its subtitle and table, which run to the report's year.
-    """
-    left, right = ax.get_xlim()
-    drawn = max(i for i, p in enumerate(periods) if p not in unpublished)
-    ax.set_xlim(left, len(periods) - 1 + (right - drawn))
-    for period in unpublished:
-        ax.annotate(
-            "Not yet\npublished",
-            (periods.index(period), 0),
-            xytext=(0, 6),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            color=PALETTE[4],
-        )
+
+def _mark_empty(ax: Any, periods: Sequence[str], empty: dict[str, list[str]]) -> None:
+    """Say at the tick of a period with no point why it has none: not yet published, or not
+    available (the table's note gives each figure's reason)."""
+    for words, which in empty.items():
+        for period in which:
+            ax.annotate(
+                words,
+                (periods.index(period), 0),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                color=PALETTE[4],
+            )
 
 
 def _nothing_to_draw(tidy: pd.DataFrame) -> text.Text:
@@ -220,6 +254,9 @@ def _data_table(tidy: pd.DataFrame, label: str, source: str, corner: str = "Area
 def _describe(area: str, rows: pd.DataFrame) -> str:
     known = [(str(r["period"]), tables.shown_for(r)) for _, r in rows.iterrows() if not r["status"]]
     if not known:
+        statuses = set(rows["status"].astype(str))
+        if len(statuses) == 1 and "" not in statuses:
+            return f"{area}: not drawn, as each of its figures {tables.reason(statuses.pop())}."
         return f"{area}: no figures available."
     if len(known) == 1:
         return f"{area}: {known[0][1]} in {known[0][0]}."
@@ -233,10 +270,131 @@ def _style(ax: Any, indicator: indicators.Indicator, axis: str = "y") -> None:
     ax.grid(axis="y" if axis == "x" else "x", visible=False)
     words = indicator.axis or UNIT_WORDS[indicator.unit]
     getattr(ax, f"set_{axis}label")(words[0].upper() + words[1:], fontsize=10)
-    fmt = StrMethodFormatter("{x:,.0f}")
-    getattr(ax, f"{axis}axis").set_major_formatter(fmt)
+    values = getattr(ax, f"{axis}axis")
+    # Round steps; a count is never split (no tick at 2.5 children).
+    values.set_major_locator(
+        MaxNLocator(nbins="auto", steps=STEPS, integer=indicator.unit == "count")
+    )
+    values.set_major_formatter(StepFormatter())
     if axis == "y":
-        ax.set_ylim(bottom=0)
+        # From zero, with room above the highest point for its whole marker.
+        top = float(ax.dataLim.y1) if math.isfinite(ax.dataLim.y1) else 0.0
+        ax.set_ylim(0, top * 1.08 if top > 0 else 1)
+
+
+STEPS: list[float] = [1, 2, 2.5, 5, 10]  # the round steps between ticks, per power of ten
+
+
+class StepFormatter(Formatter):
+    """Tick labels with thousands separators and as many decimal places as the step between
+    ticks needs: a step of 2.5 gives 10.0, 12.5, 15.0; a step of 5 gives 10, 15, 20. Each
+    label is then exactly the value at its tick."""
+
+    decimals = 0
+
+    def set_locs(self, locs: list[float]) -> None:
+        """Work out the decimal places from the step between the ticks about to be labelled."""
+        super().set_locs(locs)
+        ordered = sorted(float(x) for x in locs)
+        steps = [b - a for a, b in itertools.pairwise(ordered) if b > a]
+        self.decimals = decimals_of(min(steps)) if steps else 0
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """The label of the tick at ``x``."""
+        rounded = round(float(x), self.decimals)
+        return f"{rounded + 0.0:,.{self.decimals}f}"  # + 0.0: no "-0"
+
+
+def decimals_of(step: float) -> int:
+    """The decimal places a multiple of ``step`` needs: 5 -> 0, 2.5 -> 1, 0.25 -> 2."""
+    for places in range(7):
+        scaled = step * 10**places
+        if abs(scaled - round(scaled)) <= 1e-6 * max(1.0, scaled):
+            return places
+    return 6
+
+
+def _figure(height: float) -> Figure:
+    """A figure 8 inches wide on the Agg canvas that prints it, whose renderer measures text.
+
+    Without pyplot: no global state, no display backend, nothing left open.
+    """
+    fig = Figure(figsize=(8, height), dpi=150, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _png_apart(fig: Figure, loosen: dict[Axis, Iterator[bool]]) -> bytes:
+    """The figure as PNG, drawn again with each crowded axis loosened one step more until no
+    two of its tick labels overlap, as the renderer that drew them measured them, or no step
+    is left. Most charts are drawn once."""
+    png = _png(fig)
+    while True:
+        crowded = [axis for axis in loosen if _overlap(fig, axis)]
+        if not any([next(loosen[axis], False) for axis in crowded]):
+            return png
+        png = _png(fig)
+
+
+def _overlap(fig: Figure, axis: Axis) -> bool:
+    """Whether any two of ``axis``'s tick labels overlap or all but touch, where the last
+    drawing of the figure put them."""
+    gap = 2 * fig.dpi / 72  # two points apart at least
+    # The Agg canvas's renderer: the one that drew them.
+    boxes = [label.get_window_extent().padded(gap / 2) for label in shown_tick_labels(axis)]
+    return any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def shown_tick_labels(axis: Axis) -> list[Any]:
+    """The tick labels ``axis`` draws: its major ticks' within the axis's limits, not empty
+    (matplotlib keeps labels for the ticks just beyond them, and does not draw those)."""
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-9
+    return [
+        tick.label1
+        for tick in axis.get_major_ticks(len(axis.get_majorticklocs()))
+        if low - slack <= tick.get_loc() <= high + slack
+        and tick.label1.get_visible()
+        and tick.label1.get_text()
+    ]
+
+
+def _fewer(axis: Axis) -> Iterator[bool]:
+    """Steps that loosen a value axis: fewer ticks, each still at a round step."""
+    locator = axis.get_major_locator()
+    if isinstance(locator, MaxNLocator):
+        for bins in (7, 5, 4, 3, 2):
+            locator.set_params(nbins=bins)
+            yield True
+
+
+def _reworded(axis: Axis, periods: Sequence[str]) -> Iterator[bool]:
+    """Steps that loosen a period axis, every period kept as the table names it: wrapped at a
+    hyphen or space, then set smaller, then slanted."""
+    ticks = list(axis.get_majorticklocs())
+    wrapped = [wrap(p) for p in periods]
+    for labels, size in ((wrapped, 10), (wrapped, 8)):
+        axis.set_ticks(ticks, labels=labels, fontsize=size)
+        yield True
+    axis.set_ticks(ticks, labels=list(periods), fontsize=8, rotation=45, ha="right")
+    yield True
+
+
+def wrap(period: str) -> str:
+    """A period's label on two lines, broken at its middlemost space or hyphen:
+    '2015/16-17/18' -> '2015/16-' over '17/18'; '2017-18 (OT)' -> '2017-18' over '(OT)'."""
+    breaks = [i for i, c in enumerate(period) if c in " -" and 0 < i < len(period) - 1]
+    if not breaks:
+        return period
+    i = min(breaks, key=lambda b: abs(2 * b - len(period)))
+    if period[i] == " ":
+        return f"{period[:i]}\n{period[i + 1 :]}"
+    return f"{period[: i + 1]}\n{period[i + 1 :]}"
+
+
+def unwrap(label: str) -> str:
+    """A tick label back as the period it names (``wrap`` undone)."""
+    return label.replace("-\n", "-").replace("\n", " ")
 
 
 def _png(fig: Figure) -> bytes:
