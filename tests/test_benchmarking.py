@@ -3,6 +3,8 @@ LAIT bands, and every figure cited to the parquet row it came from."""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import shutil
 from pathlib import Path
@@ -13,10 +15,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from safeguarding_report.core import indicators
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.core.indicators import LAIT_CODES, WIDER
 from safeguarding_report.data import Published
 from safeguarding_report.data.benchmarking import BDS, DICTIONARY, Years, lait_band, parse_years
+from safeguarding_report.data.schema import NOT_COMPARABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -103,7 +107,9 @@ def test_figures_cite_the_parquet_cell(published: Published, frame: pd.DataFrame
             assert cited["Short Desc"] == code
             assert cited["Years"] == row["period"]
             assert f"{cited['LA Number']:g}" == row["source_area_code"]
-            if row["status"]:
+            if row["status"] == NOT_COMPARABLE:  # cited, not shown (england_note in wider.yaml)
+                assert float(cited["Values"]) > 0
+            elif row["status"]:
                 assert cited["Values"] == "-"
             else:
                 assert float(cited["Values"]) == row["value"]
@@ -358,10 +364,68 @@ def test_the_wider_picture_table_shows_lait_rank_band_and_polarity() -> None:
     assert first[:3] == [
         "Emergency hospital admissions for injuries, children aged 0 to 14, rate per 10,000",
         "2022",
-        "79.7",
+        "79.72",  # LAIT's data dictionary gives the measure two decimal places (dps 2)
     ]
     assert first[-3:] == ["Lower is better", "64 of 151", "B"]
     cited = {r["source_file"] for r in table.records}  # type: ignore[union-attr]
     assert cited == {"data/" + BDS}
     early = performance.wider_table(load(DATA, "886", 2012, 5, framework_id="wt2010"), "health")
     assert "holds none of the health measures" in early.plain  # type: ignore[union-attr]
+
+
+# -- decimal places --------------------------------------------------------------------------
+
+
+def _dictionary_dps() -> dict[str, set[str]]:
+    """Each measure's dps cells, read straight from the dictionary as published."""
+    text = (DATA / DICTIONARY).read_bytes().decode("latin-1")
+    found: dict[str, set[str]] = {}
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        found.setdefault(row["Measure_short"].strip(), set()).add(row["dps"].strip())
+    return found
+
+
+def test_each_wider_measure_has_the_decimal_places_lait_gives_it(published: Published) -> None:
+    published.lait_dictionary  # noqa: B018 - reading it declares its places
+    given = _dictionary_dps()
+    for indicator, code in LAIT_CODES.items():
+        # LAIT reads NA as one place (its global.R), and the largest where a measure's
+        # topics differ (its get_indicator_dps).
+        expected = max(1 if dps == "NA" else int(dps) for dps in given[code])
+        assert published.lait_entry(indicator).dps == expected, code
+        assert indicators.decimals(indicator) == expected, code
+    assert {c: indicators.decimals(i) for i, c in LAIT_CODES.items() if c in DPS_SEEN} == (DPS_SEEN)
+    assert published.lait_dictionary["LAC_Unauth"].dps == 2  # NA under one topic, 2 under another
+
+
+# As the dictionary gives them: 2, NA (one place, as LAIT shows it) and 0.
+DPS_SEEN = {"HospAd0-14": 2, "InfMort": 1, "SWFinance": 0}
+
+
+def test_a_wider_figure_is_shown_with_lait_places_trailing_zeros_kept(
+    published: Published,
+) -> None:
+    from safeguarding_report.report import tables
+
+    years = published.wider_years("cla_missing", 2022, 1)
+    tidy = published.wider("cla_missing", KENT, years)
+    shown = {str(r["area_name"]): tables.shown_for(r) for _, r in tidy.iterrows()}
+    # LAIT publishes whole numbers (13) with dps NA: one place, as LAIT shows them.
+    assert shown["Kent"] == "13.0"
+    assert shown["Statistical neighbours (mean)"] == "10.8"
+
+
+def test_a_dictionary_with_a_damaged_dps_is_refused_at_its_line(tmp_path: Path) -> None:
+    data = _project(tmp_path)
+    text = (data / DICTIONARY).read_bytes().decode("latin-1")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    column = rows[0].index("dps")
+    assert rows[1][rows[0].index("Measure_short")] == "InfMort"
+    rows[1][column] = "one"
+    out = io.StringIO(newline="")
+    csv.writer(out, quoting=csv.QUOTE_ALL).writerows(rows)
+    (data / DICTIONARY).write_bytes(out.getvalue().encode("latin-1"))
+    with pytest.raises(
+        DataError, match=r"lait_data_dictionary\.csv, line 2, column 'dps': 'one' is not a number"
+    ):
+        Published(data, parse_cache=None).validate_file(DICTIONARY)

@@ -92,3 +92,23 @@ def test_the_foreword_shows_each_change_beside_englands(kent: Context) -> None:
     cla = next(line for line in shown.splitlines() if line.startswith("| Children looked after"))
     assert f"{change:+.0f}" in cla or f"{change:+.1f}" in cla
     assert {r["indicator"] for r in table.records} >= {"cla_rate", "cin_rate"}
+
+
+def test_changes_csv_writes_figures_as_the_report_shows_them_without_float_noise(
+    tmp_path: Path,
+) -> None:
+    kent = load(ROOT / "data", KENT, 2022, 5, report_id="kent-2022")
+    frame = changes.frame(kent.published, KENT, 2022, foreword.GLANCE_INDICATORS)
+    # 354.8 - 324.5 is 30.30000000000001 in floating point.
+    assert frame.loc[frame["indicator"] == "cin_rate", "change"].iloc[0] != 30.3
+    changes.write(frame, tmp_path / "changes.csv")
+    with (tmp_path / "changes.csv").open(encoding="utf-8") as handle:
+        rows = {r["indicator"]: r for r in csv.DictReader(handle)}
+    cin = rows["cin_rate"]
+    assert (cin["last_value"], cin["this_value"], cin["change"]) == ("324.5", "354.8", "30.3")
+    assert cin["england_change"] == "14.1"
+    # Looked-after rates are published whole; a calculated rate has one place, as shown.
+    cla = rows["cla_rate"]
+    assert (cla["last_value"], cla["this_value"], cla["change"]) == ("50", "53", "3")
+    assert rows["s47_rate"]["this_value"] == "197.7"  # 197.744063... calculated
+    assert rows["uasc_at_31_march"]["england_this_value"] == "5680"  # no separator in a CSV

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from safeguarding_report.core import indicators
 from safeguarding_report.data import Published
+from safeguarding_report.data.catalogue import MEASURES, Measure
 from safeguarding_report.data.schema import TIDY_COLUMNS
 
 ROOT = Path(__file__).parents[1]
@@ -310,3 +312,47 @@ def test_an_authority_recoded_by_ons_has_one_series(published: Published) -> Non
         float(raw(D5, "933", 2018, {})[1]["cpp_at31"]),
         float(raw(D5, "933", 2024, {})[1]["cpp_at31"]),
     ]
+
+
+def _most_places(measure: Measure) -> int | None:
+    """The most decimal places any number in a measure's column has, as the file writes it
+    (the DfE's files drop trailing zeros: 26.0 is written 26), over the rows it selects."""
+
+    def key(name: str) -> str:
+        return name.replace(" ", "").lower()
+
+    with (ROOT / "data" / measure.path).open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [key(h) for h in next(reader)]
+        column = header.index(key(measure.column))
+        where = [(header.index(key(k)), v) for k, v in measure.where]
+        most = None
+        for row in reader:
+            if any(row[i].strip() != v for i, v in where):
+                continue
+            cell = row[column].strip().replace(",", "")
+            try:
+                float(cell)
+            except ValueError:
+                continue  # a publisher's symbol
+            places = len(cell.split(".")[1]) if "." in cell else 0
+            most = places if most is None else max(most, places)
+    return most
+
+
+# Those the files publish (a rate the kit calculates, such as s47_rate, has none).
+@pytest.mark.parametrize("indicator", [i for i, found in MEASURES.items() if found], ids=str)
+def test_each_measure_is_shown_with_the_places_its_files_publish(indicator: str) -> None:
+    # Read as published: a rate the DfE publishes whole (looked-after rates, care leavers'
+    # percentages) is shown whole, one it publishes to one place has one place, every year.
+    found = {m.path: _most_places(m) for m in MEASURES[indicator]}
+    assert set(found.values()) == {indicators.decimals(indicator)}, found
+
+
+def test_every_indicator_declares_its_places() -> None:
+    shown = [*indicators.INDICATORS, *indicators.LOCAL_INDICATORS]
+    assert all(0 <= indicators.decimals(i) <= 2 for i in shown)
+    assert indicators.decimals("cla_rate") == 0
+    assert indicators.decimals("s47_rate") == 1  # calculated by the kit: one place, as cin_rate
+    assert indicators.decimals("training_evaluation_score") == 1
+    assert indicators.decimals("funding_contribution") == 0

@@ -14,27 +14,36 @@ from safeguarding_report.report import tables, text
 
 
 @pytest.mark.parametrize(
-    ("value", "status", "unit", "derived", "expected"),
+    ("value", "status", "unit", "dps", "expected"),
     [
-        (1777.0, "", "count", False, "1,777"),
-        (343294.0, "", "count", False, "343,294"),
-        (53.0, "", "rate", False, "53"),  # published as a whole number: shown as published
-        (354.8, "", "rate", False, "354.8"),
-        (48.333, "", "rate", True, "48.3"),  # derived: one decimal place
-        (50.0, "", "rate", True, "50.0"),
-        (21.5, "", "percent", False, "21.5"),
-        (math.nan, "c", "count", False, "[c]"),
-        (math.nan, "x", "rate", False, "[x]"),
-        (math.nan, "low", "count", False, "[low]"),
-        (math.nan, "k", "count", False, "[low]"),
-        (math.nan, "z", "count", False, "[z]"),
-        (math.nan, "u", "percent", False, "[u]"),
-        (math.nan, "..", "count", False, "[x]"),
-        (math.nan, NOT_HELD, "count", False, "[x]"),
+        (1777.0, "", "count", None, "1,777"),
+        (343294.0, "", "count", None, "343,294"),
+        (53.0, "", "rate", 0, "53"),  # looked-after rates: the DfE publishes whole numbers
+        (65.25, "", "rate", 0, "65"),  # a neighbours' mean of them: whole too
+        (354.8, "", "rate", None, "354.8"),
+        (48.333, "", "rate", None, "48.3"),
+        (26.0, "", "percent", None, "26.0"),  # the DfE's files write 26: shown as 26.0
+        (50.0, "", "rate", 1, "50.0"),
+        (72.33, "", "rate", 2, "72.33"),  # LAIT's dps: 2
+        (13.0, "", "percent", 1, "13.0"),
+        (21.5, "", "percent", None, "21.5"),
+        (2.675, "", "rate", 2, "2.68"),  # halves away from zero, as publishers round
+        (0.25, "", "percent", 1, "0.3"),
+        (-0.04, "", "rate", 1, "0.0"),  # no negative zero
+        (1234.5, "", "ratio", 1, "1,234.5"),
+        (120.0, "", "pounds", None, "£120"),
+        (math.nan, "c", "count", None, "[c]"),
+        (math.nan, "x", "rate", 1, "[x]"),
+        (math.nan, "low", "count", None, "[low]"),
+        (math.nan, "k", "count", None, "[low]"),
+        (math.nan, "z", "count", None, "[z]"),
+        (math.nan, "u", "percent", None, "[u]"),
+        (math.nan, "..", "count", None, "[x]"),
+        (math.nan, NOT_HELD, "count", None, "[x]"),
     ],
 )
-def test_shown(value: float, status: str, unit: str, derived: bool, expected: str) -> None:
-    assert tables.shown(value, status, unit, derived) == expected
+def test_shown(value: float, status: str, unit: str, dps: int | None, expected: str) -> None:
+    assert tables.shown(value, status, unit, dps) == expected
 
 
 def _tidy(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
@@ -83,6 +92,62 @@ def test_pivot_lays_out_cells_and_records_every_number() -> None:
     assert bundle[provenance.MIME_TYPE] == table.records
 
 
+def test_every_figure_of_a_measure_has_its_places() -> None:
+    # The DfE's file writes 26 for 26.0: beside 25.2 it is shown 26.0, as is a mean.
+    tidy = _tidy(
+        [
+            ("rereferrals_pct", "E10000016", "2020", 26.0, ""),
+            ("rereferrals_pct", "E10000016", "2021", 25.2, ""),
+            ("rereferrals_pct", "E92000001", "2020", 22.6, ""),
+            ("rereferrals_pct", "E92000001", "2021", 22.7, ""),
+        ]
+    )
+    tidy.loc[3, "derivation"] = "mean of the 10 of 10 statistical neighbours"
+    table = tables.pivot(tidy, rows="area_name", columns="period", caption="Re-referrals")
+    assert table.rows == [["Kent", "26.0", "25.2"], ["England", "22.6", "22.7"]]
+    assert [r["shown"] for r in table.records] == ["26.0", "25.2", "22.6", "22.7"]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "expected"),
+    [
+        ("cla_rate", 3.0, "+3"),  # published whole: its change is whole too
+        ("cin_rate", 30.30000000000001, "+30.3"),
+        ("cin_rate", -0.04, "0.0"),  # rounds to nothing: no sign, never "-0.0"
+        ("cin_rate", 0.04, "0.0"),
+        ("cla_at_31_march", -115.0, "-115"),
+    ],
+)
+def test_a_change_is_shown_with_its_measures_places(
+    indicator: str, value: float, expected: str
+) -> None:
+    row = dict(_tidy([(indicator, "E10000016", "2021 to 2022", value, "")]).iloc[0])
+    row["derivation"] = "change: ..."
+    assert tables.Figure(row, signed=True).text() == expected
+
+
+def test_a_sentence_shows_a_figure_as_the_table_beside_it() -> None:
+    row = _tidy([("rereferrals_pct", "E10000016", "2020", 26.0, "")]).iloc[0]
+    said = text.say("Re-referrals: {pct:pct}.", pct=row)
+    assert said.plain == "Re-referrals: 26.0%."
+    assert said.records[0]["shown"] == "26.0%"
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "expected"),
+    [
+        ("cin_rate", 30.30000000000001, "30.3"),
+        ("cla_rate", 53.0, "53"),
+        ("rereferrals_pct", 26.0, "26.0"),
+        ("uasc_at_31_march", 5680.0, "5680"),
+        ("s47_rate", 197.74406336379135, "197.7"),
+        ("cin_rate", math.nan, ""),
+    ],
+)
+def test_plain_writes_a_figure_for_a_csv_file(indicator: str, value: float, expected: str) -> None:
+    assert tables.plain(value, indicator) == expected
+
+
 def test_sentence_formats_and_records_its_numbers() -> None:
     tidy = _tidy([("rereferrals_pct", "E10000016", "2022", 21.5, "")])
     row = tidy.iloc[0]
@@ -105,7 +170,8 @@ def test_table_says_which_figures_were_calculated_not_published() -> None:
     per_10k = "count per 10,000 of ONS mid-2017 population aged 0 to 17 (...)"
     tidy.loc[tidy["period"] == "2018", "derivation"] = per_10k
     table = tables.pivot(tidy, rows="area_name", columns="period", caption="CLA rate")
-    assert table.rows == [["Kent", "49.9", "53"], ["England", "64.3", "70"]]
+    # Calculated or published, a looked-after rate has the DfE's places: whole numbers.
+    assert table.rows == [["Kent", "50", "53"], ["England", "64", "70"]]
     html = table.to_html()
     assert (
         "Rates calculated for this report, because the DfE published none: Kent and England in 2018"

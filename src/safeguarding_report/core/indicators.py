@@ -6,11 +6,18 @@ how each counted from the partnership's own records is counted, in ``local/count
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal, cast
 
 import yaml
+
+# The decimal places a measure's figures are shown with, unless it declares its own (``dps``):
+# people, events and pounds are whole; rates, percentages and ratios have one decimal place,
+# as the DfE publishes most of them. Every figure of a measure (the area's, a comparator's, a
+# mean, a change) is shown with the same number of places, in tables, charts and sentences.
+DPS_BY_UNIT: dict[str, int] = {"count": 0, "pounds": 0, "rate": 1, "percent": 1, "ratio": 1}
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,10 @@ class Indicator:
     # The charts' axis title where the unit's usual words do not fit: a wider-picture rate is
     # per 1,000 live births, per 100,000 aged 10 to 17 ..., not per 10,000 children.
     axis: str = ""
+    # Decimal places, where the publisher publishes the measure with other than its unit's
+    # (DPS_BY_UNIT): e.g. the DfE publishes looked-after rates as whole numbers. None for a
+    # wider-picture measure: LAIT's data dictionary gives its places (``decimals``).
+    dps: int | None = None
 
 
 def _all(*items: Indicator) -> dict[str, Indicator]:
@@ -316,6 +327,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "Children looked after at 31 March, rate per 10,000 children",
         "rate",
         "Children looked after at 31 March per 10,000 children aged 0 to 17.",
+        dps=0,  # the DfE publishes it as a whole number (rate_per_10000)
     ),
     Indicator(
         "cla_started",
@@ -349,6 +361,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "Care leavers aged 19 to 21 in education, employment or training around their "
         "birthday, as a percentage of all care leavers of that age.",
         polarity="higher",
+        dps=0,  # the DfE publishes it as a whole number
     ),
     Indicator(
         "care_leavers_suitable_accommodation_pct",
@@ -357,6 +370,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "Care leavers aged 19 to 21 whose accommodation was considered suitable, as a "
         "percentage of all care leavers of that age.",
         polarity="higher",
+        dps=0,  # the DfE publishes it as a whole number
     ),
     Indicator(
         "sw_caseload",
@@ -676,3 +690,30 @@ def get(indicator_id: str) -> Indicator:
             "counted from local records (indicators.LOCAL_INDICATORS)"
         )
     return found
+
+
+# The wider picture's decimal places, by LAIT code: its data dictionary's ``dps``, declared by
+# the dictionary's one reader (data/benchmarking.py) as it reads the file (this floor reads no
+# data file), so that a new LAIT release's places are the ones shown, never restated here.
+_LAIT_DPS: dict[str, int] = {}
+
+
+def declare_lait_decimals(dps_by_code: Mapping[str, int]) -> None:
+    """Record the decimal places LAIT's data dictionary gives each of its measures."""
+    _LAIT_DPS.update(dps_by_code)
+
+
+def decimals(indicator_id: str) -> int:
+    """The decimal places every figure of a measure is shown with: its own declaration, else
+    its unit's (DPS_BY_UNIT); a wider-picture measure's are LAIT's data dictionary's."""
+    indicator = get(indicator_id)
+    code = LAIT_CODES.get(indicator_id)
+    if code is None:
+        return DPS_BY_UNIT[indicator.unit] if indicator.dps is None else indicator.dps
+    if code not in _LAIT_DPS:
+        raise LookupError(
+            f"the decimal places of {indicator_id!r} ({code}) are LAIT's data dictionary's, and "
+            "the dictionary has not been read: read it (Published.lait_dictionary) before "
+            "showing a wider-picture figure."
+        )
+    return _LAIT_DPS[code]

@@ -35,6 +35,12 @@ Ranks and quartile bands (LAIT's own method)
     ``High`` the other way round. A measure with no polarity (``-``, ``NA``) is neither ranked
     nor banded; one LAIT marks ``No_Quartile`` is ranked but not banded (a measure listed
     under two topics, one marked, is not banded).
+Decimal places
+    The dictionary's ``dps`` gives the decimal places each measure is shown with; ``NA`` (or
+    empty) is one place, as LAIT itself reads it (its ``global.R``: ``dps = ifelse(is.na(dps),
+    1, dps)``). Every figure of a wider-picture measure is shown with them
+    (``indicators.decimals``). A measure listed under two topics with different places
+    (LAC_Unauth: NA and 2) has the most, as LAIT's ``get_indicator_dps`` takes the largest.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from safeguarding_report.core import indicators
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.areas import ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.schema import NOT_AVAILABLE
@@ -85,6 +92,8 @@ DICTIONARY_COLUMNS: tuple[str, ...] = (
 )
 POLARITIES = {"High": "higher", "Low": "lower", "-": None, "NA": None, "": None}
 NO_QUARTILE = {"N": True, "NA": False, "": False}
+# A measure's decimal places when the dictionary gives none, as LAIT shows it.
+DPS_NOT_GIVEN = {"NA": 1, "": 1}
 # LAIT's symbol for a value that is not available; the only text that is not a number.
 SYMBOLS = {"-": NOT_AVAILABLE}
 SYMBOLS_STATED_IN = BDS_DIR + "SOURCE.md (the Values column: '-' for not available)"
@@ -173,6 +182,7 @@ class Entry:
     url: str
     year_type: str
     line: int  # the line its first row starts on (header = line 1)
+    dps: int = 1  # decimal places its figures are shown with (``NA`` in the dictionary: 1)
 
 
 @dataclass(frozen=True)
@@ -242,6 +252,7 @@ def read_dictionary(path: Path, source_file: str) -> dict[str, Entry]:
                         f"{source_file}, line {line}, column {name!r}: {cell[name]!r} is not "
                         f"a value LAIT uses. Expected one of {shown}; restore the file."
                     )
+            dps = _dps(cell["dps"], f"{source_file}, line {line}, column 'dps'")
             code = cell["Measure_short"]
             if not code:
                 raise DataError(
@@ -252,7 +263,7 @@ def read_dictionary(path: Path, source_file: str) -> dict[str, Entry]:
                 code, cell["Measure"], cell["Chart_title"], (cell["Topic"],),
                 POLARITIES[cell["Polarity"]], cell["Polarity"],
                 not NO_QUARTILE[cell["No_Quartile"]], cell["y_axis_name"],
-                cell["Description"], cell["Hyperlink(s)"], cell["Year_Type"], line,
+                cell["Description"], cell["Hyperlink(s)"], cell["Year_Type"], line, dps,
             )  # fmt: skip
             first = entries.get(code)
             if first is not None:
@@ -267,11 +278,26 @@ def read_dictionary(path: Path, source_file: str) -> dict[str, Entry]:
                     code, first.measure, first.chart_title, (*first.topics, *entry.topics),
                     first.polarity, first.polarity_text, first.banded and entry.banded,
                     first.unit, first.description, first.url, first.year_type, first.line,
+                    max(first.dps, entry.dps),
                 )  # fmt: skip
             entries[code] = entry
     except csv.Error as exc:
         raise DataError(f"{source_file}: the CSV is malformed ({exc}). Restore it.") from None
+    # The figures of the wider picture are shown with these places, wherever they appear.
+    indicators.declare_lait_decimals({code: entry.dps for code, entry in entries.items()})
     return entries
+
+
+def _dps(text: str, where: str) -> int:
+    """A ``dps`` cell: a whole number of decimal places, or NA (one place, as LAIT has it)."""
+    if text in DPS_NOT_GIVEN:
+        return DPS_NOT_GIVEN[text]
+    if text.isdigit() and int(text) <= 6:
+        return int(text)
+    raise DataError(
+        f"{where}: {text!r} is not a number of decimal places. Expected a whole number from 0 "
+        "to 6, or NA; restore the file as published."
+    )
 
 
 class Bds:

@@ -27,7 +27,7 @@ The wider picture (``wider_frame``)
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -195,19 +195,31 @@ def compare(last: float, this: float, eng_last: float, eng_this: float) -> tuple
     return "yes", "fell while England rose" if mine < 0 else "rose less than England"
 
 
+# The columns that hold a figure of the row's measure, written with its decimal places.
+FIGURE_COLUMNS: tuple[str, ...] = (
+    "last_value",
+    "this_value",
+    "change",
+    "england_last_value",
+    "england_this_value",
+    "england_change",
+)
+
+
 def write(changes: pd.DataFrame, path: Path) -> None:
-    """``changes.csv``: numbers in full precision as figures.csv writes them (whole numbers
-    without '.0'), blanks for missing figures."""
+    """``changes.csv``: each figure with its measure's decimal places, as the report shows it
+    but without thousands separators (30.3, 53, 0.0); blanks for missing figures."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = spreadsheet.Writer(handle)
         writer.writerow(CHANGE_COLUMNS)
-        for row in changes.itertuples(index=False):
-            writer.writerow([_cell(value) for value in row])
+        for row in changes.to_dict("records"):
+            writer.writerow([_cell(row, column) for column in CHANGE_COLUMNS])
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
+def _cell(row: Mapping[Hashable, object], column: str) -> str:
+    value = row[column]
+    if column in FIGURE_COLUMNS:
+        return tables.plain(value, str(row["indicator"]))
+    if isinstance(value, float):  # a year a frame holds as a float, or none
+        return "" if math.isnan(value) else f"{value:g}"
     return str(value)

@@ -6,6 +6,7 @@ string goes into the figure record for ``figures.csv``.
 
 from __future__ import annotations
 
+import decimal
 import math
 import os
 import re
@@ -86,23 +87,41 @@ def reason(status: str) -> str:
     return REASONS.get(status, "is not available")
 
 
-def shown(value: Any, status: str, unit: str, derived: bool = False) -> str:
-    """The text a reader sees for one value.
+def shown(value: Any, status: str, unit: str, dps: int | None = None) -> str:
+    """The text a reader sees for one value: ``dps`` decimal places (the unit's usual,
+    ``indicators.DPS_BY_UNIT``, when not given), thousands separators, pounds with '£'.
 
-    Counts get thousands separators. Rates, percentages and ratios get one decimal place,
-    except a whole number published as such (the DfE publishes looked-after rates as whole
-    numbers), which is shown as published rather than with a precision it never had.
+    Every figure of one measure gets the same places, trailing zeros included: a rate the
+    DfE publishes as 26.0 (its files write '26') is shown 26.0 beside 25.2.
     """
     if status:
         return GSS_SYMBOLS.get(status, "[x]")
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "[x]"
-    number = float(value)
-    if unit == "pounds":
-        return f"£{number:,.0f}"
-    if unit == "count" or (not derived and number.is_integer()):
-        return f"{number:,.0f}"
-    return f"{number:,.1f}"
+    places = indicators.DPS_BY_UNIT[unit] if dps is None else dps
+    text = f"{rounded(value, places):,}"
+    return f"£{text}" if unit == "pounds" else text
+
+
+def rounded(value: Any, dps: int) -> decimal.Decimal:
+    """``value`` to ``dps`` decimal places, halves away from zero as publishers round (not
+    to even, as Python's format does), from its shortest decimal form (2.675 -> 2.68), and
+    never negative zero (-0.04 -> 0.0, so a change that rounds to nothing has no sign)."""
+    exact = decimal.Decimal(repr(float(value)))
+    result = exact.quantize(decimal.Decimal(1).scaleb(-dps), context=_ROUNDING)
+    return result.copy_abs() if result.is_zero() else result
+
+
+# Enough digits for any figure a report shows, however large, at any places.
+_ROUNDING = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP)
+
+
+def plain(value: Any, indicator: str) -> str:
+    """A figure as a CSV file writes it: the measure's decimal places, no separators, no
+    float noise (30.3, not 30.30000000000001); empty when there is no number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(rounded(value, indicators.decimals(indicator)))
 
 
 # A tidy row: a pandas row or a plain mapping with the TIDY_COLUMNS keys.
@@ -110,9 +129,10 @@ Row = Mapping[str, Any] | pd.Series
 
 
 def shown_for(row: Row) -> str:
-    """``shown`` for a tidy row, using its indicator's unit."""
-    unit = indicators.get(str(row["indicator"])).unit
-    return shown(row["value"], str(row["status"]), unit, derived=bool(row["derivation"]))
+    """``shown`` for a tidy row, with its measure's unit and decimal places."""
+    indicator = str(row["indicator"])
+    unit = indicators.get(indicator).unit
+    return shown(row["value"], str(row["status"]), unit, indicators.decimals(indicator))
 
 
 @dataclass
