@@ -234,9 +234,10 @@ def test_llr_rates_are_summed_counts_over_the_dfes_summed_population_bases(llr: 
     base = sum(int(r["population_estimate"]) for r in cla)
     row = _whole(figures, "cla_rate", "2024")[0]
     assert float(row["value"]) == pytest.approx(count / base * 10_000)
-    assert row["shown"] == f"{count / base * 10_000:.1f}"
+    # Shown whole, as the DfE publishes its authorities' looked-after rates.
+    assert row["shown"] == f"{count / base * 10_000:.0f}"
     average = sum(int(r["rate_per_10000"]) for r in cla) / 3
-    assert row["shown"] != f"{average:.1f}"  # 50.3: the average of the rates is not the rate
+    assert row["shown"] != f"{average:.0f}"  # 50: the average of the rates is not the rate
     # Children in need: the count's own file, over the same mid-2023 estimates (ONS file).
     b1 = _cells(DFE / "b1_children_in_need_2013_to_2025.csv", 2024, LLR)
     ons = _cells(DFE / "ons_mid-year_population_estimates_2012_to_2024.csv", 2023, LLR)
@@ -311,7 +312,7 @@ def test_llr_report_compares_the_area_with_its_region_and_each_authority(llr: Pa
     # one row each, in a table of their own; the whole area, which has no figure there (LAIT's
     # figures are not combined), gets no column of [z], and a note says why.
     written = (llr / "report.html").read_text(encoding="utf-8")
-    start = written.index("each local authority&#39;s rank and quartile band")
+    start = written.index("rank and quartile band among English local authorities")
     ranks = written[start : written.index("</table>", start)]
     rows = [_text_of(r) for r in re.findall(r"<tr>(.*?)</tr>", ranks, re.S)[1:]]
     for name in ("Leicester", "Leicestershire", "Rutland"):
@@ -433,7 +434,7 @@ def test_cover_report_speaks_for_the_partners_of_the_whole_area(tmp_path: Path) 
         "joint arrangements for the 3 local authority areas together" in page  # fmt: skip
     assert re.search(
         r"The rate of children looked after at 31 March in Leicester, Leicestershire and "
-        r"Rutland was 55\.4 per 10,000 children, lower than East Midlands' \(64\)",
+        r"Rutland was 55 per 10,000 children, lower than East Midlands' \(64\)",
         page,
     )
 
@@ -468,7 +469,7 @@ def test_check_and_the_index_page_work_for_a_partnership(llr: Path) -> None:
     assert not any(r.blocks for r in rows)
     entry = next(e for e in index.entries(llr.parent) if e.report == "llr-2024")
     assert (entry.authority, entry.la_code) == ("Leicester, Leicestershire and Rutland", LLR_CODE)
-    assert entry.headline["cla_rate"] == "55.4"  # 1,348 / 243,145 x 10,000
+    assert entry.headline["cla_rate"] == "55"  # 1,348 / 243,145 x 10,000, whole as the DfE's
 
 
 @pytest.mark.parametrize(
