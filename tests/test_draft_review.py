@@ -10,6 +10,7 @@ link leads to a place in the new draft.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -149,6 +150,20 @@ def test_a_draft_says_so_and_numbers_every_paragraph_row_and_chart(drafts: Draft
     assert '<span class="ref" id="ref-6-0-1">6.0.1</span> This section reports' in page
     assert '<th scope="row"><span class="ref" id="ref-6-1-2-1">6.1.2.1</span> Serious' in page
     assert re.search(r'<figcaption><span class="ref" id="ref-5-\d+-\d+">', page)
+    # A draft's title page says it is one, where the final report says when it was published.
+    final = (drafts.final / "report.html").read_text(encoding="utf-8")
+    assert '<p class="title-date">Published 15 December 2022</p>' in final
+    assert re.search(r'<p class="title-date">Draft for review, built \d{1,2} \w+ \d{4}</p>', page)
+    assert "Published 15 December 2022" not in page
+    # Every visible heading is numbered: independent scrutiny's headings are written by the
+    # library (h3, and the scrutineer's own ## two levels down), not by the notebook's ##.
+    for heading in ("The independent scrutineer&#x27;s evaluation", "The partners&#x27; response"):
+        assert re.search(
+            rf'<h3><span class="ref" id="ref-10-\d">10\.\d</span> {heading}</h3>', page
+        )
+    assert re.search(r'<h4><span class="ref" id="ref-10-1-\d+">10\.1\.\d+</span> What is', page)
+    unnumbered = re.findall(r"<h[3-6]>(?!<span class=\"ref\")(.{0,40})", page)
+    assert unnumbered == [], unnumbered
     # Only the edited section's own numbers could move; here none did (the edit kept its place).
     _, _, before = draft.read_references(drafts.old / draft.REFERENCES_FILE)
     _, _, after = draft.read_references(drafts.new / draft.REFERENCES_FILE)
@@ -172,6 +187,40 @@ def test_a_draft_pdf_says_draft_on_every_page_and_in_its_metadata(drafts: Drafts
     report = pdfua(pdf)
     assert report["summary"]["errors"] == 0, pdfua_findings(report)
     assert report["summary"]["warnings"] == 0, pdfua_findings(report)
+
+
+def _words(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Each page's words in reading order: (left edge, right edge, word)."""
+    found = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" [^>]*>([^<]*)</word>')
+    return [
+        [(float(x0), float(x1), w) for x0, x1, w in word.findall(page)]
+        for page in found.split("<page ")[1:]
+    ]
+
+
+@pytest.mark.build
+def test_a_draft_pdf_shows_table_and_row_numbers_in_the_margin(drafts: Drafts) -> None:
+    """A row's number stands in the margin, as a paragraph's does: every row heading starts at
+    the text's left edge, in line with the column heading above it, not pushed along by it."""
+    pages = _words(drafts.new / "report.pdf")
+    paragraph, row = re.compile(r"\d+\.\d+\.\d+"), re.compile(r"(\d+|[A-D])(\.\d+){3}")
+    after = [
+        (page[i][1], page[i + 1][0], ref, kind)
+        for page in pages
+        for i, (_, _, ref) in enumerate(page[:-1])
+        for kind, pattern in (("paragraph", paragraph), ("row", row))
+        if pattern.fullmatch(ref)
+    ]
+    lefts = [left for _, left, _, kind in after if kind == "paragraph"]
+    text = max(set(lefts), key=lefts.count)  # where paragraphs start, after their numbers
+    rows = [(ref, end, left) for end, left, ref, kind in after if kind == "row"]
+    assert len(rows) > 200
+    assert all(end < text and abs(left - text) < 0.5 for _, end, left in rows), [
+        r for r in rows if abs(r[2] - text) >= 0.5
+    ][:5]
 
 
 @pytest.mark.build
@@ -209,23 +258,23 @@ def test_review_lists_exactly_the_three_changes_and_what_follows(drafts: Drafts)
     # changed children-in-need rate no longer confirms the DfE's population base for 2022.
     assert notes and all("Rates per 10,000 children divide by" in p.words for p in notes)
     assert all("ONS now estimates" in p.words.split("<ins>")[1] for p in notes)
-    assert f"{len(notes)} note(s) under tables and charts" in (
-        drafts.new / review.REVIEW_FILE
-    ).read_text(encoding="utf-8")
+    assert f"{len(notes)} notes under tables and charts changed" in found.follows
     assert all(p.place in shown_at for p in sentences)
     assert any(p.place.ref.startswith("2.") and "354.8" in p.words for p in sentences)
     cells = [(place, text) for s in found.sections for t in s.tables for place, text in t.cells]
     assert cells and all(place in shown_at for place, _ in cells), cells
-    assert (lado.places[0], "row 'Referrals meeting the harm threshold', Number: 412 -> 415") in (
+    assert (lado.places[0], "Referrals meeting the harm threshold, Number: from 412 to 415") in (
         cells
     )
     charts = [c for s in found.sections for c in s.charts]
     assert charts and all(c.place in shown_at for c in charts)
-    assert any("Kent, 2022: 354.8 -> 361.2" in c.points for c in charts)
-    # The count at the top.
+    assert any("Kent, 2022: from 354.8 to 361.2" in c.points for c in charts)
+    # The count at the top, in words.
     page = (drafts.new / review.REVIEW_FILE).read_text(encoding="utf-8")
-    assert "<strong>3 change(s)</strong>" in page
-    assert "1 to the narrative and 2 to the figures" in page
+    said = "3 changes: one paragraph rewritten and 2 figures updated"
+    assert found.count == said and f"<strong>{said}</strong>" in page
+    assert found.follows.startswith("What follows from them: ") and found.follows in page
+    assert "(s)" not in page and "->" not in page and "-&gt;" not in page
 
 
 @pytest.mark.build
@@ -406,3 +455,148 @@ def test_a_figure_read_from_the_workbook_is_cited_by_sheet_and_row(tmp_path: Pat
     (change,) = review.compare(tmp_path / "old", tmp_path / "new").figures
     assert (change.before, change.after) == ("412", "415")
     assert change.source == "data/local/kent-2022/records.xlsx, sheet 'lado', row 3, column count"
+
+
+def test_every_visible_heading_is_numbered_whatever_its_level_or_writer() -> None:
+    # A section whose notebook uses ### for its subsections numbers them as one using ##.
+    _, blocks = draft.number([_section("# Reviews\n\nOpening.", "### First\n\nOne.", "### Second")])
+    assert [(b.ref, b.kind, b.text) for b in blocks] == [
+        ("1.0.1", "paragraph", "Opening."),
+        ("1.1", "heading", "First"),
+        ("1.1.1", "paragraph", "One."),
+        ("1.2", "heading", "Second"),
+    ]
+    # Headings the library writes (h3, and a narrative's ## two levels down as h4): the h3s
+    # are the subsections, an h4 is a block of its subsection, numbered in its place.
+    statement = (
+        "<h3>The evaluation</h3>\n<p>I watched.</p><h4>What is working</h4><ul><li>Schools."
+        "</li></ul>\n<h3>The response</h3>\n<p>We accept.</p>"
+    )
+    numbered, blocks = draft.number([_section("# Scrutiny\n\nOpening.", html=statement)])
+    assert [(b.ref, b.kind, b.text) for b in blocks] == [
+        ("1.0.1", "paragraph", "Opening."),
+        ("1.1", "heading", "The evaluation"),
+        ("1.1.1", "paragraph", "I watched."),
+        ("1.1.2", "heading", "What is working"),
+        ("1.1.3", "paragraph", "Schools."),
+        ("1.2", "heading", "The response"),
+        ("1.2.1", "paragraph", "We accept."),
+    ]
+    shown = numbered[0].notebook.cells[-1].outputs[0].data["text/html"]
+    assert '<h3><span class="ref" id="ref-1-1">1.1</span> The evaluation</h3>' in shown
+    assert '<h4><span class="ref" id="ref-1-1-2">1.1.2</span> What is working</h4>' in shown
+    # Markdown ## and a library's h3 are the same level once stitched; Markdown ### below it.
+    _, blocks = draft.number(
+        [_section("# Mixed", "## Written\n\n### Within\n\nText.", html="<h3>Shown</h3>")]
+    )
+    assert [(b.ref, b.text) for b in blocks if b.kind == "heading"] == [
+        ("1.1", "Written"),
+        ("1.1.1", "Within"),
+        ("1.2", "Shown"),
+    ]
+
+
+def _drafts(tmp_path: Path, texts: tuple[str, str], counts: tuple[str, str]) -> None:
+    """Two drafts of one small section, in ``tmp_path/old`` and ``tmp_path/new``: the section's
+    text and one count in the records, as given, built on two days from different inputs."""
+    days = (dt.date(2026, 12, 3), dt.date(2026, 12, 10))
+    for name, text, count, day, digest in zip(
+        ("old", "new"), texts, counts, days, ("a" * 12, "b" * 12), strict=True
+    ):
+        folder = tmp_path / name
+        folder.mkdir()
+        parts, blocks = draft.number([_section(text)])
+        draft.write_references(blocks, parts, draft.Notice(day, digest), folder / "references.json")
+        row = {k: "" for k in FIGURE_COLUMNS} | {
+            "section": "quality_assurance",
+            "indicator": "lado_count",
+            "area_name": "Kent",
+            "period": "2021-22",
+            "breakdown": "measure: contacts received",
+            "value": count,
+            "shown": count,
+            "source_file": "data/local/kent-2022/lado.csv",
+            "source_line": "2",
+            "source_column": "count",
+        }
+        with (folder / "figures.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, FIGURE_COLUMNS)
+            writer.writeheader()
+            writer.writerow(row)
+
+
+def test_the_review_page_counts_in_words_and_keeps_files_and_hashes_for_analysts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _drafts(
+        tmp_path,
+        (
+            "# Reviews\n\nThe panel met monthly.\n\nIt read every review.",
+            "# Reviews\n\nThe panel met every month.\n\nIt read every one of the reviews.",
+        ),
+        ("1,624", "1,702"),
+    )
+    assert main(["review", str(tmp_path / "old"), str(tmp_path / "new")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    said = "3 changes: 2 paragraphs rewritten and one figure updated"
+    assert printed[0].startswith(f"{said}. ")
+    page = (tmp_path / "new" / review.REVIEW_FILE).read_text(encoding="utf-8")
+    assert f"<strong>{said}</strong>" in page
+    assert "(s)" not in page and "-&gt;" not in page and "->" not in page
+    assert "between the draft built on 3 December 2026 and the one built on 10 December" in page
+    # The hashes and the file a figure is read from are there for analysts, out of the way.
+    hashes = re.search(r'<p class="details">([^<]*)</p>', page)
+    assert hashes and "a" * 12 in hashes[1] and "b" * 12 in hashes[1]
+    assert page.count("a" * 12) == 1
+    row = re.search(
+        r"<tr>\s*<th scope=\"row\">LADO activity, contacts received, Kent.*?</tr>", page, re.S
+    )
+    assert row and 'class="num">1,624</td>' in row[0] and 'class="num">1,702</td>' in row[0]
+    # The last column: where it is read from.
+    source = '<td class="analysts">data/local/kent-2022/lado.csv, line 2, column count</td>'
+    assert row[0].endswith(f"{source}\n</tr>")
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "counts", "said"),
+    [
+        (
+            ("The panel met.", "The panel met often."),
+            ("12", "12"),
+            "One change: one paragraph rewritten",
+        ),
+        (
+            ("One.", "One.\n\nA second, quite new and different."),
+            ("12", "13"),
+            "2 changes: one paragraph added and one figure updated",
+        ),
+        (("One.", "One."), ("12", "12"), "No changes"),
+        (
+            (
+                "The panel met.\n\nIt read them.",
+                "The panel met often.\n\nIt read them all.\n\nNew.",
+            ),
+            ("12", "12"),
+            "3 changes: 2 paragraphs rewritten and one added",
+        ),
+    ],
+)
+def test_the_count_says_each_kind_of_change_in_words(
+    tmp_path: Path, paragraphs: tuple[str, str], counts: tuple[str, str], said: str
+) -> None:
+    _drafts(tmp_path, (f"# Reviews\n\n{paragraphs[0]}", f"# Reviews\n\n{paragraphs[1]}"), counts)
+    found = review.compare(tmp_path / "old", tmp_path / "new")
+    assert found.count == said
+    assert found.summary.startswith(said + ".")
+
+
+def test_a_draft_numbered_before_its_notice_was_kept_in_parts_is_still_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / draft.REFERENCES_FILE
+    notice = draft.Notice(dt.date(2026, 12, 3), "0123456789ab")
+    draft.write_references([], [], notice, path)
+    facts = json.loads(path.read_text(encoding="utf-8"))
+    del facts["built"], facts["inputs"]  # as drafts built before this kit wrote them
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    assert draft.read_references(path)[0] == notice

@@ -13,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from safeguarding_report.core.errors import ExportError
 from safeguarding_report.pipeline import export
+from safeguarding_report.report import fragments
 
 # A 1x1 PNG.
 PNG = (
@@ -27,13 +28,10 @@ TITLE_PAGE = """<div class="title-page">
 <h1>Kent &amp; Medway Safeguarding Children Partnership</h1>
 <p class="title-period">1 October 2021 to 30 September 2022</p>
 </div>"""
-CONTENTS = """<nav class="contents" aria-labelledby="contents-heading">
-<h2 id="contents-heading">Contents</h2>
-<ol class="contents-list">
-<li><a href="#section-1">1. Local context</a></li>
-<li><a href="#section-2">2. Performance</a></li>
-</ol>
-</nav>"""
+# The stitcher's own contents: each line a link, then an empty slot for the PDF's page number.
+CONTENTS = fragments.render(
+    "stitch", "contents", [("section-1", "1. Local context"), ("section-2", "2. Performance")]
+)
 TABLE = (
     '<div class="table-wrap"><table><caption>Table 1: Children looked after</caption>'
     '<thead><tr><th scope="col">Area</th><th scope="col" class="num">2022</th></tr></thead>'
@@ -228,6 +226,9 @@ def test_raw_html_ids_and_classes_pass_through(page: str) -> None:
     for n in (1, 2):
         assert elements.find("h2", id=f"section-{n}"), f"section-{n} anchor lost"
         assert elements.find("a", href=f"#section-{n}"), f"contents link {n} lost"
+        # The page's slot stays empty: only the PDF has pages to number.
+        assert elements.find("span", class_="contents-page", **{"data-page-of": f"section-{n}"})
+    assert re.findall(r'data-page-of="section-\d">([^<]*)</span>', page) == ["", ""]
     assert elements.find("td", class_="num")
     assert elements.find("figure", class_="chart")
 

@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from safeguarding_report.core.errors import ExportError, ToolMissing
 from safeguarding_report.pipeline import export, pdf
+from safeguarding_report.report import fragments
 
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kg"
@@ -134,6 +135,69 @@ def test_missing_html_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         pdf.print_pdf(tmp_path / "missing.html", tmp_path / "report.pdf", date=DAY)
 
 
+# --- page numbers in the contents ------------------------------------------------------
+
+
+def counting_chromium(folder: Path) -> tuple[Path, Path]:
+    """A stand-in for Chromium that prints a one-page PDF and notes each page it was given."""
+    blank = folder / "blank.pdf"
+    with pikepdf.new() as document:
+        document.add_blank_page()
+        document.save(blank)
+    calls = folder / "calls"
+    script = (
+        'for a in "$@"; do case "$a" in --print-to-pdf=*) out="${a#--print-to-pdf=}";; '
+        f'file:*) echo "$a" >> "{calls}";; esac; done\ncp "{blank}" "$out"\n'
+    )
+    return fake_chromium(folder, script), calls
+
+
+@pytest.mark.parametrize(("contents", "prints"), [(False, 1), (True, 2)])
+def test_a_page_with_contents_is_printed_twice_and_any_other_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, contents: bool, prints: int
+) -> None:
+    exe, calls = counting_chromium(tmp_path)
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(exe))
+    html = tmp_path / "report.html"
+    entries = [("section-1", "1. Local context")]
+    body = fragments.render("stitch", "contents", entries) if contents else "<p>Hello</p>"
+    html.write_text(f"<!DOCTYPE html><title>t</title>{body}", encoding="utf-8")
+    pdf.print_pdf(html, tmp_path / "report.pdf", date=DAY)
+    printed = calls.read_text(encoding="utf-8").split()
+    assert len(printed) == prints
+    assert printed[0] == html.as_uri()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "blank.pdf",
+        "calls",
+        "fake-chromium",
+        "report.html",
+        "report.pdf",
+    ]
+
+
+def test_page_numbers_are_written_into_their_slots_only() -> None:
+    page = fragments.render("stitch", "contents", [("section-1", "1. A"), ("appendix-a", "B")])
+    numbered = pdf._with_page_numbers(page, {"section-1": 3})
+    assert '<a href="#section-1">1. A</a> <span class="contents-page" ' in numbered
+    assert re.findall(r'data-page-of="([^"]+)">([^<]*)<', numbered) == [
+        ("section-1", "3"),
+        ("appendix-a", ""),
+    ]
+
+
+def test_page_numbers_that_keep_moving_stop_the_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = tmp_path / "report.html"
+    html.write_text(fragments.render("stitch", "contents", [("s", "1. A")]), encoding="utf-8")
+    moving = iter(range(3, 10))
+    monkeypatch.setattr(pdf, "_target_pages", lambda path, targets: {"s": next(moving)})
+    printed: list[Path] = []
+    with pytest.raises(ExportError, match="kept moving"):
+        pdf._number_pages(html, tmp_path / "n.html", tmp_path / "p.pdf", printed.append)
+    assert len(printed) == pdf._NUMBERED_PRINTS
+
+
 # --- printing with the real Chromium ----------------------------------------------------
 
 
@@ -158,17 +222,17 @@ def three_sections() -> nbformat.NotebookNode:
             "<h1>Kent Safeguarding Children Partnership</h1>\n</div>"
         ),
         new_markdown_cell(
-            '<nav class="contents" aria-labelledby="contents-heading">\n'
-            '<h2 id="contents-heading">Contents</h2>\n<ol class="contents-list">\n'
-            + "\n".join(
-                f'<li><a href="#section-{n}">{n}. {title}</a></li>'
-                for n, title in enumerate(SECTIONS, 1)
+            fragments.render(
+                "stitch",
+                "contents",
+                [(f"section-{n}", f"{n}. {title}") for n, title in enumerate(SECTIONS, 1)],
             )
-            + "\n</ol>\n</nav>"
         ),
     ]
     for n, title in enumerate(SECTIONS, 1):
-        cells.append(new_markdown_cell(f'<h2 id="section-{n}">{n}. {title}</h2>\n\nNarrative.'))
+        # The second section runs over two pages, so the third is on page 6.
+        narrative = "\n\n".join(["Narrative. " * 60] * (8 if n == 2 else 1))
+        cells.append(new_markdown_cell(f'<h2 id="section-{n}">{n}. {title}</h2>\n\n{narrative}'))
         table = new_code_cell("show(table)")
         table.outputs = [
             new_output(
@@ -226,19 +290,36 @@ def test_pages_are_a4(printed: Path) -> None:
         assert round(float(height)) == 842
 
 
+# Title page, contents, then the sections: the second runs over two pages.
+SECTION_PAGES = (3, 4, 6)
+
+
 @needs_chromium
-def test_title_page_contents_and_one_page_per_section(printed: Path) -> None:
+def test_title_page_contents_and_a_new_page_for_each_section(printed: Path) -> None:
     pages = len(re.findall(rb"/Type\s*/Page\b", printed.read_bytes()))
-    assert pages == 2 + len(SECTIONS)
+    assert pages == SECTION_PAGES[-1]
     assert "Kent Safeguarding Children Partnership" in page_text(printed, 1)
     assert "Contents" in page_text(printed, 2)
-    for n, title in enumerate(SECTIONS, 1):
-        assert f"{n}. {title}" in page_text(printed, 2 + n)
+    for n, (title, page) in enumerate(zip(SECTIONS, SECTION_PAGES, strict=True), 1):
+        assert page_text(printed, page).startswith(f"{n}. {title}")
+
+
+@needs_chromium
+def test_the_contents_give_each_section_its_page(printed: Path) -> None:
+    contents = page_text(printed, 2)
+    for n, (title, page) in enumerate(zip(SECTIONS, SECTION_PAGES, strict=True), 1):
+        assert f"{n}. {title} {page}" in contents
+    # The web page has no pages: its contents keep their links and empty slots.
+    html = printed.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<a href="#section-3">3. Learning from reviews</a> <span class="contents-page" ' in html
+    assert re.findall(r'data-page-of="[^"]+">([^<]*)<', html) == ["", "", ""]
+    # ... and the copy with the numbers in is gone.
+    assert sorted(p.name for p in printed.parent.iterdir()) == ["report.html", "report.pdf"]
 
 
 @needs_chromium
 def test_page_numbers_in_the_footer_except_on_the_title_page(printed: Path) -> None:
-    total = 2 + len(SECTIONS)
+    total = SECTION_PAGES[-1]
     assert "Page 2 of" in page_text(printed, 2)
     assert f"Page {total} of {total}" in page_text(printed, total)
     assert "Page 1 of" not in page_text(printed, 1)

@@ -70,6 +70,17 @@ def test_contents_links_resolve_to_numbered_headings_in_order() -> None:
         assert f'<h2 id="{anchor}">{label}</h2>' in text
 
 
+def test_each_contents_entry_ends_in_an_empty_slot_for_its_page() -> None:
+    # The PDF printer writes the page into the slot; the web page has no pages to show.
+    contents = _stitched().cells[1].source
+    entries = re.findall(
+        r'<li><a href="#([^"]+)">[^<]+</a> <span class="contents-page" '
+        r'data-page-of="([^"]+)"></span></li>',
+        contents,
+    )
+    assert entries == [(a, a) for a in ("section-1", "section-2", "appendix-a")]
+
+
 def test_names_from_params_and_titles_are_shown_as_text_on_the_title_page_and_contents() -> None:
     cover = Cover("A & B <Partnership>", "2021-22", "1 May 2022", notice="Kent's <b>draft</b>")
     parts = [Part("01_context", _section("Local context", "1"), title='Children "at risk"')]

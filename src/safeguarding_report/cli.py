@@ -228,7 +228,8 @@ def _review(args: argparse.Namespace) -> int:
     """Write review.html beside the newer draft: what changed since the older one."""
     from safeguarding_report.workflows import review
 
-    written = review.write(args.old, args.new)
+    written, found = review.write(args.old, args.new)
+    print(found.summary)
     print(f"Wrote {written}")
     return 0
 

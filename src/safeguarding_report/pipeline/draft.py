@@ -2,18 +2,21 @@
 table row and chart, so that a reviewer can cite "6.2.3".
 
 A reference number is ``<section>.<subsection>.<position>``: the section's number (or an
-appendix's letter), then which ``##`` subsection of that section the block sits under (0 for
-the text before the first one; the subsection's heading is numbered ``<section>.<subsection>``),
-then the block's place among the paragraphs, list items, tables and charts of that
-subsection. A table row adds its place in the table's body (``6.2.3.4``). So a block keeps
-its number whatever changes in other sections and other subsections, and whatever changes
-after it in its own subsection, and whether its own words change: it moves only when a block
-is added or removed before it in the same subsection, or a subsection or section is added
-before its own.
+appendix's letter), then which subsection of that section the block sits under (0 for the text
+before the first one; the subsection's heading is numbered ``<section>.<subsection>``), then
+the block's place among the headings, paragraphs, list items, tables and charts of that
+subsection. A part's subsections are its headings at the highest level it uses below its
+title, whether a notebook's Markdown wrote them (``##`` in one section, ``###`` in another) or
+the library did (the independent scrutineer's evaluation and the partners' response); a
+heading below that level is a block of its subsection, numbered in its place. A table row
+adds its place in the table's body (``6.2.3.4``). So a block keeps its number whatever changes
+in other sections and other subsections, and whatever changes after it in its own
+subsection, and whether its own words change: it moves only when a block is added or removed
+before it in the same subsection, or a subsection or section is added before its own.
 
 The numbers are put into each part's notebook before it is stitched: into the Markdown
-cells' subsection headings, paragraphs and list items (markdown-it finds where each starts),
-and into the library's HTML outputs (sentences, narratives, tables and charts: HTML the
+cells' headings, paragraphs and list items (markdown-it finds where each starts), and into
+the library's HTML outputs (headings, sentences, narratives, tables and charts: HTML the
 library wrote from its own fragments, read tag by tag with the standard library's parser and
 written back as it was, the numbers added). What each numbered block says (its text, a
 table's cells, a chart's data, and the figures it shows, from the outputs' figure records)
@@ -45,7 +48,9 @@ REFERENCES_FILE = "references.json"
 NOTICE_WORDS = "Draft for review"
 SKIPPED_TAGS = stitch.REMOVED_TAGS
 _PARSER = MarkdownIt("commonmark").enable("table")  # as nbconvert reads them
-_HEADING_MARKER = re.compile(r"^(\s{0,3}##[ \t]+)")
+_HEADING_MARKER = re.compile(r"^(\s{0,3}#{1,6}[ \t]+)")
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_SUBSECTION = 3  # a section's title is a heading of level 2 in the report: its subsections 3
 _LIST_MARKER = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])[ \t]+)")
 _VOID = frozenset({"img", "br", "hr", "meta", "input", "wbr", "col", "source", "area"})
 
@@ -58,9 +63,19 @@ class Notice:
     inputs: str  # the short hash of the inputs (data, params, notebooks)
 
     @property
+    def day(self) -> str:
+        """The day it was built, as a reader writes it: '3 December 2026'."""
+        return f"{self.built.day} {self.built:%B %Y}"
+
+    @property
     def text(self) -> str:
         """'Draft for review: built 3 December 2026, inputs 1a2b3c4d5e6f'."""
-        return f"{NOTICE_WORDS}: built {self.built.day} {self.built:%B %Y}, inputs {self.inputs}"
+        return f"{NOTICE_WORDS}: built {self.day}, inputs {self.inputs}"
+
+    @property
+    def title_line(self) -> str:
+        """What the title page says where a final report says when it was published."""
+        return f"{NOTICE_WORDS}, built {self.day}"
 
 
 def notice(inputs_digest: str) -> Notice:
@@ -79,8 +94,8 @@ class Block:
     """One numbered block of a draft, as ``review`` compares it."""
 
     ref: str  # e.g. "6.2.3"; a table row "6.2.3.4"
-    kind: str  # "heading" (a subsection's), "paragraph", "note" (a table's or chart's),
-    # "table", "row" or "chart"
+    kind: str  # "heading" (a subsection's, or one within it), "paragraph", "note" (a table's
+    # or chart's), "table", "row" or "chart"
     part: str  # the part's name: a section key or an appendix's name
     text: str  # a paragraph's words, a table's caption, a chart's title; a row's cells joined
     cells: list[str] = field(default_factory=list)  # a row's cells; a table's column headings
@@ -101,10 +116,14 @@ def number(parts: Sequence[stitch.Part]) -> tuple[list[stitch.Part], list[Block]
     blocks: list[Block] = []
     for part, (_, label) in zip(parts, stitch.anchors(parts), strict=True):
         notebook = copy.deepcopy(part.notebook)
-        counter = _Counter(label.removeprefix("Appendix "), part.name, blocks)
-        for cell in notebook.cells:
-            if set(cell.get("metadata", {}).get("tags", [])) & SKIPPED_TAGS:
-                continue
+        cells = [
+            cell
+            for cell in notebook.cells
+            if not set(cell.get("metadata", {}).get("tags", [])) & SKIPPED_TAGS
+        ]
+        label = label.removeprefix("Appendix ")
+        counter = _Counter(label, part.name, blocks, _subsection_level(cells))
+        for cell in cells:
             if cell.cell_type == "markdown":
                 cell.source = _number_markdown(cell.source, counter)
             elif cell.cell_type == "code":
@@ -123,6 +142,8 @@ def write_references(
     anchors = stitch.anchors(parts)
     facts = {
         "notice": draft.text,
+        "built": draft.built.isoformat(),
+        "inputs": draft.inputs,
         "parts": [
             {"name": part.name, "anchor": a, "label": label, "title": stitch.section_title(part)}
             for part, (a, label) in zip(parts, anchors, strict=True)
@@ -133,10 +154,21 @@ def write_references(
         handle.write((json.dumps(facts, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-def read_references(path: Path) -> tuple[str, list[dict[str, str]], list[Block]]:
+def read_references(path: Path) -> tuple[Notice, list[dict[str, str]], list[Block]]:
     """A draft's ``references.json``: its notice, its parts and its blocks."""
     facts = json.loads(path.read_text(encoding="utf-8"))
-    return facts["notice"], facts["parts"], [Block(**b) for b in facts["blocks"]]
+    if "built" in facts:
+        said = Notice(dt.date.fromisoformat(facts["built"]), facts["inputs"])
+    else:  # written before the day and the inputs were kept apart: read from the notice
+        found = _NOTICE.fullmatch(facts["notice"])
+        if found is None:
+            raise ValueError(f"its notice {facts['notice']!r} is not a draft's")
+        built = dt.datetime.strptime(found["built"], "%d %B %Y").date()
+        said = Notice(built, found["inputs"])
+    return said, facts["parts"], [Block(**b) for b in facts["blocks"]]
+
+
+_NOTICE = re.compile(rf"{NOTICE_WORDS}: built (?P<built>.+), inputs (?P<inputs>[0-9a-f]+)")
 
 
 # -- numbering -------------------------------------------------------------------------------
@@ -145,15 +177,18 @@ def read_references(path: Path) -> tuple[str, list[dict[str, str]], list[Block]]
 class _Counter:
     """Hands out the reference numbers of one part, in order."""
 
-    def __init__(self, label: str, part: str, blocks: list[Block]) -> None:
+    def __init__(self, label: str, part: str, blocks: list[Block], top: int) -> None:
         self.label, self.part, self.blocks = label, part, blocks
+        self.top = top  # the report's heading level of the part's subsections
         self.subsection = self.position = 0
 
-    def next_subsection(self) -> None:
+    def heading(self, level: int, text: str) -> Block:
+        """A heading at ``level`` in the report: a subsection's at the part's top level,
+        else a block of the subsection it is in."""
+        if level > self.top:
+            return self.next("heading", text)
         self.subsection += 1
         self.position = 0
-
-    def heading(self, text: str) -> Block:
         block = Block(f"{self.label}.{self.subsection}", "heading", self.part, text)
         self.blocks.append(block)
         return block
@@ -175,6 +210,26 @@ def _span(ref: str) -> str:
     return f'<span class="ref" id="{anchor(ref)}">{ref}</span>'
 
 
+def _subsection_level(cells: Sequence[Any]) -> int:
+    """The report's heading level of a part's subsections: the highest level of the headings
+    below its title, in its Markdown (one level lower once stitched) and in the library's
+    HTML alike (3 when it has none)."""
+    levels: list[int] = []
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            levels += [
+                int(t.tag[1]) + 1
+                for t in _PARSER.parse(cell.source)
+                if t.type == "heading_open" and t.level == 0 and t.tag != "h1"
+            ]
+        elif cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                page = output.get("data", {}).get("text/html")
+                if page is not None:
+                    levels += [int(t.name[1]) for t in _tags(_text(page)) if t.name in _HEADINGS]
+    return max(_SUBSECTION, min(levels, default=_SUBSECTION))
+
+
 def _number_markdown(source: str, counter: _Counter) -> str:
     """A Markdown cell with the number of each paragraph and list item at its start."""
     lines = source.split("\n")
@@ -184,12 +239,12 @@ def _number_markdown(source: str, counter: _Counter) -> str:
         if token.map is None:
             continue
         first = token.map[0]
-        if token.type == "heading_open" and token.level == 0 and token.tag == "h2":
-            counter.next_subsection()
-            block = counter.heading(" ".join(tokens[index + 1].content.split()))
-            marker = _HEADING_MARKER.match(lines[first])
-            if marker is not None:
-                inserts[first] = (len(marker.group(1)), _span(block.ref))
+        if token.type == "heading_open" and token.level == 0 and token.tag != "h1":
+            # The stitch moves a heading one level down (## is the report's h3).
+            block = counter.heading(int(token.tag[1]) + 1, _plain(tokens[index + 1 : index + 2]))
+            marker = _HEADING_MARKER.match(lines[first])  # None: underlined (setext)
+            indent = len(lines[first]) - len(lines[first].lstrip())
+            inserts[first] = (len(marker.group(1)) if marker else indent, _span(block.ref))
         elif token.type == "paragraph_open" and token.level == 0:
             block = counter.next("paragraph", _plain(tokens[index + 1 : index + 2]))
             indent = len(lines[first]) - len(lines[first].lstrip())
@@ -302,7 +357,7 @@ class _HtmlNumberer:
         self.out: list[str] = []
         self.stack: list[str] = []
         self.note: int | None = None  # the depth of a banner (role="note"): not numbered
-        self.block: tuple[Block, str, int] | None = None  # an open paragraph: tag, depth
+        self.block: tuple[Block, str, int] | None = None  # an open paragraph or heading
         self.table: Block | None = None
         self.table_span = -1  # where the table's number goes when it has no caption
         self.rows = 0
@@ -358,6 +413,13 @@ class _HtmlNumberer:
         elif tag == "figcaption" and self.made and self.made[-1].kind == "chart":
             self.out.append(written + _span(self.made[-1].ref) + " ")
             self.words["figcaption"] = []
+            return
+        elif tag in _HEADINGS and self.block is None and "figure" not in self.stack:
+            block = self.counter.heading(max(_SUBSECTION, int(tag[1])), "")
+            self.made.append(block)
+            self.block = (block, tag, depth)
+            self.out.append(written + _span(block.ref) + " ")
+            self.words["block"] = []
             return
         elif (
             tag in ("p", "li")
@@ -432,13 +494,15 @@ def _attach_figures(made: list[Block], records: list[dict[str, Any]]) -> None:
     A table or a chart shows every figure of its output; a row, those whose shown text is one
     of its cells; a paragraph, those whose shown text is among its words (all of them when it
     is the output's only paragraph); a note, those of the table or chart it is written under
-    (it says how their figures were worked out).
+    (it says how their figures were worked out); a heading, none.
     """
     figures = [{k: str(r.get(k, "")) for k in FIGURE_KEYS} for r in records]
     paragraphs = [b for b in made if b.kind == "paragraph"]
-    alone = len(paragraphs) == len(made) == 1
+    alone = len(paragraphs) == len([b for b in made if b.kind != "heading"]) == 1
     owner: Block | None = None
     for block in made:
+        if block.kind == "heading":
+            continue
         if block.kind in ("table", "chart"):
             owner = block
         if block.kind in ("table", "chart") or alone:

@@ -10,6 +10,14 @@ page's title and language. The same HTML and date always give the same bytes: Ch
 the time of printing, so the creation and modification dates are set to the date given (the
 report's publication date), and the document /ID is made from the file's content (pikepdf).
 
+Chromium cannot count pages for CSS (no ``target-counter()``), so a page that holds
+page-number slots (the contents: an empty ``<span data-page-of="section-2">`` after each
+entry) is printed twice: once to learn on which page each target lands (the printed PDF's
+named destinations, where its bookmarks and links lead), then from a copy of the page with
+the numbers written into the slots. The slots have a fixed width, so the numbers move
+nothing; should they move a target all the same, the copy is printed once more. The HTML
+report keeps its empty slots. A page without slots (the cover report) is printed once.
+
 What Chromium leaves short of PDF/UA-1 is made good here, with pikepdf, so that ``pdfua check``
 finds nothing: a ``<figure>`` around a chart is tagged ``/Figure`` with no alternative text
 beside the ``<img>``'s own ``/Figure`` that has it, so the wrapper becomes a ``/Div`` (each
@@ -25,10 +33,12 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -74,6 +84,12 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
 )
 _STDERR_TAIL_LINES = 20
 
+# An empty element standing for the page number of the element whose id it names. Its
+# attributes are as the report's templates write them (stitch.html.j2's contents).
+_PAGE_SLOT = re.compile(r'(<span\b[^<>]*\bdata-page-of="([^"<>]+)"[^<>]*>)(</span>)')
+# Prints after the first, with page numbers, before giving up on numbers that keep moving.
+_NUMBERED_PRINTS = 2
+
 
 def find_chromium() -> str:
     """Path of a Chromium/Chrome executable.
@@ -112,8 +128,9 @@ def print_pdf(
     ``date`` (the publication date) is the PDF's creation and modification date, so that
     the same HTML gives the same bytes. The PDF is written under a temporary name beside
     ``pdf_path`` and renamed when complete, so a half-written PDF never sits at ``pdf_path``.
-    Raises ``ExportError`` when Chromium fails, times out or leaves no PDF, and
-    ``ToolMissing`` when there is no Chromium.
+    A page with a contents is printed twice, to write each part's page into it; ``timeout``
+    is for each print. Raises ``ExportError`` when Chromium fails, times out or leaves no
+    PDF, and ``ToolMissing`` when there is no Chromium.
     """
     chromium = find_chromium()
     html_path = Path(html_path).resolve()
@@ -125,27 +142,124 @@ def print_pdf(
     # the target once complete (``store.replacing``).
     printed = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.printed")
     printed.unlink(missing_ok=True)
+    # The copy with page numbers sits beside the page, so that its relative links (the
+    # charts' CSV files) lead where the page's own do.
+    numbered = html_path.with_name(f".{html_path.name}.{os.getpid()}.numbered.html")
     try:
         with tempfile.TemporaryDirectory(prefix="safeguarding-report-chromium-") as profile:
-            command = [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                f"--crash-dumps-dir={profile}",
-                f"--print-to-pdf={printed}",
-                html_path.as_uri(),
-            ]
-            log.debug("Printing %s to PDF with %s", html_path.name, chromium)
-            log.debug("Running %s", command)
-            returncode, stderr = _run(command, timeout, html_path)
-        _check(returncode, stderr, printed, html_path, chromium)
-        log.debug("Chromium said: %s", stderr.strip() or "(nothing)")
+
+            def print_page(page: Path) -> None:
+                printed.unlink(missing_ok=True)
+                command = [
+                    chromium,
+                    *CHROMIUM_FLAGS,
+                    f"--user-data-dir={profile}",
+                    f"--crash-dumps-dir={profile}",
+                    f"--print-to-pdf={printed}",
+                    page.as_uri(),
+                ]
+                log.debug("Printing %s to PDF with %s", page.name, chromium)
+                log.debug("Running %s", command)
+                returncode, stderr = _run(command, timeout, html_path)
+                _check(returncode, stderr, printed, html_path, chromium)
+                log.debug("Chromium said: %s", stderr.strip() or "(nothing)")
+
+            print_page(html_path)
+            _number_pages(html_path, numbered, printed, print_page)
         facts, links = _page_facts(html_path)
         _finish(printed, pdf_path, facts, links, date, html_path.parent.as_uri() + "/", draft)
     finally:
         printed.unlink(missing_ok=True)
+        numbered.unlink(missing_ok=True)
     log.debug("Wrote %s (%d kB)", pdf_path, pdf_path.stat().st_size // 1024)
     return pdf_path
+
+
+def _number_pages(
+    html_path: Path, numbered: Path, printed: Path, print_page: Callable[[Path], None]
+) -> None:
+    """Print ``numbered`` (the page with its slots' page numbers filled in) to ``printed``.
+
+    ``printed`` holds the page printed once already; a page without slots is left so. The
+    numbers come from that first print and are checked on the next: when a target has moved
+    (a number wrapped a line), the copy is printed again with the new numbers. Raises
+    ``ExportError`` when they still move after ``_NUMBERED_PRINTS`` prints.
+    """
+    page = html_path.read_text(encoding="utf-8")
+    targets = {match.group(2) for match in _PAGE_SLOT.finditer(page)}
+    if not targets:
+        return
+    pages = _target_pages(printed, targets)
+    missing = sorted(targets - pages.keys())
+    if missing:
+        log.warning(
+            "%s: no page found for %s (no element with that id is a link's target); its "
+            "page number is left out of the PDF.",
+            html_path.name,
+            ", ".join(missing),
+        )
+    for _ in range(_NUMBERED_PRINTS):
+        numbered.write_text(_with_page_numbers(page, pages), encoding="utf-8")
+        print_page(numbered)
+        again = _target_pages(printed, targets)
+        if again == pages:
+            return
+        log.debug("Page numbers moved (%s), printing again", sorted(again.items() - pages.items()))
+        pages = again
+    raise ExportError(
+        f"{html_path}: the page numbers in its contents kept moving after {_NUMBERED_PRINTS + 1} "
+        "prints (writing them in moved what they point to). Check the contents' print layout "
+        "in style.css: the page number must have a fixed width."
+    )
+
+
+def _with_page_numbers(page: str, pages: dict[str, int]) -> str:
+    """``page`` with each page-number slot holding its target's page (empty when unknown)."""
+
+    def fill(match: re.Match[str]) -> str:
+        number = pages.get(match.group(2))
+        return match.group(0) if number is None else f"{match.group(1)}{number}{match.group(3)}"
+
+    return _PAGE_SLOT.sub(fill, page)
+
+
+def _target_pages(pdf_path: Path, targets: set[str]) -> dict[str, int]:
+    """The page (from 1) on which each of ``targets`` (element ids) lands in a printed PDF.
+
+    Chromium writes a named destination for each element a link leads to, named by its id.
+    """
+    try:
+        with pikepdf.open(pdf_path) as document:
+            numbers = {page.obj.objgen: n for n, page in enumerate(document.pages, start=1)}
+            found: dict[str, int] = {}
+            for name, destination in _destinations(document):
+                # A destination is [page /XYZ left top zoom], or a dictionary holding it as /D.
+                place = (
+                    destination.get("/D")
+                    if isinstance(destination, pikepdf.Dictionary)
+                    else destination
+                )
+                if name not in targets or not isinstance(place, pikepdf.Array) or not len(place):
+                    continue
+                page = place[0]
+                if isinstance(page, pikepdf.Dictionary) and page.objgen in numbers:
+                    found[name] = numbers[page.objgen]
+            return found
+    except pikepdf.PdfError as exc:
+        raise ExportError(f"{pdf_path}: Chromium's PDF could not be read ({exc}).") from exc
+
+
+def _destinations(document: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Object]]:
+    """(name, destination) of each named destination: the catalogue's /Dests (PDF 1.1, as
+    Chromium writes them) and the /Names tree's (PDF 1.2)."""
+    dests = document.Root.get("/Dests")
+    if isinstance(dests, pikepdf.Dictionary):
+        for key, destination in dests.items():
+            yield key.removeprefix("/"), destination
+    names = document.Root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary) and "/Dests" in names:
+        for key, destination in pikepdf.NameTree(names.Dests).items():
+            yield key, destination
 
 
 def _finish(

@@ -69,9 +69,11 @@ class Inputs:
 def check_inputs(plan: Plan, published: Published) -> Inputs:
     """Check the inputs beside the published files (which ``validate.checking`` reads on every
     core meanwhile): the partnership's records (a wrong value stops the build here, by name),
-    Chromium, and in strict mode that no narrative is a draft. First, import the sections'
-    modules (``runner.PRELOAD``) so that every section forks with them loaded."""
+    Chromium, the reporting period (11 to 13 months: a warning, refused in strict mode), and
+    in strict mode that no narrative is a draft. First, import the sections' modules
+    (``runner.PRELOAD``) so that every section forks with them loaded."""
     p, project = plan.p, plan.project
+    p.check_period(plan.params_path, strict=plan.options.strict)
     runner.prepare()
     LocalRecords.load(project.data, p.id)
     chromium = pdf.find_chromium() if plan.options.make_pdf else ""
@@ -326,7 +328,7 @@ def assemble(plan: Plan, inputs: Inputs, runs: list[SectionRun]) -> Assembled:
 
     notice = draft.notice(inputs_digest(plan))
     numbered, references = draft.number(parts)
-    report = stitch(numbered, _title_page(plan, illustrative))
+    report = stitch(numbered, _title_page(plan, illustrative, notice))
     report.metadata["draft"] = notice.text
     return Assembled(
         report, runs, figures, charts, checklist, illustrative, notice, references, parts
@@ -353,11 +355,12 @@ def _refuse_unmet(plan: Plan, checklist: list[Checked]) -> None:
         )
 
 
-def _title_page(plan: Plan, illustrative: list[str]) -> Cover:
+def _title_page(plan: Plan, illustrative: list[str], drafted: Notice | None = None) -> Cover:
     """The report's title page, with a notice when any of its records are invented.
 
     A period that began before the report's framework came into force is made under the
     framework in force when it is published (the one ``new`` gives it); the title page says so.
+    A draft says that it is one where the final report says when it was published.
     """
 
     notice = (
@@ -380,6 +383,7 @@ def _title_page(plan: Plan, illustrative: list[str]) -> Cover:
             if began_before
             else ""
         ),
+        draft=drafted.title_line if drafted is not None else "",
     )
 
 

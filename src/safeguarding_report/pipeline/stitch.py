@@ -33,6 +33,7 @@ class Cover:
     kicker: str = "Yearly report"  # what the report is called, e.g. "Annual report"
     # Which framework the report follows, when the period began under another one.
     framework: str = ""
+    draft: str = ""  # a draft's words where a final report says when it was published
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ def _title_page(cover: Cover) -> str:
         published=cover.published,
         notice=cover.notice,
         framework=cover.framework,
+        draft=cover.draft,
     )
 
 

@@ -1,11 +1,13 @@
 """``review OLD NEW``: what changed between two drafts, on one page for reviewers.
 
-``review.html`` is written beside the newer draft's report. It lists, section by section, the
-paragraphs added, removed and changed (the words inserted and deleted marked as such), the
-tables whose cells changed and the charts whose data changed; and every figure whose shown
-value changed, old -> new, with the file, line and column it is read from and the places in
-the new draft that show it. Each change links to its place in the new draft by its reference
-number.
+``review.html`` is written beside the newer draft's report, for the board members and partners
+who read drafts. It lists, section by section, the paragraphs added, removed and rewritten
+(the words inserted and deleted marked as such), the tables whose cells changed and the
+charts whose data changed; and every figure whose shown value changed (from what, to what,
+and the places in the new draft that show it), with the file, line and column it is read
+from in a column of its own for analysts. Each change links to its place in the new draft by
+its reference number. Counts are in words ("2 changes: one paragraph rewritten and one figure
+updated"), the same words ``review`` prints.
 
 The page is exact, not a comparison of two web pages: the narrative and the tables and charts
 come from each draft's ``references.json`` (what the build numbered in the executed notebooks:
@@ -18,6 +20,7 @@ sentences, tables, charts and derived figures that use a changed figure).
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +30,7 @@ import markupsafe
 from safeguarding_report.core.errors import ReportError
 from safeguarding_report.core.store import replacing
 from safeguarding_report.pipeline import draft
-from safeguarding_report.pipeline.draft import Block
+from safeguarding_report.pipeline.draft import Block, Notice
 from safeguarding_report.report import fragments
 from safeguarding_report.workflows import diff
 
@@ -37,6 +40,12 @@ IDENTITY = ("indicator", "area_code", "period", "breakdown")
 TEXT_KINDS = frozenset({"heading", "paragraph", "note"})  # compared word by word
 COVER_SECTION = "cover"
 SIMILAR = 0.5  # two blocks whose words are at least this alike are one block changed
+# The order the count names the kinds of change in: the narrative's, then the figures'.
+_ORDER = [
+    (noun, verb)
+    for noun in ("paragraph", "heading", "figure")
+    for verb in ("rewritten", "updated", "added", "removed")
+]
 
 Identity = tuple[str, ...]
 
@@ -55,8 +64,8 @@ class FigureChange:
 
     identity: Identity
     what: str  # e.g. "Re-referrals within 12 months (%), Kent, 2022"
-    before: str  # as shown, "none" when the older draft did not show it
-    after: str
+    before: str  # as shown; "" when the older draft did not show it
+    after: str  # as shown; "" when the newer draft does not show it
     source: str  # file, line and column it is read from
     derivation: str  # how it was worked out; "" when read as it is
     places: list[Place] = field(default_factory=list)
@@ -67,6 +76,11 @@ class FigureChange:
     def direct(self) -> bool:
         """Read as the file holds it (or withheld), not worked out from other figures."""
         return not self.derivation or self.derivation.startswith("withheld")
+
+    @property
+    def change(self) -> str:
+        """What happened to it: "updated", "added" (newly shown) or "removed"."""
+        return "added" if not self.before else "removed" if not self.after else "updated"
 
     def sources(self) -> set[tuple[str, str]]:
         """(file, line) of each line it is read from."""
@@ -85,6 +99,28 @@ class ParagraphChange:
     words: markupsafe.Markup  # the text, with what was inserted and deleted marked up
     figures: list[str]  # the changed figures it shows (empty: the narrative itself changed)
     note: bool = False  # a note under a table or chart (how its figures were worked out)
+    heading: bool = False  # a heading, not a paragraph
+
+    @property
+    def noun(self) -> str:
+        """What it is, to a reader."""
+        return "note under a table or chart" if self.note else _noun(self.heading)
+
+    @property
+    def verb(self) -> str:
+        """What happened to it: added, removed, rewritten (its own words) or updated (a figure
+        it shows, or a note the kit writes, changed)."""
+        if self.change != "changed":
+            return self.change
+        return "updated" if self.figures or self.note else "rewritten"
+
+    @property
+    def why(self) -> str:
+        """Which updated figures it shows, in words ("" when its own words changed)."""
+        if not self.figures:
+            return ""
+        figures = "figure" if len(self.figures) == 1 else "figures"
+        return f"it shows the updated {figures} {_listed(self.figures)}"
 
 
 @dataclass
@@ -123,10 +159,24 @@ class SectionChanges:
 class Review:
     """Everything review.html shows."""
 
-    old: str  # the older draft's notice
-    new: str
+    old: Notice  # the older draft's notice: the day it was built, the hash of its inputs
+    new: Notice
     figures: list[FigureChange]
     sections: list[SectionChanges]
+
+    @property
+    def drafts(self) -> str:
+        """Which drafts are compared, by the day each was built."""
+        if self.old.built == self.new.built:
+            return f"between two drafts built on {self.new.day}"
+        return f"between the draft built on {self.old.day} and the one built on {self.new.day}"
+
+    @property
+    def inputs(self) -> str:
+        """The hashes of the two drafts' inputs, for an analyst."""
+        if self.old.inputs == self.new.inputs:
+            return f"Both drafts were built from the same inputs ({self.new.inputs})."
+        return f"Inputs: {self.old.inputs} (older draft), {self.new.inputs} (newer draft)."
 
     @property
     def narrative(self) -> list[ParagraphChange]:
@@ -140,28 +190,66 @@ class Review:
         return [f for f in self.figures if not f.follows]
 
     @property
-    def consequences(self) -> dict[str, int]:
-        """How many places follow from the changed figures, by kind."""
-        return {
-            "sentence(s)": sum(
-                1 for s in self.sections for p in s.paragraphs if p.figures and not p.note
-            ),
-            "note(s) under tables and charts": sum(
-                1 for s in self.sections for p in s.paragraphs if p.note
-            ),
-            "table(s)": sum(len(s.tables) for s in self.sections),
-            "chart(s)": sum(len(s.charts) for s in self.sections),
-            "figure(s) worked out from them": sum(1 for f in self.figures if f.follows),
-        }
+    def count(self) -> str:
+        """The changes the drafts were made from, in words: "2 changes: one paragraph
+        rewritten and one figure updated"; "3 changes: 2 paragraphs rewritten, one added and
+        one figure updated"; "No changes" when there are none."""
+        made = Counter(
+            [(p.noun, p.verb) for p in self.narrative]
+            + [("figure", f.change) for f in self.sources]
+        )
+        if not made:
+            return "No changes"
+        kinds, previous = [], ""
+        for (noun, verb), n in sorted(made.items(), key=lambda item: _ORDER.index(item[0])):
+            # The noun once per kind of block: "2 paragraphs rewritten, one added".
+            kinds.append(f"{_count(n, noun) if noun != previous else _count(n, '')} {verb}")
+            previous = noun
+        return f"{_count(made.total(), 'change').capitalize()}: {_listed(kinds)}"
+
+    @property
+    def follows(self) -> str:
+        """What follows from the changed figures, in words ("" when nothing changed)."""
+        if not self.narrative and not self.sources:
+            return ""
+        paragraphs = [p for s in self.sections for p in s.paragraphs]
+        sentences = sum(1 for p in paragraphs if p.figures and not p.note)
+        tables = sum(len(s.tables) for s in self.sections)
+        charts = sum(len(s.charts) for s in self.sections)
+        notes = sum(1 for p in paragraphs if p.note)
+        derived = sum(1 for f in self.figures if f.follows)
+        said = []
+        showing = [
+            _count(n, noun)
+            for n, noun in ((sentences, "sentence"), (tables, "table"), (charts, "chart"))
+            if n
+        ]
+        if showing:
+            verb = "shows" if sentences + tables + charts == 1 else "show"
+            figures = "figure" if len(self.sources) == 1 else "figures"
+            said.append(f"{_listed(showing)} {verb} the updated {figures}")
+        if notes:
+            note = "note under a table or chart" if notes == 1 else "notes under tables and charts"
+            said.append(f"{_count(notes, note, note)} changed")
+        if derived:
+            said.append(f"{_count(derived, 'figure')} worked out from them changed too")
+        if not said:
+            return "Nothing else changed because of them."
+        return f"What follows from them: {'; '.join(said)}."
+
+    @property
+    def summary(self) -> str:
+        """The count and what follows, as ``review`` prints them."""
+        return f"{self.count}. {self.follows}".strip()
 
 
-def write(old: Path, new: Path) -> Path:
+def write(old: Path, new: Path) -> tuple[Path, Review]:
     """Compare the drafts in folders ``old`` and ``new``; write ``new/review.html``."""
     found = compare(old, new)
     path = new / REVIEW_FILE
     with replacing(path) as handle:
         handle.write(render(found).encode("utf-8"))
-    return path
+    return path, found
 
 
 def compare(old: Path, new: Path) -> Review:
@@ -221,7 +309,7 @@ def _marked(tag: str, said: str, words: str) -> markupsafe.Markup:
 # -- reading the drafts ------------------------------------------------------------------------
 
 
-def _references(folder: Path) -> tuple[str, list[dict[str, str]], list[Block]]:
+def _references(folder: Path) -> tuple[Notice, list[dict[str, str]], list[Block]]:
     path = folder / draft.REFERENCES_FILE
     if not path.is_file():
         raise ReportError(
@@ -246,7 +334,9 @@ def _label(identity: Identity, area_name: str) -> str:
         name = indicators.get(indicator).label
     except KeyError:  # a figure of a kit newer or older than this one
         name = indicator.replace("_", " ").capitalize()
-    return ", ".join(x for x in (name, breakdown, area_name, period) if x)
+    # "kind: rapid review; decided" says "rapid review, decided" to a reader.
+    which = ", ".join(part.rpartition(": ")[2] for part in breakdown.split("; ") if part)
+    return ", ".join(x for x in (name, which, area_name, period) if x)
 
 
 def _figure_changes(old: Path, new: Path, blocks: Sequence[Block]) -> list[FigureChange]:
@@ -267,8 +357,8 @@ def _figure_changes(old: Path, new: Path, blocks: Sequence[Block]) -> list[Figur
         found[identity] = FigureChange(
             identity,
             _label(identity, row["area_name"]),
-            before["shown"] if before else "none",
-            after["shown"] if after else "none",
+            before["shown"] if before else "",
+            after["shown"] if after else "",
             _source(row),
             row["derivation"],
         )
@@ -374,11 +464,11 @@ def _paragraphs(
         block = new if new is not None else old
         assert block is not None  # a pair has at least one side
         note = block.kind == "note"
+        heading = block.kind == "heading"
         if new is None:
             assert old is not None
-            out.append(
-                ParagraphChange("removed", section, old.ref, word_diff(old.text, ""), figures, note)
-            )
+            words = word_diff(old.text, "")
+            out.append(ParagraphChange("removed", section, old.ref, words, figures, note, heading))
         else:
             out.append(
                 ParagraphChange(
@@ -388,6 +478,7 @@ def _paragraphs(
                     word_diff(old.text if old else "", new.text),
                     figures,
                     note,
+                    heading,
                 )
             )
     return out
@@ -426,16 +517,27 @@ def _cells(
         previous = old_rows.get(key)
         place = _place(row.ref)
         if previous is None:
-            lines.append((place, f"row added: {row.text}"))
+            lines.append((place, f"New row: {_row(row.cells, columns)}"))
             continue
         for column, (a, b) in enumerate(zip(previous.cells, row.cells, strict=False)):
             if a != b:
                 name = columns[column] if column < len(columns) else f"column {column + 1}"
-                lines.append((place, f"row {row.cells[0]!r}, {name}: {a} -> {b}"))
+                lines.append((place, f"{row.cells[0]}, {name}: {_from_to(a, b)}"))
     for key, row in old_rows.items():
         if key not in seen:
-            lines.append((table, f"row removed: {row.text}"))
+            lines.append((table, f"Row removed: {_row(row.cells, columns)}"))
     return lines
+
+
+def _row(cells: Sequence[str], columns: Sequence[str]) -> str:
+    """A row in words: its heading, then each other cell after its column's heading."""
+    if not cells:
+        return "(empty)"
+    named = [
+        f"{columns[i]} {cell}" if i < len(columns) and columns[i] else cell
+        for i, cell in enumerate(cells[1:], start=1)
+    ]
+    return f"{cells[0]} ({', '.join(named)})" if named else cells[0]
 
 
 def _charts(before: Sequence[Block], after: Sequence[Block]) -> list[ChartChange]:
@@ -448,12 +550,43 @@ def _charts(before: Sequence[Block], after: Sequence[Block]) -> list[ChartChange
         was = {tuple(p[:3]): p[3] for p in old.data}
         now = {tuple(p[:3]): p[3] for p in new.data}
         points = [
-            f"{', '.join(x for x in key if x)}: {was.get(key, 'none')} -> {now.get(key, 'none')}"
+            f"{', '.join(x for x in key if x)}: {_from_to(was.get(key, ''), now.get(key, ''))}"
             for key in [*now, *(k for k in was if k not in now)]
             if was.get(key) != now.get(key)
         ]
         if old.text != new.text:
-            points.insert(0, f"title: {old.text} -> {new.text}")
+            points.insert(0, f"Title: {_from_to(old.text, new.text)}")
         if points:
             out.append(ChartChange(_place(new.ref), new.text, points))
     return out
+
+
+# -- in words -----------------------------------------------------------------------------------
+
+
+def _from_to(old: str, new: str) -> str:
+    """A value's change in words: 'from 1,624 to 1,702'; a value new or gone says so."""
+    if not old:
+        return f"{new} (new)"
+    if not new:
+        return f"{old} (no longer shown)"
+    return f"from {old} to {new}"
+
+
+def _count(n: int, singular: str, plural: str = "") -> str:
+    """'one paragraph', '2 paragraphs', '1,024 paragraphs' (GOV.UK style: 'one' in words);
+    'one' or '2' alone when ``singular`` is empty."""
+    if n == 1:
+        return f"one {singular}".strip()
+    return f"{n:,} {plural or (singular + 's' if singular else '')}".strip()
+
+
+def _noun(heading: bool) -> str:
+    return "heading" if heading else "paragraph"
+
+
+def _listed(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
