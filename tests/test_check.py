@@ -129,3 +129,36 @@ def test_invalid_params_are_one_line_and_status_1(
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("error: ") and "unknown key 'trend_yeers'" in err
+
+
+def test_a_period_of_ten_years_is_a_warning_that_strict_refuses(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project / "params/kent-2022.yaml"
+    path.write_text(
+        path.read_text().replace("period_start: 2021-10-01", "period_start: 2012-10-01")
+    )
+    code, out = check(project, capsys)
+    row = next(line for line in out.splitlines() if line.startswith("warning"))
+    assert "2012 to 2022" in row and "period_start, period_end" in row
+    assert "1 October 2012 to 30 September 2022, is 10 years long. Expected 11 to 13 months" in row
+    assert code == 0 and "Nothing blocks the build." in out and "1 warning(s)" in out
+    code, out = check(project, capsys, "--strict")
+    assert code == 1
+
+
+@pytest.mark.parametrize("twice", ['"856"', "856"])
+def test_one_authority_given_twice_by_any_of_its_codes_blocks_by_name(
+    project: Path, capsys: pytest.CaptureFixture[str], twice: str
+) -> None:
+    """Leicester is E06000016 and, in the DfE's old codes, 856: named by both, it is one."""
+    path = project / "params/kent-2022.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "local_authority: E10000016", f'local_authority: ["E06000016", "E10000018", {twice}]'
+        )
+    )
+    code, out = check(project, capsys)
+    row = next(line for line in out.splitlines() if line.startswith("invalid"))
+    assert f"{path}, key 'local_authority': names Leicester as E06000016 and as 856" in row
+    assert code == 1 and "1 input(s) block the build" in out

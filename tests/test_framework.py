@@ -263,3 +263,51 @@ def test_the_glossary_adds_the_terms_a_framework_brings_in_order() -> None:
     assert "<dt>Family help</dt><dd>Help for &lt;families&gt;.</dd>" in page
     terms = [t.split("</dt>")[0] for t in page.split("<dt>")[1:]]
     assert terms == sorted(terms, key=str.lower)
+
+
+# -- a framework is checked whole by every reader, within the limits of a YAML document --------
+
+
+def test_a_project_framework_listing_a_section_the_kit_does_not_have_is_refused_when_read(
+    tmp_path: Path,
+) -> None:
+    """What the build refuses, ``check`` and ``new`` refuse too: they read it the same way."""
+    sections = [*yaml.safe_load((framework.FRAMEWORKS_DIR / "wt2018.yaml").read_text())["sections"]]
+    path = _project_framework(
+        tmp_path, "ours", sections=[*sections, {"key": "safety_net", "title": "Safety net"}]
+    )
+    for read in (
+        lambda: framework.load("ours", tmp_path),
+        lambda: framework.in_force_on(dt.date(2024, 3, 31), tmp_path),
+    ):
+        with pytest.raises(ParamsError) as caught:
+            read()
+        assert str(caught.value).startswith(f"{path}: the framework declaration is invalid: ")
+        assert "sections lists safety_net, which the kit has no section for: its sections are " \
+            "foreword, local_context," in str(caught.value)  # fmt: skip
+
+
+def test_a_framework_file_of_aliases_is_refused_by_its_size(tmp_path: Path) -> None:
+    path = _project_framework(tmp_path, "ours")
+    bomb = ["glossary:", '  a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    bomb += [f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 8)}]" for i in range(1, 9)]
+    path.write_text(path.read_text() + "\n".join(bomb) + "\n", encoding="utf-8")
+    with pytest.raises(
+        ParamsError, match=r"key 'glossary, a\d': the value holds [\d,]+ values once"
+    ):
+        framework.load("ours", tmp_path)
+
+
+def test_a_project_framework_with_a_kits_id_is_said_to_replace_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _project_framework(tmp_path, "ours")
+    assert framework.shadowed("ours", tmp_path) == ""
+    assert framework.shadowed("wt2018", tmp_path) == "", "no project file: nothing replaced"
+    path = _project_framework(tmp_path, "wt2018")
+    said = framework.shadowed("wt2018", tmp_path)
+    assert said.startswith(f"{path} declares the framework wt2018, which the kit declares too")
+    assert "this project's reports follow the project's file, not the kit's" in said
+    with caplog.at_level("WARNING"):
+        framework.say_if_shadowed("wt2018", tmp_path)
+    assert said in caplog.text

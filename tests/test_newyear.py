@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import signal
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
 from safeguarding_report import cli
@@ -113,3 +119,67 @@ def test_new_year_refuses_a_narrative_in_markdown_and_in_word_writing_nothing(
     assert "foreword is written twice, in foreword.md and in foreword.docx" in str(caught.value)
     assert not (project / "params/kent-2023.yaml").exists()
     assert not (project / "data/local/kent-2023").exists()
+
+
+# -- new-year writes whole or not at all ------------------------------------------------------
+
+
+WORD_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+MACRO_TYPE = b"application/vnd.ms-word.document.macroEnabled.main+xml"
+
+
+def _macro_enabled(path: Path) -> None:
+    """A Word file saved macro-enabled (.docm), then renamed .docx: its content type says so."""
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "draft", "false"
+    document.add_paragraph("The scrutineer's statement.")
+    plain = io.BytesIO()
+    document.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as renamed:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                assert WORD_TYPE in data
+                data = data.replace(WORD_TYPE, MACRO_TYPE)
+            renamed.writestr(item, data)
+
+
+def test_a_word_file_new_year_cannot_carry_over_stops_it_by_name_leaving_nothing(
+    project: Path,
+) -> None:
+    folder = project / "data/local/kent-2022"
+    (folder / "scrutiny.md").unlink()
+    _macro_enabled(folder / "scrutiny.docx")
+    with pytest.raises(DataError) as caught:
+        newyear.new_year(project / "params/kent-2022.yaml", project)
+    assert str(caught.value).startswith("data/local/kent-2022/scrutiny.docx: the file holds macros")
+    assert sorted(p.name for p in (project / "data/local").iterdir()) == ["kent-2022"]
+    assert not (project / "params/kent-2023.yaml").exists()
+    # Saved again as a plain Word document: new-year runs, with nothing in its way.
+    docx.Document().save(str(folder / "scrutiny.docx"))
+    done = newyear.new_year(project / "params/kent-2022.yaml", project)
+    assert "data/local/kent-2023/scrutiny.docx" in done.to_update
+    assert sorted(p.name for p in (project / "data/local").iterdir()) == ["kent-2022", "kent-2023"]
+
+
+def test_a_new_year_killed_half_way_leaves_nothing_that_stops_the_next(project: Path) -> None:
+    """kill -9 while the narratives are carried over: no kent-2023 folder or params file, only a
+    staging folder, which the next new-year removes (its owner gone) before writing its own."""
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from safeguarding_report.workflows import newyear\n"
+        "newyear.as_draft = lambda *args: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "root = Path(sys.argv[1])\n"
+        "newyear.new_year(root / 'params/kent-2022.yaml', root)\n"
+    )
+    ended = subprocess.run([sys.executable, "-c", code, str(project)], check=False)
+    assert ended.returncode == -signal.SIGKILL
+    left = sorted(p.name for p in (project / "data/local").iterdir())
+    assert left[0].startswith(".kent-2023.new-year-") and left[1:] == ["kent-2022"]
+    assert (project / "data/local" / left[0] / "about.yaml").is_file(), "killed half way"
+    assert not (project / "params/kent-2023.yaml").exists()
+    assert run(project, "new-year", str(project / "params/kent-2022.yaml")) == 0
+    assert sorted(p.name for p in (project / "data/local").iterdir()) == ["kent-2022", "kent-2023"]
+    assert LocalRecords.load(project / "data", "kent-2023").drafts()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 import shutil
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 import yaml
 
-from safeguarding_report.core import params
+from safeguarding_report.core import limits, params, shorten
 from safeguarding_report.core.errors import ParamsError
 
 
@@ -268,3 +272,135 @@ def test_a_damaged_project_framework_is_named_when_the_params_are_read(
     good["framework"] = "ours"
     with pytest.raises(ParamsError, match=r"ours.yaml: the framework declaration is invalid: in_f"):
         params.load(_write(tmp_path, good), data=tmp_path / "data")
+
+
+# -- every input bounded: YAML's aliases, nesting, size; long values quoted short ---------------
+
+
+def _aliases(key: str, levels: int) -> str:
+    """``key``: a list of ``levels`` lists, each nine aliases of the one before (9**levels)."""
+    lines = [f"{key}:", '  - &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def _with(kent_params: Path, tmp_path: Path, key: str, written: str) -> Path:
+    """The default params file with ``key`` written as ``written`` (a YAML block)."""
+    lines = kent_params.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = "".join(line for line in lines if not line.startswith(f"{key}:"))
+    path = tmp_path / "report.yaml"
+    path.write_text(kept + written, encoding="utf-8")
+    return path
+
+
+def test_an_alias_tree_is_refused_by_its_size_without_being_expanded(
+    tmp_path: Path, kent_params: Path
+) -> None:
+    """Nine levels of nine aliases in 1 KB stand for 490 million values: counted, not made."""
+    path = _with(kent_params, tmp_path, "partnership", _aliases("partnership", 9))
+    assert path.stat().st_size < 2_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ParamsError) as caught:
+            params.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 5
+    assert peak < 50 * 2**20
+    message = str(caught.value)
+    assert message.startswith(f"{path}, line 11, key 'partnership': the value holds 490,329,055 ")
+    assert "once its aliases (*name) are expanded. Expected at most 10,000 values" in message
+    assert "lol" not in message and len(message) < 400
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("partnership: &a [*a]\n", "key 'partnership': the value contains itself"),
+        ("partnership: " + "[" * 5_000 + "]" * 5_000 + "\n", "nested more than 20 levels"),
+        ("partnership: [" + ", ".join(["x"] * 20_000) + "]\n", "more than 10,000 values"),
+    ],
+    ids=["itself", "deep", "many"],
+)
+def test_a_value_without_end_too_deep_or_too_large_is_refused_naming_the_key(
+    tmp_path: Path, kent_params: Path, written: str, expected: str
+) -> None:
+    path = _with(kent_params, tmp_path, "partnership", written)
+    with pytest.raises(ParamsError, match=re.escape(expected)) as caught:
+        params.load(path)
+    assert str(caught.value).startswith(f"{path}, line ")
+    assert "key 'partnership'" in str(caught.value) and len(str(caught.value)) < 500
+
+
+def test_a_params_file_too_large_to_be_one_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "report.yaml"
+    path.write_text("# " + "x" * (limits.MAX_YAML_BYTES + 10) + "\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"report.yaml: the file is 1\.0 MiB .* at most 1\.0 MiB"):
+        params.load(path)
+
+
+def test_a_value_within_the_limits_is_quoted_short_in_the_message(
+    tmp_path: Path, kent_params: Path
+) -> None:
+    """Three levels of aliases (819 values) pass the limits; the message quotes a line of them."""
+    path = _with(kent_params, tmp_path, "partnership", _aliases("partnership", 3))
+    with pytest.raises(ParamsError) as caught:
+        params.load(path)
+    message = str(caught.value)
+    assert "key 'partnership' must be non-empty text, found [['lol', 'lol'," in message
+    found = message.partition("found ")[2]
+    assert len(found) <= shorten.QUOTED_CHARS + 1 and found.endswith("….")
+
+
+def test_many_unknown_keys_are_counted_not_listed(tmp_path: Path, kent_params: Path) -> None:
+    extra = "".join(f"{'k' * 200}{n}: 1\n" for n in range(500))
+    path = tmp_path / "report.yaml"
+    path.write_text(kent_params.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"; and 497 more\. Allowed keys: id, ") as caught:
+        params.load(path)
+    assert len(str(caught.value)) < 600
+
+
+def test_an_id_longer_than_a_file_name_takes_is_refused(tmp_path: Path, kent_params: Path) -> None:
+    path = _text(tmp_path, kent_params, "id: kent-2022", "id: " + "-".join(["kent"] * 30))
+    with pytest.raises(ParamsError, match=r"key 'id' must be at most 64 characters .* found 149"):
+        params.load(path)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "length"),
+    [
+        ("2021-10-01", "2022-09-30", ""),
+        ("2021-04-01", "2022-02-28", ""),  # 11 months
+        ("2021-04-01", "2022-04-30", ""),  # 13 months
+        ("2012-10-01", "2022-09-30", "is 10 years long"),
+        ("2021-04-01", "2022-02-27", "is 10 months and 27 days long"),
+        ("2021-04-01", "2022-05-01", "is 13 months and 1 day long"),
+    ],
+)
+def test_a_reporting_period_outside_11_to_13_months_is_named(
+    good: dict[str, object], start: str, end: str, length: str
+) -> None:
+    good.update(period_start=dt.date.fromisoformat(start), period_end=dt.date.fromisoformat(end))
+    good["publication_date"] = dt.date(2031, 1, 1)
+    p = params.validate(good)
+    assert (length in p.period_problem) if length else p.period_problem == ""
+    if length:
+        assert "Expected 11 to 13 months: the guidance asks for a report on every 12-month" in (
+            p.period_problem
+        )
+
+
+def test_a_long_period_is_a_warning_and_refused_in_strict_mode(
+    good: dict[str, object], caplog: pytest.LogCaptureFixture
+) -> None:
+    good["period_start"] = dt.date(2012, 10, 1)
+    p = params.validate(good)
+    with caplog.at_level(logging.WARNING):
+        p.check_period("params/x.yaml", strict=False)
+    assert "params/x.yaml: the reporting period, 1 October 2012 to 30 September 2022, is 10 " \
+        "years long" in caplog.text  # fmt: skip
+    with pytest.raises(ParamsError, match=r"params/x.yaml: strict mode: the reporting period"):
+        p.check_period("params/x.yaml", strict=True)

@@ -14,6 +14,9 @@ import yaml
 
 from safeguarding_report.cli import main
 from safeguarding_report.core import framework
+from safeguarding_report.pipeline import plan
+from safeguarding_report.pipeline.build import Project
+from safeguarding_report.pipeline.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK_ID = "kent_local"
@@ -99,3 +102,40 @@ def test_a_report_follows_a_framework_its_project_declares(project: Path) -> Non
     manifest = json.loads((project / "outputs/kent-2022/manifest.json").read_text())
     why = {name: section["why"] for name, section in manifest["sections"].items()}
     assert why["10_scrutiny"] == f"data/frameworks/{FRAMEWORK_ID}.yaml changed"
+
+
+# -- a project's framework file with a kit framework's id; one listing an unknown section -----
+
+
+def test_a_project_framework_that_replaces_the_kits_is_said_on_every_build_and_by_check(
+    project: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    declared = project / "data" / framework.PROJECT_FOLDER / "wt2018.yaml"
+    shutil.copy(framework.FRAMEWORKS_DIR / "wt2018.yaml", declared)
+    params_path = project / "params/kent-2022.yaml"
+    text = params_path.read_text(encoding="utf-8")
+    params_path.write_text(text.replace(f"framework: {FRAMEWORK_ID}", "framework: wt2018"))
+    said = f"{project / 'data'}/frameworks/wt2018.yaml declares the framework wt2018, which the kit"
+    for _ in range(2):  # every build says it, before it knows whether there is work to do
+        caplog.clear()
+        with caplog.at_level("WARNING"):
+            plan.make(params_path, Project(project), BuildOptions(make_pdf=False))
+        assert said in caplog.text
+    assert main(["check", str(params_path), "--root", str(project)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("warning"))
+    assert "framework wt2018" in row and "declares the framework wt2018" in row
+    assert "1 warning(s): read them above." in out
+
+
+def test_check_and_new_refuse_a_framework_listing_a_section_the_kit_does_not_have(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sections = yaml.safe_load((framework.FRAMEWORKS_DIR / "wt2018.yaml").read_text())["sections"]
+    path = _declare(project / "data", sections=[*sections, {"key": "safety_net", "title": "Net"}])
+    expected = f"error: {path}: the framework declaration is invalid: the file: sections lists "
+    assert main(["check", str(project / "params/kent-2022.yaml"), "--root", str(project)]) == 1
+    assert capsys.readouterr().err.startswith(expected)
+    assert main(["new", "E08000003", "--year", "2024", "--root", str(project)]) == 1
+    assert capsys.readouterr().err.startswith(expected)
+    assert not (project / "params/manchester-2024.yaml").exists()

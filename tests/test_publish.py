@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import shutil
+import signal
+import socket
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import wait_for
 from safeguarding_report.core.errors import DataError, OutputError
+from safeguarding_report.local.workbook import WORKBOOK_FILE
 from safeguarding_report.pipeline import execute as execute_module
 from safeguarding_report.pipeline import publish
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
+from safeguarding_report.workflows import workbook as workbook_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -199,3 +206,109 @@ def test_figures_csv_writes_whole_numbers_plainly(tmp_path: Path) -> None:
     with path.open(encoding="utf-8") as handle:
         values = [(r["value"], r["shown"]) for r in csv.DictReader(handle)]
     assert values == [("1777", "1,777"), ("37.37083111419229", "37.4"), ("", "[c]")]
+
+
+# -- a build stopped without warning leaves nothing that stays ---------------------------------
+
+_STAGE_AND_DIE = (
+    "import os, signal, sys\n"
+    "from pathlib import Path\n"
+    "from safeguarding_report.pipeline import publish\n"
+    "staged = publish.staging(Path(sys.argv[1]), 'kent-2022')\n"
+    "(staged / 'report.html').write_text('half')\n"
+    "os.kill(os.getpid(), signal.SIGKILL)\n"
+)
+
+
+def _killed_build(outputs: Path) -> Path:
+    """The staging folder of a build killed (``kill -9``) as it wrote its outputs."""
+    before = set(outputs.glob(".kent-2022.building-*"))
+    ended = subprocess.run([sys.executable, "-c", _STAGE_AND_DIE, str(outputs)], check=False)
+    assert ended.returncode == -signal.SIGKILL
+    (left,) = set(outputs.glob(".kent-2022.building-*")) - before
+    return left
+
+
+def test_the_staging_folder_of_a_killed_build_is_removed_by_the_next(tmp_path: Path) -> None:
+    left = _killed_build(tmp_path)
+    owner = (left / publish.OWNER_FILE).read_text(encoding="utf-8").split()
+    assert owner[0] == socket.gethostname() and owner[1].isdigit()
+    staged = publish.staging(tmp_path, "kent-2022")
+    assert not left.exists(), "its owner is gone: removed"
+    assert [p.name for p in tmp_path.iterdir()] == [staged.name]
+    publish.publish(staged, tmp_path / "kent-2022")
+    assert list((tmp_path / "kent-2022").iterdir()) == [], "the owner's mark is not published"
+
+
+def test_the_staging_folders_of_running_builds_and_other_machines_are_kept(tmp_path: Path) -> None:
+    running = publish.staging(tmp_path, "kent-2022")  # this process's: still running
+    elsewhere = _killed_build(tmp_path)
+    owner = (elsewhere / publish.OWNER_FILE).read_text(encoding="utf-8").split()
+    (elsewhere / publish.OWNER_FILE).write_text(f"another-machine {owner[1]}\n")
+    another = publish.staging(tmp_path, "kent-2022")
+    other_report = tmp_path / ".kent-2012.building-0000aaaa"
+    other_report.mkdir()
+    publish.staging(tmp_path, "kent-2022")
+    assert running.is_dir() and another.is_dir() and other_report.is_dir()
+    assert elsewhere.is_dir(), "a build on another machine sharing the folder: only it can tell"
+
+
+def test_an_unowned_staging_folder_is_removed_once_it_is_an_hour_old(tmp_path: Path) -> None:
+    """Left by a build of a version that recorded no owner."""
+    old, new = tmp_path / ".kent-2022.building-0000aaaa", tmp_path / ".kent-2022.building-0000bbbb"
+    for folder in (old, new):
+        folder.mkdir()
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    publish.staging(tmp_path, "kent-2022")
+    assert not old.exists() and new.exists()
+
+
+@pytest.mark.build
+def test_a_build_killed_with_kill_9_leaves_nothing_the_next_build_keeps(project: Project) -> None:
+    command = [sys.executable, "-m", "safeguarding_report", "build"]
+    args = [str(project.root / "params/kent-2022.yaml"), "--root", str(project.root)]
+    build_process = subprocess.Popen(
+        [*command, *args, "--no-pdf", "--quiet", "--force"],
+        env={**os.environ, "CI": "1"},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: any(project.outputs.glob(".kent-2022.building-*/sections")), 120)
+        build_process.kill()  # SIGKILL: no cleanup runs
+        build_process.wait()
+        (left,) = project.outputs.glob(".kent-2022.building-*")
+        assert (left / publish.OWNER_FILE).is_file()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build_process.pid, signal.SIGKILL)  # any section still running
+    staged = publish.staging(project.outputs, "kent-2022")  # as the next build starts
+    assert not left.exists()
+    assert [p.name for p in project.outputs.glob(".kent-2022.building-*")] == [staged.name]
+    _untouched_report = (project.outputs / "kent-2022/report.html").read_text(encoding="utf-8")
+    assert _untouched_report == "the last good report"
+
+
+# -- the commands that write a report's inputs stage them too ---------------------------------
+
+
+def test_a_workbook_that_cannot_be_written_leaves_the_records_as_they_were(
+    kent_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = kent_folder / "data/local/kent-2022"
+    before = sorted(p.name for p in folder.iterdir())
+
+    def failed(path: Path, *args: object, **kwargs: object) -> Path:
+        path.write_bytes(b"half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workbook_command, "write_workbook", failed)
+    with pytest.raises(OSError, match="No space left"):
+        workbook_command.make(kent_folder / "params/kent-2022.yaml", kent_folder)
+    assert sorted(p.name for p in folder.iterdir()) == before, "no CSV file moved, no workbook"
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["kent-2022"], "no staging left"
+    monkeypatch.undo()
+    made = workbook_command.make(kent_folder / "params/kent-2022.yaml", kent_folder)
+    assert made.path == folder / WORKBOOK_FILE and made.aside is not None
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["kent-2022"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +123,73 @@ def test_command_line_says_what_it_wrote_and_what_to_run(
     assert main(["new", "E06000062", "--year", "2019", "--root", str(root)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: West Northamptonshire") and err.count("\n") == 1
+
+
+# -- long names shortened, never refused; new writes whole or not at all -----------------------
+
+TWENTY = [f"E0900{n:04d}" for n in range(2, 22)]  # twenty London boroughs
+
+
+def test_a_partnership_of_twenty_authorities_gets_an_id_a_file_name_takes(root: Path) -> None:
+    made = scaffold.new(",".join(TWENTY), 2024, root=root)
+    p = params.load(made.params)
+    assert p.local_authorities == tuple(TWENTY)
+    assert len(p.partnership) > 255, "the name as the authorities' names make it, in full"
+    assert len(p.id) <= params.MAX_ID_CHARS and p.id.endswith("-2024")
+    assert p.id.startswith("barking-and-dagenham-barnet-bex")
+    assert made.local == root / "data/local" / p.id and (made.local / "about.yaml").is_file()
+    # The same authorities always give the same id (batch finds the file again); others another.
+    area = ", ".join(TWENTY)
+    assert scaffold.report_id_for(area, 2024) == scaffold.report_id_for(area, 2024)
+    assert scaffold.report_id_for(area, 2024) != scaffold.report_id_for(area + "x", 2024)
+
+
+def test_new_refuses_one_authority_given_by_two_codes(root: Path) -> None:
+    with pytest.raises(ParamsError, match="named twice: Leicester, as E06000016 and as 856"):
+        scaffold.new("E06000016,856", 2024, root=root)
+    assert not list((root / "data/local").iterdir())
+
+
+def test_new_names_the_partnership_as_given_in_one_write(root: Path) -> None:
+    made = scaffold.new("E08000003", 2024, root=root, partnership='The "City" Partnership: MCR')
+    assert params.load(made.params).partnership == 'The "City" Partnership: MCR'
+
+
+def test_a_new_that_fails_half_way_leaves_nothing_and_the_next_starts_again(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half(folder: Path, *args: object, **kwargs: object) -> list[Path]:
+        (folder / "about.yaml").write_text("illustrative: false\n", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(scaffold, "write_empty_templates", half)
+    with pytest.raises(OSError, match="No space left"):
+        scaffold.new("E08000003", 2024, root=root)
+    assert not (root / "params/manchester-2024.yaml").exists()
+    assert not list((root / "data/local").iterdir()), "no folder, whole or staged"
+    monkeypatch.undo()
+    made = scaffold.new("E08000003", 2024, root=root)
+    assert params.load(made.params).id == "manchester-2024"
+
+
+def test_a_new_killed_half_way_leaves_nothing_that_stops_the_next(root: Path) -> None:
+    """kill -9 while the templates are written: the staging folder stays, no params file; the
+    next new removes the folder, its owner gone, and writes the report."""
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from safeguarding_report.workflows import scaffold\n"
+        "def killed(folder, *args, **kwargs):\n"
+        "    (folder / 'about.yaml').write_text('half')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "scaffold.write_empty_templates = killed\n"
+        "scaffold.new('E08000003', 2024, root=Path(sys.argv[1]))\n"
+    )
+    ended = subprocess.run([sys.executable, "-c", code, str(root)], check=False)
+    assert ended.returncode == -signal.SIGKILL
+    left = list((root / "data/local").iterdir())
+    assert [p.name[: len(".manchester-2024.new-")] for p in left] == [".manchester-2024.new-"]
+    assert not (root / "params/manchester-2024.yaml").exists()
+    made = scaffold.new("E08000003", 2024, root=root)
+    assert [p.name for p in (root / "data/local").iterdir()] == ["manchester-2024"]
+    assert "illustrative: false" in (made.local / "about.yaml").read_text(encoding="utf-8")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import copy
+import re
 import shutil
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -186,3 +189,120 @@ def test_new_year_carries_a_word_narrative_over_as_a_draft(kent_folder: Path) ->
     assert narrative is not None and narrative.draft
     assert narrative.source_file == "data/local/kent-2023/foreword.docx"
     assert narrative.markdown.strip() == "Last year's words."
+
+
+# -- Word's markup found by its namespace, and a damaged document named ---------------------
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@pytest.mark.parametrize("element", ["ins", "del", "moveFrom", "moveTo"])
+@pytest.mark.parametrize(
+    "bound",
+    [f'xmlns:w="{W}"', f'xmlns:ww="{W}"', f'xmlns="{W}"'],
+    ids=["w", "another prefix", "default namespace"],
+)
+def test_a_tracked_change_is_found_whatever_prefix_word_is_bound_to(
+    tmp_path: Path, element: str, bound: str
+) -> None:
+    prefix = bound.split("=")[0].partition(":")[2]
+    p = f"{prefix}:" if prefix else ""
+    xml = (f'<{p}p {bound}><{p}{element} {p}id="9" {p}author="A" {p}date="2022-01-01T00:00:00Z">'
+           f"<{p}r><{p}t>Added, never accepted.</{p}t></{p}r></{p}{element}></{p}p>")  # fmt: skip
+    path = tmp_path / "foreword.docx"
+    _with_body_xml(path, xml)
+    with pytest.raises(DataError, match=r"^foreword.docx: the document cannot be used because "
+                       r"it has tracked changes"):  # fmt: skip
+        read_docx_narrative(path, "foreword.docx", ForewordHeader)
+
+
+def test_a_prefix_named_w_for_another_namespace_is_not_word(tmp_path: Path) -> None:
+    """Known by namespace, not by prefix: ``w:ins`` of another vocabulary is no tracked change
+    (and, unknown to Word, its text is not published)."""
+    path = tmp_path / "foreword.docx"
+    _with_body_xml(path, f'<w:p {nsdecls("w")}><w:r><w:t>Kept.</w:t></w:r>'
+                   '<x:ins xmlns:x="urn:example:not-word"/></w:p>')  # fmt: skip
+    assert "Kept." in read_docx_narrative(path, "foreword.docx", ForewordHeader).markdown
+
+
+def test_comments_are_refused_as_they_would_be_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "foreword.docx"
+    _with_body_xml(path, f'<w:p {nsdecls("w")}><w:commentRangeStart w:id="0"/><w:r><w:t>Text'
+                   '</w:t></w:r><w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/>'
+                   "</w:r></w:p>")  # fmt: skip
+    with pytest.raises(DataError, match=r"because it has comments, which the report would leave "
+                       r"out without a word.*Delete All Comments"):  # fmt: skip
+        read_docx_narrative(path, "foreword.docx", ForewordHeader)
+
+
+def _rewritten(
+    path: Path, name: str, data: bytes | None, added: dict[str, bytes] | None = None
+) -> None:
+    """The .docx at ``path`` with part ``name`` replaced (or left out: None), parts added."""
+    with zipfile.ZipFile(path) as old:
+        parts = {n: old.read(n) for n in old.namelist()}
+    if data is None:
+        del parts[name]
+    else:
+        parts[name] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for part, content in {**parts, **(added or {})}.items():
+            new.writestr(part, content)
+
+
+def test_a_document_cut_short_names_the_part_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "foreword.docx"
+    contribution(path, SIGNED, "Text.")
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml")
+    _rewritten(path, "word/document.xml", xml[: len(xml) // 2])
+    with pytest.raises(DataError) as caught:
+        read_docx_narrative(path, "foreword.docx", ForewordHeader)
+    message = str(caught.value)
+    assert re.match(r"foreword.docx, part word/document.xml, line \d+, column \d+: the file is "
+                    r"damaged or is not a Word document \(.docx\) \(", message)  # fmt: skip
+    assert "fault in the kit" not in message
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (
+            lambda p: p.write_bytes(b"Not a zip archive."),
+            "foreword.docx: the file is not a Word "
+            "document (.docx) that can be read (File is not a zip file)",
+        ),
+        (
+            lambda p: _rewritten(p, "word/document.xml", None),
+            "foreword.docx: the file has no document in it (no part word/document.xml)",
+        ),
+        (
+            lambda p: _rewritten(p, "word/styles.xml", b"<w:styles"),
+            "foreword.docx, part word/styles.xml, line 1, column 1: the file is damaged",
+        ),
+        (
+            lambda p: _rewritten(p, "word/vbaProject.bin", b"\xd0\xcf\x11\xe0"),
+            "foreword.docx: the file holds macros (word/vbaProject.bin)",
+        ),
+    ],
+    ids=["not a zip archive", "no document part", "styles cut short", "macros"],
+)
+def test_a_damaged_document_is_refused_naming_what_is_wrong(
+    tmp_path: Path, damage: Any, said: str
+) -> None:
+    path = tmp_path / "foreword.docx"
+    contribution(path, SIGNED, "Text.")
+    damage(path)
+    with pytest.raises(DataError) as caught:
+        read_docx_narrative(path, "foreword.docx", ForewordHeader)
+    assert str(caught.value).startswith(said), str(caught.value)
+
+
+def test_a_text_longer_than_a_narrative_may_be_is_refused_before_it_is_converted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "foreword.docx"
+    contribution(path, SIGNED, *["Word " * 10_000] * 5)  # 250,000 characters
+    with pytest.raises(DataError, match=r"^foreword.docx: the text is more than 200,000 "
+                       r"characters long"):  # fmt: skip
+        read_docx_narrative(path, "foreword.docx", ForewordHeader)

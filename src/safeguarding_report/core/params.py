@@ -6,13 +6,20 @@ key, the file, the line and what was expected, raised before any notebook runs; 
 publication date on or before the last day of the reporting period. So are a file
 that cannot be read or is not UTF-8, and a folder where the file should be. The framework must
 be one the package declares or one the project does (in its data folder: ``report.framework``).
+
+The file is read within the limits of a YAML document (``core/limits.py``: its size, and its
+values and levels once YAML's aliases are expanded), and a value quoted in a message is cut to
+a line (``shorten.quoted``). A reporting period outside 11 to 13 months is not an error but a
+warning (``Params.period_problem``), which a ``--strict`` build refuses.
 """
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import difflib
+import logging
 import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -21,8 +28,10 @@ from typing import Any
 
 import yaml
 
-from safeguarding_report.core import framework
+from safeguarding_report.core import framework, limits, shorten
 from safeguarding_report.core.errors import ParamsError
+
+log = logging.getLogger(__name__)
 
 # A partnership of several authorities: its area code joins theirs, e.g.
 # "E06000016+E10000018+E06000017".
@@ -31,6 +40,11 @@ _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LA_CODE_PATTERN = re.compile(r"^(E(06|08|09|10)\d{6}|\d{3})$")
 # An unquoted old LA code reads as a YAML integer; without a leading zero it is clearly the code.
 _UNQUOTED_LA_CODE = re.compile(r"^[1-9]\d{2}$")
+# The id names folders and files (outputs/<id>/, outputs/.<id>.building-<hex>/): well within the
+# 255 bytes a file system allows a name. ``new`` makes ids within it (``shorten.file_name``).
+MAX_ID_CHARS = 64
+# The guidance asks for a report on every 12-month period: a period of 11 to 13 months is one.
+PERIOD_MONTHS = (11, 13)
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,38 @@ class Params:
     def publication_label(self) -> str:
         """The publication date in words, e.g. '15 December 2022'."""
         return _long_date(self.publication_date)
+
+    @property
+    def period_problem(self) -> str:
+        """What is wrong with the reporting period's length: "" when it is 11 to 13 months
+        (``PERIOD_MONTHS``), else a sentence saying how long it is and what is expected."""
+        after = self.period_end + dt.timedelta(days=1)
+        shortest, longest = (_months_on(self.period_start, n) for n in PERIOD_MONTHS)
+        if shortest <= after <= longest:
+            return ""
+        start = self.period_start
+        months = (after.year - start.year) * 12 + after.month - start.month
+        months -= _months_on(start, months) > after  # whole months only
+        days = (after - _months_on(self.period_start, months)).days
+        parts = [f"{months} month{'s' * (months != 1)}" * bool(months)]
+        parts += [f"{days} day{'s' * (days != 1)}" * bool(days)]
+        length = " and ".join(part for part in parts if part)
+        if months % 12 == 0 and not days:
+            length = f"{months // 12} year{'s' * (months != 12)}"
+        return (
+            f"the reporting period, {self.period_label}, is {length} long. Expected "
+            f"{PERIOD_MONTHS[0]} to {PERIOD_MONTHS[1]} months: the guidance asks for a report "
+            "on every 12-month period. Correct 'period_start' or 'period_end'"
+        )
+
+    def check_period(self, source: object, *, strict: bool) -> None:
+        """Say when the reporting period is not about a year long (``period_problem``): a
+        warning, or with ``strict`` a ParamsError naming ``source``, the params file."""
+        problem = self.period_problem
+        if problem and strict:
+            raise ParamsError(f"{source}: strict mode: {problem}, or build without --strict.")
+        if problem:
+            log.warning("%s: %s (a --strict build refuses it).", source, problem)
 
     def section_environment(self) -> dict[str, str]:
         """What each section's process adds to its environment: the disclosure thresholds."""
@@ -105,6 +151,7 @@ _TYPES: dict[str, type] = {
 }
 # Keys a params file may leave out, and the value each then takes.
 _DEFAULTS: dict[str, Any] = {"suppress_from": 1, "suppress_to": 5}
+_UNKNOWN_SHOWN = 3  # unknown keys a message names (it counts the others)
 # How the build tells the sections' presentation path its disclosure thresholds ("1-5").
 SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"
 
@@ -127,6 +174,7 @@ def load(path: Path, *, data: Path | None = None) -> Params:
             "params/kent-2022.yaml."
         )
     try:
+        limits.check_yaml_file(path, str(path), ParamsError)
         content = path.read_bytes()
     except OSError as exc:
         raise ParamsError(
@@ -158,7 +206,9 @@ def load(path: Path, *, data: Path | None = None) -> Params:
     if raw is None:
         raise ParamsError(f"{path}: the file is empty; expected every key of a params file.")
     if not isinstance(raw, dict):
-        raise ParamsError(f"{path}: expected a mapping of keys to values, found {raw!r}.")
+        raise ParamsError(
+            f"{path}: expected a mapping of keys to values, found {shorten.quoted(raw)}."
+        )
     if data is None:
         data = path.absolute().parent.parent / "data"
     return validate(raw, source=str(path), lines=loader.key_lines, data=data)
@@ -179,8 +229,10 @@ def validate(
     where = _Where(source, lines or {})
     unknown = [str(k) for k in raw if k not in _TYPES]
     if unknown:
-        hints = [_suggest(k) for k in unknown]
-        detail = "; ".join(f"'{k}'{h}" for k, h in zip(unknown, hints, strict=True))
+        shown = unknown[:_UNKNOWN_SHOWN]
+        detail = "; ".join(f"{shorten.quoted(k)}{_suggest(k)}" for k in shown)
+        if len(unknown) > len(shown):
+            detail += f"; and {len(unknown) - len(shown)} more"
         raise ParamsError(
             f"{where(unknown[0])}: unknown key {detail}. Allowed keys: {', '.join(_TYPES)}."
         )
@@ -219,7 +271,8 @@ def _check_type(source: str, key: str, value: Any) -> Any:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         raise ParamsError(
-            f"{source}: key '{key}' must be a date written YYYY-MM-DD, found {value!r}."
+            f"{source}: key '{key}' must be a date written YYYY-MM-DD, found "
+            f"{shorten.quoted(value)}."
         )
     if key == "local_authority" and isinstance(value, int) and not isinstance(value, bool):
         return _unquoted_code(source, value)
@@ -229,10 +282,14 @@ def _check_type(source: str, key: str, value: Any) -> Any:
         # bool is an int in Python; 'true' is never a year
         if isinstance(value, int) and not isinstance(value, bool):
             return int(value)  # a plain int, not the loader's _WrittenInt
-        raise ParamsError(f"{source}: key '{key}' must be a whole number, found {value!r}.")
+        raise ParamsError(
+            f"{source}: key '{key}' must be a whole number, found {shorten.quoted(value)}."
+        )
     if isinstance(value, str) and value.strip():
         return value.strip()
-    raise ParamsError(f"{source}: key '{key}' must be non-empty text, found {value!r}.")
+    raise ParamsError(
+        f"{source}: key '{key}' must be non-empty text, found {shorten.quoted(value)}."
+    )
 
 
 def _check_values(source: str, p: Params, data: Path | None) -> None:
@@ -241,7 +298,14 @@ def _check_values(source: str, p: Params, data: Path | None) -> None:
         "id",
         bool(_ID_PATTERN.match(p.id)),
         "lower-case words joined by hyphens (e.g. kent-2022)",
-        repr(p.id),
+        shorten.quoted(p.id),
+    )
+    _expect(
+        source,
+        "id",
+        len(p.id) <= MAX_ID_CHARS,
+        f"at most {MAX_ID_CHARS} characters long (it names the report's folders and files)",
+        f"{len(p.id)} characters",
     )
     for code in p.local_authorities:
         _expect(
@@ -250,7 +314,7 @@ def _check_values(source: str, p: Params, data: Path | None) -> None:
             bool(_LA_CODE_PATTERN.match(code)),
             "a local authority E-code (E06, E08, E09 or E10 and six digits) or an old 3-digit "
             "code, or a list of them for a partnership of several authorities",
-            repr(code),
+            shorten.quoted(code),
         )
     if p.period_end <= p.period_start:
         raise ParamsError(
@@ -270,7 +334,7 @@ def _check_values(source: str, p: Params, data: Path | None) -> None:
         "framework",
         p.framework in frameworks,
         f"one of {', '.join(frameworks)}",
-        repr(p.framework),
+        shorten.quoted(p.framework),
     )
     framework.load(p.framework, data)  # a project's declaration is checked here, naming its file
     _expect(source, "trend_years", 1 <= p.trend_years <= 15, "between 1 and 15", p.trend_years)
@@ -313,6 +377,7 @@ def _unquoted_code(source: str, value: int) -> str:
     written = getattr(value, "written", str(value))
     if _UNQUOTED_LA_CODE.match(written):
         return written
+    written = shorten.cut(written, shorten.QUOTED_CHARS)
     raise ParamsError(
         f"{source}: key 'local_authority' was written {written}, which YAML reads as the "
         f"number {int(value)}, not a code. Put the code in quotes, "
@@ -330,13 +395,15 @@ def _several_codes(source: str, value: list[Any]) -> str:
     ]
     if not codes or not all(codes) or any(isinstance(i, (list, dict)) for i in value):
         raise ParamsError(
-            f"{source}: key 'local_authority' must be a code or a list of codes, found {value!r}."
+            f"{source}: key 'local_authority' must be a code or a list of codes, found "
+            f"{shorten.quoted(value)}."
         )
     repeated = [c for c in dict.fromkeys(codes) if codes.count(c) > 1]
     if repeated:
         raise ParamsError(
-            f"{source}: key 'local_authority' lists {repeated[0]} twice. Name each local "
-            "authority once."
+            f"{source}: key 'local_authority' lists "
+            f"{shorten.cut(repeated[0], shorten.QUOTED_CHARS)} twice. Name each local authority "
+            "once."
         )
     return JOIN.join(codes)
 
@@ -353,16 +420,18 @@ class _WrittenInt(int):
     written: str
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, stricter: a key given twice is an error naming both lines.
+class _Loader(limits.YamlLoader):
+    """YAML's safe loader within the limits of a YAML document, stricter: a key given twice is
+    an error naming both lines.
 
     It also keeps impossible dates and integers as written, so that the checks can name them,
     and the line each key is on.
     """
 
+    error = ParamsError
+
     def __init__(self, text: str, *, source: str) -> None:
-        super().__init__(text)
-        self.source = source
+        super().__init__(text, source=source)
         self.key_lines: dict[str, int] = {}
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -374,8 +443,8 @@ class _Loader(yaml.SafeLoader):
                 continue  # the base class says what is wrong with it
             if key in seen:
                 raise ParamsError(
-                    f"{self.source}: key '{key}' is given twice, on line {seen[key]} and line "
-                    f"{line}. Keep one of them."
+                    f"{self.source}: key {shorten.quoted(key)} is given twice, on line "
+                    f"{seen[key]} and line {line}. Keep one of them."
                 )
             seen[key] = line
             self.key_lines.setdefault(str(key), line)
@@ -397,6 +466,16 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _months_on(day: dt.date, months: int) -> dt.date:
+    """The day ``months`` calendar months after ``day`` (the month's last day where it is
+    shorter: 31 January and one month is 28 or 29 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def _suggest(key: str) -> str:

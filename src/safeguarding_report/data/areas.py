@@ -14,6 +14,7 @@ sub-region is kept as ``subregion_code`` so a caller can show it as an extra com
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from safeguarding_report.core.errors import DataError
@@ -121,6 +122,26 @@ class Areas:
             return True
         mid = min(max(year - 1, self.first_mid_year), self.last_mid_year)
         return mid in self._mid_years.get(area.old_code, set())
+
+    @staticmethod
+    def refuse_repeated(areas: Sequence[Area], given: Sequence[str], where: str) -> None:
+        """DataError when one authority is among ``areas`` twice, by whichever of its codes
+        (``given``: as written, e.g. its E-code once and its DfE code once), saying ``where``
+        (the params file and key) the codes were given."""
+        first: dict[str, str] = {}
+        for area, code in zip(areas, given, strict=True):
+            if area.code in first:
+                codes = (
+                    f"twice as {code}"
+                    if first[area.code] == code
+                    else f"as {first[area.code]} and as {code}"
+                )
+                raise DataError(
+                    f"{where}: names {area.name} {codes} (E-code {area.code}, DfE code "
+                    f"{area.old_code}): a partnership's authorities are each counted once. Name "
+                    "each local authority once."
+                )
+            first[area.code] = code
 
     def get(self, code: str) -> Area | None:
         """The area with this E-code (current or earlier) or 3-digit code, or None."""

@@ -210,21 +210,27 @@ class Published:
 
     # -- public API ----------------------------------------------------------------------
 
-    def area(self, code: str) -> Area:
+    def area(self, code: str, *, source: str = "") -> Area:
         """The area with this E-code or 3-digit code; DataError suggesting close codes.
 
         Several local authorities' codes joined by ``+`` name their combined area (a
-        partnership's area), made by ``combined_area``.
+        partnership's area), made by ``combined_area``; ``source`` (the params file) is named
+        if one authority is among them twice.
         """
         if JOIN in code:
-            return self.combined_area(code.split(JOIN))
+            return self.combined_area(code.split(JOIN), source=source)
         return self.areas.find(code)
 
-    def combined_area(self, codes: Sequence[str]) -> Area:
+    def combined_area(self, codes: Sequence[str], *, source: str = "") -> Area:
         """Several local authorities as one area: named after them ('Leicester, Leicestershire
         and Rutland'), coded by joining their E-codes with ``+``. Its figures are combined from
-        theirs by the rules of ``data/combine.py``."""
+        theirs by the rules of ``data/combine.py``. One authority named twice, by any of its
+        codes, is a DataError naming ``source``."""
         parts = tuple(self._local(code.strip()) for code in codes)
+        given = [code.strip() for code in codes]
+        self.areas.refuse_repeated(
+            parts, given, f"{source}, key 'local_authority'" if source else ", ".join(given)
+        )
         if len(parts) == 1:
             return parts[0]
         names = [p.name for p in parts]
@@ -452,6 +458,7 @@ class Published:
 
         Each label's neighbours are the grouping of the year it ends in, as in ``comparison``.
         """
+        _ = self.lait_dictionary  # its dps: the places these figures are shown with
         la = self._local_or_combined(la_code)
         if la.parts:
             # The Benchmarking Data Set publishes no numerators: the whole area's figure is

@@ -1,8 +1,12 @@
-"""Read one local file and validate it against its model: CSV records and Markdown narratives.
+"""Read one local file and validate it against its model: CSV records and Markdown narratives,
+and the zip archive of XML parts that an office file (a workbook, a Word document) is.
 
 Every error is a ``DataError`` naming the file (relative to the project root), the line (the
 header is line 1), the column or key, the value found and what was expected. Line numbers are
-those a spreadsheet or text editor shows.
+those a spreadsheet or text editor shows. Every file is read within the limits of
+``core/limits.py``: its size before it is read, rows and cells as they are read, an office
+file's parts from its zip directory before any is inflated; and a parser's error (a damaged
+zip archive, XML cut short) is a ``DataError`` naming the file, the part, line and column.
 """
 
 from __future__ import annotations
@@ -13,16 +17,35 @@ import difflib
 import io
 import logging
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar, get_args, get_origin
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 import yaml
+from lxml import etree
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.limits import (
+    MAX_CELL_CHARS,
+    MAX_NARRATIVE_CHARS,
+    MAX_OFFICE_FILE_BYTES,
+    MAX_ROWS,
+    MAX_TEXT_FILE_BYTES,
+    check_file_size,
+    check_package,
+    yaml_document,
+    yaml_value,
+)
+from safeguarding_report.core.shorten import quoted
 from safeguarding_report.local.catalogue import CsvTemplate
 from safeguarding_report.local.describe import LIST_SEPARATOR, allowed, expected, is_list
 from safeguarding_report.local.markdown import bad_links, render_markdown
@@ -64,7 +87,9 @@ class Narrative:
 
 
 def read_text(path: Path, source_file: str) -> str:
-    """A file's text; DataError naming the line if it is not UTF-8 (a byte order mark is fine)."""
+    """A file's text; DataError naming the line if it is not UTF-8 (a byte order mark is fine),
+    or naming the limit if the file is larger than a file of records can be."""
+    check_file_size(path, source_file, MAX_TEXT_FILE_BYTES)
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -160,6 +185,12 @@ def read_csv(path: Path, source_file: str, template: CsvTemplate) -> list[Record
         header = next(reader)
         return read_rows(template, source_file, header, numbered())
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise DataError(
+                f"{source_file}, line {reader.line_num}: a cell holds more than "
+                f"{csv.field_size_limit():,} characters. Expected at most {MAX_CELL_CHARS:,} "
+                "characters in one cell; check that the cell's closing double quote is there."
+            ) from None
         raise DataError(
             f"{source_file}, line {reader.line_num}: the CSV is malformed ({exc}). Expected "
             "comma-separated cells, with any cell holding a comma or quote in double quotes."
@@ -169,6 +200,8 @@ def read_csv(path: Path, source_file: str, template: CsvTemplate) -> list[Record
 def holds_rows(path: Path) -> bool:
     """Whether a CSV file has a row under its header with anything in it, read without
     checking (a row ``read_csv`` would check): to see where records are before reading them."""
+    if path.stat().st_size > MAX_TEXT_FILE_BYTES:
+        return True  # too large to read, so not empty: reading it says so
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -186,13 +219,22 @@ def read_rows(
     unit: str = "line",
 ) -> list[Record[BaseModel]]:
     """Rows of text cells under ``header``, each with its line (or ``unit``) number, validated
-    by ``template``: the one check of a CSV file's rows and a workbook sheet's alike."""
+    by ``template``: the one check of a CSV file's rows and a workbook sheet's alike. Each row
+    is checked as it comes, so a wrong row stops the reading of ``rows`` at once, and so does
+    the row after the last of ``MAX_ROWS`` rows of records."""
     names = _header(template, source_file, header, unit)
     records: list[Record[BaseModel]] = []
     keys: dict[tuple[str, ...], int] = {}
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
+        if len(records) == MAX_ROWS:
+            raise DataError(
+                f"{source_file}, {unit} {line}: there are more than {MAX_ROWS:,} rows of "
+                f"records. Expected at most {MAX_ROWS:,}, far more than a partnership's yearly "
+                "records hold; keep only this report's records (not a whole system's extract) "
+                "and remove the rest."
+            )
         records.append(_record(template, source_file, names, row, line, keys, unit))
     return records
 
@@ -212,6 +254,13 @@ def _record(
             f"{len(header)}. Expected one cell per column; put any cell holding a comma in "
             "double quotes."
         )
+    for column, cell in zip(header, row, strict=False):
+        if len(cell) > MAX_CELL_CHARS:
+            raise DataError(
+                f"{source_file}, {unit} {line}, column {column!r}: the cell holds "
+                f"{len(cell):,} characters. Expected at most {MAX_CELL_CHARS:,}; a record is "
+                "a few sentences at most: put longer text in a narrative."
+            )
     try:
         data = template.model.model_validate(_cells(template.model, header, row))
     except ValidationError as exc:
@@ -256,8 +305,7 @@ def read_yaml(path: Path, source_file: str, model: type[M]) -> M:
     log.debug("reading %s", source_file)
     text = read_text(path, source_file)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        loaded = yaml.safe_load(text)
+        node, loaded = yaml_document(text, source_file)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataError(
@@ -268,7 +316,7 @@ def read_yaml(path: Path, source_file: str, model: type[M]) -> M:
     if not isinstance(loaded, dict):
         raise DataError(
             f"{source_file}, line 1: expected 'key: value' lines, found "
-            f"{'nothing' if loaded is None else repr(loaded)}. {FIX}"
+            f"{'nothing' if loaded is None else quoted(loaded)}. {FIX}"
         )
     try:
         return model.model_validate(loaded)
@@ -277,7 +325,7 @@ def read_yaml(path: Path, source_file: str, model: type[M]) -> M:
         loc = tuple(error["loc"])
         line = _node_line(node, loc)
         key = _where(error)
-        found = error.get("input")
+        found = quoted(error.get("input"))
         if error["type"] == "missing":
             owner = _model_at(model, loc[:-1])
             field = owner.model_fields.get(_field_name(owner, str(loc[-1]))) if owner else None
@@ -289,9 +337,9 @@ def read_yaml(path: Path, source_file: str, model: type[M]) -> M:
             sentence = f"the key {key!r} is not one this file has. Expected only: {known}"
         elif error["type"] == "value_error":
             reason = str(error.get("ctx", {}).get("error", error["msg"]))
-            sentence = f"key {key!r}: {found!r} is not allowed: {reason}"
+            sentence = f"key {key!r}: {found} is not allowed: {reason}"
         else:
-            sentence = f"key {key!r}: {found!r} is not valid ({error['msg']})"
+            sentence = f"key {key!r}: {found} is not valid ({error['msg']})"
         raise DataError(f"{source_file}, line {line}: {sentence}. {FIX}") from None
 
 
@@ -347,7 +395,7 @@ def _front_matter(text: str, source_file: str) -> tuple[dict[str, Any], list[str
         )
     header = lines[1:end]
     try:
-        loaded = yaml.safe_load("\n".join(header))
+        loaded = yaml_value("\n".join(header), source_file, first_line=2)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -400,6 +448,12 @@ def finish_narrative(
     """A narrative from its front matter and Markdown text, however written: the header
     validated by ``model``, links checked, the text rendered. ``key_place`` and ``body_place``
     say where a key, or a line of the text, is in the file (for errors)."""
+    if len(body) > MAX_NARRATIVE_CHARS:
+        raise DataError(
+            f"{source_file}: the text is {len(body):,} characters long. Expected at most "
+            f"{MAX_NARRATIVE_CHARS:,} (about 30,000 words), far more than a part of the "
+            "yearly report takes; shorten it, or link to the full document from the text."
+        )
     for key, value in header.items():
         # YAML reads 2022-09-30 as a date already; an unquoted time or number stays as it is.
         if isinstance(value, dt.datetime):
@@ -418,10 +472,10 @@ def finish_narrative(
             sentence = f"the key {key!r} is missing. Expected {expected(field) if field else ''}"
         elif error["type"] == "value_error":
             reason = str(error.get("ctx", {}).get("error", error["msg"]))
-            sentence = f"{error.get('input')!r} is not allowed: {reason}" if loc else reason
+            sentence = f"{quoted(error.get('input'))} is not allowed: {reason}" if loc else reason
         else:
             wanted = f" Expected {expected(field)}" if field and len(loc) == 1 else ""
-            sentence = f"{error.get('input')!r} is not valid ({error['msg']}).{wanted}"
+            sentence = f"{quoted(error.get('input'))} is not valid ({error['msg']}).{wanted}"
         where = f", key {_where(error)!r}" if loc else ""
         raise DataError(f"{source_file}, {key_place(key)}{where}: {sentence}. {FIX}") from None
     for line, url in bad_links(body):
@@ -431,3 +485,163 @@ def finish_narrative(
             "references as plain text."
         )
     return Narrative(meta, body, render_markdown(body), source_file)
+
+
+# -- office files: a zip archive of XML parts ----------------------------------------------
+
+# What the parsers an office file passes through (zipfile, zlib, expat, ElementTree, lxml,
+# openpyxl's and mammoth's readers) raise at a damaged or unexpected file.
+PARSE_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    ParseError,
+    expat.ExpatError,
+    etree.Error,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
+_CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_ADVICE = "open it in the program that made it and save it again, or use a fresh copy"
+_WHOLE = "whole, as Excel, Word or LibreOffice saves it"
+
+
+def _position(exc: BaseException) -> str:
+    """Where a parser says it stopped, as ", line L, column C" (columns counted from 1)."""
+    if isinstance(exc, ParseError):
+        line, column = exc.position
+    elif isinstance(exc, expat.ExpatError):
+        line, column = exc.lineno, exc.offset
+    elif isinstance(exc, etree.Error) and getattr(exc, "position", None):
+        line, column = exc.position
+        column -= 1  # lxml counts from 1 already
+    else:
+        return ""
+    return f", line {line}, column {column + 1}"
+
+
+def _reason(exc: BaseException) -> str:
+    """A parser's own words for what it found, without the position it adds to them."""
+    code = getattr(exc, "code", None)
+    if isinstance(exc, ParseError | expat.ExpatError) and isinstance(code, int):
+        return expat.ErrorString(code) or str(exc)
+    return " ".join(str(exc).split()) or type(exc).__name__  # on one line, as messages are
+
+
+def unreadable(source_file: str, kind: str, exc: BaseException, part: str = "") -> DataError:
+    """A parser's error at an office file as the DataError a reader acts on: the file (and the
+    part), where the parser stopped and what it found."""
+    where = f"{source_file}, part {part}" if part else source_file
+    return DataError(
+        f"{where}{_position(exc)}: the file is damaged or is not {kind} ({_reason(exc)}). "
+        f"Expected {kind} {_WHOLE}; {_ADVICE}."
+    )
+
+
+@contextmanager
+def office_package(
+    path: Path,
+    source_file: str,
+    kind: str,
+    describe: Callable[[str], str] = lambda _: "",
+    start: Callable[[str, str, dict[str, str]], object] | None = None,
+) -> Iterator[zipfile.ZipFile]:
+    """An office file (``kind``: "an Excel workbook (.xlsx)") as its zip archive, once it is
+    within the limits (``core/limits.py``, from the zip directory alone), every XML part of it
+    is well formed with no document type declaration, and it holds no macros; DataError naming
+    the file, and the part, line and column where a part is at fault. ``describe`` names what
+    a part is (``" (sheet 'lado')"``); ``start`` sees every element of every XML part on the
+    way (part, tag as ``{uri}name``, attributes)."""
+    check_file_size(path, source_file, MAX_OFFICE_FILE_BYTES)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise DataError(
+            f"{source_file}: the file is not {kind} that can be read ({_reason(exc)}). "
+            f"Expected {kind} {_WHOLE} (one protected by a password cannot be read: remove "
+            f"the password); {_ADVICE}."
+        ) from None
+    with archive:
+        check_package(archive, source_file, describe)
+        for info in archive.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                name = info.filename
+                seen = None if start is None else partial(start, name)
+                parse_part(archive, name, source_file, kind, start=seen, label=describe(name))
+        _refuse_macros(archive, source_file, kind)
+        yield archive
+
+
+def _refuse_macros(archive: zipfile.ZipFile, source_file: str, kind: str) -> None:
+    """DataError when the file holds macros: a VBA project part, or a part whose declared
+    content type is macro-enabled (a .xlsm or .docm renamed)."""
+    found = [n for n in archive.namelist() if n.lower().rsplit("/", 1)[-1] == "vbaproject.bin"]
+
+    def content_type(tag: str, attrs: dict[str, str]) -> None:
+        declared = attrs.get("ContentType", "")
+        if tag in (f"{_CONTENT_TYPES}Override", f"{_CONTENT_TYPES}Default") and (
+            "macroenabled" in declared.lower() or "vbaproject" in declared.lower()
+        ):
+            found.append(declared)
+
+    if "[Content_Types].xml" in archive.namelist():
+        parse_part(archive, "[Content_Types].xml", source_file, kind, start=content_type)
+    if found:
+        raise DataError(
+            f"{source_file}: the file holds macros ({', '.join(sorted(set(found))[:3])}), "
+            f"which a report's records must not carry. Expected {kind} without macros; save "
+            "it again as that type (not macro-enabled), which leaves the macros out."
+        )
+
+
+def parse_part(
+    archive: zipfile.ZipFile,
+    part: str,
+    source_file: str,
+    kind: str,
+    *,
+    start: Callable[[str, dict[str, str]], object] | None = None,
+    text: Callable[[str], object] | None = None,
+    end: Callable[[str], object] | None = None,
+    label: str = "",
+) -> None:
+    """Stream one XML part of an office file through expat, namespace-aware, calling ``start``
+    (tag as ``{uri}name``, attributes), ``text`` and ``end`` as it goes; DataError naming the
+    part, line and column at XML that is not well formed, or at a document type declaration
+    (which office files never hold: it could declare entities that expand without end). A
+    handler may raise DataError to stop at once. ``label`` says what the part is, after its
+    name (``" (sheet 'lado')"``), where it is named."""
+    label = part + label
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def tag(name: str) -> str:
+        return "{" + name if "}" in name else name
+
+    def refuse_dtd(*_: object) -> None:
+        raise DataError(
+            f"{source_file}, part {label}, line {parser.CurrentLineNumber}: the part declares "
+            f"a document type (<!DOCTYPE ...>), which {kind} never does. Expected {kind} "
+            f"{_WHOLE}; {_ADVICE}."
+        )
+
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.EntityDeclHandler = refuse_dtd
+    if start is not None:
+        parser.StartElementHandler = lambda name, attrs: start(tag(name), attrs)
+    if end is not None:
+        parser.EndElementHandler = lambda name: end(tag(name))
+    if text is not None:
+        parser.CharacterDataHandler = text
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except PARSE_ERRORS as exc:
+        raise unreadable(source_file, kind, exc, label) from None

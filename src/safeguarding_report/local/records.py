@@ -25,6 +25,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from safeguarding_report.core.errors import DataError, ReportError
+from safeguarding_report.core.limits import yaml_value
+from safeguarding_report.core.shorten import quoted
 from safeguarding_report.core.store import not_a_record
 from safeguarding_report.local.catalogue import (
     ABOUT_FILE,
@@ -482,11 +484,7 @@ class LocalRecords:
                 self.files_read.append(path)
             sheet = self.sheets().get(name)
             taken_over = bool(in_csv) and self.csv_over_sheets  # the sheet is not read
-            in_sheet = (
-                read_sheet(sheet, self.source_folder)
-                if sheet is not None and not taken_over
-                else []
-            )
+            in_sheet = read_sheet(sheet) if sheet is not None and not taken_over else []
             if in_csv and in_sheet and not self.csv_over_sheets:
                 raise DataError(self._clash_error(self._clashes()))
             rows = in_csv
@@ -593,7 +591,7 @@ class LocalRecords:
             return None
         source = self.source_file(ABOUT_FILE)
         try:
-            loaded = yaml.safe_load(read_text(path, source))
+            loaded = yaml_value(read_text(path, source), source)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise DataError(
@@ -606,7 +604,7 @@ class LocalRecords:
             error = exc.errors()[0]
             key = str(error["loc"][0]) if error["loc"] else ""
             raise DataError(
-                f"{source}, key {key!r}: {error['msg']} (found {error.get('input')!r}). "
+                f"{source}, key {key!r}: {error['msg']} (found {quoted(error.get('input'))}). "
                 "Expected 'illustrative: true' or 'illustrative: false' and an optional "
                 "'note: ...' line."
             ) from None

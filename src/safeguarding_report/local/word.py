@@ -6,10 +6,13 @@ markdownify (that HTML to Markdown), then checks and renders the Markdown exactl
 narrative is (``read.finish_narrative``), so the report has one way to show text.
 
 What cannot be published safely or faithfully is refused with a message saying what to do:
-tracked changes (accept or reject them first), embedded objects (OLE objects, charts, an
-embedded HTML or other document) and images without alternative text. An image with
-alternative text is shown as that text, as images are in Markdown narratives: the report
-loads nothing from anywhere.
+tracked changes (accept or reject them first), comments (which would be left out), embedded
+objects (OLE objects, charts, an embedded HTML or other document), macros and images without
+alternative text; each found by Word's namespace, whatever prefix the file binds to it. An
+image with alternative text is shown as that text, as images are in Markdown narratives: the
+report loads nothing from anywhere. The document is read within the limits of
+``core/limits.py`` (checked from its zip directory before any part is parsed), and a damaged
+one is refused naming its part, line and column (``read.office_package``).
 
 The front matter (who signed, whether it is a draft) is a small table at the very top of the
 document: two columns, a key of the front matter in the first and its value in the second,
@@ -20,6 +23,7 @@ role in a cell each (or in one cell as "Name, Role"). Everything after the table
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -33,30 +37,62 @@ from pydantic import BaseModel
 
 from safeguarding_report.core import markup
 from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.limits import MAX_NARRATIVE_CHARS
 from safeguarding_report.local.describe import strip_optional
-from safeguarding_report.local.read import Narrative, finish_narrative
+from safeguarding_report.local.read import (
+    PARSE_ERRORS,
+    Narrative,
+    finish_narrative,
+    office_package,
+    parse_part,
+    unreadable,
+)
 
 log = logging.getLogger(__name__)
 
 SUFFIX = ".docx"
+KIND = "a Word document (.docx)"
+# Word's namespaces, as Word writes them (transitional) and as strict Office Open XML does: an
+# element is known by its namespace, whatever prefix a file binds to it.
+_WORD = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+         "http://purl.oclc.org/ooxml/wordprocessingml/main")  # fmt: skip
+_OFFICE = ("urn:schemas-microsoft-com:office:office",)
+_CHART = ("http://schemas.openxmlformats.org/drawingml/2006/chart",
+          "http://purl.oclc.org/ooxml/drawingml/chart")  # fmt: skip
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_RELATIONSHIP_TYPES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
+                       "http://purl.oclc.org/ooxml/officeDocument/relationships/")  # fmt: skip
+
+
+def _tags(namespaces: tuple[str, ...], *names: str) -> frozenset[str]:
+    return frozenset(f"{{{uri}}}{name}" for uri in namespaces for name in names)
+
+
+_TEXT = _tags(_WORD, "t")
 # Word's markup for what the report cannot take, by the words a user knows it by.
-_REFUSED: tuple[tuple[str, str, str], ...] = (
+_REFUSED: tuple[tuple[frozenset[str], str, str], ...] = (
     (
-        r"<w:(ins|del|moveFrom|moveTo)\b",
+        _tags(_WORD, "ins", "del", "moveFrom", "moveTo"),
         "it has tracked changes",
         "accept or reject every change (Review > Accept All Changes) and save it again",
     ),
     (
-        r"<w:altChunk\b",
+        _tags(_WORD, "altChunk"),
         "it has embedded HTML or another document inside it",
         "paste that content in as ordinary text and save it again",
     ),
     (
-        r"<w:object\b|<o:OLEObject\b|<c:chart\b|<w:control\b",
+        _tags(_WORD, "object", "control") | _tags(_OFFICE, "OLEObject") | _tags(_CHART, "chart"),
         "it has an embedded object (a spreadsheet, chart or other object)",
         "replace the object with text or a table and save it again",
     ),
+    (
+        _tags(_WORD, "commentReference", "commentRangeStart"),
+        "it has comments, which the report would leave out without a word",
+        "act on each comment and delete it (Review > Delete All Comments) and save it again",
+    ),
 )
+_REFUSED_BY_TAG = {tag: (what, fix) for tags, what, fix in _REFUSED for tag in tags}
 
 
 # Character styles that mean emphasis in Word and LibreOffice (mammoth reads direct bold and
@@ -77,18 +113,82 @@ class _Markdown(MarkdownConverter):
 
 
 def _refuse_unsafe(path: Path, source_file: str) -> None:
-    try:
-        with zipfile.ZipFile(path) as docx:
-            xml = docx.read("word/document.xml").decode("utf-8", errors="replace")
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+    """DataError for a document that cannot be read within the limits, is damaged, holds
+    macros (``read.office_package``), or whose text (the document and its notes, the parts
+    mammoth publishes) holds what cannot be published faithfully or is longer than a
+    narrative may be: found by Word's namespace, whatever prefix the file uses."""
+    with office_package(path, source_file, KIND) as archive:
+        chars = 0
+        inside = 0  # how deep the parser is in w:t elements (a text run's characters)
+
+        def start(tag: str, _: dict[str, str]) -> None:
+            nonlocal inside
+            if tag in _REFUSED_BY_TAG:
+                what, fix = _REFUSED_BY_TAG[tag]
+                raise DataError(
+                    f"{source_file}: the document cannot be used because {what}. "
+                    f"Expected plain text, lists, links and tables; {fix}."
+                )
+            inside += tag in _TEXT
+
+        def end(tag: str) -> None:
+            nonlocal inside
+            inside -= tag in _TEXT
+
+        def text(data: str) -> None:
+            nonlocal chars
+            chars += len(data) if inside else 0
+            if chars > MAX_NARRATIVE_CHARS:
+                raise DataError(
+                    f"{source_file}: the text is more than {MAX_NARRATIVE_CHARS:,} characters "
+                    "long. Expected at most that (about 30,000 words), far more than a part of "
+                    "the yearly report takes; shorten it, or link to the full document."
+                )
+
+        for part in _published_parts(archive, source_file):
+            parse_part(archive, part, source_file, KIND, start=start, end=end, text=text)
+
+
+def _published_parts(archive: zipfile.ZipFile, source_file: str) -> list[str]:
+    """The parts whose text mammoth publishes: the main document (found as mammoth finds it,
+    through the package's relationships) and its footnotes and endnotes."""
+    names = set(archive.namelist())
+    main = _targets(archive, "_rels/.rels", "", source_file).get("officeDocument", [])
+    document = next((p for p in main if p in names), "word/document.xml")
+    if document not in names:
         raise DataError(
-            f"{source_file}: the file is not a Word document that can be read ({exc}). "
-            "Expected a .docx saved by Word or LibreOffice ('Word 2007-365')."
-        ) from None
-    for pattern, what, fix in _REFUSED:
-        if re.search(pattern, xml):
-            raise DataError(f"{source_file}: the document cannot be used because {what}. "
-                            f"Expected plain text, lists, links and tables; {fix}.")  # fmt: skip
+            f"{source_file}: the file has no document in it (no part {document}). Expected "
+            f"{KIND} as Word or LibreOffice saves it; open it there and save it again."
+        )
+    folder, name = posixpath.split(document)
+    related = _targets(
+        archive, posixpath.join(folder, "_rels", f"{name}.rels"), folder, source_file
+    )
+    notes = [
+        next((p for p in related.get(kind, []) if p in names), f"word/{kind}.xml")
+        for kind in ("footnotes", "endnotes")
+    ]
+    return [document, *(p for p in notes if p in names)]
+
+
+def _targets(
+    archive: zipfile.ZipFile, rels: str, folder: str, source_file: str
+) -> dict[str, list[str]]:
+    """A relationships part's targets (as part names) by the kind of relationship."""
+    found: dict[str, list[str]] = {}
+    if rels not in archive.namelist():
+        return found
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        kind = attrs.get("Type", "")
+        prefix = next((t for t in _RELATIONSHIP_TYPES if kind.startswith(t)), None)
+        if tag == _RELATIONSHIP and prefix and attrs.get("TargetMode") != "External":
+            target = attrs.get("Target", "")
+            part = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            found.setdefault(kind[len(prefix) :], []).append(posixpath.normpath(part))
+
+    parse_part(archive, rels, source_file, KIND, start=start)
+    return found
 
 
 def _html(path: Path, source_file: str) -> str:
@@ -100,10 +200,13 @@ def _html(path: Path, source_file: str) -> str:
             no_alt.append(picture.content_type or "an image")
         return {"alt": alt}
 
-    with path.open("rb") as file:
-        result = mammoth.convert_to_html(
-            file, style_map=STYLE_MAP, convert_image=mammoth.images.img_element(image)
-        )
+    try:
+        with path.open("rb") as file:
+            result = mammoth.convert_to_html(
+                file, style_map=STYLE_MAP, convert_image=mammoth.images.img_element(image)
+            )
+    except PARSE_ERRORS as exc:
+        raise unreadable(source_file, KIND, exc) from None
     if no_alt:
         raise DataError(
             f"{source_file}: {len(no_alt)} image(s) have no alternative text. Expected a "

@@ -130,6 +130,7 @@ def make(params_path: Path, project: Project, options: BuildOptions) -> Plan:
     is still good."""
     p = params.load(params_path, data=project.data)
     fw = framework.load(p.framework, project.data)
+    framework.say_if_shadowed(p.framework, project.data)
     notebooks = project.sections(fw)
     parameters = p.notebook_parameters(project.data.resolve())
     # The disclosure thresholds reach the sections through their environment, and their key.

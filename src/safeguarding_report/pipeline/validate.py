@@ -37,7 +37,7 @@ def published_for(p: Params, data_dir: Path, params_path: Path) -> Published:
     """The published files in ``data_dir``, once the report's area and comparison year are
     known to be in them: an unknown area, or a year no file holds, stops the build by name."""
     published = Published(data_dir)
-    published.area(p.local_authority)
+    published.area(p.local_authority, source=str(params_path))
     _check_year(published, p.comparison_year, params_path)
     return published
 

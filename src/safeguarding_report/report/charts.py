@@ -38,7 +38,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from safeguarding_report.core import indicators, provenance
+from safeguarding_report.core import indicators, provenance, shorten
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.report import fragments, tables, text
 
@@ -236,7 +236,9 @@ def _slug(kind: str, tidy: pd.DataFrame) -> str:
     parts = [kind, _one(tidy, "indicator"), str(tidy["area_code"].iloc[0]), periods[0]]
     if len(periods) > 1:
         parts.append(periods[-1])
-    return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
+    # A partnership's area code joins its authorities' (twenty make 200 characters): a long
+    # slug keeps its start and a short hash of the whole, within a file name's length.
+    return shorten.file_name(re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-"))
 
 
 def _data_table(tidy: pd.DataFrame, label: str, source: str, corner: str = "Area") -> tables.Table:

@@ -34,6 +34,7 @@ from docx.shared import Cm, Pt, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from safeguarding_report.core import shorten
 from safeguarding_report.report import tables
 from safeguarding_report.report.cover import (
     Block,
@@ -196,12 +197,13 @@ def write(document: CoverDocument, path: Path) -> Path:
     type, and en-GB as the language of its text."""
     doc = new_docx()
     properties = doc.core_properties
-    properties.title = document.title
-    properties.author = document.author
+    # Word takes at most 255 characters in a property: a longer subject or name is cut, not refused.
+    properties.title = shorten.text(document.title, shorten.WORD_PROPERTY_CHARS)
+    properties.author = shorten.text(document.author, shorten.WORD_PROPERTY_CHARS)
     properties.language = "en-GB"
     stamp = dt.datetime.combine(document.date, dt.time())
     properties.created = properties.modified = stamp
-    properties.last_modified_by = document.author
+    properties.last_modified_by = properties.author
     properties.revision = 1
     _language(doc, "en-GB")
     _styles(doc)

@@ -178,9 +178,11 @@ def _params_for(
     # scaffold names a report <slug of the authority's name>-<year>: the same file next time.
     existing = root / "params" / f"{scaffold.report_id_for(area.name, year)}.yaml"
     if not existing.is_file():
-        made = scaffold.new(code, year, root=root, framework_id=framework_id)
-        if partnership:
-            scaffold.rename(made.params, partnership)
+        # Written whole, named as the table names it: a stopped batch leaves no params file
+        # half made, nor one with the name new gives.
+        made = scaffold.new(
+            code, year, root=root, framework_id=framework_id, partnership=partnership
+        )
         return made.params
     p = params.load(existing)
     if framework_id and p.framework != framework_id:

@@ -9,7 +9,9 @@ the partnership's own files that the sections of the report's framework read, as
 ``LocalRecords.inventory`` finds them (to supply: no file, or a template with no records yet;
 to update: a draft, such as one carried over from last year; carried over; valid; or invalid,
 with the error the build would stop on). A row ``blocks`` when a build would fail on it;
-``strict`` rows (to supply, to update) stop only a ``--strict`` build.
+``strict`` rows (to supply, to update, a reporting period that is not about a year long) stop
+only a ``--strict`` build. A ``warning`` row says what the build says as it starts: a period
+outside 11 to 13 months, a project's framework file that replaces the kit's.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ NOT_YET = "not yet published"
 CARRIED = "carried over"
 NOT_READ = "not read"
 NONE_HELD = "none held"
+WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,10 @@ def check(params_path: Path, root: Path) -> list[Input]:
     p = params.load(params_path)
     rows = [Input(str(params_path), VALID, f"{p.partnership}, {p.period_label}")]
     data = root / "data"
+    rows += _warnings(p, data)
     published = Published(data)
     try:
-        la = published.area(p.local_authority)
+        la = published.area(p.local_authority, source=str(params_path))
     except DataError as exc:
         return [
             *rows,
@@ -72,6 +76,21 @@ def check(params_path: Path, root: Path) -> list[Input]:
     rows += _published_files(published, la.code, p.comparison_year)
     rows += _indicators(published, la.code, p.comparison_year)
     rows += _local(data, p, _last_year(root, p))
+    return rows
+
+
+def _warnings(p: params.Params, data: Path) -> list[Input]:
+    """What the build warns of in the params: a reporting period not about a year long (which
+    a --strict build refuses), a project's framework file that replaces the kit's."""
+    rows = []
+    if p.period_problem:
+        rows.append(
+            Input("period_start, period_end", WARNING, f"{p.period_problem} (a --strict build "
+                  "refuses it)", f"{p.period_start.year} to {p.period_end.year}", strict=True)
+        )  # fmt: skip
+    shadowed = framework.shadowed(p.framework, data)
+    if shadowed:
+        rows.append(Input(f"framework {p.framework}", WARNING, shadowed))
     return rows
 
 
@@ -294,11 +313,13 @@ def summary(rows: Sequence[Input]) -> str:
     supply = sum(r.state == TO_SUPPLY for r in rows)
     update = sum(r.state == TO_UPDATE for r in rows)
     later = sum(r.state == NOT_YET and r.name.startswith("indicator ") for r in rows)
+    warnings = sum(r.state == WARNING for r in rows)
     if blocking:
         head = f"{blocking} input(s) block the build: correct them and run check again."
     else:
         head = "Nothing blocks the build."
+    said = f" {warnings} warning(s): read them above." if warnings else ""
     return (
         f"{head} {supply} to supply, {update} to update (a --strict build refuses until both "
-        f"are 0); {later} indicator(s) not yet published."
+        f"are 0); {later} indicator(s) not yet published.{said}"
     )

@@ -8,6 +8,12 @@ refuses to publish them unchanged; ``about.yaml`` and the records that describe 
 partnership itself (partners, subgroups, priorities) are carried over as they were; every
 other record of the year that the framework's sections read is left to supply. ``check`` then
 names each item.
+
+``new-year`` writes whole or not at all: next year's folder is made in a staging folder beside
+it (``data/local/.<id>.new-year-<hex>/``) and moved into place when complete, then the params
+file is written in one step; a narrative it cannot carry over (a Word file that is not a plain
+``.docx``) stops it with the error the build gives, before anything is in place, and a
+``new-year`` stopped without warning leaves a staging folder the next one removes.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safeguarding_report.core import framework, params
+from safeguarding_report.core import framework, params, store
 from safeguarding_report.core.errors import ReportError
 from safeguarding_report.local.catalogue import (
     ABOUT_FILE,
@@ -28,15 +34,19 @@ from safeguarding_report.local.catalogue import (
     PRIORITY_FOLDER,
     TEXT_TEMPLATES,
 )
+from safeguarding_report.local.read import PARSE_ERRORS, office_package, unreadable
 from safeguarding_report.local.records import LocalRecords
+from safeguarding_report.local.word import KIND as WORD_KIND
 from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
 from safeguarding_report.local.word import as_draft as docx_as_draft
 from safeguarding_report.local.workbook import WORKBOOK_FILE, sheet_source, write_workbook
+from safeguarding_report.pipeline import publish
 
 log = logging.getLogger(__name__)
 
 # Records that describe the partnership rather than its year: carried over as they were.
 CARRIED_RECORDS: tuple[str, ...] = ("partners", "subgroups", "priorities")
+STAGING_INFIX = ".new-year-"  # data/local/.<id>.new-year-<hex>/: next year's, being made
 _DRAFT_LINE = re.compile(r"^draft:.*$", re.MULTILINE)
 
 
@@ -120,7 +130,7 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
     new_id = next_id(p)
     target = params_path.parent / f"{new_id}.yaml"
     data = root / "data"
-    old_folder, new_folder = data / "local" / p.id, data / "local" / new_id
+    new_folder = data / "local" / new_id
     for path in (target, new_folder):
         if path.exists():
             raise ReportError(
@@ -128,22 +138,41 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
                 f"first, or edit it by hand (safeguarding-report check {target} says what is "
                 "left to do)."
             )
-    shown = f"{data.name}/local/{new_id}"
     done = NewYear(target, new_folder)
     old = LocalRecords.lazy(data, p.id)
     used = framework.load(p.framework, data).templates()
     # Each narrative's file, found before anything is written: one written both in Markdown
     # and in Word stops new-year here, with the error that stops check and the build.
     written = old.narrative_files()
-    new_folder.mkdir(parents=True)
+    with publish.made_whole(new_folder, STAGING_INFIX) as staged:
+        _write_folder(old, p.id, staged, used, written, workbook, done)
+    with store.replacing(target) as handle:
+        handle.write(params_text(p, new_id, params_path).encode("utf-8"))
+    log.debug("wrote %s and %s", target, new_folder)
+    return done
+
+
+def _write_folder(
+    old: LocalRecords,
+    old_id: str,
+    staged: Path,
+    used: Collection[str],
+    written: dict[str, str],
+    workbook: bool,
+    done: NewYear,
+) -> None:
+    """Next year's local folder, in ``staged`` (its place when complete: ``done.local_folder``);
+    what it carried over, and what is left to supply or update, added to ``done``."""
+    old_folder, data = old.folder, old.folder.parent.parent
+    shown = f"{data.name}/local/{done.local_folder.name}"
     if (old_folder / ABOUT_FILE).is_file():
-        shutil.copyfile(old_folder / ABOUT_FILE, new_folder / ABOUT_FILE)
+        shutil.copyfile(old_folder / ABOUT_FILE, staged / ABOUT_FILE)
         done.carried.append(f"{shown}/{ABOUT_FILE}")
     else:
         done.to_supply.append(f"{shown}/{ABOUT_FILE}")
     workbook = workbook or (old_folder / WORKBOOK_FILE).is_file()
     if workbook:
-        _records_workbook(old, data, new_folder, used, done)
+        _records_workbook(old, data, staged, shown, used, done)
     for name, template in CSV_TEMPLATES.items():
         if workbook:
             break
@@ -151,7 +180,7 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
         if name not in used:
             continue
         if name in CARRIED_RECORDS and source.is_file():
-            shutil.copyfile(source, new_folder / template.file)
+            shutil.copyfile(source, staged / template.file)
             done.carried.append(f"{shown}/{template.file}")
         else:
             done.to_supply.append(f"{shown}/{template.file}")
@@ -160,30 +189,44 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
         f"{shown}/{WORKBOOK_FILE}, sheet 'priorities'" in done.carried
     )
     if priorities_carried and (old_folder / PRIORITY_FOLDER).is_dir():
-        (new_folder / PRIORITY_FOLDER).mkdir()
+        (staged / PRIORITY_FOLDER).mkdir()
         narratives += [f for n, f in written.items() if n.startswith(f"{PRIORITY_FOLDER}/")]
     for file in narratives:
         source = old_folder / file
         if source.is_file() and source.suffix == WORD_SUFFIX:
-            docx_as_draft(source, new_folder / file, p.id)
+            _word_as_draft(source, old.source_file(file), staged / file, old_id)
             done.to_update.append(f"{shown}/{file}")
         elif source.is_file():
             text = source.read_text(encoding="utf-8")
-            (new_folder / file).write_text(as_draft(text, p.id), encoding="utf-8")
+            (staged / file).write_text(as_draft(text, old_id), encoding="utf-8")
             done.to_update.append(f"{shown}/{file}")
         else:
             done.to_supply.append(f"{shown}/{file}")
-    target.write_text(params_text(p, new_id, params_path), encoding="utf-8")
-    log.debug("wrote %s and %s", target, new_folder)
-    return done
+
+
+def _word_as_draft(source: Path, source_file: str, target: Path, old_id: str) -> None:
+    """A Word narrative carried over as a draft; DataError naming it, as the build would, when
+    it is not a Word document the kit reads (a macro-enabled file renamed .docx, a damaged
+    one)."""
+    with office_package(source, source_file, WORD_KIND):
+        pass  # the checks the build makes of an office file, before python-docx opens it
+    try:
+        docx_as_draft(source, target, old_id)
+    except PARSE_ERRORS as exc:
+        raise unreadable(source_file, WORD_KIND, exc) from None
 
 
 def _records_workbook(
-    old: LocalRecords, data: Path, new_folder: Path, used: Collection[str], done: NewYear
+    old: LocalRecords,
+    data: Path,
+    new_folder: Path,
+    shown: str,
+    used: Collection[str],
+    done: NewYear,
 ) -> None:
-    """Next year's records.xlsx: the records that describe the partnership carried over (from
-    this year's workbook or CSV files), a sheet to fill in for every other."""
-    shown = f"{data.name}/local/{new_folder.name}"
+    """Next year's records.xlsx, in ``new_folder`` (shown to the user as ``shown``): the
+    records that describe the partnership carried over (from this year's workbook or CSV
+    files), a sheet to fill in for every other."""
     chosen = [t for t in CSV_TEMPLATES.values() if t.name in used]
     held = {t.name: [r.data for r in old.rows(t.name)] for t in chosen if t.name in CARRIED_RECORDS}
     write_workbook(new_folder / WORKBOOK_FILE, chosen, held)

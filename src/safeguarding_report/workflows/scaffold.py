@@ -12,6 +12,12 @@ that framework lists (``registry.templates_of``), empty but valid, in ``data/loc
 framework without a section has no file for it to fill in (another's templates can be added
 later with ``write_empty_templates``). The report then builds at once with the published statistics,
 and each section says which of the partnership's records are still to be supplied.
+
+``new`` writes whole or not at all: the templates are made in a staging folder beside
+``data/local/<id>/`` and moved into place when complete, then the params file is written in one
+step (``store.replacing``); a ``new`` that fails or is stopped leaves nothing that stops the next.
+The report's id is the slug of the area's name and the year, cut to a short hash beyond
+``ID_SLUG_CHARS`` (a partnership of twenty authorities has a name of 300 characters).
 """
 
 from __future__ import annotations
@@ -22,15 +28,19 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeguarding_report.core import framework
+from safeguarding_report.core import framework, shorten, store
 from safeguarding_report.core.errors import ParamsError
-from safeguarding_report.core.params import JOIN
+from safeguarding_report.core.params import JOIN, MAX_ID_CHARS
 from safeguarding_report.data import Area, Published
 from safeguarding_report.data.areas import LOCAL
 from safeguarding_report.local import write_empty_templates
+from safeguarding_report.pipeline import publish
 
 # Years a statistic of every section is published for: what a report's year must be within.
 ANCHOR_INDICATOR = "cla_at_31_march"
+# The slug of the area's name in a report's id, before "-<year>": within the id's limit.
+ID_SLUG_CHARS = 40
+STAGING_INFIX = ".new-"  # data/local/.<id>.new-<hex>/: the templates, before they are in place
 
 
 @dataclass(frozen=True)
@@ -50,16 +60,25 @@ def new(
     root: Path,
     framework_id: str | None = None,
     workbook: bool = False,
+    partnership: str | None = None,
 ) -> Scaffold:
     """Write params and empty local templates for one authority's report on ``year``, or
     several authorities', their codes separated by commas (the records as one workbook,
-    records.xlsx, with ``workbook``; else as CSV files)."""
+    records.xlsx, with ``workbook``; else as CSV files). ``partnership`` is the name the
+    partnership goes by, where it is not the one ``new`` gives (the area's name and the
+    framework's usual suffix)."""
     published = Published(root / "data")
     codes = [c.strip() for c in code.replace(JOIN, ",").split(",") if c.strip()]
     authorities = [_authority(published, c) for c in codes]
-    if len({a.code for a in authorities}) != len(authorities):
-        raise ParamsError(f"{code!r}: a local authority is named twice. Name each one once.")
-    area = published.combined_area([a.code for a in authorities])
+    first: dict[str, str] = {}
+    for given, authority in zip(codes, authorities, strict=True):
+        if authority.code in first:
+            raise ParamsError(
+                f"{shorten.quoted(code)}: a local authority is named twice: {authority.name}, as "
+                f"{first[authority.code]} and as {given}. Name each one once."
+            )
+        first[authority.code] = given
+    area = published.combined_area(codes)
     held = published.periods(ANCHOR_INDICATOR)
     # The year after the newest held is a report written before the DfE publishes its year:
     # the build accepts it, its figures shown as not yet published (build._check_year).
@@ -75,6 +94,7 @@ def new(
     start, end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
     data = root / "data"
     fw = framework.load(framework_id, data) if framework_id else framework.in_force_on(end, data)
+    framework.say_if_shadowed(fw.id, data)
     report_id = report_id_for(area.name, year)
     params = root / "params" / f"{report_id}.yaml"
     if params.exists():
@@ -88,15 +108,18 @@ def new(
         if unpublished
         else ""
     )
-    params.parent.mkdir(parents=True, exist_ok=True)
-    params.write_text(
+    usual = f"{area.name} {fw.name_suffix}  # the partnership's usual name: check it"
+    named = (
+        f"partnership: {json.dumps(partnership, ensure_ascii=False) if partnership else usual}\n"
+    )
+    text = (
         f"# {area.name}: {fw.report_name} under {fw.guidance}, year ending 31 March {year}.\n"
         "# Written by `safeguarding-report new`: check the partnership's name, the period and\n"
         "# the publication date, then fill in the records in "
         f"data/local/{report_id}/ (see docs/local-data.md).\n"
         f"{''.join(_about(published, a, year, several=bool(area.parts)) for a in authorities)}"
         f"id: {report_id}\n"
-        f"partnership: {area.name} {fw.name_suffix}  # the partnership's usual name: check it\n"
+        f"{named}"
         f"{_local_authority(area)}"
         f"period_start: {start.isoformat()}  # first day of the reporting period\n"
         f"period_end: {end.isoformat()}  # last day of the reporting period\n"
@@ -104,11 +127,18 @@ def new(
         f"{note}"
         "trend_years: 5  # how many years the trend tables and charts show\n"
         f"publication_date: {dt.date(year, 12, 15).isoformat()}  # shown on the title page\n"
-        f"framework: {fw.id}  # statutory framework: {', '.join(framework.available(data))}\n",
-        encoding="utf-8",
+        f"framework: {fw.id}  # statutory framework: {', '.join(framework.available(data))}\n"
     )
     local = data / "local" / report_id
-    created = write_empty_templates(local, fw.templates(), workbook=workbook)
+    local.parent.mkdir(parents=True, exist_ok=True)
+    # The templates whole, then the params file: a stopped or failed new leaves no params file,
+    # so the next one starts again (keeping any template already in place).
+    with publish.made_whole(local, STAGING_INFIX) as staged:
+        made = write_empty_templates(staged, fw.templates(), workbook=workbook)
+        created = [local / path.relative_to(staged) for path in made]
+        created = [path for path in created if not path.exists()]
+    with store.replacing(params) as handle:
+        handle.write(text.encode("utf-8"))
     return Scaffold(report_id, params, local, created)
 
 
@@ -150,21 +180,12 @@ def _local_authority(area: Area) -> str:
     return f"local_authority:  # the local authorities the partnership covers\n{listed}"
 
 
-def rename(params_file: Path, partnership: str) -> None:
-    """Give the partnership in a params file ``new`` wrote the name it goes by."""
-    lines = params_file.read_text(encoding="utf-8").splitlines(keepends=True)
-    named = json.dumps(partnership, ensure_ascii=False)  # a YAML string, quoted as JSON is
-    params_file.write_text(
-        "".join(
-            f"partnership: {named}\n" if line.startswith("partnership:") else line for line in lines
-        ),
-        encoding="utf-8",
-    )
-
-
 def report_id_for(name: str, year: int) -> str:
-    """The report id ``new`` gives an authority's report: 'manchester-2024'."""
-    return f"{_slug(name)}-{year}"
+    """The report id ``new`` gives an authority's report: 'manchester-2024'; a long name's slug
+    cut to its start and a short hash ('barking-and-dagenham-barnet-bexley-br-3f9c2a1b-2024')."""
+    report_id = f"{shorten.file_name(_slug(name), ID_SLUG_CHARS)}-{year}"
+    assert len(report_id) <= MAX_ID_CHARS  # the longest id a params file allows
+    return report_id
 
 
 def _slug(name: str) -> str:

@@ -9,11 +9,20 @@ beside the records (``taken-into-workbook-<date>/``), kept for reference and nev
 Where a CSV file and a sheet both hold rows of one type (the clash the build refuses), the CSV
 file's rows are taken in and the workbook as it was is moved to that folder too: nothing is lost.
 Narratives (Markdown or Word) are not taken in: they stay where they are.
+
+``make`` changes the folder whole or not at all. The new workbook is written first, in a
+staging folder beside the records (``data/local/.<id>.workbook-<hex>/``), where a failure leaves
+the records as they were; then the workbook it replaces is copied aside, the new one put in its
+place in one step, and each CSV file it took in moved aside. Stopped between those steps, the
+folder holds the new workbook and CSV files of the same records, which the build refuses by
+name and ``make`` run again takes in: no record is ever only in a staging folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +31,9 @@ from safeguarding_report.core.store import TAKEN_INTO_WORKBOOK
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
 from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
+from safeguarding_report.pipeline import publish
+
+STAGING_INFIX = ".workbook-"  # data/local/.<id>.workbook-<hex>/: the new workbook, being written
 
 
 @dataclass(frozen=True)
@@ -53,15 +65,21 @@ def make(params_path: Path, root: Path, today: dt.date | None = None) -> Made:
         for t in chosen
         if (records.folder / t.file).is_file() and held[t.name]
     )
-    if not taken:
-        return Made(write_workbook(workbook, chosen, held), [t.name for t in chosen])
-    aside = _free_folder(records.folder, f"{TAKEN_INTO_WORKBOOK}{today or dt.date.today()}")
-    aside.mkdir()
-    if clashed:
-        taken.append(workbook.rename(aside / workbook.name))
-    path = write_workbook(workbook, chosen, held)
-    moved = [file if file.parent == aside else file.rename(aside / file.name) for file in taken]
-    return Made(path, [t.name for t in chosen], moved, aside)
+    staged = publish.staging_folder(records.folder.parent, records.folder.name, STAGING_INFIX)
+    try:
+        new = write_workbook(staged / WORKBOOK_FILE, chosen, held)
+        if not taken:
+            os.replace(new, workbook)
+            return Made(workbook, [t.name for t in chosen])
+        aside = _free_folder(records.folder, f"{TAKEN_INTO_WORKBOOK}{today or dt.date.today()}")
+        aside.mkdir()
+        if clashed:  # a copy: the workbook stays in place until the new one replaces it
+            taken.append(Path(shutil.copy2(workbook, aside / workbook.name)))
+        os.replace(new, workbook)
+        moved = [file if file.parent == aside else file.rename(aside / file.name) for file in taken]
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return Made(workbook, [t.name for t in chosen], moved, aside)
 
 
 def _free_folder(parent: Path, name: str) -> Path:
