@@ -33,18 +33,8 @@ from lxml import etree
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from safeguarding_report.core import limits
 from safeguarding_report.core.errors import DataError
-from safeguarding_report.core.limits import (
-    MAX_CELL_CHARS,
-    MAX_NARRATIVE_CHARS,
-    MAX_OFFICE_FILE_BYTES,
-    MAX_ROWS,
-    MAX_TEXT_FILE_BYTES,
-    check_file_size,
-    check_package,
-    yaml_document,
-    yaml_value,
-)
 from safeguarding_report.core.shorten import quoted
 from safeguarding_report.local.catalogue import CsvTemplate
 from safeguarding_report.local.describe import LIST_SEPARATOR, allowed, expected, is_list
@@ -89,7 +79,7 @@ class Narrative:
 def read_text(path: Path, source_file: str) -> str:
     """A file's text; DataError naming the line if it is not UTF-8 (a byte order mark is fine),
     or naming the limit if the file is larger than a file of records can be."""
-    check_file_size(path, source_file, MAX_TEXT_FILE_BYTES)
+    limits.check_file_size(path, source_file, limits.MAX_TEXT_FILE_BYTES)
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -188,8 +178,9 @@ def read_csv(path: Path, source_file: str, template: CsvTemplate) -> list[Record
         if "field larger than field limit" in str(exc):
             raise DataError(
                 f"{source_file}, line {reader.line_num}: a cell holds more than "
-                f"{csv.field_size_limit():,} characters. Expected at most {MAX_CELL_CHARS:,} "
-                "characters in one cell; check that the cell's closing double quote is there."
+                f"{csv.field_size_limit():,} characters. Expected at most "
+                f"{limits.MAX_CELL_CHARS:,} characters in one cell; check that the cell's "
+                "closing double quote is there."
             ) from None
         raise DataError(
             f"{source_file}, line {reader.line_num}: the CSV is malformed ({exc}). Expected "
@@ -200,7 +191,7 @@ def read_csv(path: Path, source_file: str, template: CsvTemplate) -> list[Record
 def holds_rows(path: Path) -> bool:
     """Whether a CSV file has a row under its header with anything in it, read without
     checking (a row ``read_csv`` would check): to see where records are before reading them."""
-    if path.stat().st_size > MAX_TEXT_FILE_BYTES:
+    if path.stat().st_size > limits.MAX_TEXT_FILE_BYTES:
         return True  # too large to read, so not empty: reading it says so
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -221,19 +212,19 @@ def read_rows(
     """Rows of text cells under ``header``, each with its line (or ``unit``) number, validated
     by ``template``: the one check of a CSV file's rows and a workbook sheet's alike. Each row
     is checked as it comes, so a wrong row stops the reading of ``rows`` at once, and so does
-    the row after the last of ``MAX_ROWS`` rows of records."""
+    the row after the last of ``limits.MAX_ROWS`` rows of records."""
     names = _header(template, source_file, header, unit)
     records: list[Record[BaseModel]] = []
     keys: dict[tuple[str, ...], int] = {}
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        if len(records) == MAX_ROWS:
+        if len(records) == limits.MAX_ROWS:
             raise DataError(
-                f"{source_file}, {unit} {line}: there are more than {MAX_ROWS:,} rows of "
-                f"records. Expected at most {MAX_ROWS:,}, far more than a partnership's yearly "
-                "records hold; keep only this report's records (not a whole system's extract) "
-                "and remove the rest."
+                f"{source_file}, {unit} {line}: there are more than {limits.MAX_ROWS:,} rows of "
+                f"records. Expected at most {limits.MAX_ROWS:,}, far more than a partnership's "
+                "yearly records hold; keep only this report's records (not a whole system's "
+                "extract) and remove the rest."
             )
         records.append(_record(template, source_file, names, row, line, keys, unit))
     return records
@@ -255,11 +246,11 @@ def _record(
             "double quotes."
         )
     for column, cell in zip(header, row, strict=False):
-        if len(cell) > MAX_CELL_CHARS:
+        if len(cell) > limits.MAX_CELL_CHARS:
             raise DataError(
                 f"{source_file}, {unit} {line}, column {column!r}: the cell holds "
-                f"{len(cell):,} characters. Expected at most {MAX_CELL_CHARS:,}; a record is "
-                "a few sentences at most: put longer text in a narrative."
+                f"{len(cell):,} characters. Expected at most {limits.MAX_CELL_CHARS:,}; a record "
+                "is a few sentences at most: put longer text in a narrative."
             )
     try:
         data = template.model.model_validate(_cells(template.model, header, row))
@@ -305,7 +296,7 @@ def read_yaml(path: Path, source_file: str, model: type[M]) -> M:
     log.debug("reading %s", source_file)
     text = read_text(path, source_file)
     try:
-        node, loaded = yaml_document(text, source_file)
+        node, loaded = limits.yaml_document(text, source_file)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataError(
@@ -395,7 +386,7 @@ def _front_matter(text: str, source_file: str) -> tuple[dict[str, Any], list[str
         )
     header = lines[1:end]
     try:
-        loaded = yaml_value("\n".join(header), source_file, first_line=2)
+        loaded = limits.yaml_value("\n".join(header), source_file, first_line=2)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -448,10 +439,10 @@ def finish_narrative(
     """A narrative from its front matter and Markdown text, however written: the header
     validated by ``model``, links checked, the text rendered. ``key_place`` and ``body_place``
     say where a key, or a line of the text, is in the file (for errors)."""
-    if len(body) > MAX_NARRATIVE_CHARS:
+    if len(body) > limits.MAX_NARRATIVE_CHARS:
         raise DataError(
             f"{source_file}: the text is {len(body):,} characters long. Expected at most "
-            f"{MAX_NARRATIVE_CHARS:,} (about 30,000 words), far more than a part of the "
+            f"{limits.MAX_NARRATIVE_CHARS:,} (about 30,000 words), far more than a part of the "
             "yearly report takes; shorten it, or link to the full document from the text."
         )
     for key, value in header.items():
@@ -558,7 +549,7 @@ def office_package(
     the file, and the part, line and column where a part is at fault. ``describe`` names what
     a part is (``" (sheet 'lado')"``); ``start`` sees every element of every XML part on the
     way (part, tag as ``{uri}name``, attributes)."""
-    check_file_size(path, source_file, MAX_OFFICE_FILE_BYTES)
+    limits.check_file_size(path, source_file, limits.MAX_OFFICE_FILE_BYTES)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -568,7 +559,7 @@ def office_package(
             f"the password); {_ADVICE}."
         ) from None
     with archive:
-        check_package(archive, source_file, describe)
+        limits.check_package(archive, source_file, describe)
         for info in archive.infolist():
             if info.filename.endswith((".xml", ".rels")):
                 name = info.filename
