@@ -92,7 +92,7 @@ def test_every_status_is_in_the_vocabulary(published: Published) -> None:
         assert frame["status"].isin(NO_FIGURE | {""}).all()
         assert frame["value"].isna().eq(frame["status"] != "").all()
     assert set(STATUSES) == {"c", "small", "x", "z", "u", "low", "not collected", "not held",
-                             "not yet published", "part withheld"}  # fmt: skip
+                             "not yet published", "part withheld", "not comparable"}  # fmt: skip
 
 
 def test_the_sfr_cross_means_a_small_number_as_each_years_metadata_says(

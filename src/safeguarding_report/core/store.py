@@ -77,9 +77,14 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     try:
         with temp.open("wb") as handle:
             yield handle
-        os.replace(temp, path)
+        put(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def put(made: Path, path: Path) -> None:
+    """Put a finished file ``made`` (on the same file system) in ``path``'s place, in one step."""
+    os.replace(made, path)
 
 
 # -- keys -----------------------------------------------------------------------------------

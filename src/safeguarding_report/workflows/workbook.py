@@ -21,12 +21,11 @@ name and ``make`` run again takes in: no record is ever only in a staging folder
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safeguarding_report.core import framework, params
+from safeguarding_report.core import framework, params, store
 from safeguarding_report.core.store import TAKEN_INTO_WORKBOOK
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
@@ -69,13 +68,13 @@ def make(params_path: Path, root: Path, today: dt.date | None = None) -> Made:
     try:
         new = write_workbook(staged / WORKBOOK_FILE, chosen, held)
         if not taken:
-            os.replace(new, workbook)
+            store.put(new, workbook)
             return Made(workbook, [t.name for t in chosen])
         aside = _free_folder(records.folder, f"{TAKEN_INTO_WORKBOOK}{today or dt.date.today()}")
         aside.mkdir()
         if clashed:  # a copy: the workbook stays in place until the new one replaces it
             taken.append(Path(shutil.copy2(workbook, aside / workbook.name)))
-        os.replace(new, workbook)
+        store.put(new, workbook)
         moved = [file if file.parent == aside else file.rename(aside / file.name) for file in taken]
     finally:
         shutil.rmtree(staged, ignore_errors=True)
