@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import project_copy
 from safeguarding_report.core import indicators
 from safeguarding_report.data import Published
 from safeguarding_report.pipeline.build import Project, build
@@ -81,15 +81,8 @@ def tables_with_measures(folder: Path) -> Iterator[tuple[str, list[tuple[str, st
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy of the project whose data/local/ can take a new report's templates."""
-    base = tmp_path_factory.mktemp("precision")
-    for name in ("notebooks", "params"):
-        shutil.copytree(ROOT / name, base / name)
-    (base / "data" / "local").mkdir(parents=True)
-    (base / "data" / "published").symlink_to(ROOT / "data" / "published")
-    for report in ("kent-2026", "llr-2024"):
-        shutil.copytree(ROOT / "data" / "local" / report, base / "data" / "local" / report)
-    return Project(base)
+    """A copy of the project (records copied, published files linked): `new` adds to it."""
+    return Project(project_copy(tmp_path_factory.mktemp("precision")))
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from conftest import project_copy
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.workflows import scaffold
@@ -38,15 +39,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A project with the shipped reports' records (linked) and a new report's, `new` wrote."""
-    base = tmp_path_factory.mktemp("printed")
-    for name in ("notebooks", "params"):
-        shutil.copytree(ROOT / name, base / name)
-    (base / "data" / "local").mkdir(parents=True)
-    (base / "data" / "published").symlink_to(ROOT / "data" / "published")
-    for report in SHIPPED:
-        (base / "data" / "local" / report).symlink_to(ROOT / "data" / "local" / report)
-    return Project(base)
+    """A copy of the project (records copied, published files linked): `new` adds to it."""
+    return Project(project_copy(tmp_path_factory.mktemp("printed")))
 
 
 @pytest.fixture(scope="module", params=REPORTS)
