@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import json
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -600,3 +602,29 @@ def test_a_draft_numbered_before_its_notice_was_kept_in_parts_is_still_read(
     del facts["built"], facts["inputs"]  # as drafts built before this kit wrote them
     path.write_text(json.dumps(facts), encoding="utf-8")
     assert draft.read_references(path)[0] == notice
+
+
+def test_two_drafts_rewritten_throughout_are_compared_in_time_that_grows_with_their_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every paragraph rewritten: each old paragraph is looked for among a few new ones, not
+    all of them, so 1,000 paragraphs cost at most 1,000 x LOOK_AHEAD comparisons (all of them
+    would be half a million), and every paragraph is still listed as removed or added."""
+    n = 1_000
+    olds = [f"Paragraph {i} as the partnership first wrote it about its work." for i in range(n)]
+    news = [f"Entirely new words, number {i}, replace everything else there." for i in range(n)]
+    _drafts(tmp_path, ("# Reviews\n\n" + "\n\n".join(olds), "# Reviews\n\n" + "\n\n".join(news)),
+            ("7", "7"))  # fmt: skip
+    compared = 0
+    set_seq1 = difflib.SequenceMatcher.set_seq1
+
+    def counting(self: difflib.SequenceMatcher[str], a: Sequence[str]) -> None:
+        nonlocal compared
+        compared += 1
+        set_seq1(self, a)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seq1", counting)
+    found = review.compare(tmp_path / "old", tmp_path / "new")
+    assert compared <= 2 * n * review.LOOK_AHEAD
+    changes = [p.change for p in found.narrative]
+    assert changes.count("removed") == n and changes.count("added") == n

@@ -40,6 +40,7 @@ IDENTITY = ("indicator", "area_code", "period", "breakdown")
 TEXT_KINDS = frozenset({"heading", "paragraph", "note"})  # compared word by word
 COVER_SECTION = "cover"
 SIMILAR = 0.5  # two blocks whose words are at least this alike are one block changed
+LOOK_AHEAD = 50  # new blocks an old one is looked for among, after the last pair found
 # The order the count names the kinds of change in: the narrative's, then the figures'.
 _ORDER = [
     (noun, verb)
@@ -429,13 +430,23 @@ def _closest(
     olds: Sequence[Block], news: Sequence[Block], key: str
 ) -> Iterable[tuple[Block | None, Block | None]]:
     """Blocks that differ, in order: each old one paired with the first new one after the last
-    pair whose words are mostly the same (a changed block), the rest added or removed."""
+    pair whose words are mostly the same (a changed block), the rest added or removed.
+
+    An old block is looked for among the next ``LOOK_AHEAD`` new ones only, so that two drafts
+    rewritten throughout are compared in time that grows with their length, not its square (a
+    block moved further than that reads as removed and added, which it also is)."""
     start = 0
     for old in olds:
         words = str(getattr(old, key)).split()
-        for index in range(start, len(news)):
-            other = str(getattr(news[index], key)).split()
-            if difflib.SequenceMatcher(None, words, other, autojunk=False).ratio() >= SIMILAR:
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(words)  # difflib caches what it learns of the second sequence
+        for index in range(start, min(start + LOOK_AHEAD, len(news))):
+            matcher.set_seq1(str(getattr(news[index], key)).split())
+            if (
+                matcher.real_quick_ratio() >= SIMILAR
+                and matcher.quick_ratio() >= SIMILAR
+                and matcher.ratio() >= SIMILAR
+            ):
                 yield from ((None, new) for new in news[start:index])
                 yield old, news[index]
                 start = index + 1
