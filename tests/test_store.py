@@ -4,7 +4,12 @@ only for its own key, and a damaged entry is simply not used."""
 from __future__ import annotations
 
 import ast
+import os
 import pickle
+import signal
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,6 +37,39 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path: Path)
         raise OSError("disk full")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+_WRITE_AND_DIE = (
+    "import os, signal, sys\n"
+    "from pathlib import Path\n"
+    "from safeguarding_report.core import store\n"
+    "with store.replacing(Path(sys.argv[1])) as handle:\n"
+    "    handle.write(b'half of the ne')\n"
+    "    handle.flush()\n"
+    "    os.kill(os.getpid(), signal.SIGKILL)\n"
+)
+
+
+def test_the_temporary_file_of_a_killed_writer_is_removed_by_the_next(tmp_path: Path) -> None:
+    """``kill -9`` runs no ``finally``: its temporary file stays until the next write of the same
+    file, which removes it; another machine's, or a running process's, is left alone."""
+    target = tmp_path / "index.html"
+    target.write_bytes(b"old")
+    ended = subprocess.run([sys.executable, "-c", _WRITE_AND_DIE, str(target)], check=False)
+    assert ended.returncode == -signal.SIGKILL
+    (left,) = tmp_path.glob(".index.html.*.partial")
+    assert target.read_bytes() == b"old"
+    running = tmp_path / f".index.html.{socket.gethostname()}-{os.getppid()}.partial"
+    elsewhere = tmp_path / ".index.html.another-machine-1.partial"
+    for kept in (running, elsewhere):
+        kept.write_bytes(b"")
+    with store.replacing(target) as handle:
+        handle.write(b"new")
+    assert target.read_bytes() == b"new"
+    assert not left.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["index.html", running.name, elsewhere.name]
+    )
 
 
 def test_every_file_replaced_in_place_goes_through_the_store() -> None:

@@ -27,12 +27,15 @@ folder of files (``files_digest``) and of the library's own code and packages
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import importlib.metadata
 import json
 import logging
 import os
 import pickle
+import re
+import socket
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -70,16 +73,44 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     The file is made under a temporary name beside ``path``, on the same file system, and
     renamed over ``path`` only when the block ends without an error; otherwise it is removed
     and ``path`` is left as it was. Its folder is made if need be. The umask decides the file's
-    mode, as for any other.
+    mode, as for any other. A temporary file of ``path`` left by a process that was killed
+    (``kill -9``: no ``finally`` ran) is removed here, by the next writer of ``path``.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    _remove_abandoned_partials(path)
+    temp = path.with_name(f".{path.name}.{_HOST}-{os.getpid()}.partial")
     try:
         with temp.open("wb") as handle:
             yield handle
         put(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+_HOST = socket.gethostname()
+
+
+def _remove_abandoned_partials(path: Path) -> None:
+    """Remove the temporary files of ``path`` (``.<name>.<host>-<pid>.partial``) whose process,
+    on this machine, is no longer running. Another machine's are left alone; so is one whose
+    process id has been taken by another process (it goes once that one ends)."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.(?P<host>.+)-(?P<pid>\d+)\.partial")
+    for temp in path.parent.glob(f".{glob.escape(path.name)}.*.partial"):
+        found = pattern.fullmatch(temp.name)
+        if found is None or found["host"] != _HOST or running(int(found["pid"])):
+            continue
+        temp.unlink(missing_ok=True)
+
+
+def running(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (perhaps another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def put(made: Path, path: Path) -> None:

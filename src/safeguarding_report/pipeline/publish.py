@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from safeguarding_report.core import spreadsheet
+from safeguarding_report.core import spreadsheet, store
 from safeguarding_report.core.errors import OutputError
 from safeguarding_report.core.provenance import FIGURE_COLUMNS
 
@@ -189,12 +189,8 @@ def _abandoned(staged: Path) -> bool:
         return False
     if host != socket.gethostname() or not pid.isdigit():
         return False  # another machine's build (a batch on several): only it can tell
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
+    if not store.running(int(pid)):
         return True
-    except PermissionError:
-        pass  # running, as another user
     now = _process(int(pid))
     if now is None:
         return False  # running, and nothing more can be known
