@@ -386,9 +386,10 @@ def test_damaged_input_gives_its_one_line_message(
         tracemalloc.stop()
     took = time.monotonic() - started
     err = capsys.readouterr().err
-    # Refused before the work is done: in seconds (a shared machine's, under tracemalloc), and
-    # in memory that does not grow with the file.
-    assert took < 30 and peak < 256 * 2**20, f"{took:.1f} s, {peak / 2**20:.0f} MiB: {err}"
+    # Refused before the work is done: within the minute the issue of damaged inputs allows
+    # (seconds on an idle machine; a busy shared one, under tracemalloc, takes longer), and in
+    # memory that does not grow with the file.
+    assert took < 60 and peak < 256 * 2**20, f"{took:.1f} s, {peak / 2**20:.0f} MiB: {err}"
     assert status == 1, err
     assert err.startswith("error: ") and err.count("\n") == 1, err
     assert "Traceback" not in err

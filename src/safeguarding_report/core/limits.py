@@ -10,15 +10,23 @@ before the work is done: an office file's parts are checked from its zip directo
 anything in it is parsed (``check_package``), a text file's size before it is read, rows and
 cells as they are read.
 
-The README lists them ("The partnership's records"). A partnership cannot raise them in its
-params file yet: a ``limits`` key would need declaring in ``core/params.py``.
+The README lists them ("Limits"). A partnership whose records really are larger raises a
+limit in its params file (``limits: {rows: 50000}``: ``Limits``, by the names of ``RAISABLE``);
+whoever reads the records reads them under those limits (``applied``), and every reader asks
+``current()``. The limits of a YAML document and of a part's ratio to its stored size are not
+raisable: the params file is itself read within the first, and no office file of records needs
+more of the second.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +56,75 @@ _FIX = (
 )
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The limits records are read within: the ones above unless a params file raises them
+    (its ``limits`` key, whose names are these fields')."""
+
+    rows: int = MAX_ROWS
+    cell_characters: int = MAX_CELL_CHARS
+    narrative_characters: int = MAX_NARRATIVE_CHARS
+    text_file_bytes: int = MAX_TEXT_FILE_BYTES
+    office_file_bytes: int = MAX_OFFICE_FILE_BYTES
+    office_parts: int = MAX_PARTS
+    part_bytes: int = MAX_PART_BYTES
+    package_bytes: int = MAX_PACKAGE_BYTES
+
+    def raised(self) -> dict[str, int]:
+        """The limits that differ from the kit's, by name (for the manifest)."""
+        mine = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: value for name, value in mine.items() if value != getattr(KIT, name)}
+
+
+RAISABLE = tuple(f.name for f in fields(Limits))
+
+
+def raise_hint(name: str) -> str:
+    """How a partnership whose records really are this large goes on: '(or, if ...)'."""
+    return (
+        f" (if the partnership's records really are this large, raise the limit in the params "
+        f"file: 'limits:' with '{name}:')"
+    )
+
+
+KIT = Limits()  # the kit's own limits
+# How the build tells the sections' processes a params file's raised limits:
+# "rows=50000;cell_characters=20000" (Params.section_environment), absent when none is raised.
+LIMITS_ENV = "SAFEGUARDING_REPORT_LIMITS"
+_current: ContextVar[Limits | None] = ContextVar("limits", default=None)
+
+
+def current() -> Limits:
+    """The limits records are read within now: those ``applied`` around the reading, else
+    those the build gave this section's process (``LIMITS_ENV``), else the kit's."""
+    chosen = _current.get()
+    if chosen is not None:
+        return chosen
+    text = os.environ.get(LIMITS_ENV, "")
+    return from_text(text) if text else KIT
+
+
+@contextmanager
+def applied(limits: Limits) -> Iterator[Limits]:
+    """Read records within ``limits`` (a params file's) for the duration of the block."""
+    token = _current.set(limits)
+    try:
+        yield limits
+    finally:
+        _current.reset(token)
+
+
+def as_text(limits: Limits) -> str:
+    """The raised limits as ``LIMITS_ENV`` holds them: "rows=50000"; "" when none is."""
+    return ";".join(f"{name}={value}" for name, value in limits.raised().items())
+
+
+def from_text(text: str) -> Limits:
+    """``as_text``'s limits back."""
+    pairs = (part.split("=", 1) for part in text.split(";") if part)
+    return Limits(**{name: int(value) for name, value in pairs})
+
+
 def size(count: int) -> str:
     """A number of bytes as a reader takes it in: 1,049.2 MiB, 812 bytes."""
     return f"{count / MiB:,.1f} MiB" if count >= MiB else f"{count:,} bytes"
@@ -61,12 +138,14 @@ def _bytes(count: int) -> str:
     return f"{count:,} bytes ({count / MiB:,.{0 if count % MiB == 0 else 1}f} MiB)"
 
 
-def check_file_size(path: Path, source_file: str, limit: int) -> None:
-    """DataError naming the file when it is larger than ``limit`` bytes on disk."""
-    found = path.stat().st_size
+def check_file_size(path: Path, source_file: str, name: str) -> None:
+    """DataError naming the file when it is larger on disk than the limit ``name``
+    (``text_file_bytes`` or ``office_file_bytes``) allows."""
+    found, limit = path.stat().st_size, getattr(current(), name)
     if found > limit:
         raise DataError(
-            f"{source_file}: the file is {_bytes(found)}. Expected at most {_bytes(limit)}: {_FIX}."
+            f"{source_file}: the file is {_bytes(found)}. Expected at most {_bytes(limit)}: "
+            f"{_FIX}{raise_hint(name)}."
         )
 
 
@@ -77,21 +156,23 @@ def check_package(
     directory alone (nothing is inflated): how many parts, each part's size and its ratio to
     its stored size, and every part together. ``describe`` names what a part is
     (``" (sheet 'lado')"``), asked only of a part refused."""
+    limits = current()
     parts = archive.infolist()
-    if len(parts) > MAX_PARTS:
+    if len(parts) > limits.office_parts:
         raise DataError(
             f"{source_file}: the file holds {len(parts):,} parts. Expected at most "
-            f"{MAX_PARTS:,}: {_FIX}."
+            f"{limits.office_parts:,}: {_FIX}{raise_hint('office_parts')}."
         )
     total = 0
     for part in parts:
         inflated, stored = part.file_size, part.compress_size
         total += inflated
-        if inflated > MAX_PART_BYTES:
+        if inflated > limits.part_bytes:
             raise DataError(
                 f"{source_file}, part {part.filename}{describe(part.filename)}: the part "
                 f"inflates to {_bytes(inflated)} from {_bytes(stored)} in the file. Expected at "
-                f"most {_bytes(MAX_PART_BYTES)} for one part: {_FIX}."
+                f"most {_bytes(limits.part_bytes)} for one part: {_FIX}"
+                f"{raise_hint('part_bytes')}."
             )
         if inflated > RATIO_FROM_BYTES and inflated > MAX_RATIO * stored:
             raise DataError(
@@ -100,11 +181,11 @@ def check_package(
                 f"{inflated / max(stored, 1):,.0f} times its stored size. Expected at most "
                 f"{MAX_RATIO} times for a part of more than {RATIO_FROM_BYTES // MiB} MiB: {_FIX}."
             )
-        if total > MAX_PACKAGE_BYTES:
+        if total > limits.package_bytes:
             raise DataError(
                 f"{source_file}: the parts of the file inflate to more than "
-                f"{_bytes(MAX_PACKAGE_BYTES)} together (by part {part.filename}). Expected at "
-                f"most {_bytes(MAX_PACKAGE_BYTES)}: {_FIX}."
+                f"{_bytes(limits.package_bytes)} together (by part {part.filename}). Expected "
+                f"at most {_bytes(limits.package_bytes)}: {_FIX}{raise_hint('package_bytes')}."
             )
 
 

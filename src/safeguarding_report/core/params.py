@@ -21,7 +21,7 @@ import datetime as dt
 import difflib
 import logging
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,9 @@ class Params:
     framework: str  # statutory framework: an id from data/frameworks/ or core/frameworks/
     suppress_from: int = 1  # counts from suppress_from to suppress_to are shown as [c]
     suppress_to: int = 5
+    # The limits the partnership's records are read within (core/limits.py): the kit's, or
+    # higher where the params file raises one (its ``limits`` key).
+    limits: limits.Limits = limits.KIT
 
     @property
     def local_authorities(self) -> tuple[str, ...]:
@@ -111,8 +114,12 @@ class Params:
             log.warning("%s: %s (a --strict build refuses it).", source, problem)
 
     def section_environment(self) -> dict[str, str]:
-        """What each section's process adds to its environment: the disclosure thresholds."""
-        return {SUPPRESS_ENV: f"{self.suppress_from}-{self.suppress_to}"}
+        """What each section's process adds to its environment: the disclosure thresholds, and
+        the limits of its records where the params file raises one."""
+        raised = limits.as_text(self.limits)
+        return {SUPPRESS_ENV: f"{self.suppress_from}-{self.suppress_to}"} | (
+            {limits.LIMITS_ENV: raised} if raised else {}
+        )
 
     def notebook_parameters(self, data_dir: Path) -> dict[str, Any]:
         """The values injected into every section notebook's ``parameters`` cell."""
@@ -129,11 +136,14 @@ class Params:
         }
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain values (dates as ISO strings), for the manifest."""
+        """Plain values (dates as ISO strings), for the manifest; ``limits`` only when the
+        params file raises one (then the raised ones)."""
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        raised = values.pop("limits").raised()
         return {
             key: value.isoformat() if isinstance(value, dt.date) else value
-            for key, value in dataclasses.asdict(self).items()
-        }
+            for key, value in values.items()
+        } | ({"limits": raised} if raised else {})
 
 
 _TYPES: dict[str, type] = {
@@ -148,9 +158,10 @@ _TYPES: dict[str, type] = {
     "framework": str,
     "suppress_from": int,
     "suppress_to": int,
+    "limits": dict,
 }
 # Keys a params file may leave out, and the value each then takes.
-_DEFAULTS: dict[str, Any] = {"suppress_from": 1, "suppress_to": 5}
+_DEFAULTS: dict[str, Any] = {"suppress_from": 1, "suppress_to": 5, "limits": limits.KIT}
 _UNKNOWN_SHOWN = 3  # unknown keys a message names (it counts the others)
 # How the build tells the sections' presentation path its disclosure thresholds ("1-5").
 SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"
@@ -278,6 +289,8 @@ def _check_type(source: str, key: str, value: Any) -> Any:
         return _unquoted_code(source, value)
     if key == "local_authority" and isinstance(value, list):
         return _several_codes(source, value)
+    if key == "limits":
+        return _raised_limits(source, value)
     if expected is int:
         # bool is an int in Python; 'true' is never a year
         if isinstance(value, int) and not isinstance(value, bool):
@@ -370,6 +383,34 @@ def _check_suppression(where: _Where, p: Params) -> None:
             f"{where('suppress_to')}: key 'suppress_to' ({p.suppress_to}) must not be below "
             f"'suppress_from' ({p.suppress_from}); the default withholds counts from 1 to 5."
         )
+
+
+def _raised_limits(source: str, value: Any) -> limits.Limits:
+    """The ``limits`` key: a mapping of limit names (``limits.RAISABLE``) to whole numbers, each
+    at least the kit's (a limit is raised where a partnership's records really need it)."""
+    if not isinstance(value, dict):
+        raise ParamsError(
+            f"{source}: key 'limits' must be a mapping of limits to raise (e.g. 'rows: 50000' "
+            f"on the next line, indented), found {shorten.quoted(value)}."
+        )
+    raised = {}
+    for name, number in value.items():
+        if name not in limits.RAISABLE:
+            raise ParamsError(
+                f"{source}: key 'limits' names {shorten.quoted(name)}"
+                f"{_suggest(str(name), limits.RAISABLE)}, which is not a limit a params file "
+                "can raise. Expected one of "
+                f"{', '.join(limits.RAISABLE)}."
+            )
+        kit = getattr(limits.KIT, name)
+        if isinstance(number, bool) or not isinstance(number, int) or number < kit:
+            raise ParamsError(
+                f"{source}: key 'limits', '{name}' must be a whole number of at least "
+                f"{kit:,} (the kit's own limit: a params file raises a limit, never lowers "
+                f"it), found {shorten.quoted(number)}."
+            )
+        raised[name] = int(number)
+    return limits.Limits(**raised)
 
 
 def _unquoted_code(source: str, value: int) -> str:
@@ -478,8 +519,8 @@ def _months_on(day: dt.date, months: int) -> dt.date:
     )
 
 
-def _suggest(key: str) -> str:
-    close = difflib.get_close_matches(key, _TYPES, n=1)
+def _suggest(key: str, names: Iterable[str] = _TYPES) -> str:
+    close = difflib.get_close_matches(key, list(names), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

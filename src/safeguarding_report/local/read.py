@@ -79,7 +79,7 @@ class Narrative:
 def read_text(path: Path, source_file: str) -> str:
     """A file's text; DataError naming the line if it is not UTF-8 (a byte order mark is fine),
     or naming the limit if the file is larger than a file of records can be."""
-    limits.check_file_size(path, source_file, limits.MAX_TEXT_FILE_BYTES)
+    limits.check_file_size(path, source_file, "text_file_bytes")
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -179,8 +179,8 @@ def read_csv(path: Path, source_file: str, template: CsvTemplate) -> list[Record
             raise DataError(
                 f"{source_file}, line {reader.line_num}: a cell holds more than "
                 f"{csv.field_size_limit():,} characters. Expected at most "
-                f"{limits.MAX_CELL_CHARS:,} characters in one cell; check that the cell's "
-                "closing double quote is there."
+                f"{limits.current().cell_characters:,} characters in one cell; check that "
+                "the cell's closing double quote is there."
             ) from None
         raise DataError(
             f"{source_file}, line {reader.line_num}: the CSV is malformed ({exc}). Expected "
@@ -191,7 +191,7 @@ def read_csv(path: Path, source_file: str, template: CsvTemplate) -> list[Record
 def holds_rows(path: Path) -> bool:
     """Whether a CSV file has a row under its header with anything in it, read without
     checking (a row ``read_csv`` would check): to see where records are before reading them."""
-    if path.stat().st_size > limits.MAX_TEXT_FILE_BYTES:
+    if path.stat().st_size > limits.current().text_file_bytes:
         return True  # too large to read, so not empty: reading it says so
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -212,19 +212,20 @@ def read_rows(
     """Rows of text cells under ``header``, each with its line (or ``unit``) number, validated
     by ``template``: the one check of a CSV file's rows and a workbook sheet's alike. Each row
     is checked as it comes, so a wrong row stops the reading of ``rows`` at once, and so does
-    the row after the last of ``limits.MAX_ROWS`` rows of records."""
+    the row after the last of ``limits.current().rows`` rows of records."""
+    most = limits.current().rows
     names = _header(template, source_file, header, unit)
     records: list[Record[BaseModel]] = []
     keys: dict[tuple[str, ...], int] = {}
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        if len(records) == limits.MAX_ROWS:
+        if len(records) == most:
             raise DataError(
-                f"{source_file}, {unit} {line}: there are more than {limits.MAX_ROWS:,} rows of "
-                f"records. Expected at most {limits.MAX_ROWS:,}, far more than a partnership's "
-                "yearly records hold; keep only this report's records (not a whole system's "
-                "extract) and remove the rest."
+                f"{source_file}, {unit} {line}: there are more than {most:,} rows of records. "
+                f"Expected at most {most:,}, far more than a partnership's yearly records hold; "
+                "keep only this report's records (not a whole system's extract) and remove the "
+                f"rest{limits.raise_hint('rows')}."
             )
         records.append(_record(template, source_file, names, row, line, keys, unit))
     return records
@@ -245,12 +246,14 @@ def _record(
             f"{len(header)}. Expected one cell per column; put any cell holding a comma in "
             "double quotes."
         )
+    most = limits.current().cell_characters
     for column, cell in zip(header, row, strict=False):
-        if len(cell) > limits.MAX_CELL_CHARS:
+        if len(cell) > most:
             raise DataError(
                 f"{source_file}, {unit} {line}, column {column!r}: the cell holds "
-                f"{len(cell):,} characters. Expected at most {limits.MAX_CELL_CHARS:,}; a record "
-                "is a few sentences at most: put longer text in a narrative."
+                f"{len(cell):,} characters. Expected at most {most:,}; a record is a few "
+                "sentences at most: put longer text in a narrative"
+                f"{limits.raise_hint('cell_characters')}."
             )
     try:
         data = template.model.model_validate(_cells(template.model, header, row))
@@ -439,11 +442,13 @@ def finish_narrative(
     """A narrative from its front matter and Markdown text, however written: the header
     validated by ``model``, links checked, the text rendered. ``key_place`` and ``body_place``
     say where a key, or a line of the text, is in the file (for errors)."""
-    if len(body) > limits.MAX_NARRATIVE_CHARS:
+    most = limits.current().narrative_characters
+    if len(body) > most:
         raise DataError(
             f"{source_file}: the text is {len(body):,} characters long. Expected at most "
-            f"{limits.MAX_NARRATIVE_CHARS:,} (about 30,000 words), far more than a part of the "
-            "yearly report takes; shorten it, or link to the full document from the text."
+            f"{most:,} (about {most // 7:,} words), far more than a part of the yearly report "
+            "takes; shorten it, or link to the full document from the text"
+            f"{limits.raise_hint('narrative_characters')}."
         )
     for key, value in header.items():
         # YAML reads 2022-09-30 as a date already; an unquoted time or number stays as it is.
@@ -549,7 +554,7 @@ def office_package(
     the file, and the part, line and column where a part is at fault. ``describe`` names what
     a part is (``" (sheet 'lado')"``); ``start`` sees every element of every XML part on the
     way (part, tag as ``{uri}name``, attributes)."""
-    limits.check_file_size(path, source_file, limits.MAX_OFFICE_FILE_BYTES)
+    limits.check_file_size(path, source_file, "office_file_bytes")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:

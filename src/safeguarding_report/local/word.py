@@ -35,9 +35,8 @@ from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 from pydantic import BaseModel
 
-from safeguarding_report.core import markup
+from safeguarding_report.core import limits, markup
 from safeguarding_report.core.errors import DataError
-from safeguarding_report.core.limits import MAX_NARRATIVE_CHARS
 from safeguarding_report.local.describe import strip_optional
 from safeguarding_report.local.read import (
     PARSE_ERRORS,
@@ -135,14 +134,17 @@ def _refuse_unsafe(path: Path, source_file: str) -> None:
             nonlocal inside
             inside -= tag in _TEXT
 
+        most = limits.current().narrative_characters
+
         def text(data: str) -> None:
             nonlocal chars
             chars += len(data) if inside else 0
-            if chars > MAX_NARRATIVE_CHARS:
+            if chars > most:
                 raise DataError(
-                    f"{source_file}: the text is more than {MAX_NARRATIVE_CHARS:,} characters "
-                    "long. Expected at most that (about 30,000 words), far more than a part of "
-                    "the yearly report takes; shorten it, or link to the full document."
+                    f"{source_file}: the text is more than {most:,} characters long. Expected "
+                    f"at most that (about {most // 7:,} words), far more than a part of the "
+                    "yearly report takes; shorten it, or link to the full document"
+                    f"{limits.raise_hint('narrative_characters')}."
                 )
 
         for part in _published_parts(archive, source_file):

@@ -44,8 +44,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from safeguarding_report.core import limits
 from safeguarding_report.core.errors import DataError
-from safeguarding_report.core.limits import MAX_ROWS
 from safeguarding_report.core.spreadsheet import neutralise
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, CsvTemplate
 from safeguarding_report.local.describe import (
@@ -527,7 +527,7 @@ def _linked(formulas: Any, known: list[str], source_file: str, links: list[str])
             continue
         sheet.reset_dimensions()
         for number, row in enumerate(_read(sheet.iter_rows(), source_file), start=1):
-            if number > MAX_ROWS + 1:
+            if number > limits.current().rows + 1:
                 break
             for cell in row:
                 formula = _formula(cell)

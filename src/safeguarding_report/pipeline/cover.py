@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from safeguarding_report.core import limits
 from safeguarding_report.core.errors import ExportError
 from safeguarding_report.core.params import Params
 from safeguarding_report.data import Published
@@ -30,8 +31,9 @@ def write(p: Params, published: Published, folder: Path, *, make_pdf: bool) -> l
     Returns its figure records (section ``cover``) for ``figures.csv``; none, with a warning,
     when the report's folder has no ``cover_report.yaml``.
     """
-    records = LocalRecords.load(published.data_dir, p.id)
-    written = records.document(CoverReport)
+    with limits.applied(p.limits):
+        records = LocalRecords.load(published.data_dir, p.id)
+        written = records.document(CoverReport)
     if written is None:
         log.warning(
             "No cover report: %s is missing. Fill in the template (docs/local-data.md) to get "
@@ -42,7 +44,8 @@ def write(p: Params, published: Published, folder: Path, *, make_pdf: bool) -> l
             DOCX_FILE,
         )
         return []
-    document = cover.compose(p, published, records, written)
+    with limits.applied(p.limits):
+        document = cover.compose(p, published, records, written)
     html = _write_html(document, folder / HTML_FILE)
     if make_pdf:
         pdf.print_pdf(html, folder / PDF_FILE, date=p.publication_date)

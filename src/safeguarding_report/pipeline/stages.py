@@ -28,7 +28,7 @@ import nbformat
 import pandas as pd
 from nbformat import reader
 
-from safeguarding_report.core import indicators, provenance, registry, store
+from safeguarding_report.core import indicators, limits, provenance, registry, store
 from safeguarding_report.core.errors import OutputError, ReportError, SectionFailed
 from safeguarding_report.core.params import Params
 from safeguarding_report.data import Published
@@ -75,10 +75,11 @@ def check_inputs(plan: Plan, published: Published) -> Inputs:
     p, project = plan.p, plan.project
     p.check_period(plan.params_path, strict=plan.options.strict)
     runner.prepare()
-    LocalRecords.load(project.data, p.id)
+    with limits.applied(p.limits):
+        LocalRecords.load(project.data, p.id)
+        if plan.options.strict:
+            refuse_drafts(project.data, p.id, plan.params_path)
     chromium = pdf.find_chromium() if plan.options.make_pdf else ""
-    if plan.options.strict:
-        refuse_drafts(project.data, p.id, plan.params_path)
     rule = Suppression(p.suppress_from, p.suppress_to)
     return Inputs(published, chromium, rule)
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeguarding_report.core import framework, params
+from safeguarding_report.core import framework, limits, params
 from safeguarding_report.core.errors import DataError, ReportError
 from safeguarding_report.core.indicators import INDICATORS, LAIT_CODES, WIDER_INDICATORS
 from safeguarding_report.data import Published
@@ -75,7 +75,8 @@ def check(params_path: Path, root: Path) -> list[Input]:
         ]
     rows += _published_files(published, la.code, p.comparison_year)
     rows += _indicators(published, la.code, p.comparison_year)
-    rows += _local(data, p, _last_year(root, p))
+    with limits.applied(p.limits):
+        rows += _local(data, p, _last_year(root, p))
     return rows
 
 

@@ -26,7 +26,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safeguarding_report.core import framework, params, store
+from safeguarding_report.core import framework, limits, params, store
 from safeguarding_report.core.errors import ReportError
 from safeguarding_report.local.catalogue import (
     ABOUT_FILE,
@@ -95,9 +95,21 @@ def params_text(p: params.Params, new_id: str, source: Path) -> str:
             f"publication_date: {_a_year_on(p.publication_date)}        # to update: the "
             "date it will be published",
             f"framework: {p.framework}                   # statutory framework",
+            *_kept_choices(p),
             "",
         ]
     )
+
+
+def _kept_choices(p: params.Params) -> list[str]:
+    """The keys this year's params file chose where the kit has a default (the disclosure
+    thresholds, raised limits), kept as they were: a partnership's choice lasts."""
+    lines = []
+    if (p.suppress_from, p.suppress_to) != (params.Params.suppress_from, params.Params.suppress_to):
+        lines += [f"suppress_from: {p.suppress_from}", f"suppress_to: {p.suppress_to}"]
+    if raised := p.limits.raised():
+        lines += ["limits:", *(f"  {name}: {value}" for name, value in raised.items())]
+    return lines
 
 
 def _local_authority(p: params.Params) -> str:
@@ -144,7 +156,7 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
     # Each narrative's file, found before anything is written: one written both in Markdown
     # and in Word stops new-year here, with the error that stops check and the build.
     written = old.narrative_files()
-    with publish.made_whole(new_folder, STAGING_INFIX) as staged:
+    with limits.applied(p.limits), publish.made_whole(new_folder, STAGING_INFIX) as staged:
         _write_folder(old, p.id, staged, used, written, workbook, done)
     with store.replacing(target) as handle:
         handle.write(params_text(p, new_id, params_path).encode("utf-8"))

@@ -25,7 +25,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safeguarding_report.core import framework, params, store
+from safeguarding_report.core import framework, limits, params, store
 from safeguarding_report.core.store import TAKEN_INTO_WORKBOOK
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
@@ -51,7 +51,8 @@ def make(params_path: Path, root: Path, today: dt.date | None = None) -> Made:
     then move the CSV files it took in to ``taken-into-workbook-<today>/`` beside them."""
     p = params.load(params_path)
     data = root / "data"
-    records = LocalRecords(data, p.id, csv_over_sheets=True).checked()
+    with limits.applied(p.limits):
+        records = LocalRecords(data, p.id, csv_over_sheets=True).checked()
     used = framework.load(p.framework, data).templates()
     held = {name: [r.data for r in records.rows(name)] for name in CSV_TEMPLATES}
     chosen = [t for t in CSV_TEMPLATES.values() if t.name in used or held[t.name]]
