@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import math
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,8 +242,27 @@ def write(document: CoverDocument, path: Path) -> Path:
                     para.add_run().add_break(WD_BREAK.LINE)
                     para.add_run(line)
     _space_after_tables(doc)
-    doc.save(str(path))
+    written = io.BytesIO()
+    doc.save(written)
+    path.write_bytes(_dated(written.getvalue(), stamp))
     return path
+
+
+def _dated(package: bytes, stamp: dt.datetime) -> bytes:
+    """The Word file ``package`` with every part dated ``stamp`` (the report's date) instead of
+    the moment it was written, so that the same inputs make the same bytes on any day, as the
+    report's other files do. The parts, their order and their compression are kept."""
+    into = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(into, "w") as target,
+    ):
+        for part in source.infolist():
+            dated = zipfile.ZipInfo(part.filename, date_time=stamp.timetuple()[:6])
+            dated.compress_type = part.compress_type
+            dated.external_attr = part.external_attr
+            target.writestr(dated, source.read(part))
+    return into.getvalue()
 
 
 def _block(doc: Docx, number: str, block: Block) -> None:
