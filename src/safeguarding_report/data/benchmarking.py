@@ -339,8 +339,10 @@ class Bds:
         symbol = read.column("symbol")[0].astype(bool)
         written = [w for w, _ in numbers]
         labels, names = list(read.labels), list(read.codes)
-        key = (code * len(written) + area) * len(labels) + label
-        dup = pd.Series(key).duplicated().to_numpy()
+        key = (code.astype(np.int64) * len(written) + area) * len(labels) + label
+        dup = np.ones(len(key), dtype=bool)
+        dup[np.unique(key, return_index=True)[1]] = False  # each key's first row
+        del key
         if dup.any():
             at = int(np.flatnonzero(dup)[0])
             raise DataError(
@@ -358,12 +360,12 @@ class Bds:
             )
         self.values = read.column("value")[0]
         self.missing = symbol
-        self.line = line.astype(np.int32)  # each row's row in the file
+        self.line = line.astype(np.int32, copy=False)  # each row's row in the file
         self.written: list[str] = written
         self.area_codes: list[str] = [e_code for _, e_code in numbers]
-        self.area = area.astype(np.int16)
+        self.area = area.astype(np.int16, copy=False)
         self.labels_list: list[str] = labels
-        self.label = label.astype(np.int16)
+        self.label = label.astype(np.int16, copy=False)
         # Each measure's rows (positions in these arrays), measures in the file's order.
         order = np.argsort(code, kind="stable")
         starts = np.flatnonzero(np.diff(code[order], prepend=-1) != 0)
@@ -577,7 +579,9 @@ class _Rows:
             at = int(np.flatnonzero(bad)[0])
             self.bad_value = (int(lines[at]), str(text.iat[at]))
         value[symbol] = math.nan
-        for name, part in (("line", lines), ("code", code), ("area", area), ("label", label),
+        # The smallest types that hold them: the whole file is 641,070 rows.
+        for name, part in (("line", lines.astype(np.int32)), ("code", code.astype(np.int16)),
+                           ("area", area.astype(np.int16)), ("label", label.astype(np.int16)),
                            ("value", value), ("symbol", symbol)):  # fmt: skip
             self._parts.setdefault(name, []).append(part)
 
@@ -600,7 +604,7 @@ class _Rows:
     def column(self, *names: str) -> list[np.ndarray]:
         """Every row read, as one array per name."""
         return [
-            np.concatenate(self._parts[n]) if n in self._parts else np.zeros(0, np.int64)
+            np.concatenate(self._parts.pop(n)) if n in self._parts else np.zeros(0, np.int16)
             for n in names
         ]
 

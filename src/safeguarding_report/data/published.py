@@ -21,7 +21,7 @@ import pandas as pd
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.core.indicators import ENGLAND_NOTES, INDICATORS, LAIT_CODES
 from safeguarding_report.core.params import JOIN
-from safeguarding_report.core.store import Parsed
+from safeguarding_report.core.store import Parsed, on_disk_only
 from safeguarding_report.data import combine
 from safeguarding_report.data.areas import COMBINED, ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.benchmarking import (
@@ -248,7 +248,15 @@ class Published:
     def validate_file(self, path: str) -> None:
         """Read one catalogued file (path under the data folder) and check every value any
         indicator reads from it; DataError naming the file, line and column at the first fault.
+
+        What the check parsed is kept on disk (``Parsed``), for the sections, and let go of
+        here: a process that checks every file holds one file's parse at a time, not all.
         """
+        with on_disk_only():
+            self._validate(path)
+        self._tables, self._cells, self._groups, self._bds = {}, {}, {}, None
+
+    def _validate(self, path: str) -> None:
         spec = self.catalogue.files[path]
         if spec.layout == "neighbours":
             read_groups(self._table(path), self.areas, model_2025=path == SN_2025)

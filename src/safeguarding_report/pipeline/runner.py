@@ -295,25 +295,31 @@ def run(
     workers: int,
     limit: float | None = None,
     ended: Callable[[int, Ended], None] | None = None,
+    beside: Sequence[Task] = (),
 ) -> list[Ended]:
     """Run each call as a task, at most ``workers`` at once, in the order given, each within
     ``limit`` seconds; return how each ended, in that order.
 
-    ``ended(index, how)`` is called as each ends. On any exception (Ctrl-C included) the
-    running tasks are stopped and waited for before it goes on.
+    ``beside`` are tasks already running (started by the caller, which waits for them): each
+    takes one of the ``workers`` places until it ends, so that no more processes run at once
+    than there are places (each holds its own copy of what the tasks share). ``ended(index,
+    how)`` is called as each call ends. On any exception (Ctrl-C included) the running tasks
+    are stopped and waited for before it goes on (those ``beside`` are the caller's).
     """
     waiting = list(enumerate(calls))
     running: dict[int, Task] = {}
     ends: dict[int, Ended] = {}
     try:
         while waiting or running:
-            while waiting and len(running) < workers:
+            others = [task for task in beside if task.poll() is None]
+            while waiting and len(running) + len(others) < max(1, workers):
                 index, call = waiting.pop(0)
                 with _signals_held():  # until ``running`` holds it, for the clean-up below
                     running[index] = Task(call.function, *call.args, name=call.name, limit=limit)
             limits = [r for task in running.values() if (r := task.remaining()) is not None]
+            watched = [*running.values(), *(others if waiting else ())]
             multiprocessing.connection.wait(
-                [w for task in running.values() for w in task.waitables()],
+                [w for task in watched for w in task.waitables()],
                 timeout=min(limits, default=None),
             )
             for index, task in list(running.items()):
