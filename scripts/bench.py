@@ -17,18 +17,29 @@ analyst gets from the second build on; these go on the last line), and without i
 (SAFEGUARDING_REPORT_SERVER=0). For information, (c) is also timed with the server running.
 
 Each is run at least three times, from a fresh copy of the project, with the parsed-data cache
-emptied before every cold run (a, b, c), so all three start from the same state. The peak memory
-of the whole process tree (the build and every process it starts) is sampled during (c).
+emptied before every cold run (a, b, c), so all three start from the same state.
+
+Memory: the whole process tree of (c) (the build and every process it starts) is sampled every
+20 ms, in two sums. The RSS sum adds each process's resident set: pages a section shares with
+the build it was forked from are counted once per process holding them. The PSS sum adds each
+process's proportional set size (``/proc/<pid>/smaps_rollup``): a page shared by n processes
+counts 1/n in each, so the sum is what the machine pays. The peak of each is printed.
+
+Where the time goes: each section's own time in the cold build (its manifest) beside its time
+in the plain process (its cells, timed there), medians of the runs, so that a regression names
+its section.
 
 Usage: .venv/bin/python scripts/bench.py [--runs N] [--params params/kent-2022.yaml]
 (`make bench`). The last line is machine-readable:
-cold/plain=X.XX papermill-cli/cold=Y.YY nochange_s=Z.ZZ onechange_s=W.WW peak_mib=N
+cold/plain=X.XX papermill-cli/cold=Y.YY nochange_s=Z.ZZ onechange_s=W.WW peak_mib=N peak_pss_mib=M
+(peak_mib is the RSS sum, peak_pss_mib the PSS sum).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import statistics
@@ -44,15 +55,17 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 PLAIN = r"""
-import ast, sys, time
+import ast, json, sys, time
 from pathlib import Path
 import yaml
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 def main():
-    parameters = yaml.safe_load(Path(sys.argv[1]).read_text())
-    for path in sys.argv[2:]:
+    parameters = yaml.safe_load(Path(sys.argv[2]).read_text())
+    seconds = {}
+    for path in sys.argv[3:]:
+        start = time.perf_counter()
         nb = parameterize_notebook(load_notebook_node(path), parameters)
         namespace = {"__name__": "__section__"}
         for cell in nb.cells:
@@ -66,6 +79,8 @@ def main():
                 render = getattr(shown, "_repr_mimebundle_", None)
                 if render is not None:
                     render()
+        seconds[Path(path).stem] = time.perf_counter() - start
+    Path(sys.argv[1]).write_text(json.dumps(seconds))
 
 if __name__ == "__main__":
     main()
@@ -101,10 +116,13 @@ def timed(action: Callable[[], None]) -> float:
 
 
 class PeakMemory:
-    """Samples the resident memory of a process and all its descendants, every 20 ms."""
+    """Samples the memory of this process's descendants every 20 ms: the peak of the sum of
+    their resident sets (``peak``, RSS: shared pages counted in every process holding them)
+    and of their proportional set sizes (``peak_pss``, PSS: a page shared by n counts 1/n)."""
 
     def __init__(self) -> None:
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -138,7 +156,20 @@ class PeakMemory:
                 tree |= found
             tree.discard(me)  # the benchmark itself is not the build
             self.peak = max(self.peak, sum(rss.get(pid, 0) for pid in tree))
+            self.peak_pss = max(self.peak_pss, sum(pss(pid) for pid in tree))
             time.sleep(0.02)
+
+
+def pss(pid: int) -> int:
+    """A process's proportional set size in bytes (0 once it has ended)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def params_yaml(project: Path, params: str) -> Path:
@@ -150,6 +181,13 @@ def params_yaml(project: Path, params: str) -> Path:
     path = project / "bench-parameters.yaml"
     path.write_text(json.dumps(values), encoding="utf-8")  # JSON is YAML
     return path
+
+
+def params_module_id(project: Path, params: str) -> str:
+    """The report's id (its outputs folder's name), from its params file."""
+    from safeguarding_report.core import params as params_module
+
+    return params_module.load(project / params).id
 
 
 def summary(name: str, times: list[float]) -> str:
@@ -186,15 +224,19 @@ def main() -> None:
     names = ("plain", "papermill", "cold", "nochange", "onechange")
     names += ("nochange-alone", "onechange-alone", "cold-served")
     results: dict[str, list[float]] = {k: [] for k in names}
-    peak = 0
+    peak = peak_pss = 0
     own = 0.0
+    sections: dict[str, dict[str, list[float]]] = {"plain": {}, "cold": {}}
     ran: list[str] = []
     print(f"Benchmark of {args.params}: {len(notebooks)} sections, {runs} runs each")
     print(f"  project copy: {project}")
     for i in range(runs):
         shutil.rmtree(cache, ignore_errors=True)
-        plain = [str(BIN / "python"), "-c", PLAIN, str(parameters), *notebooks]
+        times = project / "plain-seconds.json"
+        plain = [str(BIN / "python"), "-c", PLAIN, str(times), str(parameters), *notebooks]
         results["plain"].append(timed(lambda plain=plain: run(plain, project)))
+        for name, seconds in json.loads(times.read_text()).items():
+            sections["plain"].setdefault(name, []).append(seconds)
 
         shutil.rmtree(cache, ignore_errors=True)
         out = project / "papermill-out"
@@ -213,7 +255,11 @@ def main() -> None:
         shutil.rmtree(project / "outputs", ignore_errors=True)
         with PeakMemory() as memory:
             results["cold"].append(timed(lambda: run(cold, project, alone)))
-        peak = max(peak, memory.peak)
+        peak, peak_pss = max(peak, memory.peak), max(peak_pss, memory.peak_pss)
+        report_id = params_module_id(project, args.params)
+        manifest = json.loads((project / f"outputs/{report_id}/manifest.json").read_text())
+        for name, section in manifest["sections"].items():
+            sections["cold"].setdefault(name, []).append(section["seconds"])
 
         results["nochange-alone"].append(timed(lambda: run(make, project, alone)))
         change_notebook(project, f"{i} alone")
@@ -223,7 +269,7 @@ def main() -> None:
         results["nochange"].append(timed(lambda: run(make, project, served)))
         change_notebook(project, f"{i} served")
         results["onechange"].append(timed(lambda: run(make, project, served)))
-        manifest = json.loads((project / "outputs/kent-2022/manifest.json").read_text())
+        manifest = json.loads((project / f"outputs/{report_id}/manifest.json").read_text())
         ran = [name for name, s in manifest["sections"].items() if s["ran"]]
         own = sum(s["seconds"] for s in manifest["sections"].values() if s["ran"])
 
@@ -246,7 +292,18 @@ def main() -> None:
     ):
         print(summary(label, results[name]))
     print(f"  (e) re-ran {', '.join(ran)}: its own time {own:.2f} s")
-    print(f"  peak memory of the build's process tree during (c): {peak / 2**20:.0f} MiB")
+    print("  peak memory of the build's process tree during (c):")
+    print(f"    RSS sum {peak / 2**20:5.0f} MiB  (each process's resident set; shared pages")
+    print("                     counted in every process that holds them)")
+    print(f"    PSS sum {peak_pss / 2**20:5.0f} MiB  (proportional set sizes: shared pages")
+    print("                     divided among their processes; what the machine pays)")
+    print()
+    print("Each section's own time, medians (s):")
+    print(f"  {'section':<24} {'(c) cold':>9} {'(a) plain':>10}")
+    for name in sorted(sections["cold"]):
+        cold_s = statistics.median(sections["cold"][name])
+        plain_s = statistics.median(sections["plain"].get(name, [math.nan]))
+        print(f"  {name:<24} {cold_s:9.2f} {plain_s:10.2f}")
     print()
     print("Ratios (medians):")
     print(f"  cold build / plain process   {median['cold'] / median['plain']:.2f}")
@@ -256,7 +313,7 @@ def main() -> None:
         f"cold/plain={median['cold'] / median['plain']:.2f} "
         f"papermill-cli/cold={median['papermill'] / median['cold']:.2f} "
         f"nochange_s={median['nochange']:.2f} onechange_s={median['onechange']:.2f} "
-        f"peak_mib={peak / 2**20:.0f}"
+        f"peak_mib={peak / 2**20:.0f} peak_pss_mib={peak_pss / 2**20:.0f}"
     )
 
 

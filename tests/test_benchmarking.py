@@ -19,7 +19,14 @@ from safeguarding_report.core import indicators
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.core.indicators import LAIT_CODES, WIDER
 from safeguarding_report.data import Published
-from safeguarding_report.data.benchmarking import BDS, DICTIONARY, Years, lait_band, parse_years
+from safeguarding_report.data.benchmarking import (
+    BDS,
+    DICTIONARY,
+    Bds,
+    Years,
+    lait_band,
+    parse_years,
+)
 from safeguarding_report.data.schema import NOT_COMPARABLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +42,12 @@ def published() -> Published:
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
     return pd.read_parquet(DATA / BDS)
+
+
+@pytest.fixture(scope="module")
+def every(published: Published) -> Bds:
+    """Every measure's rows, as the file's check reads them (a report reads its own only)."""
+    return Bds(DATA / BDS, f"data/{BDS}", published.areas)
 
 
 @pytest.mark.parametrize(
@@ -68,17 +81,17 @@ def test_an_unknown_years_form_is_refused_where_it_is(label: str) -> None:
         parse_years(label, where="f.parquet, row 3 (counting from 0), column 'Years'")
 
 
-def test_every_label_in_the_file_is_understood(published: Published, frame: pd.DataFrame) -> None:
+def test_every_label_in_the_file_is_understood(every: Bds, frame: pd.DataFrame) -> None:
     labels = set(frame["Years"])
-    assert labels == set(published.bds.years)
+    assert labels == set(every.years)
     assert {"2024-25 (OT)", "2013/14-15/16", "2014-16", "2025 (prov)", "2022 (Rev)"} <= labels
 
 
-def test_dash_is_kept_as_not_available(published: Published, frame: pd.DataFrame) -> None:
+def test_dash_is_kept_as_not_available(every: Bds, frame: pd.DataFrame) -> None:
     dash = frame.index[(frame["Values"] == "-") & (frame["Years"] != "0")][0]
     row = frame.loc[dash]
-    area = published.bds.area_codes[published.bds.written.index(f"{row['LA Number']:g}")]
-    cell = published.bds.cell(row["Short Desc"], area, row["Years"])
+    area = every.area_codes[every.written.index(f"{row['LA Number']:g}")]
+    cell = every.cell(row["Short Desc"], area, row["Years"])
     assert cell is not None and cell.status == "x" and math.isnan(cell.value)
     assert cell.row == dash
 
@@ -139,7 +152,7 @@ def _hand_band(values: list[float], own: float, polarity: str) -> tuple[int, str
 @pytest.mark.parametrize(("code", "label"), [("HospAd0-14", "2022"), ("ChildPov", "2025"),
                                              ("LACDental%", "2024")])  # fmt: skip
 def test_bands_match_a_hand_computation(
-    published: Published, frame: pd.DataFrame, code: str, label: str
+    published: Published, every: Bds, frame: pd.DataFrame, code: str, label: str
 ) -> None:
     entry = published.lait_dictionary[code]
     assert entry.polarity is not None
@@ -151,18 +164,20 @@ def test_bands_match_a_hand_computation(
         if own_rows.empty:
             continue
         area = published.area(str(number)).code
-        got = published.bds.band(code, area, label, entry)
+        got = every.band(code, area, label, entry)
         assert got is not None
         rank, band = _hand_band(values, float(own_rows["Values"].iloc[0]), entry.polarity)
         assert (got.rank, got.band, got.of) == (rank, band, len(values))
 
 
-def test_a_measure_lait_does_not_band_is_ranked_but_not_banded(published: Published) -> None:
+def test_a_measure_lait_does_not_band_is_ranked_but_not_banded(
+    published: Published, every: Bds
+) -> None:
     entry = published.lait_dictionary["CINPermAbsent_3Term"]
     assert not entry.banded  # marked No_Quartile under one of its two topics
-    got = published.bds.band(entry.code, KENT, "2025", entry)
+    got = every.band(entry.code, KENT, "2025", entry)
     assert got is not None and got.band == "" and got.rank >= 1
-    assert published.bds.band("Children_missing", KENT, "2025",
+    assert every.band("Children_missing", KENT, "2025",
                               published.lait_dictionary["Children_missing"]) is None  # fmt: skip
 
 
@@ -315,17 +330,19 @@ def _agree(kit: float, lait: float) -> bool:
     return abs(kit - lait) <= 0.05 + 1e-9
 
 
-def test_lait_agrees_with_the_kits_dfe_files_except_where_listed(published: Published) -> None:
+def test_lait_agrees_with_the_kits_dfe_files_except_where_listed(
+    published: Published, every: Bds
+) -> None:
     authorities = [a.code for a in published.areas.all() if a.level == "Local authority"]
     compared = 0
     differ: dict[tuple[str, str], list[str]] = {}
     for code, indicator in OVERLAP.items():
         held = set(published.periods(indicator))
-        years = [int(y.label) for y in published.bds.labels(code) if int(y.label) in held]
+        years = [int(y.label) for y in every.labels(code) if int(y.label) in held]
         assert years, code
         frame = published.series(indicator, authorities, years)
         for _, row in frame[frame["status"] == ""].iterrows():
-            cell = published.bds.cell(code, row["area_code"], row["period"])
+            cell = every.cell(code, row["area_code"], row["period"])
             if cell is None or cell.status:
                 continue
             compared += 1
@@ -429,3 +446,64 @@ def test_a_dictionary_with_a_damaged_dps_is_refused_at_its_line(tmp_path: Path) 
         DataError, match=r"lait_data_dictionary\.csv, line 2, column 'dps': 'one' is not a number"
     ):
         Published(data, parse_cache=None).validate_file(DICTIONARY)
+
+
+# -- a report reads only its measures' rows ----------------------------------------------------
+
+
+def test_a_report_reads_only_the_wider_pictures_rows_each_as_the_whole_file_has_it(
+    published: Published, every: Bds, frame: pd.DataFrame
+) -> None:
+    codes = set(LAIT_CODES.values())
+    read = published.bds
+    assert set(read.codes) == codes
+    assert len(read.values) == frame["Short Desc"].isin(codes).sum() < len(frame) / 20
+    for code in codes:
+        assert read.labels(code) == every.labels(code)
+        mine, whole = read._index(code), every._index(code)
+        assert mine.keys() == whole.keys()
+        for key, cell in mine.items():  # the same value, status and row (its citation)
+            other = whole[key]
+            assert (cell.row, cell.status, cell.la_number) == (other.row, other.status,
+                                                               other.la_number)  # fmt: skip
+            assert cell.value == other.value or (math.isnan(cell.value) and cell.status)
+
+
+def test_row_groups_without_the_reports_measures_are_not_read_beyond_their_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[tuple[int, tuple[str, ...]]] = []
+    original = pq.ParquetFile.read_row_group
+
+    def recorded(self: pq.ParquetFile, group: int, columns: list[str], **kw: object) -> pa.Table:
+        read.append((group, tuple(columns)))
+        return original(self, group, columns=columns, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", recorded)
+    _ = Published(DATA, parse_cache=tmp_path).bds
+    whole = [g for g, columns in read if len(columns) > 1]
+    codes = {g for g, columns in read if columns == ("Short Desc",)}
+    assert codes == set(range(pq.ParquetFile(DATA / BDS).num_row_groups))
+    assert 0 < len(whole) < len(codes) / 2  # only the groups holding the measures' rows
+
+
+def test_the_parsed_rows_are_kept_by_the_files_hash(
+    tmp_path: Path, frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, cache = _project(tmp_path), tmp_path / "cache"
+    first = Published(data, parse_cache=cache).bds
+    assert len(list(cache.glob("*.pickle"))) >= 1
+
+    def parse(*args: object, **kw: object) -> None:
+        raise AssertionError("parsed again")
+
+    from safeguarding_report.core import store
+
+    monkeypatch.setattr(store, "_parsed", {})  # as a new process: only the disk remains
+    with monkeypatch.context() as m:
+        m.setattr(Bds, "__init__", parse)
+        again = Published(data, parse_cache=cache).bds  # unchanged: read back, not parsed
+    assert len(again.values) == len(first.values)
+    _write(data, _small(frame))  # a changed file is parsed again
+    changed = Published(data, parse_cache=cache).bds
+    assert set(changed.codes) == {"HospAd0-14"} and len(changed.values) < len(first.values)

@@ -99,3 +99,46 @@ def test_a_task_that_dies_says_how() -> None:
     assert not ended.returned and ended.error is None and ended.how == "exit status 3"
     with pytest.raises(RuntimeError, match=r"exits stopped \(exit status 3\)"):
         ended.result()
+
+
+def _span(seconds: float) -> tuple[float, float]:
+    start = time.monotonic()
+    time.sleep(seconds)
+    return start, time.monotonic()
+
+
+def test_a_task_running_beside_takes_a_workers_place_until_it_ends() -> None:
+    # The cover report's process runs beside the sections: no more processes at once than
+    # places, so that the build's memory is paid for at most ``workers`` copies.
+    beside = Task(_span, 1.0, name="cover")
+    ended = runner.run([Call(_span, (0.5,)), Call(_span, (0.5,))], workers=2, beside=[beside])
+    (first_start, first_end), (second_start, _) = (e.result() for e in ended)
+    cover_start, cover_end = beside.result()
+    assert second_start >= first_end  # one place left while the cover ran: one at a time
+    assert first_start < cover_end  # and that place was used
+    assert cover_start < first_start
+
+
+def _logs_then_returns() -> str:
+    log.warning("written")
+    return "done"
+
+
+def test_what_a_task_beside_logs_waits_for_its_caller_and_is_dropped_if_it_is_stopped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The cover report says it was written only once the build takes its answer: a build
+    # stopped before then publishes nothing, and says nothing of it.
+    beside = Task(_logs_then_returns, name="cover")
+    with caplog.at_level(logging.WARNING, logger=log.name):
+        runner.run([Call(_sleep, (0.3,))], workers=2, beside=[beside])
+        wait_for(beside.answered)
+        assert "written" not in caplog.text
+        assert beside.result() == "done"
+        assert "written" in caplog.text
+    caplog.clear()
+    stopped = Task(_logs_then_returns, name="cover")
+    with caplog.at_level(logging.WARNING, logger=log.name):
+        wait_for(stopped.answered)
+        stopped.stop()
+    assert "written" not in caplog.text

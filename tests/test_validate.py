@@ -69,3 +69,24 @@ def test_a_file_that_passed_is_not_checked_again(
     monkeypatch.undo()
     with pytest.raises(DataError), validate.checking(Published(tiny_project / "data"), checked):
         pass
+
+
+def test_a_checked_files_parse_is_kept_on_disk_for_the_sections_not_in_the_checks_memory(
+    tmp_path: Path,
+) -> None:
+    from safeguarding_report.core import store
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    published = Published(data, parse_cache=tmp_path)
+    _ = published.areas
+    held = set(store._parsed)
+    for path in [published.catalogue.bds, *list(published.catalogue.files)[:5]]:
+        published.validate_file(path)
+    assert set(store._parsed) == held  # one check's parse at a time, then none
+    assert len(list(tmp_path.glob("*.pickle"))) > 1  # but each is kept for the sections
+    kept = store._parsed.copy()
+    try:
+        store._parsed.clear()  # as a section's process, which reads the disk
+        assert set(Published(data, parse_cache=tmp_path).bds.codes) == set(published.bds.codes)
+    finally:
+        store._parsed.update(kept)

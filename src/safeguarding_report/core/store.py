@@ -291,6 +291,18 @@ def keep(entry: Path, key: str, files: Iterable[Path], result: Any) -> None:
 _parsed: dict[Path, object] = {}
 
 
+@contextmanager
+def on_disk_only() -> Iterator[None]:
+    """What ``Parsed`` parses or reads back within this block is kept on disk, and let go of
+    in this process's memory when the block ends (what was held before is kept)."""
+    held = set(_parsed)
+    try:
+        yield
+    finally:
+        for path in set(_parsed) - held:
+            del _parsed[path]
+
+
 class Parsed:
     """What the readers parse from the published files, kept on disk for the next process.
 

@@ -49,9 +49,10 @@ import csv
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,9 @@ from safeguarding_report.core import indicators
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.areas import ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.schema import NOT_AVAILABLE
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 BDS_DIR = "published/dfe-lait-bds/"
 BDS = BDS_DIR + "bds_long_0.parquet"
@@ -301,49 +305,74 @@ def _dps(text: str, where: str) -> int:
 
 
 class Bds:
-    """The parquet file's values, checked, by (measure code, area E-code, Years label).
+    """The parquet file's rows of some measures (all of them without ``codes``), checked, by
+    (measure code, area E-code, Years label).
 
-    Kept as arrays (a row's area and label as positions in short lists) so that a parse
-    is quick to keep and read back (``store.Parsed``); each measure's cells are indexed on
-    first use.
+    Read one row group at a time (``_batches``): a group holding none of ``codes``' rows is
+    skipped once its ``Short Desc`` column alone is read, so that the measures a report shows
+    (16 of 448) are read without the rest of the file ever being held; the whole file is read
+    the same way, a group at a time, when it is checked (``Published.validate_file``). Kept as
+    arrays (a row's area and label as positions in short lists) so that a parse is small and
+    quick to keep and read back (``store.Parsed``); each measure's cells are indexed on first
+    use. A cell's ``row`` is its row in the whole file, whichever rows were read.
     """
 
-    def __init__(self, path: Path, source_file: str, areas: Areas) -> None:
+    def __init__(
+        self, path: Path, source_file: str, areas: Areas, codes: Collection[str] | None = None
+    ) -> None:
         self.source_file = source_file
-        frame = _read_parquet(path, source_file)
-        codes = _area_codes(frame, source_file, areas)
+        read = _Rows()
+        for lines, batch in _batches(path, source_file, codes):
+            read.add(lines, batch)
+        read.refuse_empty(source_file)
+        numbers = _area_codes(read, source_file, areas)  # in the order of read.numbers
         self.years: dict[str, Years | None] = {}
-        for label, row in _first_rows(frame["Years"]).items():
-            self.years[label] = parse_years(label, where=self._where(row, "Years"))
-        self.values, symbol = _values(frame, source_file)
-        self.missing = symbol
-        keys = frame[["Short Desc", "LA Number", "Years"]]
-        dup = keys.duplicated()
-        if dup.any():
-            row = int(np.flatnonzero(dup.to_numpy())[0])
-            code, number, label = keys.iloc[row]
+        for text, first in read.labels.items():
+            self.years[text] = parse_years(text, where=self._where(first, "Years"))
+        if read.bad_value is not None:
+            first, value = read.bad_value
             raise DataError(
-                f"{self._where(row, 'Short Desc')}: duplicate row: {code}, {label}, LA Number "
-                f"{number:g} is already given. Expected one row per measure, year and area."
+                f"{self._where(first, 'Values')}: {value!r} is neither a number nor LAIT's '-'. "
+                "Expected a number or '-' (not available); restore the value as published."
             )
-        placeholder = frame["Years"].to_numpy() == "0"
+        line, code, area, label = read.column("line", "code", "area", "label")
+        symbol = read.column("symbol")[0].astype(bool)
+        written = [w for w, _ in numbers]
+        labels, names = list(read.labels), list(read.codes)
+        key = (code.astype(np.int64) * len(written) + area) * len(labels) + label
+        dup = np.ones(len(key), dtype=bool)
+        dup[np.unique(key, return_index=True)[1]] = False  # each key's first row
+        del key
+        if dup.any():
+            at = int(np.flatnonzero(dup)[0])
+            raise DataError(
+                f"{self._where(int(line[at]), 'Short Desc')}: duplicate row: {names[code[at]]}, "
+                f"{labels[label[at]]}, LA Number {written[area[at]]} is already given. Expected "
+                "one row per measure, year and area."
+            )
+        placeholder = np.array([years == "0" for years in labels], dtype=bool)[label]
         given = placeholder & ~symbol
         if given.any():
-            row = int(np.flatnonzero(given)[0])
+            row = int(line[np.flatnonzero(given)[0]])
             raise DataError(
                 f"{self._where(row, 'Values')}: a value for Years '0', LAIT's placeholder for "
                 "no year. Expected '-' there; restore the file as published."
             )
-        numbers = pd.Categorical(frame["LA Number"].map(lambda n: f"{n:g}"))
-        self.written: list[str] = [str(c) for c in numbers.categories]
-        self.area_codes: list[str] = [codes[w] for w in self.written]
-        self.area = numbers.codes.astype(np.int16)
-        labels = pd.Categorical(frame["Years"])
-        self.labels_list: list[str] = [str(c) for c in labels.categories]
-        self.label = labels.codes.astype(np.int16)
+        self.values = read.column("value")[0]
+        self.missing = symbol
+        self.line = line.astype(np.int32, copy=False)  # each row's row in the file
+        self.written: list[str] = written
+        self.area_codes: list[str] = [e_code for _, e_code in numbers]
+        self.area = area.astype(np.int16, copy=False)
+        self.labels_list: list[str] = labels
+        self.label = label.astype(np.int16, copy=False)
+        # Each measure's rows (positions in these arrays), measures in the file's order.
+        order = np.argsort(code, kind="stable")
+        starts = np.flatnonzero(np.diff(code[order], prepend=-1) != 0)
         self.rows: dict[str, np.ndarray] = {
-            str(code): np.asarray(rows[~placeholder[rows]], dtype=np.int32)
-            for code, rows in frame.groupby("Short Desc", sort=False).indices.items()
+            names[int(code[rows[0]])]: np.asarray(rows[~placeholder[rows]], dtype=np.int32)
+            for rows in np.split(order, starts[1:])
+            if len(rows)
         }
         self.codes = tuple(self.rows)
         self._cells: dict[str, dict[tuple[str, str], BdsCell]] = {}
@@ -368,7 +397,11 @@ class Bds:
                 area = int(self.area[row])
                 status = NOT_AVAILABLE if self.missing[row] else ""
                 cells[(self.area_codes[area], label)] = BdsCell(
-                    float(self.values[row]), status, int(row), years, self.written[area]
+                    float(self.values[row]),
+                    status,
+                    int(self.line[row]),
+                    years,
+                    self.written[area],
                 )
             self._cells[code] = cells
         return self._cells[code]
@@ -407,8 +440,15 @@ def bds_release(path: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    labels: set[str] = set()
     try:
-        labels = pq.read_table(path, columns=["Years"]).column("Years").unique().to_pylist()
+        # A row group at a time, as a dictionary of its labels: a few kilobytes, not the
+        # column's 641,070 texts.
+        parquet = pq.ParquetFile(path, read_dictionary=["Years"])
+        for group in range(parquet.num_row_groups):
+            for chunk in parquet.read_row_group(group, columns=["Years"]).column(0).chunks:
+                texts = chunk.dictionary if isinstance(chunk, pa.DictionaryArray) else chunk
+                labels.update(str(t) for t in texts.to_pylist() if t is not None)
     except (pa.ArrowException, OSError, KeyError):
         return 0
     years = [int(found[:4]) for found in (_last_year(str(label)) for label in labels) if found]
@@ -427,9 +467,21 @@ def _not_local(number: str) -> bool:
     return int(number) == ENGLAND_NUMBER or int(number) in REGION_NUMBERS
 
 
-def _read_parquet(path: Path, source_file: str) -> pd.DataFrame:
-    """The parquet file with its columns checked; DataError if missing, damaged or changed."""
+# The columns the kit reads, and those that must hold a value in every row, in that order.
+READ_COLUMNS = ("Short Desc", "Years", "LA and Regions", "Values", "LA Number")
+NOT_EMPTY = ("Short Desc", "Years", "Values", "LA Number")
+# Columns of few distinct texts, read as Arrow dictionaries: small, and their texts read once.
+DICTIONARY_READ = ["Short Desc", "Years", "LA and Regions"]
+
+
+def _batches(
+    path: Path, source_file: str, codes: Collection[str] | None
+) -> Iterator[tuple[np.ndarray, pa.RecordBatch]]:
+    """The file's rows of the measures ``codes`` (or all), a row group at a time: their rows
+    in the file (counting from 0) and their columns; DataError if missing, damaged or changed.
+    """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     if not path.is_file():
@@ -438,80 +490,154 @@ def _read_parquet(path: Path, source_file: str) -> pd.DataFrame:
             "it back as published (see the SOURCE.md beside it)."
         )
     try:
-        table = pq.read_table(path)
+        _check_schema(pq.read_schema(path), source_file)
+        parquet = pq.ParquetFile(path, read_dictionary=DICTIONARY_READ)
+        wanted = None if codes is None else pa.array(sorted(set(codes)), pa.string())
+        start = 0
+        for group in range(parquet.num_row_groups):
+            size = parquet.metadata.row_group(group).num_rows
+            lines = np.arange(start, start + size, dtype=np.int64)
+            start += size
+            if wanted is None:
+                table = parquet.read_row_group(group, columns=list(READ_COLUMNS))
+            else:
+                column = parquet.read_row_group(group, columns=["Short Desc"]).column(0)
+                taken = np.flatnonzero(
+                    pc.is_in(column, value_set=wanted)
+                    .fill_null(False)
+                    .to_numpy(zero_copy_only=False)
+                )
+                if not len(taken):
+                    continue
+                table = parquet.read_row_group(group, columns=list(READ_COLUMNS)).take(taken)
+                lines = lines[taken]
+            offset = 0
+            for batch in table.to_batches():
+                yield lines[offset : offset + batch.num_rows], batch
+                offset += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         raise DataError(
             f"{source_file}: the file is not a readable parquet file ({exc}). Expected the "
             "Benchmarking Data Set as published; download it again."
         ) from None
-    schema = {field.name: str(field.type) for field in table.schema}
-    for name, types in BDS_COLUMNS.items():
-        if name not in schema:
+
+
+def _check_schema(schema: pa.Schema, source_file: str) -> None:
+    """DataError at the first column missing or of another type than published."""
+    types = {field.name: str(field.type) for field in schema}
+    for name, allowed in BDS_COLUMNS.items():
+        if name not in types:
             raise DataError(
                 f"{source_file}, column {name!r}: the column is missing. Expected the columns "
-                f"{', '.join(BDS_COLUMNS)}; the file holds {', '.join(schema)}. Restore it."
+                f"{', '.join(BDS_COLUMNS)}; the file holds {', '.join(types)}. Restore it."
             )
-        if schema[name] not in types:
+        if types[name] not in allowed:
             raise DataError(
-                f"{source_file}, column {name!r}: its type is {schema[name]}. Expected "
-                f"{' or '.join(types)}, as published; restore the file."
+                f"{source_file}, column {name!r}: its type is {types[name]}. Expected "
+                f"{' or '.join(allowed)}, as published; restore the file."
             )
-    frame: pd.DataFrame = table.select(list(BDS_COLUMNS)).to_pandas()
-    for name in ("Short Desc", "Years", "Values", "LA Number"):
-        empty = frame[name].isna()
-        if empty.any():
-            row = int(np.flatnonzero(empty.to_numpy())[0])
-            raise DataError(
-                f"{source_file}, row {row} (counting from 0), column {name!r}: empty. Expected "
-                "a value in every row; restore the file as published."
-            )
-    return frame
 
 
-def _first_rows(column: pd.Series) -> dict[str, int]:
-    """Each distinct value of a column and the first row holding it."""
-    first = column.drop_duplicates()
-    return {str(v): int(i) for i, v in zip(first.index, first, strict=True)}
+class _Rows:
+    """The rows read so far, a batch at a time: each as numbers (its row in the file, its
+    measure, area and label as positions in the texts met, its value and whether it is '-'),
+    with the first row of each text met and of each fault, for the messages."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}  # Short Desc -> its first row
+        self.labels: dict[str, int] = {}  # Years -> its first row
+        self.numbers: dict[float, tuple[int, str]] = {}  # LA Number -> its first row, name
+        self.empty: dict[str, int] = {}  # column -> its first empty row
+        self.bad_value: tuple[int, str] | None = None  # the first value not a number nor '-'
+        self._parts: dict[str, list[np.ndarray]] = {}
+
+    def add(self, lines: np.ndarray, batch: pa.RecordBatch) -> None:
+        """Take in one batch of rows, ``lines`` their rows in the file."""
+        columns = dict(zip(batch.schema.names, batch.columns, strict=True))
+        for name in NOT_EMPTY:
+            if columns[name].null_count and name not in self.empty:
+                self.empty[name] = int(lines[np.flatnonzero(columns[name].is_null())[0]])
+        code = self._positions(columns["Short Desc"], lines, self.codes)
+        label = self._positions(columns["Years"], lines, self.labels)
+        numbers = columns["LA Number"].to_numpy(zero_copy_only=False)
+        distinct, first, inverse = np.unique(numbers, return_index=True, return_inverse=True)
+        position = np.zeros(len(distinct), dtype=np.int64)
+        for at in np.argsort(first, kind="stable"):  # in the order met
+            number, row = float(distinct[at]), int(first[at])
+            if math.isnan(number):
+                continue  # an empty cell: refused by ``refuse_empty``
+            if number not in self.numbers:
+                name = columns["LA and Regions"][row].as_py()
+                self.numbers[number] = (int(lines[row]), str(name))
+            position[at] = list(self.numbers).index(number)
+        area = position[inverse.reshape(-1)]
+        text = pd.Series(columns["Values"].to_numpy(zero_copy_only=False)).astype(str).str.strip()
+        value = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, copy=True)
+        symbol = text.isin(list(SYMBOLS)).to_numpy()
+        bad = ~symbol & ~np.isfinite(value)
+        if bad.any() and self.bad_value is None:
+            at = int(np.flatnonzero(bad)[0])
+            self.bad_value = (int(lines[at]), str(text.iat[at]))
+        value[symbol] = math.nan
+        # The smallest types that hold them: the whole file is 641,070 rows.
+        for name, part in (("line", lines.astype(np.int32)), ("code", code.astype(np.int16)),
+                           ("area", area.astype(np.int16)), ("label", label.astype(np.int16)),
+                           ("value", value), ("symbol", symbol)):  # fmt: skip
+            self._parts.setdefault(name, []).append(part)
+
+    @staticmethod
+    def _positions(column: pa.Array, lines: np.ndarray, met: dict[str, int]) -> np.ndarray:
+        """Each row's text as its position among the texts met (in the order met)."""
+        import pyarrow as pa
+
+        if not isinstance(column, pa.DictionaryArray):
+            column = column.dictionary_encode()
+        indices = column.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        texts = column.dictionary.to_pylist()
+        _, first = np.unique(indices, return_index=True)
+        for at in sorted(first):
+            met.setdefault(str(texts[indices[at]]), int(lines[at]))
+        known = {text: position for position, text in enumerate(met)}
+        where = np.array([known.get(str(t), -1) for t in texts], dtype=np.int64)
+        return where[indices] if len(texts) else np.zeros(len(indices), dtype=np.int64)
+
+    def column(self, *names: str) -> list[np.ndarray]:
+        """Every row read, as one array per name."""
+        return [
+            np.concatenate(self._parts.pop(n)) if n in self._parts else np.zeros(0, np.int16)
+            for n in names
+        ]
+
+    def refuse_empty(self, source_file: str) -> None:
+        """DataError at the first empty cell of the first column that has one."""
+        for name in NOT_EMPTY:
+            if name in self.empty:
+                raise DataError(
+                    f"{source_file}, row {self.empty[name]} (counting from 0), column "
+                    f"{name!r}: empty. Expected a value in every row; restore the file as "
+                    "published."
+                )
 
 
-def _values(frame: pd.DataFrame, source_file: str) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's value, and whether it is LAIT's '-'; DataError at the first that is neither."""
-    text = frame["Values"].astype(str).str.strip()
-    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, copy=True)
-    symbol = text.isin(list(SYMBOLS)).to_numpy()
-    bad = ~symbol & ~np.isfinite(numbers)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"{source_file}, row {row} (counting from 0), column 'Values': "
-            f"{text.iat[row]!r} is neither a number nor LAIT's '-'. Expected a number or '-' "
-            "(not available); restore the value as published."
-        )
-    numbers[symbol] = math.nan
-    return numbers, symbol
-
-
-def _area_codes(frame: pd.DataFrame, source_file: str, areas: Areas) -> dict[str, str]:
-    """LA Number as written -> the kit's E-code; DataError naming the first unknown row."""
-    out: dict[str, str] = {}
-    first = frame.drop_duplicates("LA Number")
-    for row, number, name in zip(
-        first.index, first["LA Number"], first["LA and Regions"], strict=True
-    ):
+def _area_codes(read: _Rows, source_file: str, areas: Areas) -> list[tuple[str, str]]:
+    """Each LA Number met, as written, with the kit's E-code; DataError naming the first
+    unknown, in the file's order."""
+    out: list[tuple[str, str]] = []
+    for number, (row, name) in read.numbers.items():
         written = f"{number:g}"
         area: Area | None
-        if float(number) == ENGLAND_NUMBER:
+        if number == ENGLAND_NUMBER:
             area = areas.get(ENGLAND)
-        elif float(number) in REGION_NUMBERS:
-            area = areas.region_named(REGION_NAMES.get(str(name), str(name)))
+        elif number in REGION_NUMBERS:
+            area = areas.region_named(REGION_NAMES.get(name, name))
         else:
-            area = areas.get(written) if float(number).is_integer() else None
+            area = areas.get(written) if number.is_integer() else None
             area = area if area is not None and area.level == LOCAL else None
         if area is None:
             raise DataError(
-                f"{source_file}, row {int(row)} (counting from 0), column 'LA Number': unknown "
+                f"{source_file}, row {row} (counting from 0), column 'LA Number': unknown "
                 f"area {written} ({name}). Expected a DfE 3-digit local authority code listed "
                 f"in {areas.source_file}, 970 for England or 980 to 990 for a region."
             )
-        out[written] = area.code
+        out.append((written, area.code))
     return out

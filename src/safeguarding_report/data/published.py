@@ -21,7 +21,7 @@ import pandas as pd
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.core.indicators import ENGLAND_NOTES, INDICATORS, LAIT_CODES
 from safeguarding_report.core.params import JOIN
-from safeguarding_report.core.store import Parsed
+from safeguarding_report.core.store import Parsed, on_disk_only
 from safeguarding_report.data import combine
 from safeguarding_report.data.areas import COMBINED, ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.benchmarking import (
@@ -157,7 +157,7 @@ class Published:
         self._groups: dict[str, dict[str, Group]] = {}
         self._ungrouped: set[tuple[str, str]] = set()  # (grouping, authority) already said
         self._populations: dict[tuple[str, str, int], RatePopulation | None] = {}
-        self._bds: dict[str, Bds] = {}
+        self._bds: Bds | None = None
         self._dictionary: dict[str, Entry] | None = None
 
     # -- files ---------------------------------------------------------------------------
@@ -248,7 +248,15 @@ class Published:
     def validate_file(self, path: str) -> None:
         """Read one catalogued file (path under the data folder) and check every value any
         indicator reads from it; DataError naming the file, line and column at the first fault.
+
+        What the check parsed is kept on disk (``Parsed``), for the sections, and let go of
+        here: a process that checks every file holds one file's parse at a time, not all.
         """
+        with on_disk_only():
+            self._validate(path)
+        self._tables, self._cells, self._groups, self._bds = {}, {}, {}, None
+
+    def _validate(self, path: str) -> None:
         spec = self.catalogue.files[path]
         if spec.layout == "neighbours":
             read_groups(self._table(path), self.areas, model_2025=path == SN_2025)
@@ -257,14 +265,19 @@ class Published:
             if path == DICTIONARY:
                 _ = self.lait_dictionary
                 return
-            bds, dictionary = self._read_bds(path), self.lait_dictionary
-            unknown = [code for code in bds.codes if code not in dictionary]
+            # Every row is checked, a row group at a time, and not kept: what a report reads
+            # of the file is its measures' rows (``bds``), kept here for the sections.
+            every = Bds(self.data_dir / path, self._source_file(path), self.areas)
+            dictionary = self.lait_dictionary
+            unknown = [code for code in every.codes if code not in dictionary]
             if unknown:
                 raise DataError(
-                    f"{bds.source_file}, column 'Short Desc': the measure {unknown[0]!r} is not "
-                    f"in {self._source_file(DICTIONARY)}. Expected every measure to be "
+                    f"{every.source_file}, column 'Short Desc': the measure {unknown[0]!r} is "
+                    f"not in {self._source_file(DICTIONARY)}. Expected every measure to be "
                     "described there; restore both files from the same LAIT release."
                 )
+            if path == self.catalogue.bds:
+                _ = self.bds
             return
         for measures in self.catalogue.measures.values():
             for measure in measures:
@@ -404,19 +417,23 @@ class Published:
 
     # -- the wider picture: LAIT's Benchmarking Data Set ---------------------------------
 
-    def _read_bds(self, path: str) -> Bds:
-        if path not in self._bds:
-            self._bds[path] = self._parsed.get(
-                f"bds (areas of {self._areas_digest()})",
-                self.data_dir / path,
-                lambda: Bds(self.data_dir / path, self._source_file(path), self.areas),
-            )
-        return self._bds[path]
-
     @property
     def bds(self) -> Bds:
-        """The Benchmarking Data Set in force (the newest release held), checked."""
-        return self._read_bds(self.catalogue.bds)
+        """The rows of the wider picture's measures (core/wider.yaml) in the Benchmarking Data
+        Set in force (the newest release held), checked: all that any report shows of the file.
+
+        Every authority's rows are kept, not only those a report compares: a rank needs them
+        all, and so one small parse (23,290 rows of 641,070, about half a megabyte) serves every
+        report and section of the project, kept on disk by the file's SHA-256 (``Parsed``).
+        """
+        if self._bds is None:
+            path, codes = self.catalogue.bds, sorted(set(LAIT_CODES.values()))
+            self._bds = self._parsed.get(
+                f"bds rows of {codes} (areas of {self._areas_digest()})",
+                self.data_dir / path,
+                lambda: Bds(self.data_dir / path, self._source_file(path), self.areas, codes),
+            )
+        return self._bds
 
     @property
     def lait_dictionary(self) -> dict[str, Entry]:

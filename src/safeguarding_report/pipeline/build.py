@@ -43,7 +43,9 @@ def build(params_path: Path, project: Project, options: BuildOptions) -> Path:
     from safeguarding_report.pipeline import validate
 
     published = validate.published_for(plan.p, project.data, params_path)
-    with validate.checking(published, project.cache / "checked", options.workers):
+    # The checks leave one of the workers' places to this process's imports.
+    checks = max(1, options.workers - 1) if options.workers else None
+    with validate.checking(published, project.cache / "checked", checks):
         from safeguarding_report.pipeline import stages
 
         inputs = stages.check_inputs(plan, published)
@@ -51,7 +53,7 @@ def build(params_path: Path, project: Project, options: BuildOptions) -> Path:
         stages.staging(plan) as staged,
         stages.CoverAndChanges(plan, inputs, staged) as cover_and_changes,
     ):
-        runs = stages.run_sections(plan, staged)
+        runs = stages.run_sections(plan, staged, cover_and_changes.running)
         assembled = stages.assemble(plan, inputs, runs)
         stages.export_files(plan, assembled, staged)
         stages.write_outputs(plan, inputs, assembled, cover_and_changes.records(), staged)

@@ -82,6 +82,7 @@ def execute(
     data_dir: Path | None = None,
     keys: Mapping[str, Mapping[str, str]] | None = None,
     env: Mapping[str, str] | None = None,
+    beside: Sequence[runner.Task] = (),
 ) -> list[SectionRun]:
     """Execute every notebook with the same parameters; return the runs in notebook order.
 
@@ -89,7 +90,8 @@ def execute(
     ``cwd/data``); ``keys`` gives each notebook's cache key (by stem) to stamp on the
     executed notebook with those reads; ``env`` is added to each section's environment (a
     section started by the forkserver does not see changes made to this process's
-    environment).
+    environment). ``beside`` are tasks already running beside the sections, each taking one
+    of the ``workers`` places while it runs (``runner.run``).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     if not notebooks:
@@ -126,7 +128,7 @@ def execute(
                 bar.write(f"  {verdict} {run.name} ({run.seconds:.1f} s)")
             bar.update(1)
 
-        runner.run(calls, workers=workers, limit=section_timeout, ended=ended)
+        runner.run(calls, workers=workers, limit=section_timeout, ended=ended, beside=beside)
     return [runs[index] for index in range(len(notebooks))]
 
 

@@ -166,6 +166,7 @@ class Task:
         self._ended: Ended | None = None
         self._outcome: tuple[bool, Any] | None = None
         self._stopped = False  # its records are no longer passed on (see ``stop``)
+        self._held: list[logging.LogRecord] = []  # taken in by ``answered``, not yet passed on
         context = process_context()
         receive, send = context.Pipe(duplex=False)
         self._receive: Any = receive  # None once it is closed
@@ -220,6 +221,14 @@ class Task:
         )
         return self._ended
 
+    def answered(self) -> bool:
+        """Whether the task has answered (or ended); never waits. What it logged meanwhile is
+        held, and passed on by ``poll`` (its caller's), or dropped if it is stopped."""
+        if self._ended is not None:
+            return True
+        self._take(hold=True)
+        return self._outcome is not None or self._process.exitcode is not None
+
     def end(self) -> Ended:
         """Wait until the task ends (or reaches its time limit); how it ended."""
         while (ended := self.poll()) is None:
@@ -234,8 +243,13 @@ class Task:
         """End the task if it is still running, letting its clean-up run first (see ``stop``)."""
         stop([self], grace)
 
-    def _take(self) -> None:
-        """Pass on the log records the task has sent, and keep its answer; never waits."""
+    def _take(self, *, hold: bool = False) -> None:
+        """Pass on the log records the task has sent (or, with ``hold``, keep them for later),
+        and keep its answer; never waits."""
+        if not hold:
+            held, self._held = self._held, []
+            for record in held if not self._stopped else ():
+                _pass_on(record)
         while self._receive is not None and self._receive.poll():
             try:
                 kind, payload = self._receive.recv()
@@ -247,9 +261,10 @@ class Task:
             if kind == "log":
                 if self._stopped:
                     continue
-                logger = logging.getLogger(payload.name)
-                if logger.isEnabledFor(payload.levelno):
-                    logger.handle(payload)
+                if hold:
+                    self._held.append(payload)
+                else:
+                    _pass_on(payload)
             else:
                 self._outcome = (kind == "return", payload)
 
@@ -257,6 +272,13 @@ class Task:
         if self._receive is not None:
             self._receive.close()
             self._receive = None
+
+
+def _pass_on(record: logging.LogRecord) -> None:
+    """A task's log record, to this process's logger of the same name."""
+    logger = logging.getLogger(record.name)
+    if logger.isEnabledFor(record.levelno):
+        logger.handle(record)
 
 
 def stop(tasks: Iterable[Task], grace: float = STOP_GRACE) -> None:
@@ -295,25 +317,33 @@ def run(
     workers: int,
     limit: float | None = None,
     ended: Callable[[int, Ended], None] | None = None,
+    beside: Sequence[Task] = (),
 ) -> list[Ended]:
     """Run each call as a task, at most ``workers`` at once, in the order given, each within
     ``limit`` seconds; return how each ended, in that order.
 
-    ``ended(index, how)`` is called as each ends. On any exception (Ctrl-C included) the
-    running tasks are stopped and waited for before it goes on.
+    ``beside`` are tasks already running (started by the caller, which waits for them): each
+    takes one of the ``workers`` places until it answers, so that no more processes run at
+    once than there are places (each holds its own copy of what the tasks share); what they
+    log is left for the caller to pass on when it takes their answer (``Task.answered``).
+    ``ended(index, how)`` is called as each call ends. On any exception (Ctrl-C included) the
+    running tasks are stopped and waited for before it goes on (those ``beside`` are the
+    caller's).
     """
     waiting = list(enumerate(calls))
     running: dict[int, Task] = {}
     ends: dict[int, Ended] = {}
     try:
         while waiting or running:
-            while waiting and len(running) < workers:
+            others = [task for task in beside if not task.answered()]
+            while waiting and len(running) + len(others) < max(1, workers):
                 index, call = waiting.pop(0)
                 with _signals_held():  # until ``running`` holds it, for the clean-up below
                     running[index] = Task(call.function, *call.args, name=call.name, limit=limit)
             limits = [r for task in running.values() if (r := task.remaining()) is not None]
+            watched = [*running.values(), *(others if waiting else ())]
             multiprocessing.connection.wait(
-                [w for task in running.values() for w in task.waitables()],
+                [w for task in watched for w in task.waitables()],
                 timeout=min(limits, default=None),
             )
             for index, task in list(running.items()):

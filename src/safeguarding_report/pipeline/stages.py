@@ -17,7 +17,7 @@ import json
 import logging
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +151,11 @@ class CoverAndChanges:
         if exc is not None and self._writing is not None:
             self._writing.stop()
 
+    @property
+    def running(self) -> list[Task]:
+        """The process writing them, while it runs: it takes a section's place."""
+        return [self._writing] if self._writing is not None else []
+
     def records(self) -> list[dict[str, Any]]:
         """The cover's figure records, once both files are written; their errors raise here."""
         if self._writing is not None:
@@ -199,11 +204,12 @@ def _write_changes(published: Published, p: Params, path: Path) -> None:
     changes.write(pd.concat(frames, ignore_index=True), path)
 
 
-def run_sections(plan: Plan, staged: Path) -> list[SectionRun]:
-    """Run the sections that changed and reuse the others, into ``staged/sections``; when any
+def run_sections(plan: Plan, staged: Path, beside: Sequence[Task] = ()) -> list[SectionRun]:
+    """Run the sections that changed and reuse the others, into ``staged/sections``, each
+    task of ``beside`` (the cover report's) taking a section's place while it runs; when any
     fails, keep the executed notebooks beside the report and say which and where."""
 
-    runs = _run(plan, staged / "sections")
+    runs = _run(plan, staged / "sections", beside)
     failed = [run for run in runs if not run.ok]
     if failed:
         kept = publish.keep_failed(staged, plan.target)
@@ -211,7 +217,7 @@ def run_sections(plan: Plan, staged: Path) -> list[SectionRun]:
     return runs
 
 
-def _run(plan: Plan, out_dir: Path) -> list[SectionRun]:
+def _run(plan: Plan, out_dir: Path, beside: Sequence[Task]) -> list[SectionRun]:
     """Run the sections that changed, reuse the others; keep each new success in the cache."""
 
     project, options = plan.project, plan.options
@@ -239,6 +245,7 @@ def _run(plan: Plan, out_dir: Path) -> list[SectionRun]:
         data_dir=project.data,
         keys={item.notebook.stem: item.cache_key for item in to_run},
         env=plan.env,
+        beside=beside,
     )
     reasons = {item.notebook.stem: item.verdict.reason for item in to_run}
     runs = {run.name: dataclasses.replace(run, reason=reasons[run.name]) for run in ran}

@@ -4,7 +4,8 @@ Reading and checking the DfE's files is the longest step before the sections sta
 file is checked on its own; so the files are shared out between tasks of the build's runner
 (``runner.py``), forked from the build's process (which has already imported pandas and the
 data readers), while the build goes on with its imports. Each task takes the next file, the
-largest first, until none is left: one task per core, so that each makes its reader once.
+largest first, until none is left: one task per core but the one the build's imports take
+(at least one), so that each makes its reader once.
 What each task parses is kept in the parse cache (``store.Parsed``) for the sections, and a file
 that passed is not checked again until it, its catalogue entry or the library changes.
 When several files are damaged, the error names the first in the catalogue's order, whichever
@@ -76,7 +77,8 @@ def _check_year(published: Published, year: int, params_path: Path) -> None:
 @contextlib.contextmanager
 def checking(published: Published, checked: Path, workers: int | None = None) -> Iterator[None]:
     """Read and check each of ``published``'s catalogued files in other processes while the
-    block runs; at its end, wait for them and raise DataError at the first fault.
+    block runs; at its end, wait for them and raise DataError at the first fault. At most
+    ``workers`` processes check them (by default one per core but one, see above).
 
     The block does the build's other work before the sections (its imports, its other checks);
     an error it raises wins, and the checks are stopped. A file that passed before, with the
@@ -91,7 +93,9 @@ def checking(published: Published, checked: Path, workers: int | None = None) ->
     if not todo:
         yield
         return
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    # One core is left to this process, which imports the stages' modules meanwhile: more
+    # tasks would only share the cores, each holding a copy of what it forked with.
+    workers = max(1, min(workers or (os.cpu_count() or 1) - 1, len(todo)))
     largest_first = sorted(todo, key=lambda p: -(data_dir / p).stat().st_size)
     taken = runner.process_context().Value("i", 0)  # how many of them the tasks have taken
     tasks: list[runner.Task] = []
