@@ -112,11 +112,11 @@ def test_a_task_running_beside_takes_a_workers_place_until_it_ends() -> None:
     # places, so that the build's memory is paid for at most ``workers`` copies.
     beside = Task(_span, 1.0, name="cover")
     ended = runner.run([Call(_span, (0.5,)), Call(_span, (0.5,))], workers=2, beside=[beside])
-    (first_start, first_end), (second_start, _) = (e.result() for e in ended)
-    cover_start, cover_end = beside.result()
-    assert second_start >= first_end  # one place left while the cover ran: one at a time
-    assert first_start < cover_end  # and that place was used
-    assert cover_start < first_start
+    (_, first_end), (second_start, _) = (e.result() for e in ended)
+    _, cover_end = beside.result()
+    # One place left while the cover ran: the second call started only once the first had
+    # ended or the cover had answered, however late each process got going.
+    assert second_start >= first_end or second_start >= cover_end
 
 
 def _logs_then_returns() -> str:

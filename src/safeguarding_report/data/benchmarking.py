@@ -310,7 +310,7 @@ class Bds:
 
     Read one row group at a time (``_batches``): a group holding none of ``codes``' rows is
     skipped once its ``Short Desc`` column alone is read, so that the measures a report shows
-    (16 of 448) are read without the rest of the file ever being held; the whole file is read
+    (16 of 434) are read without the rest of the file ever being held; the whole file is read
     the same way, a group at a time, when it is checked (``Published.validate_file``). Kept as
     arrays (a row's area and label as positions in short lists) so that a parse is small and
     quick to keep and read back (``store.Parsed``); each measure's cells are indexed on first
