@@ -25,7 +25,7 @@ NUMBER_OF_KIND = {
         ("serious incident notification", "serious_incident_notifications"),
         ("rapid review", "rapid_reviews"),
         ("local child safeguarding practice review", "local_practice_reviews"),
-        ("serious case review (legacy)", "reviews_published"),
+        ("serious case review (legacy)", "serious_case_reviews"),
     )
 }
 PUBLISHED = Tally("reviews_published", "reviews")
