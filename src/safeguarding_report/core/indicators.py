@@ -556,7 +556,7 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Attendances at the partnership's multi-agency training, all courses and agencies.",
         about="staff",
-        nouns=("attendances", "practitioners", "professionals"),
+        nouns=("attendances",),
     ),
     Indicator(
         "serious_incident_notifications",
