@@ -170,6 +170,7 @@ def test_manifest_records_params_checksums_versions_illustrative_inputs(built: P
     assert "commit" in facts["git"]
     assert "data/local/kent-2022/reviews.csv" in facts["illustrative_inputs"]
     assert all(facts["checklist"].values())
+    assert facts["narrative_numbers"] == []  # its narratives agree with its figures
 
 
 @pytest.mark.build

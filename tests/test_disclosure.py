@@ -101,14 +101,71 @@ def test_rate_built_on_a_small_count_is_withheld() -> None:
 
 
 def test_percentage_beside_its_small_count_is_withheld() -> None:
-    part = "course: c1; measure: confidence"
     table = tables.grid(
         "T",
-        ["Course", "Respondents", "Result"],
-        [["c1", tables.Figure(row("training_respondents", 4.0, breakdown=part)),
-          tables.Figure(row("training_evaluation_percent", 75.0, breakdown=part), suffix="%")]],
+        ["Measure", "Number", "Share"],
+        [["Plans of two years or more", tables.Figure(row("cpp_2_years_or_more", 4.0)),
+          tables.Figure(row("cpp_2_years_or_more_pct", 1.5), suffix="%")]],
     )  # fmt: skip
     assert table.rows[0][1:] == ["[c]", "[c]"]
+
+
+# --- the unit of disclosure -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("indicator", "shown"),
+    [
+        ("referrals", "[c]"),  # events that each concern a child
+        ("rapid_reviews", "[c]"),
+        ("private_fostering_open", "[c]"),  # children
+        ("section11_standards", "3"),  # organisations' ratings
+        ("section11_not_met", "3"),
+        ("reviews_published", "3"),  # published documents: public already
+        ("training_respondents", "3"),  # staff
+        ("training_courses", "3"),  # courses
+        ("audit_agencies_reviewed", "3"),  # organisations
+    ],
+)
+def test_only_counts_of_children_families_and_events_about_a_child_are_withheld(
+    indicator: str, shown: str
+) -> None:
+    table = tables.grid("T", ["Measure", "Number"], [["x", tables.Figure(row(indicator, 3.0))]])
+    assert table.rows[0][1] == shown
+    # Only the withheld kind is marked for the output scan, which checks by unit.
+    assert ('data-unit="count"' in table.to_html()) == (shown == "[c]")
+
+
+def test_the_note_under_a_withheld_figure_gives_its_real_reason() -> None:
+    table = tables.grid(
+        "T",
+        ["Measure", "Number"],
+        [["Rapid reviews", tables.Figure(row("rapid_reviews", 2.0))],
+         ["Standards not met", tables.Figure(row("section11_not_met", 2.0))]],
+    )  # fmt: skip
+    assert table.rows[1][1] == "2"
+    note = " ".join(table.to_html().split()).split('class="table-note">', 1)[1]
+    assert "rapid reviews (Kent in 2022) is not shown" in note
+    assert "to protect the children concerned" in note
+    assert "section 11" not in note.lower()
+
+
+def test_scan_checks_by_unit(tmp_path: Path) -> None:
+    fields = [*TIDY_COLUMNS, "shown"]
+    with (tmp_path / "figures.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerow({**row("section11_not_met", 3.0), "shown": "3"})
+        writer.writerow({**row("reviews_published", 2.0), "shown": "2"})
+    assert disclosure.scan(tmp_path, tables.Suppression()) == []
+    with (tmp_path / "figures.csv").open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writerow({**row("rapid_reviews", 2.0), "shown": "2"})
+    found = disclosure.scan(tmp_path, tables.Suppression())
+    assert [f.split(":")[0] for f in found] == [
+        "figures.csv, line 4, column value",
+        "figures.csv, line 4, column shown",
+    ]
 
 
 # --- secondary suppression ------------------------------------------------------------------

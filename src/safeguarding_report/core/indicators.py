@@ -19,6 +19,47 @@ import yaml
 # mean, a change) is shown with the same number of places, in tables, charts and sentences.
 DPS_BY_UNIT: dict[str, int] = {"count": 0, "pounds": 0, "rate": 1, "percent": 1, "ratio": 1}
 
+# The unit of disclosure: what one of a count's units is. The DfE's and the Government
+# Statistical Service's disclosure guidance withhold small counts of people (children, young
+# people, families) and of what would identify them (events that each concern one child: a
+# referral, a notification, a rapid review, an allegation); they do not withhold counts of
+# organisations and their ratings, staff, courses and meetings, money or published documents.
+About = Literal[
+    "children",  # children and young people
+    "families",
+    "events",  # events that each concern one child
+    "organisations",  # organisations, settings and the ratings they give themselves
+    "staff",  # people who work with children: attendances, respondents
+    "activities",  # courses, sessions, meetings, audits, recommendations
+    "money",
+    "documents",  # published documents: a published review is public
+]
+PROTECTED: frozenset[str] = frozenset({"children", "families", "events"})
+# Who a withheld figure protects, as the note under it says.
+CONCERNED: dict[str, str] = {
+    "children": "the children concerned",
+    "families": "the families concerned",
+    "events": "the children concerned",
+}
+# The nouns a narrative counts people by ("three children", "two families"): a count of them
+# in the suppression range is read for disclosure (report/narratives.py).
+PEOPLE_NOUNS: dict[str, tuple[str, ...]] = {
+    "children": (
+        "children",
+        "child",
+        "young people",
+        "young person",
+        "babies",
+        "baby",
+        "infants",
+        "infant",
+        "teenagers",
+        "siblings",
+        "deaths",
+    ),
+    "families": ("families", "family"),
+}
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -40,6 +81,19 @@ class Indicator:
     # (DPS_BY_UNIT): e.g. the DfE publishes looked-after rates as whole numbers. None for a
     # wider-picture measure: LAIT's data dictionary gives its places (``decimals``).
     dps: int | None = None
+    # What one of a count's units is (``About``): only counts of children, families and events
+    # concerning a child are withheld when small. Published counts are of children unless said.
+    about: About = "children"
+    # The nouns a narrative states this figure with ("rapid reviews"), longest first where
+    # they overlap, and a word the sentence must hold for it to be this figure ("publish").
+    nouns: tuple[str, ...] = ()
+    said_with: str = ""
+
+    @property
+    def protected(self) -> bool:
+        """Whether a small count of this measure is withheld (its unit is people or events
+        concerning a child)."""
+        return self.unit == "count" and self.about in PROTECTED
 
 
 def _all(*items: Indicator) -> dict[str, Indicator]:
@@ -73,6 +127,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Referrals received by children's social care in the year to 31 March, counting each "
         "referral, not each child.",
+        about="events",
     ),
     Indicator(
         "referrals_rate",
@@ -95,6 +150,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "Enquiries under section 47 of the Children Act 1989, made when there is reasonable "
         "cause to suspect a child is suffering or likely to suffer significant harm, started in "
         "the year.",
+        about="events",
     ),
     Indicator(
         "s47_rate",
@@ -108,6 +164,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Initial child protection conferences held in the year, where professionals and the "
         "family decide whether the child needs a child protection plan.",
+        about="events",
     ),
     Indicator(
         "icpc_rate",
@@ -120,6 +177,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "Child protection plans started",
         "count",
         "Child protection plans that started in the year to 31 March.",
+        about="events",
     ),
     Indicator(
         "cpp_at_31_march",
@@ -161,6 +219,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified domestic abuse where the "
         "child is the subject as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_domestic_abuse_parent",
@@ -168,6 +227,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified domestic abuse where a "
         "parent or carer is the subject as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_domestic_abuse_other",
@@ -175,6 +235,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified domestic abuse where "
         "another person living in the household is the subject as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_mental_health_child",
@@ -182,6 +243,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified concerns about the child's"
         " mental health as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_mental_health_parent",
@@ -189,6 +251,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified concerns about a parent's "
         "or carer's mental health as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_drug_misuse_child",
@@ -196,6 +259,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified drug misuse by the child "
         "as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_drug_misuse_parent",
@@ -203,6 +267,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified drug misuse by a parent or"
         " carer as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_drug_misuse_other",
@@ -210,6 +275,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified drug misuse by another "
         "person living in the household as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_alcohol_misuse_child",
@@ -217,6 +283,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified alcohol misuse by the "
         "child as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_alcohol_misuse_parent",
@@ -224,6 +291,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified alcohol misuse by a parent"
         " or carer as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_alcohol_misuse_other",
@@ -231,12 +299,14 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified alcohol misuse by another "
         "person living in the household as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_neglect",
         "Assessments identifying neglect",
         "count",
         "Assessments completed in the year to 31 March that identified neglect as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_emotional_abuse",
@@ -244,6 +314,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified emotional abuse as a "
         "factor.",
+        about="events",
     ),
     Indicator(
         "factor_physical_abuse_adult_on_child",
@@ -251,6 +322,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified physical abuse of the "
         "child by an adult as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_physical_abuse_child_on_child",
@@ -258,6 +330,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified physical abuse of the "
         "child by another child as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_sexual_abuse_adult_on_child",
@@ -265,6 +338,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified sexual abuse of the child "
         "by an adult as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_sexual_abuse_child_on_child",
@@ -272,6 +346,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified sexual abuse of the child "
         "by another child as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_child_sexual_exploitation",
@@ -279,6 +354,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified child sexual exploitation "
         "as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_child_criminal_exploitation",
@@ -286,6 +362,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified child criminal "
         "exploitation as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_going_missing",
@@ -293,6 +370,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified the child going missing as"
         " a factor.",
+        about="events",
     ),
     Indicator(
         "factor_self_harm",
@@ -300,6 +378,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified self-harm by the child as "
         "a factor.",
+        about="events",
     ),
     Indicator(
         "factor_gangs",
@@ -307,6 +386,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified the child's involvement "
         "with gangs as a factor.",
+        about="events",
     ),
     Indicator(
         "factor_trafficking",
@@ -314,6 +394,7 @@ INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Assessments completed in the year to 31 March that identified trafficking of the child "
         "as a factor.",
+        about="events",
     ),
     Indicator(
         "cla_at_31_march",
@@ -415,6 +496,8 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Contacts received by the Local Authority Designated Officer about an adult who "
         "works with children, in the partnership's reporting period.",
+        about="events",
+        nouns=("contacts to the LADO", "contacts"),
     ),
     Indicator(
         "lado_referrals",
@@ -422,72 +505,99 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Contacts to the LADO that met the threshold for an allegation of harm and were "
         "managed under the allegations procedures.",
+        about="events",
+        nouns=("allegations", "referrals"),
     ),
     Indicator(
         "lado_substantiated",
         "LADO allegations substantiated",
         "count",
         "Allegations managed by the LADO whose outcome was substantiated.",
+        about="events",
+        nouns=("allegations", "referrals"),
+        said_with="substantiated",
     ),
     Indicator(
         "private_fostering_notifications",
         "Private fostering notifications",
         "count",
         "Notifications to the local authority of a child being privately fostered.",
+        about="events",
+        nouns=("private fostering notifications", "notifications"),
+        said_with="private fostering",
     ),
     Indicator(
         "private_fostering_open",
         "Private fostering arrangements at the end of the period",
         "count",
         "Private fostering arrangements open on the last day of the reporting period.",
+        about="children",
+        nouns=("private fostering arrangements", "arrangements"),
     ),
     Indicator(
         "training_courses",
         "Multi-agency training courses",
         "count",
         "Multi-agency safeguarding courses the partnership offered in the period.",
+        about="activities",
+        nouns=("courses",),
     ),
     Indicator(
         "training_sessions",
         "Multi-agency training sessions",
         "count",
         "Sessions of multi-agency safeguarding training run in the period.",
+        about="activities",
+        nouns=("sessions", "training sessions"),
     ),
     Indicator(
         "training_attendances",
         "Attendances at multi-agency training",
         "count",
         "Attendances at the partnership's multi-agency training, all courses and agencies.",
+        about="staff",
+        nouns=("attendances",),
     ),
     Indicator(
         "serious_incident_notifications",
         "Serious incident notifications",
         "count",
         "Serious incidents notified to the Child Safeguarding Practice Review Panel.",
+        about="events",
+        nouns=("serious incident notifications", "serious incidents", "notifications", "incidents"),
     ),
     Indicator(
         "rapid_reviews",
         "Rapid reviews",
         "count",
         "Rapid reviews completed after a serious incident notification.",
+        about="events",
+        nouns=("rapid reviews",),
     ),
     Indicator(
         "local_practice_reviews",
         "Local child safeguarding practice reviews",
         "count",
         "Local child safeguarding practice reviews under way or completed in the period.",
+        about="events",
+        nouns=("local child safeguarding practice reviews", "practice reviews"),
     ),
     Indicator(
         "audits_completed",
         "Audits completed",
         "count",
         "Multi-agency, section 11 and single-agency audits completed in the period.",
+        about="activities",
+        nouns=("multi-agency audits", "audits"),
     ),
     Indicator(
         "section11_not_met",
         "Section 11 standards not met",
         "count",
         "Section 11 standards rated not met, over all organisations that assessed themselves.",
+        about="organisations",
+        nouns=("standards",),
+        said_with="not met",
     ),
     # Counted by the sections by breakdown (per agency, per rating, per measure ...): the
     # section says which rows, and the figure's ``breakdown`` says which part.
@@ -496,6 +606,7 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "Financial contribution",
         "pounds",
         "Money contributed to the arrangements in the period, in pounds.",
+        about="money",
     ),
     Indicator(
         "reviews_published",
@@ -503,66 +614,107 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Local child safeguarding practice reviews and legacy serious case reviews "
         "published in the period.",
+        about="documents",
+        nouns=(
+            "local child safeguarding practice reviews",
+            "serious case reviews",
+            "practice reviews",
+            "reviews",
+        ),
+        said_with="publish",
     ),
     Indicator(
         "review_theme",
-        "Notifications and reviews by theme",
+        "Cases by theme",
         "count",
-        "Notifications and reviews whose learning concerns the theme.",
+        "Cases whose learning concerns the theme, each counted once however many stages "
+        "(notification, rapid review, review) it went through.",
+        about="events",
+    ),
+    Indicator(
+        "review_theme_stage",
+        "Notifications and reviews by theme and stage",
+        "count",
+        "Notifications, rapid reviews or reviews at one stage whose learning concerns the theme.",
+        about="events",
+    ),
+    Indicator(
+        "serious_case_reviews",
+        "Serious case reviews (legacy)",
+        "count",
+        "Serious case reviews begun under the Local Safeguarding Children Boards, before the "
+        "partnerships replaced them, recorded in the period's records.",
+        about="events",
     ),
     Indicator(
         "recommendations",
         "Recommendations",
         "count",
         "Recommendations from local reviews, by the status of the action taken.",
+        about="activities",
     ),
     Indicator(
         "national_reviews_considered",
         "National reviews considered",
         "count",
         "National reviews and reports the partnership considered in the period.",
+        about="documents",
     ),
     Indicator(
         "training_evaluation_percent",
         "Course evaluation result (%)",
         "percent",
         "The share of respondents giving the answer the measure counts.",
+        about="staff",
     ),
     Indicator(
         "training_evaluation_score",
         "Course evaluation result (mean score out of 10)",
         "ratio",
         "The respondents' mean score out of 10.",
+        about="staff",
     ),
     Indicator(
         "training_respondents",
         "Respondents to a course evaluation",
         "count",
         "People who answered the evaluation measure.",
+        about="staff",
     ),
     Indicator(
         "audit_reviewed",
-        "Cases or agencies reviewed by an audit",
+        "Cases reviewed by an audit",
         "count",
-        "How many cases or agencies an audit reviewed.",
+        "How many cases (each about a child) an audit reviewed.",
+        about="events",
+    ),
+    Indicator(
+        "audit_agencies_reviewed",
+        "Agencies reviewed by an audit",
+        "count",
+        "How many agencies (organisations) an audit reviewed.",
+        about="organisations",
     ),
     Indicator(
         "section11_standards",
         "Section 11 standards by rating",
         "count",
         "Section 11 standards given the rating, over all organisations.",
+        about="organisations",
     ),
     Indicator(
         "lado_count",
         "LADO activity",
         "count",
         "A count from the Local Authority Designated Officer's work in the period.",
+        about="events",
     ),
     Indicator(
         "private_fostering_count",
         "Private fostering",
         "count",
         "A count of private fostering notifications or arrangements in the period.",
+        about="events",
     ),
     Indicator(
         "education_settings",
@@ -570,6 +722,7 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Settings of one kind of education or childcare agency in the area (schools, colleges, "
         "providers), as the partnership counts them.",
+        about="organisations",
     ),
     Indicator(
         "education_returns_asked",
@@ -577,48 +730,56 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Schools or colleges asked for their yearly safeguarding audit return (Education Act "
         "2002, section 175 or 157).",
+        about="organisations",
     ),
     Indicator(
         "education_returns_received",
         "Safeguarding audit returns received",
         "count",
         "Safeguarding audit returns received from schools or colleges.",
+        about="organisations",
     ),
     Indicator(
         "education_returns_fully_met",
         "Safeguarding audit returns with every standard met",
         "count",
         "Safeguarding audit returns from schools or colleges that showed every standard met.",
+        about="organisations",
     ),
     Indicator(
         "education_return_rate",
         "Safeguarding audit return rate (%)",
         "percent",
         "Returns received as a percentage of the settings asked for one.",
+        about="organisations",
     ),
     Indicator(
         "education_fully_met_pct",
         "Safeguarding audit returns with every standard met (%)",
         "percent",
         "Returns showing every standard met, as a percentage of the returns received.",
+        about="organisations",
     ),
     Indicator(
         "dsl_forum_meetings",
         "Designated safeguarding leads' forum meetings",
         "count",
         "Meetings of the designated safeguarding leads' forum in the period.",
+        about="activities",
     ),
     Indicator(
         "dsl_forum_settings",
         "Settings represented at the designated safeguarding leads' forum",
         "count",
         "Settings that sent someone to a meeting of the forum.",
+        about="organisations",
     ),
     Indicator(
         "dsl_forum_attendees",
         "Attendees at the designated safeguarding leads' forum",
         "count",
         "People who attended a meeting of the forum.",
+        about="staff",
     ),
     Indicator(
         "education_training_attendances",
@@ -626,6 +787,7 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "count",
         "Attendances at the partnership's multi-agency training by staff of schools, early "
         "years settings and further education.",
+        about="staff",
     ),
 )
 

@@ -28,12 +28,15 @@ class LocalCount:
     """How one indicator is counted from one CSV template.
 
     With ``column`` set, the value is the sum of that column over the rows that match
-    ``where``; with ``column`` empty, it is the number of rows that match.
+    ``where``; with ``column`` empty, it is the number of rows that match. With ``dated``, only
+    rows whose date in that column falls in the reporting period count (a review published in
+    the period).
     """
 
     template: str
     column: str = ""
     where: tuple[tuple[str, str], ...] = ()
+    dated: str = ""
 
 
 def _measure(template: str, measure: str) -> LocalCount:
@@ -59,6 +62,7 @@ LOCAL_COUNTS: dict[str, LocalCount] = {
     "local_practice_reviews": LocalCount(
         "reviews", where=(("kind", "local child safeguarding practice review"),)
     ),
+    "reviews_published": LocalCount("reviews", dated="published"),
     "audits_completed": LocalCount("audits"),
     "section11_not_met": LocalCount("section11", where=(("rating", "not met"),)),
 }
@@ -82,14 +86,30 @@ def _lines(lines: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
+def _in_period(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether a row's date is given and falls in the period (any date, when none is given)."""
+    if day is None:
+        return False
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
 def _rows_word(n: int) -> str:
     return "1 row" if n == 1 else f"{n} rows"
 
 
 def tidy_row(
-    records: LocalRecords, indicator: str, *, area_code: str, area_name: str, period: str
+    records: LocalRecords,
+    indicator: str,
+    *,
+    area_code: str,
+    area_name: str,
+    period: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> dict[str, Any]:
-    """One local indicator as a tidy row: value, its file, column and line(s), and how."""
+    """One local indicator as a tidy row: value, its file, column and line(s), and how.
+    ``start`` and ``end`` are the reporting period's first and last days, for a count of rows
+    dated in it (``LocalCount.dated``)."""
     count = LOCAL_COUNTS[indicator]
     template = CSV_TEMPLATES[count.template]
     source_file = records.source_file(template.file)
@@ -118,9 +138,14 @@ def tidy_row(
         r
         for r in records.rows(count.template)
         if all(str(getattr(r.data, k)) == v for k, v in count.where)
+        and (not count.dated or _in_period(getattr(r.data, count.dated), start, end))
     ]
     lines = [r.line for r in matched]
-    condition = " and ".join(f"{k} is {v!r}" for k, v in count.where)
+    conditions = [f"{k} is {v!r}" for k, v in count.where]
+    if count.dated:
+        conditions.append(f"{count.dated} is in the period")
+        row["source_column"] = count.dated
+    condition = " and ".join(conditions)
     row["source_line"] = "; ".join(str(n) for n in lines)
     span = f" ({'line' if len(lines) == 1 else 'lines'} {_lines(lines)})" if lines else ""
     if not count.column:

@@ -197,6 +197,15 @@ class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+# A narrative's own record that someone checked its counts of people for disclosure
+# (report/narratives.py reads the numbers; a --strict build refuses an unchecked small count).
+CHECKED = (
+    "true once someone has checked that the numbers of children or families the text states, "
+    "which no figure of the report gives, identify no one; a --strict build refuses such a "
+    "number in the suppression range until then."
+)
+
+
 # -- records (CSV) ---------------------------------------------------------------------------
 
 
@@ -477,6 +486,7 @@ class _Narrative(_Row):
         default=False,
         description="true while the text is still to be written; the report says so.",
     )
+    disclosure_checked: bool = Field(default=False, description=CHECKED)
 
     @model_validator(mode="after")
     def _written_in_full(self) -> Self:
@@ -619,6 +629,7 @@ class CoverReport(_Row):
         description="The report's authors; a list of {name, role, telephone, email}.",
     )
     director: Contact = Field(description="The relevant director: {name, role, telephone, email}.")
+    disclosure_checked: bool = Field(default=False, description=CHECKED)
 
 
 class About(_Row):

@@ -27,7 +27,10 @@ def front_matter(model: type[BaseModel], **values: str) -> str:
     for name, field in model.model_fields.items():
         if name == "draft":
             continue
-        value = values.get(name, "[]" if field.default_factory is list else "")
+        empty = "[]" if field.default_factory is list else ""
+        if isinstance(field.default, bool):
+            empty = str(field.default).lower()
+        value = values.get(name, empty)
         lines.append(f"{name}: {value}  # {field.description}".replace(":   #", ":  #"))
     return "\n".join([*lines, "---", ""])
 

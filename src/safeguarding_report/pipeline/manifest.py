@@ -41,6 +41,7 @@ def manifest(
     checklist: dict[str, bool] | None = None,
     build_key: str = "",
     draft: str = "",
+    narratives: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The manifest as a JSON-ready dict; paths are relative to the project root. A draft's
     manifest says so (``draft``: its notice); the final report's has no such key."""
@@ -65,6 +66,8 @@ def manifest(
         # Local record files holding invented example data, not the partnership's record.
         "illustrative_inputs": list(illustrative),
         "checklist": checklist or {},
+        # Numbers the narratives state that the figures do not bear out (report/narratives.py)
+        "narrative_numbers": list(narratives),
     }
     if draft:
         facts["draft"] = draft

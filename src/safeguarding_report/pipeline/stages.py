@@ -29,7 +29,7 @@ import pandas as pd
 from nbformat import reader
 
 from safeguarding_report.core import indicators, limits, provenance, registry, store
-from safeguarding_report.core.errors import OutputError, ReportError, SectionFailed
+from safeguarding_report.core.errors import DataError, OutputError, ReportError, SectionFailed
 from safeguarding_report.core.params import Params
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords, refuse_drafts
@@ -49,7 +49,7 @@ from safeguarding_report.pipeline.execute import SectionRun
 from safeguarding_report.pipeline.plan import Plan, Planned, build_key, inputs_digest, made_from
 from safeguarding_report.pipeline.runner import Task
 from safeguarding_report.pipeline.stitch import Cover, Part, stitch
-from safeguarding_report.report import appendix, changes, disclosure
+from safeguarding_report.report import appendix, changes, disclosure, narratives
 from safeguarding_report.report.appendix import Checked
 from safeguarding_report.report.sections import long_date
 from safeguarding_report.report.tables import Suppression
@@ -64,24 +64,39 @@ class Inputs:
     published: Published
     chromium: str  # the executable that prints the PDF; "" for HTML only
     rule: Suppression  # the report's disclosure rule
+    # What the narratives' numbers say beside the figures (report/narratives.py)
+    findings: tuple[narratives.Finding, ...] = ()
 
 
 def check_inputs(plan: Plan, published: Published) -> Inputs:
     """Check the inputs beside the published files (which ``validate.checking`` reads on every
     core meanwhile): the partnership's records (a wrong value stops the build here, by name),
     Chromium, the reporting period (11 to 13 months: a warning, refused in strict mode), and
-    in strict mode that no narrative is a draft. First, import the sections' modules
-    (``runner.PRELOAD``) so that every section forks with them loaded."""
+    in strict mode that no narrative is a draft; then the numbers the narratives state
+    (``narratives.read``: one that states a withheld figure stops the build, and in strict mode
+    so does an unchecked count of children in the suppression range; the rest are warnings).
+    First, import the sections' modules (``runner.PRELOAD``) so that every section forks with
+    them loaded."""
     p, project = plan.p, plan.project
     p.check_period(plan.params_path, strict=plan.options.strict)
     runner.prepare()
+    rule = Suppression(p.suppress_from, p.suppress_to)
     with limits.applied(p.limits):
-        LocalRecords.load(project.data, p.id)
+        records = LocalRecords.load(project.data, p.id)
         if plan.options.strict:
             refuse_drafts(project.data, p.id, plan.params_path)
+        findings = [
+            *narratives.read(records, start=p.period_start, end=p.period_end, rule=rule),
+            *narratives.roles(records),
+        ]
     chromium = pdf.find_chromium() if plan.options.make_pdf else ""
-    rule = Suppression(p.suppress_from, p.suppress_to)
-    return Inputs(published, chromium, rule)
+    refused = narratives.refusal(findings, strict=plan.options.strict)
+    if refused:
+        strictly = "strict mode: " if plan.options.strict else ""
+        raise DataError(f"{plan.params_path}: {strictly}{refused}")
+    for finding in findings:
+        log.warning("%s", finding.text())
+    return Inputs(published, chromium, rule, tuple(findings))
 
 
 @contextmanager
@@ -432,6 +447,7 @@ def write_outputs(
         illustrative=assembled.illustrative,
         checklist={c.requirement.id: c.met for c in assembled.checklist},
         draft=assembled.draft.text if assembled.draft else "",
+        narratives=[finding.as_dict() for finding in inputs.findings],
     )
     manifest.write(facts, staged / "manifest.json")
 

@@ -1,11 +1,15 @@
-"""The last check before a report is published: no count from 1 to 5 anywhere a reader looks.
+"""The last check before a report is published: no count of children from 1 to 5 anywhere a
+reader looks.
 
-The presentation path (``tables``, ``text``, ``charts``) withholds small counts before they are
-formatted or recorded; this scan reads what the build actually wrote and fails the build if
-one got through. It reads the HTML (every table cell and sentence figure the library marks
-``data-unit="count"``), ``figures.csv``, every chart CSV, the PDF's text (for the shown text of
-every count figure of ``figures.csv``) and a ``cover-report.*`` if there is one. What it cannot
-see is listed in docs/guarantees.md.
+The presentation path (``tables``, ``text``, ``charts``) withholds small counts of children,
+families and events concerning a child (each measure's unit of disclosure,
+``indicators.Indicator.about``) before they are formatted or recorded; this scan reads what the
+build actually wrote and fails the build if one got through. It checks by unit: a count of
+organisations, staff, courses, money or published documents may be small. It reads the HTML
+(every table cell and sentence figure the library marks ``data-unit="count"``: the protected
+counts), ``figures.csv`` and every chart CSV (by each figure's measure), the PDF's text (for
+the shown text of every protected count of ``figures.csv``) and a ``cover-report.*`` if there
+is one. What it cannot see is listed in docs/guarantees.md.
 """
 
 from __future__ import annotations
@@ -87,15 +91,17 @@ def _small(text: str, rule: Suppression) -> bool:
 
 
 def _is_count(indicator: str, derivation: str) -> bool:
+    """Whether a figure is a count the rule protects: of children, families or events
+    concerning a child (its measure's unit of disclosure), not a mean or a change."""
     try:
-        unit = indicators.get(indicator).unit
+        measure = indicators.get(indicator)
     except KeyError:
-        return True  # an unknown figure is checked as if it were a count
-    return unit == "count" and not derivation.startswith(("mean of", "change"))
+        return True  # an unknown figure is checked as if it were a count of children
+    return measure.protected and not derivation.startswith(("mean of", "change"))
 
 
 def _count_figures(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) of every count in figures.csv (the header is line 1)."""
+    """(line, row) of every protected count in figures.csv (the header is line 1)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [

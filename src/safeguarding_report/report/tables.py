@@ -57,7 +57,7 @@ SYMBOL_MEANINGS: dict[str, str] = {
 REASONS: dict[str, str] = {
     "c": "was withheld by the publisher to protect confidentiality",
     "small": "is not shown because it is a small number (from 1 to 5), to protect the children "
-    "concerned",
+    "concerned",  # the rule in force and who it protects: ``reason``
     "secondary": "is not shown because, with the total beside it, it would let a small number "
     "be worked out",
     "part withheld": "is not shown because the figure of one of its local authorities is "
@@ -77,14 +77,23 @@ REASONS: dict[str, str] = {
 }
 
 
-def reason(status: str) -> str:
-    """Why a figure is missing, in words that finish a sentence about it."""
+def reason(status: str, indicator: str = "") -> str:
+    """Why a figure is missing, in words that finish a sentence about it; a small count's
+    reason names who it protects (its measure's unit of disclosure: children or families)."""
     if status == SMALL:
+        about = indicators.get(indicator).about if indicator else "children"
+        concerned = indicators.CONCERNED.get(about, indicators.CONCERNED["children"])
         return (
-            f"is not shown because it is a small number ({rule().words()}), to protect the "
-            "children concerned"
+            f"is not shown because it is a small number ({rule().words()}), to protect {concerned}"
         )
     return REASONS.get(status, "is not available")
+
+
+def _reason_of(rows: Sequence[Mapping[str, Any]], status: str) -> str:
+    """``reason`` for the figures ``rows``, all missing for ``status``: who a small count
+    protects is the families only when every one of them counts families."""
+    families = all(indicators.get(str(r["indicator"])).about == "families" for r in rows)
+    return reason(status, str(rows[0]["indicator"]) if rows and families else "")
 
 
 def shown(value: Any, status: str, unit: str, dps: int | None = None) -> str:
@@ -147,7 +156,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
     numeric: bool = True  # right-align the value columns as numbers
     numeric_columns: list[bool] | None = None  # per column, overriding ``numeric``
-    # (row, column) of the cells that show a count, marked so the disclosure scan finds them
+    # (row, column) of the cells that show a count of children, families or events concerning
+    # a child (``protected``), marked so the disclosure scan finds them
     count_cells: set[tuple[int, int]] = field(default_factory=set)
     # May be wider than the page (several authorities side by side): its scrolling box is
     # then a labelled region a keyboard can reach, so it can be scrolled without a mouse.
@@ -283,7 +293,7 @@ def grid(
                 figure = shown[(r, i)]
                 records.append(provenance.record(figure.row, texts[(r, i)]))
                 numeric[j] = j > 0
-                if is_count(figure.row) and not figure.signed:
+                if protected(figure.row) and not figure.signed:
                     counts.add((r, j))
                 line.append(texts[(r, i)])
             else:
@@ -373,7 +383,7 @@ def pivot(
             text = shown_for(cell)
             line.append(text)
             records.append(provenance.record(cell, text))
-            if is_count(cell):
+            if protected(cell):
                 counts.add((r, c))
         table_rows.append(line)
     return Table(
@@ -424,31 +434,35 @@ def _missing_by_measure(rows: Sequence[Mapping[str, Any]], status: str) -> list[
     if len(measures) > _LISTED:
         return [
             f"{len(rows)} figures of {len(measures)} measures, for {_where(rows, bodies=False)}, "
-            f"{_plural(reason(status))}; figures.csv lists each."
+            f"{_plural(_reason_of(rows, status))}; figures.csv lists each."
         ]
     by_where: dict[str, list[str]] = {}
     for indicator in measures:
         found = [r for r in rows if r["indicator"] == indicator]
         by_where.setdefault(_where(found), []).append(_lower(indicators.get(indicator).label))
-    return [_sentence(labels, where, status) for where, labels in by_where.items()]
+    return [_sentence(labels, where, status, rows) for where, labels in by_where.items()]
 
 
-def _sentence(labels: Sequence[str], where: str, status: str) -> str:
+def _sentence(
+    labels: Sequence[str], where: str, status: str, rows: Sequence[Mapping[str, Any]]
+) -> str:
     """'The figures for a and b (Kent in 2022) are ...'."""
     several = len(labels) > 1
     said = f"The figure{'s' if several else ''} for {and_(list(labels))} ({where})"
-    return f"{said} {_plural(reason(status)) if several else reason(status)}."
+    why = _reason_of(rows, status)
+    return f"{said} {_plural(why) if several else why}."
 
 
 def _missing(rows: Sequence[Mapping[str, Any]], status: str) -> str:
     """'The figure for Kent in 2022 is ...' (one measure: the table says which), naming what
     each figure is about; beyond a few, counted."""
+    why = _reason_of(rows, status)
     if len({_about(r) for r in rows}) > _LISTED:
         where = _where(rows, bodies=False)
-        return f"{len(rows)} figures for {where} {_plural(reason(status))}; figures.csv lists each."
+        return f"{len(rows)} figures for {where} {_plural(why)}; figures.csv lists each."
     if len(rows) > 1:
-        return f"The figures for {_where(rows)} {_plural(reason(status))}."
-    return f"The figure for {_where(rows)} {reason(status)}."
+        return f"The figures for {_where(rows)} {_plural(why)}."
+    return f"The figure for {_where(rows)} {why}."
 
 
 def _plural(said: str) -> str:
@@ -663,9 +677,16 @@ def unit_of(row: Row) -> str:
 
 
 def is_count(row: Row) -> bool:
-    """Whether a tidy row is a count of people or events (not a mean of counts, or a change)."""
+    """Whether a tidy row is a count (not a mean of counts, or a change)."""
     derivation = str(row.get("derivation", "") or "")
     return unit_of(row) == "count" and not derivation.startswith(("mean of", "change"))
+
+
+def protected(row: Row) -> bool:
+    """Whether a tidy row is a count that disclosure control protects: of children, families
+    or events that each concern a child (its measure's unit of disclosure,
+    ``indicators.PROTECTED``), not of organisations, staff, courses, money or documents."""
+    return is_count(row) and indicators.get(str(row["indicator"])).about in indicators.PROTECTED
 
 
 def _value(row: Row) -> float | None:
@@ -694,14 +715,16 @@ def protect(row: Row, suppression: Suppression | None = None) -> Row:
     """``row`` as it may be shown: a small count, or a rate or change built on one, withheld.
 
     Published counts are treated like the partnership's own: a published 3 is shown ``[c]``.
-    Averages (statistical neighbours' means) are not counts of people and are left as they are.
+    Averages (statistical neighbours' means) are not counts of people and are left as they are;
+    nor are counts whose unit of disclosure is not people (``protected``): organisations and
+    their ratings, staff, courses, money and published documents are shown whatever their size.
     """
     r = suppression or rule()
     if _value(row) is None:
         return row
     unit = unit_of(row)
     derivation = str(row.get("derivation", "") or "")
-    if is_count(row) and r.hides(row["value"]):
+    if protected(row) and r.hides(row["value"]):
         return _withheld(row, SMALL, f"a count {r.words()}")
     if any(r.hides(part) for part in combine.part_values(derivation)):
         # Shown beside its parts, the whole area's figure would give the withheld one away.
@@ -711,7 +734,13 @@ def protect(row: Row, suppression: Suppression | None = None) -> Row:
         if count and r.hides(count.group(1)):
             return _withheld(row, SMALL, f"built on a count {r.words()}")
     change = _CHANGE.match(derivation)
-    if unit == "count" and change and any(r.hides(n) for n in change.groups()):
+    about = indicators.get(str(row["indicator"])).about
+    if (
+        unit == "count"
+        and about in indicators.PROTECTED
+        and change
+        and any(r.hides(n) for n in change.groups())
+    ):
         return _withheld(row, SMALL, f"the change from or to a count {r.words()}")
     return row
 

@@ -54,7 +54,8 @@ def say(template: str, **values: Any) -> Text:
 
     If any row is missing its number, or holds a small count the disclosure rule withholds
     (``tables.protect``), the paragraph instead says which figures are not available and why
-    (see ``not_available``). A count is marked ``data-unit="count"`` for the disclosure scan.
+    (see ``not_available``). A count of children, families or events concerning a child
+    (``tables.protected``) is marked ``data-unit="count"`` for the disclosure scan.
     """
     values = {k: tables.protect(v) if _is_row(v) else v for k, v in values.items()}
     rows = [v for v in values.values() if _is_row(v)]
@@ -79,7 +80,7 @@ def _fill(template: str, values: Mapping[str, Any]) -> tuple[str, list[dict[str,
             if spec == "pct":
                 text += "%"
             records.append(provenance.record(value, text))
-            if tables.is_count(value):
+            if tables.protected(value):
                 parts.append(f"{_COUNT_OPEN}{markup.escape(text)}{_COUNT_CLOSE}")
             else:
                 parts.append(markup.escape(text))

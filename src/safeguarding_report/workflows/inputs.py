@@ -11,7 +11,11 @@ to update: a draft, such as one carried over from last year; carried over; valid
 with the error the build would stop on). A row ``blocks`` when a build would fail on it;
 ``strict`` rows (to supply, to update, a reporting period that is not about a year long) stop
 only a ``--strict`` build. A ``warning`` row says what the build says as it starts: a period
-outside 11 to 13 months, a project's framework file that replaces the kit's.
+outside 11 to 13 months, a project's framework file that replaces the kit's. Last, a row for
+each number a narrative states that the figures do not bear out (``report/narratives.py``):
+one that states a withheld figure blocks; a count of children in the suppression range that
+no figure gives, not yet checked for disclosure, is ``strict``; one that disagrees with the
+records, or a name given two roles, is a warning.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from safeguarding_report.data.catalogue import PUBLISHED, Catalogue
 from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED, STATUSES
 from safeguarding_report.local import Entry, LocalRecords
 from safeguarding_report.local.catalogue import ABOUT_FILE
+from safeguarding_report.report import narratives
+from safeguarding_report.report.tables import Suppression
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +48,7 @@ CARRIED = "carried over"
 NOT_READ = "not read"
 NONE_HELD = "none held"
 WARNING = "warning"
+DISCLOSES = "discloses"
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ def check(params_path: Path, root: Path) -> list[Input]:
     rows += _indicators(published, la.code, p.comparison_year)
     with limits.applied(p.limits):
         rows += _local(data, p, _last_year(root, p))
+        rows += _narratives(data, p)
     return rows
 
 
@@ -266,6 +274,30 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
     return [_local_row(e, sheets, last_id) for e in shown]
 
 
+def _narratives(data: Path, p: params.Params) -> list[Input]:
+    """A row for each finding of the narratives' numbers (none while a record is invalid: its
+    row above says why)."""
+    try:
+        records = LocalRecords.load(data, p.id)
+        rule = Suppression(p.suppress_from, p.suppress_to)
+        findings = [
+            *narratives.read(records, start=p.period_start, end=p.period_end, rule=rule),
+            *narratives.roles(records),
+        ]
+    except ReportError:
+        return []
+    return [
+        Input(
+            f"{f.source}, {f.place}",
+            DISCLOSES if f.level == "error" else WARNING,
+            f"'{f.words}': {f.said}",
+            blocks=f.level == "error",
+            strict=f.strict,
+        )
+        for f in findings
+    ]
+
+
 def _local_row(entry: Entry, sheets: int, last_id: str) -> Input:
     """One row of the check for one entry of the inventory."""
     name = entry.source
@@ -319,7 +351,10 @@ def summary(rows: Sequence[Input]) -> str:
         head = f"{blocking} input(s) block the build: correct them and run check again."
     else:
         head = "Nothing blocks the build."
+    refused = sum(r.state == WARNING and r.strict for r in rows)
     said = f" {warnings} warning(s): read them above." if warnings else ""
+    if refused:
+        said += f" A --strict build refuses {refused} of them."
     return (
         f"{head} {supply} to supply, {update} to update (a --strict build refuses until both "
         f"are 0); {later} indicator(s) not yet published.{said}"

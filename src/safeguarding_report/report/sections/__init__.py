@@ -299,12 +299,14 @@ def local_figure(
     *,
     template: str,
     column: str = "",
+    distinct: str = "",
     breakdown: str = "",
 ) -> dict[str, Any]:
     """A tidy row for a count from the partnership's records, citing the file and lines.
 
-    With ``column``, the sum of that column over ``rows``; otherwise the number of rows.
-    A template with no file gives a row marked "not supplied".
+    With ``column``, the sum of that column over ``rows``; with ``distinct``, the number of
+    different values of that column (a case recorded at several stages counts once);
+    otherwise the number of rows. A template with no file gives a row marked "not supplied".
     """
     source_file = template_file(ctx, template)
     lines = sorted(r.line for r in rows)
@@ -329,6 +331,10 @@ def local_figure(
         row["value"] = float(sum(getattr(r.data, column) for r in rows))
         if len(rows) != 1:
             row["derivation"] = f"sum of {column} over {len(rows)} rows"
+    elif distinct:
+        found = len({getattr(r.data, distinct) for r in rows})
+        row["value"] = float(found)
+        row["derivation"] = f"count of {found} different {distinct} over {len(rows)} rows"
     else:
         row["value"] = float(len(rows))
         row["derivation"] = f"count of {len(rows)} rows"
@@ -480,6 +486,7 @@ class Tally:
     indicator: str
     template: str
     column: str = ""
+    distinct: str = ""  # count the rows' different values of this column, not the rows
 
     def __post_init__(self) -> None:
         # Declared when a section module is imported: a misspelt name fails there, not in a
@@ -487,8 +494,9 @@ class Tally:
         if self.template not in CSV_TEMPLATES:
             raise ValueError(f"Tally {self.indicator}: no CSV template {self.template!r}")
         fields = CSV_TEMPLATES[self.template].model.model_fields
-        if self.column and self.column not in fields:
-            raise ValueError(f"Tally {self.indicator}: {self.template} has no {self.column!r}")
+        for name in (self.column, self.distinct):
+            if name and name not in fields:
+                raise ValueError(f"Tally {self.indicator}: {self.template} has no {name!r}")
 
     def row(self, ctx: Context, rows: Sequence[Record[Any]], breakdown: str = "") -> dict[str, Any]:
         """The tidy row, citing the file and lines, for a sentence or a frame."""
@@ -498,6 +506,7 @@ class Tally:
             rows,
             template=self.template,
             column=self.column,
+            distinct=self.distinct,
             breakdown=breakdown,
         )
 

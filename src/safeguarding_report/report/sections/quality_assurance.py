@@ -8,7 +8,11 @@ from safeguarding_report.report.sections import Context, Tally
 
 banner = sections.banner_of("quality_assurance")
 RATINGS: tuple[str, ...] = ("met", "partially met", "not met")
-REVIEWED = Tally("audit_reviewed", "audits", "reviewed")
+# Cases reviewed are each about a child, and withheld when few; agencies reviewed are not.
+REVIEWED = {
+    "cases": Tally("audit_reviewed", "audits", "reviewed"),
+    "agencies": Tally("audit_agencies_reviewed", "audits", "reviewed"),
+}
 NOT_MET = Tally("section11_not_met", "section11")
 RATED = Tally("section11_standards", "section11")
 
@@ -23,7 +27,9 @@ def audits_table(ctx: Context) -> tables.Table | text.Text:
         lambda r: [
             r.data.audit,
             r.data.kind.capitalize(),
-            REVIEWED.cell(ctx, [r], f"audit: {r.data.audit}", f" {r.data.reviewed_unit}"),
+            REVIEWED[r.data.reviewed_unit].cell(
+                ctx, [r], f"audit: {r.data.audit}", f" {r.data.reviewed_unit}"
+            ),
             r.data.key_finding,
             r.data.action,
         ],

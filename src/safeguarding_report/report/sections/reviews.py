@@ -5,8 +5,6 @@ Themes and counts only, never a child's details: the records hold anonymised ref
 
 from __future__ import annotations
 
-from collections import Counter
-
 from safeguarding_report.local.models import NationalReview, Recommendation, Review
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, Tally
@@ -25,11 +23,19 @@ NUMBER_OF_KIND = {
         ("serious incident notification", "serious_incident_notifications"),
         ("rapid review", "rapid_reviews"),
         ("local child safeguarding practice review", "local_practice_reviews"),
-        ("serious case review (legacy)", "reviews_published"),
+        ("serious case review (legacy)", "serious_case_reviews"),
     )
 }
 PUBLISHED = Tally("reviews_published", "reviews")
-THEME = Tally("review_theme", "reviews")
+# A case (one reference) is counted once by theme, however many stages it went through; the
+# stages are counted beside it, each notification or review once.
+CASES = Tally("review_theme", "reviews", distinct="reference")
+AT_STAGE = Tally("review_theme_stage", "reviews")
+STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Notifications", ("serious incident notification",)),
+    ("Rapid reviews", ("rapid review",)),
+    ("Reviews", ("local child safeguarding practice review", "serious case review (legacy)")),
+)
 
 
 def _in_period(ctx: Context, day: object) -> bool:
@@ -97,22 +103,47 @@ def counts_table(ctx: Context) -> tables.Table:
 
 @sections.needs("reviews")
 def themes_table(ctx: Context) -> tables.Table:
-    """How often each theme came up across the notifications and reviews."""
+    """Each theme: how many cases it came up in (each case once), and at each stage."""
     rows = ctx.records.rows(Review)
-    counts = Counter(theme for r in rows for theme in r.data.themes)
-    body: list[list[tables.Cell]] = [
-        [
-            theme.capitalize(),
-            THEME.cell(ctx, [r for r in rows if theme in r.data.themes], f"theme: {theme}"),
-        ]
-        for theme, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    stages = [
+        (words, kinds)
+        for words, kinds in STAGES
+        if any(k in ctx.terms.words.review_kinds for k in kinds)
+        or any(r.data.kind in kinds for r in rows)
     ]
+    cases = {
+        theme: len({r.data.reference for r in rows if theme in r.data.themes})
+        for r in rows
+        for theme in r.data.themes
+    }
+    body: list[list[tables.Cell]] = []
+    for theme, _ in sorted(cases.items(), key=lambda kv: (-kv[1], kv[0])):
+        about = [r for r in rows if theme in r.data.themes]
+        body.append(
+            [
+                theme.capitalize(),
+                CASES.cell(ctx, about, f"theme: {theme}"),
+                *(
+                    AT_STAGE.cell(
+                        ctx,
+                        [r for r in about if r.data.kind in kinds],
+                        f"theme: {theme}; stage: {words.lower()}",
+                    )
+                    for words, kinds in stages
+                ),
+            ]
+        )
     return tables.grid(
-        "Themes in the notifications and reviews",
-        ["Theme", "Notifications and reviews"],
+        "Themes in the notifications and reviews: cases, and each stage",
+        ["Theme", "Cases", *(words for words, _ in stages)],
         body,
         source=sections.template_file(ctx, "reviews"),
-        notes=["A notification or review can have more than one theme."],
+        notes=[
+            "Cases counts each case once, by its reference, however many stages it went "
+            "through; the stages count each notification, rapid review and review, so a case "
+            "notified, reviewed rapidly and then reviewed is counted once in each. A case can "
+            "have more than one theme."
+        ],
     )
 
 
