@@ -51,7 +51,7 @@ from safeguarding_report.pipeline.runner import Task
 from safeguarding_report.pipeline.stitch import Cover, Part, stitch
 from safeguarding_report.report import appendix, changes, disclosure
 from safeguarding_report.report.appendix import Checked
-from safeguarding_report.report.sections import long_date
+from safeguarding_report.report.sections import for_report, long_date, priorities
 from safeguarding_report.report.tables import Suppression
 
 log = logging.getLogger(__name__)
@@ -76,11 +76,30 @@ def check_inputs(plan: Plan, published: Published) -> Inputs:
     p.check_period(plan.params_path, strict=plan.options.strict)
     runner.prepare()
     LocalRecords.load(project.data, p.id)
+    _check_measures(plan, published)
     chromium = pdf.find_chromium() if plan.options.make_pdf else ""
     if plan.options.strict:
         refuse_drafts(project.data, p.id, plan.params_path)
     rule = Suppression(p.suppress_from, p.suppress_to)
     return Inputs(published, chromium, rule)
+
+
+def _check_measures(plan: Plan, published: Published) -> None:
+    """Every priority's measures worked out (a baseline period no file holds stops the build,
+    naming the line); a declared status they contradict is warned of, and refused in strict
+    mode until the priority's narrative says why."""
+    if "priorities" not in {s.key for s in plan.fw.sections}:
+        return
+    found = priorities.disagreements(for_report(plan.p, published))
+    for one in found:
+        log.warning("%s: %s", plan.params_path, priorities.warning(one))
+    unexplained = [f.priority for f in found if not f.explained]
+    if plan.options.strict and unexplained:
+        raise ReportError(
+            f"{plan.params_path}: strict mode: the measures contradict the declared progress of "
+            f"priority {', '.join(unexplained)}. Say why in each priority's narrative "
+            "(front-matter key measures_differ_because), or build without --strict."
+        )
 
 
 @contextmanager

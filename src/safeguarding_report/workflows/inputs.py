@@ -29,6 +29,8 @@ from safeguarding_report.data.catalogue import PUBLISHED, Catalogue
 from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED, STATUSES
 from safeguarding_report.local import Entry, LocalRecords
 from safeguarding_report.local.catalogue import ABOUT_FILE
+from safeguarding_report.report import sections
+from safeguarding_report.report.sections import priorities
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,26 @@ def check(params_path: Path, root: Path) -> list[Input]:
     rows += _published_files(published, la.code, p.comparison_year)
     rows += _indicators(published, la.code, p.comparison_year)
     rows += _local(data, p, _last_year(root, p))
+    if not any(r.blocks for r in rows):
+        rows += _measures(p, published)
     return rows
+
+
+def _measures(p: params.Params, published: Published) -> list[Input]:
+    """Each priority's measures, worked out as the report works them out: an error the build
+    would stop on, and each priority whose declared status the measures contradict."""
+    if "priorities" not in {
+        s.key for s in framework.load(p.framework, published.data_dir).sections
+    }:
+        return []
+    try:
+        found = priorities.disagreements(sections.for_report(p, published))
+    except DataError as exc:
+        return [Input("priority_measures", INVALID, str(exc), blocks=True)]
+    return [
+        Input(f"priority {f.priority}", WARNING, priorities.warning(f), strict=not f.explained)
+        for f in found
+    ]
 
 
 def _warnings(p: params.Params, data: Path) -> list[Input]:
