@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding_report.core import indicators, markup, registry
+from safeguarding_report.core import indicators, markup, registry, shorten
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.local import Record, tidy_row
@@ -502,8 +502,10 @@ def _movement_row(m: Measured) -> dict[str, Any]:
 
 
 def _name(m: Measured) -> str:
-    label = m.label if not m.area else f"{m.label}, {m.area}"
-    return f"{m.record.data.priority}: {label}"
+    """The measure as the chart names it: short enough to leave the bars room."""
+    label = m.label.split(", rate per ")[0].removesuffix(", illustrative")
+    label = label if not m.area else f"{label}, {m.area}"
+    return f"{m.record.data.priority}: {shorten.text(label, 38)}"
 
 
 def _measure_table(ctx: Context, title: str, measured: list[Measured]) -> tables.Table:
