@@ -13,7 +13,7 @@ import pandas as pd
 from safeguarding_report.core import indicators, markup, registry, shorten
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
-from safeguarding_report.local import Record, tidy_row
+from safeguarding_report.local import Record
 from safeguarding_report.local.models import (
     LOCAL_MEASURE,
     Priority,
@@ -309,7 +309,7 @@ def _given(
         "source_column": column,
         "source_line": str(record.line),
         "source_area_code": "",
-        "derivation": f"as given, from {data.source}" if data.source else "",
+        "derivation": "",  # read as the partnership wrote it, in the line and column cited
     }
 
 
@@ -321,11 +321,16 @@ def _local(ctx: Context, record: Record[PriorityMeasure], kind: str) -> Measured
         label, direction = data.label, str(data.direction)
     else:
         indicator = data.measure
-        latest = tidy_row(
-            ctx.records, indicator, area_code=ctx.la.code,
-            area_name=ctx.partnership or ctx.la.name, period=ctx.local_period,
+        count = LOCAL_COUNTS[indicator]
+        rows = [
+            r
+            for r in ctx.records.rows(count.template)
+            if all(str(getattr(r.data, k)) == v for k, v in count.where)
+        ]
+        latest = sections.local_figure(
+            ctx, indicator, rows, template=count.template, column=count.column,
+            breakdown=f"priority: {data.priority}; measure: {data.measure}",
         )  # fmt: skip
-        latest["breakdown"] = f"priority: {data.priority}; measure: {data.measure}"
         label = indicators.get(indicator).label
         if data.direction is None:  # the model refuses a count without one
             raise _located(ctx, record, "direction", "a count from the records has no polarity")
@@ -514,22 +519,41 @@ def _measure_table(ctx: Context, title: str, measured: list[Measured]) -> tables
         target = ""
         if m.record.data.target is not None:
             target = f"; target {m.record.data.target:g}"
+        source = f"; source: {m.record.data.source}" if m.record.data.source else ""
         rows.append(
             [
                 f"{m.label}{', ' + m.area if m.area else ''} ({m.baseline['period']} to "
-                f"{m.latest['period']}; {m.direction} is progress{target})",
+                f"{m.latest['period']}; {m.direction} is progress{target}{source})",
                 tables.Figure(m.baseline),
                 tables.Figure(m.latest),
                 tables.Figure(m.change, signed=True),
-                tables.Figure(m.england_change, signed=True) if m.england_change else "[z]",
+                tables.Figure(m.england_change or _no_england(m), signed=True),
                 m.judgement.capitalize(),
             ]
         )
-    local = any(m.england_change is None for m in measured)
     return tables.grid(
         f"{title}: its measures",
         ["Measure", "Baseline", "Latest", "Change", "England's change", "Judgement"],
         rows,
         source=sections.template_file(ctx, "priority_measures"),
-        notes=[judged.RULE] + (["[z] England has no figure for this measure."] if local else []),
+        notes=[judged.RULE],
     )
+
+
+def _no_england(m: Measured) -> dict[str, Any]:
+    """England's change where it has none: not applicable to a measure of the partnership's
+    own or a count from its records, not comparable where LAIT says England's differs."""
+    local = _kind(m.record.data.measure) in ("local", "count")
+    return {
+        **m.change,
+        "area_code": ENGLAND,
+        "area_name": "England",
+        "area_level": "National",
+        "value": float("nan"),
+        "status": "z" if local else "not comparable",
+        "source_file": "",
+        "source_column": "",
+        "source_line": "",
+        "source_area_code": "",
+        "derivation": "",
+    }
