@@ -73,7 +73,7 @@ def progress_chart(ctx: Context) -> charts.Chart | text.Text:
         title=f"{moved} of the {len(measured)} measures of the priorities moved as intended",
         source=sections.template_file(ctx, "priority_measures"),
         categories="Measure",
-        when="from each measure's baseline to its latest figure; positive is progress",
+        when="baseline to latest, each measure's own periods; positive is progress",
     )
 
 
@@ -459,6 +459,14 @@ def _judged(
     later: bool = True,
 ) -> Measured:
     change = sections.change(pd.Series(latest), pd.Series(baseline))
+    if change["derivation"] and _kind(record.data.measure) in ("local", "count"):
+        # The partnership's figures, whose rows the row cites: the derivation names the
+        # periods, so it reads the same wherever the partnership keeps its records (CSV
+        # files or the workbook).
+        change["derivation"] = (
+            f"change: {latest['value']:.15g} ({latest['period']}) minus "
+            f"{baseline['value']:.15g} ({baseline['period']})"
+        )
     published = later and latest["status"] != NOT_YET_PUBLISHED
 
     def value(row: tables.Row) -> float | None:
@@ -536,7 +544,7 @@ def _measure_table(ctx: Context, title: str, measured: list[Measured]) -> tables
         ["Measure", "Baseline", "Latest", "Change", "England's change", "Judgement"],
         rows,
         source=sections.template_file(ctx, "priority_measures"),
-        notes=[judged.RULE],
+        notes=["Each judgement follows the rule under 'How progress is measured'."],
     )
 
 
