@@ -349,6 +349,13 @@ def _check_derivation(row: dict[str, str]) -> None:
         this, last = (float(n) for n in re.findall(r"(?:change: |minus )(-?[\d.]+)", derivation))
         assert float(row["value"]) == pytest.approx(this - last), row
         return
+    if derivation.startswith("movement: "):
+        # A priority's measure: its change as a percentage of its baseline, the way of progress.
+        latest, baseline, base = (float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", derivation)[:3])
+        sign = -1 if "lower is progress" in derivation else 1
+        assert base == abs(baseline), row
+        assert float(row["value"]) == pytest.approx((latest - baseline) / base * 100 * sign), row
+        return
     cited = [(path, int(n)) for path, n in CITED.findall(derivation)]
     assert cited, f"derivation cites no file and line: {derivation}"
     if derivation.startswith("count per 10,000"):

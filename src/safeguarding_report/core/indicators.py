@@ -789,6 +789,23 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         "years settings and further education.",
         about="staff",
     ),
+    *(
+        Indicator(
+            f"local_measure_{unit}",
+            f"A measure of the partnership's own ({unit})",
+            unit,
+            "A priority's measure that the partnership works out itself (a re-audit's result, "
+            "a survey's), as given in priority_measures.csv with its source.",
+        )
+        for unit in ("count", "rate", "percent", "ratio", "pounds")
+    ),
+    Indicator(
+        "priority_measure_movement",
+        "Change since the baseline in the direction that counts as progress, % of the baseline",
+        "percent",
+        "A priority's measure: its change from the baseline as a percentage of the baseline, "
+        "positive when it moved the way that counts as progress (report/progress.py).",
+    ),
 )
 
 

@@ -67,7 +67,7 @@ SECTIONS: tuple[Section, ...] = (
         "arrangements", "03_arrangements.ipynb", templates=("partners", "subgroups", "funding")
     ),
     # Also each priority's narrative, named in priorities.csv.
-    Section("priorities", "04_priorities.ipynb", templates=("priorities",)),
+    Section("priorities", "04_priorities.ipynb", templates=("priorities", "priority_measures")),
     Section("performance", "05_performance.ipynb"),
     Section(
         "reviews", "06_reviews.ipynb", templates=("reviews", "recommendations", "national_reviews")

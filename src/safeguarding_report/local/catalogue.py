@@ -87,6 +87,12 @@ CSV_TEMPLATES: dict[str, CsvTemplate] = _csv(
     CsvTemplate("education_returns", m.EducationReturn, key=("audit",)),
     CsvTemplate("dsl_forum", m.DslForum, key=("date",)),
     CsvTemplate("priorities", m.Priority, key=("id",)),
+    CsvTemplate(
+        "priority_measures",
+        m.PriorityMeasure,
+        key=("priority", "measure"),
+        links=(Link("priority", "priorities", "id"),),
+    ),
     CsvTemplate("reviews", m.Review, key=("reference", "kind")),
     CsvTemplate(
         "recommendations",

@@ -12,6 +12,7 @@ default, and is an error for a field without one.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Annotated, ClassVar, Literal, Self
 
@@ -25,6 +26,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from safeguarding_report.core import indicators
+from safeguarding_report.local.tally import LOCAL_COUNTS
 
 # A code typed by hand into a spreadsheet and used to link files: no spaces, no names.
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*$"
@@ -252,6 +256,155 @@ class Priority(_Row):
     title: Text = Field(description="The priority as published in the business plan.")
     lead: Text = Field(description="Job title and organisation of the lead.")
     status: Progress = Field(description="How far it got by the end of the period.")
+
+
+# Which way a measure must move to count as progress, in the words of an indicator's polarity.
+Direction = Literal["higher", "lower"]
+MeasureUnit = Literal["count", "rate", "percent", "ratio", "pounds"]
+# A measure the kit cannot work out (a re-audit's result, a survey's) is named with this
+# prefix, e.g. local-front-door-reaudit, and its figures are given in the row.
+LOCAL_MEASURE = "local-"
+
+
+def known_measures() -> dict[str, indicators.Indicator]:
+    """Every measure a priority may name that the kit works out itself: its indicators, the
+    wider picture's by the kit's id or LAIT's code, and the counts from the records."""
+    found = {**indicators.INDICATORS, **indicators.WIDER_INDICATORS}
+    found |= {code: indicators.WIDER_INDICATORS[i] for i, code in indicators.LAIT_CODES.items()}
+    found |= {i: m for i, m in indicators.LOCAL_INDICATORS.items() if i in LOCAL_COUNTS}
+    return found
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+class PriorityMeasure(_Row):
+    """The measures that show whether each priority made progress: one row per measure.
+
+    A measure the kit works out (one of its indicators, a wider-picture measure by its id or
+    LAIT code, a count from the records) needs only its baseline period: the report reads both
+    figures. A count from the records, whose baseline is last year's records, gives the
+    baseline figure too. A measure of the partnership's own (its name begins local-) gives
+    both figures, their periods, its unit, the direction and where they come from.
+    """
+
+    priority: Code = Field(description="A priority's id in priorities.csv, e.g. P1.")
+    measure: Text = Field(
+        description="The measure: one of the kit's indicators (docs/data.md), a wider-picture "
+        "measure by its id or its LAIT code (core/wider.yaml), a count from the records (e.g. "
+        "training_attendances), or a local measure named local-<name>."
+    )
+    label: str = Field(
+        default="",
+        description="What a local measure is, in plain words (required for local-<name>).",
+    )
+    direction: Direction | None = Field(
+        default=None,
+        validate_default=True,
+        description="Which way is progress: higher or lower; blank takes the measure's "
+        "polarity (LAIT's where it has one).",
+    )
+    baseline_period: Text = Field(
+        description="The period the baseline is for: a year ending 31 March (2021), LAIT's "
+        "label (2020-21) or the local period (2020-21).",
+    )
+    baseline: float | None = Field(
+        default=None,
+        description="The baseline figure, for a count from the records or a local measure; "
+        "blank where the kit reads it from the published files.",
+    )
+    latest_period: str = Field(
+        default="", description="The period of the latest figure of a local measure."
+    )
+    latest: float | None = Field(
+        default=None, description="The latest figure of a local measure; blank otherwise."
+    )
+    unit: MeasureUnit | None = Field(
+        default=None,
+        description="The unit of the figures and the target: required with a target or for "
+        "a local measure, and must be the measure's own.",
+    )
+    target: float | None = Field(
+        default=None, description="The figure that counts as the priority achieved, if any."
+    )
+    source: str = Field(
+        default="",
+        validate_default=True,
+        description="Where a local measure's or a baseline's figures come from (an audit, a "
+        "survey, last year's report).",
+    )
+
+    @field_validator("measure")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value.startswith(LOCAL_MEASURE) or value in known_measures():
+            return value
+        close = difflib.get_close_matches(value, list(known_measures()), n=3, cutoff=0.5)
+        hint = f" Closest: {', '.join(close)}." if close else ""
+        raise ValueError(
+            f"it is not a measure the kit knows.{hint} Expected an indicator id, a "
+            f"wider-picture id or LAIT code, a count from the records, or {LOCAL_MEASURE}<name> "
+            "for a measure of the partnership's own"
+        )
+
+    @field_validator("direction")
+    @classmethod
+    def _direction(cls, value: str | None, info: ValidationInfo) -> str | None:
+        measure = info.data.get("measure", "")
+        if value is None and measure and not str(measure).startswith(LOCAL_MEASURE):
+            spec = known_measures()[measure]
+            wider = spec.id in indicators.WIDER_INDICATORS  # LAIT's polarity, read at build
+            if spec.polarity is None and not wider:
+                raise ValueError(f"{measure} has no agreed polarity: say which way is progress")
+        return value
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str | None, info: ValidationInfo) -> str | None:
+        measure = str(info.data.get("measure", ""))
+        if value is not None and measure and not measure.startswith(LOCAL_MEASURE):
+            own = known_measures()[measure].unit
+            if value != own:
+                raise ValueError(
+                    f"{measure} is measured as a {own}, so its figures and target must be too "
+                    f"(found {value}): give the target as a {own}"
+                )
+        return value
+
+    @field_validator("target")
+    @classmethod
+    def _target(cls, value: float | None, info: ValidationInfo) -> float | None:
+        unit = info.data.get("unit")
+        if value is not None and unit is None and "unit" not in info.data:
+            return value  # the unit's own error is raised first
+        if value is not None and unit is None:
+            raise ValueError("a target needs its unit: fill in the unit column")
+        if value is not None and unit == "percent" and not 0 <= value <= 100:
+            raise ValueError(f"{_number(value)} is not a percentage from 0 to 100")
+        return value
+
+    @field_validator("source")
+    @classmethod
+    def _local_figures(cls, value: str, info: ValidationInfo) -> str:
+        measure = str(info.data.get("measure", ""))
+        if not measure.startswith(LOCAL_MEASURE):
+            if measure in LOCAL_COUNTS and info.data.get("baseline") is None:
+                raise ValueError(
+                    f"{measure} is counted from this year's records; its baseline is last "
+                    "year's: give it in the baseline column, and here where it comes from"
+                )
+            return value
+        blank = [
+            k
+            for k in ("label", "direction", "baseline", "latest_period", "latest", "unit")
+            if info.data.get(k) in (None, "")
+        ] + (["source"] if not value else [])
+        if blank:
+            raise ValueError(
+                f"a local measure gives its figures: {', '.join(blank)} must be filled in"
+            )
+        return value
 
 
 class Review(_Row):
@@ -531,6 +684,11 @@ class PriorityHeader(_Narrative):
     """priorities/<id>.md: what was done on one priority and what difference it made."""
 
     priority: str = Field(description="The priority's id in priorities.csv; the file's name.")
+    measures_differ_because: str = Field(
+        default="",
+        description="Where the declared status and the measures disagree (achieved, but no "
+        "measure moved as intended): why, in a sentence the report shows beside both.",
+    )
 
 
 # -- documents (YAML) ------------------------------------------------------------------------

@@ -51,7 +51,7 @@ from safeguarding_report.pipeline.runner import Task
 from safeguarding_report.pipeline.stitch import Cover, Part, stitch
 from safeguarding_report.report import appendix, changes, disclosure, narratives
 from safeguarding_report.report.appendix import Checked
-from safeguarding_report.report.sections import long_date
+from safeguarding_report.report.sections import for_report, long_date, priorities
 from safeguarding_report.report.tables import Suppression
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ def check_inputs(plan: Plan, published: Published) -> Inputs:
         records = LocalRecords.load(project.data, p.id)
         if plan.options.strict:
             refuse_drafts(project.data, p.id, plan.params_path)
+        _check_measures(plan, published)
         findings = [
             *narratives.read(records, start=p.period_start, end=p.period_end, rule=rule),
             *narratives.roles(records),
@@ -97,6 +98,24 @@ def check_inputs(plan: Plan, published: Published) -> Inputs:
     for finding in findings:
         log.warning("%s", finding.text())
     return Inputs(published, chromium, rule, tuple(findings))
+
+
+def _check_measures(plan: Plan, published: Published) -> None:
+    """Every priority's measures worked out (a baseline period no file holds stops the build,
+    naming the line); a declared status they contradict is warned of, and refused in strict
+    mode until the priority's narrative says why."""
+    if "priorities" not in {s.key for s in plan.fw.sections}:
+        return
+    found = priorities.disagreements(for_report(plan.p, published))
+    for one in found:
+        log.warning("%s: %s", plan.params_path, priorities.warning(one))
+    unexplained = [f.priority for f in found if not f.explained]
+    if plan.options.strict and unexplained:
+        raise ReportError(
+            f"{plan.params_path}: strict mode: the measures contradict the declared progress of "
+            f"priority {', '.join(unexplained)}. Say why in each priority's narrative "
+            "(front-matter key measures_differ_because), or build without --strict."
+        )
 
 
 @contextmanager

@@ -38,7 +38,7 @@ from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED
 from safeguarding_report.report import tables
 
 ENGLAND = "E92000001"
-MARGIN = 5.0  # percentage points
+MARGIN = 5.0  # percent: within it two figures, or two changes, are called similar
 
 CHANGE_COLUMNS: tuple[str, ...] = (
     "indicator",

@@ -114,7 +114,7 @@ def _count_figures(path: Path) -> list[tuple[int, dict[str, str]]]:
 def _chart_indicator(slug: str) -> str:
     """The indicator a chart CSV plots, from its file name (``<kind>-<indicator>-...``)."""
     _, _, rest = slug.partition("-")
-    charted = [*indicators.INDICATORS, *indicators.WIDER_INDICATORS]
+    charted = [*indicators.INDICATORS, *indicators.WIDER_INDICATORS, *indicators.LOCAL_INDICATORS]
     for indicator in sorted(charted, key=len, reverse=True):
         if rest.startswith(indicator.replace("_", "-") + "-"):
             return indicator

@@ -33,7 +33,8 @@ from safeguarding_report.data.catalogue import PUBLISHED, Catalogue
 from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED, STATUSES
 from safeguarding_report.local import Entry, LocalRecords
 from safeguarding_report.local.catalogue import ABOUT_FILE
-from safeguarding_report.report import narratives
+from safeguarding_report.report import narratives, sections
+from safeguarding_report.report.sections import priorities
 from safeguarding_report.report.tables import Suppression
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,26 @@ def check(params_path: Path, root: Path) -> list[Input]:
     with limits.applied(p.limits):
         rows += _local(data, p, _last_year(root, p))
         rows += _narratives(data, p)
+        if not any(r.blocks for r in rows):
+            rows += _measures(p, published)
     return rows
+
+
+def _measures(p: params.Params, published: Published) -> list[Input]:
+    """Each priority's measures, worked out as the report works them out: an error the build
+    would stop on, and each priority whose declared status the measures contradict."""
+    if "priorities" not in {
+        s.key for s in framework.load(p.framework, published.data_dir).sections
+    }:
+        return []
+    try:
+        found = priorities.disagreements(sections.for_report(p, published))
+    except DataError as exc:
+        return [Input("priority_measures", INVALID, str(exc), blocks=True)]
+    return [
+        Input(f"priority {f.priority}", WARNING, priorities.warning(f), strict=not f.explained)
+        for f in found
+    ]
 
 
 def _warnings(p: params.Params, data: Path) -> list[Input]:

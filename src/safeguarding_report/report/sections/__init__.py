@@ -28,6 +28,7 @@ from safeguarding_report.data import Area, Published
 from safeguarding_report.local import LocalRecords, Narrative, Record, period_label
 from safeguarding_report.local.catalogue import CSV_TEMPLATES, TEXT_TEMPLATES
 from safeguarding_report.report import fragments, tables, text
+from safeguarding_report.report.changes import MARGIN
 
 if TYPE_CHECKING:
     from safeguarding_report.core.params import Params
@@ -242,13 +243,13 @@ def or_latest_published(part: Callable[[Context], text.Text]) -> Callable[[Conte
 def direction(la_value: float, other_value: float) -> str:
     """'higher than', 'lower than' or 'similar to', allowing a small margin for noise.
 
-    A difference under 5% of the comparator's value is called similar: published rates are
-    rounded, and small differences are not worth a board's attention.
+    A difference under 5% of the comparator's value (``changes.MARGIN``) is called similar:
+    published rates are rounded, and small differences are not worth a board's attention.
     """
     if pd.isna(la_value) or pd.isna(other_value) or other_value == 0:
         return ""
-    gap = (la_value - other_value) / abs(other_value)
-    if abs(gap) < 0.05:
+    gap = (la_value - other_value) / abs(other_value) * 100
+    if abs(gap) < MARGIN:
         return "similar to"
     return "higher than" if gap > 0 else "lower than"
 

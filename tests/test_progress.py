@@ -1,0 +1,174 @@
+"""A priority's measures: the rule of progress on plain values, the template's located errors,
+and the report's and check's judgement of every shipped priority."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import pytest
+
+from safeguarding_report import cli
+from safeguarding_report.core import params
+from safeguarding_report.core.errors import DataError
+from safeguarding_report.data import Published
+from safeguarding_report.local import LocalRecords
+from safeguarding_report.local.models import PriorityMeasure
+from safeguarding_report.report import progress
+from safeguarding_report.report.sections import for_report, priorities
+from safeguarding_report.workflows import inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+MEASURES = "data/local/kent-2022/priority_measures.csv"
+
+
+@pytest.mark.parametrize(
+    ("baseline", "latest", "direction", "target", "published", "expected"),
+    [
+        (100.0, 106.0, "higher", None, True, progress.MOVED),
+        (100.0, 105.0, "higher", None, True, progress.MOVED),  # the band's edge counts
+        (100.0, 104.9, "higher", None, True, progress.STILL),
+        (100.0, 95.1, "higher", None, True, progress.STILL),
+        (100.0, 94.0, "higher", None, True, progress.AGAINST),
+        (20.0, 18.0, "lower", None, True, progress.MOVED),
+        (20.0, 22.0, "lower", None, True, progress.AGAINST),
+        (31.0, 32.0, "higher", 30.0, True, progress.REACHED),  # a target beats the band
+        (31.0, 32.0, "higher", 100.0, True, progress.STILL),
+        (8.0, 7.5, "lower", 7.5, True, progress.REACHED),
+        (math.nan, 32.0, "higher", None, True, progress.NOT_COMPARABLE),
+        (31.0, None, "higher", None, True, progress.NOT_COMPARABLE),
+        (31.0, None, "higher", None, False, progress.NOT_YET),
+        (0.0, 0.0, "higher", None, True, progress.STILL),
+        (0.0, 3.0, "higher", None, True, progress.MOVED),
+    ],
+)
+def test_the_rule_on_plain_values(
+    baseline: float,
+    latest: float | None,
+    direction: str,
+    target: float | None,
+    published: bool,
+    expected: str,
+) -> None:
+    assert (
+        progress.judge(baseline, latest, direction, target=target, published=published) == expected
+    )
+
+
+def test_a_priority_shows_progress_when_one_measure_moved_and_disagrees_only_when_compared() -> (
+    None
+):
+    assert progress.shows_progress([progress.STILL, progress.MOVED])
+    assert not progress.shows_progress([progress.STILL, progress.NOT_YET])
+    assert progress.disagrees("achieved", [progress.STILL, progress.AGAINST])
+    assert not progress.disagrees("achieved", [progress.NOT_YET, progress.NOT_COMPARABLE])
+    assert progress.disagrees("little or no progress", [progress.MOVED, progress.NOT_YET])
+    assert not progress.disagrees("some progress", [progress.STILL])
+
+
+def test_the_rule_the_report_states_names_the_band_it_uses() -> None:
+    assert f"{progress.MARGIN:g}%" in progress.RULE
+
+
+def _set_row(folder: Path, line: int, **cells: str) -> None:
+    path = folder / "priority_measures.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    row = next(csv.reader(io.StringIO(rows[line - 1])))
+    for key, value in cells.items():
+        row[header.index(key)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    rows[line - 1] = out.getvalue()
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "says"),
+    [
+        ({"measure": "cpp_subsequent_pc"}, "measure", "Closest: cpp_subsequent_pct"),
+        ({"unit": "rate", "target": "20"}, "unit", "measured as a percent"),
+        ({"target": "20"}, "target", "a target needs its unit"),
+        ({"measure": "cin_rate"}, "direction", "no agreed polarity"),
+    ],
+)
+def test_a_wrong_measure_stops_the_build_naming_file_line_and_column(
+    kent_local: Path, cells: dict[str, str], column: str, says: str
+) -> None:
+    _set_row(kent_local, 2, **cells)
+    with pytest.raises(DataError) as caught:
+        LocalRecords.load(kent_local.parents[1], kent_local.name)
+    message = str(caught.value)
+    assert message.startswith(f"{MEASURES}, line 2, column {column!r}: "), message
+    assert says in message
+
+
+def _context(project: Path, report: str = "kent-2022") -> priorities.Context:
+    return for_report(params.load(project / f"params/{report}.yaml"), Published(project / "data"))
+
+
+def test_a_baseline_period_no_file_holds_stops_with_the_periods_held(kent_folder: Path) -> None:
+    _set_row(kent_folder / "data/local/kent-2022", 2, baseline_period="2009")
+    with pytest.raises(DataError) as caught:
+        priorities.disagreements(_context(kent_folder))
+    message = str(caught.value)
+    assert message.startswith(f"{MEASURES}, line 2, column 'baseline_period': ")
+    assert "'2009'" in message and "2013 to" in message
+
+
+@pytest.mark.parametrize("report", ["kent-2022", "kent-2026", "llr-2024"])
+def test_every_shipped_priority_is_measured_and_judged_by_the_rule(report: str) -> None:
+    ctx = _context(ROOT, report)
+    judged = priorities.judgements(ctx)
+    if report.startswith("llr"):  # its records are the empty templates
+        assert all(not measures for measures in judged.values())
+        return
+    assert judged and all(judged.values()), "every priority has at least one measure"
+    for measures in judged.values():
+        for m in measures:
+            assert m.judgement in progress.JUDGEMENTS
+            if m.judgement in progress.COMPARED:
+                assert m.judgement == progress.judge(
+                    float(m.baseline["value"]),
+                    float(m.latest["value"]),
+                    m.direction,
+                    target=m.record.data.target,
+                )
+    # A status the figures contradict is shipped only with the partnership's reason.
+    assert all(d.explained for d in priorities.disagreements(ctx))
+
+
+def test_a_status_the_figures_contradict_is_warned_of_and_refused_in_strict_mode(
+    kent_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # P4 is declared achieved; its measures made to show no progress.
+    folder = kent_folder / "data/local/kent-2022"
+    _set_row(folder, 12, latest="88", target="")
+    _set_row(folder, 12, unit="percent")
+    args = ["check", str(kent_folder / "params/kent-2022.yaml"), "--root", str(kent_folder)]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "priority P4" in x)
+    assert line.startswith(inputs.WARNING)
+    assert "declared 'achieved'" in line and "cin_persistent_absence" in line
+    assert "local-s175-returns: little or no change" in line
+    assert cli.main([*args, "--strict"]) == 1
+    capsys.readouterr()
+    narrative = folder / "priorities/P4.md"
+    narrative.write_text(
+        narrative.read_text().replace(
+            "priority: P4\n",
+            "priority: P4\nmeasures_differ_because: The audit returns came after the year.\n",
+        )
+    )
+    assert cli.main([*args, "--strict"]) == 0
+    assert "its narrative says why" in capsys.readouterr().out
+
+
+def test_a_local_measure_must_give_its_figures() -> None:
+    with pytest.raises(ValueError, match="label, direction, baseline"):
+        PriorityMeasure.model_validate(
+            {"priority": "P1", "measure": "local-reaudit", "baseline_period": "2021-22"}
+        )
