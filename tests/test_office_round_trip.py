@@ -156,7 +156,7 @@ def test_the_word_foreword_builds_the_same_paragraphs_as_its_markdown(
     start = in_report.index(wanted[0])
     assert in_report[start : start + len(wanted)] == wanted
     assert paragraphs(office[1]).count(wanted[-1]) == paragraphs(from_csv[1]).count(wanted[-1])
-    assert "Alex Morgan" in office[1]  # the signatories, from the table at the top
+    assert "Sam Patel" in office[1]  # the signatories, from the table at the top
 
 
 def test_a_word_contribution_keeps_headings_emphasis_links_lists_and_tables(
