@@ -183,3 +183,11 @@ def test_a_new_year_killed_half_way_leaves_nothing_that_stops_the_next(project: 
     assert run(project, "new-year", str(project / "params/kent-2022.yaml")) == 0
     assert sorted(p.name for p in (project / "data/local").iterdir()) == ["kent-2022", "kent-2023"]
     assert LocalRecords.load(project / "data", "kent-2023").drafts()
+
+
+def test_a_narrative_carried_over_is_checked_for_disclosure_again() -> None:
+    """Last year's check was of last year's words: the carried-over draft says it is unchecked."""
+    text = "---\ntitle: Foreword\ndisclosure_checked: true\n---\n\nThree children ...\n"
+    carried = newyear.as_draft(text, "kent-2022")
+    assert "disclosure_checked: false" in carried and "disclosure_checked: true" not in carried
+    assert carried.startswith("---\ndraft: true") and carried.endswith("Three children ...\n")

@@ -41,6 +41,7 @@ from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
 from safeguarding_report.local.word import as_draft as docx_as_draft
 from safeguarding_report.local.workbook import WORKBOOK_FILE, sheet_source, write_workbook
 from safeguarding_report.pipeline import publish
+from safeguarding_report.report.narratives import CHECKED_KEY
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 CARRIED_RECORDS: tuple[str, ...] = ("partners", "subgroups", "priorities")
 STAGING_INFIX = ".new-year-"  # data/local/.<id>.new-year-<hex>/: next year's, being made
 _DRAFT_LINE = re.compile(r"^draft:.*$", re.MULTILINE)
+_CHECKED_LINE = re.compile(rf"^{CHECKED_KEY}:.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -121,13 +123,16 @@ def _local_authority(p: params.Params) -> str:
 
 
 def as_draft(text: str, from_id: str) -> str:
-    """A narrative's text with ``draft: true`` in its front matter (added if absent)."""
+    """A narrative's text with ``draft: true`` in its front matter (added if absent), and
+    ``disclosure_checked`` set back to false."""
     line = f"draft: true  # carried over from {from_id}: write this year's text, then false"
     if not text.startswith("---"):
         return f"---\n{line}\n---\n\n{text}"
     head, sep, body = text[3:].partition("\n---")
     has_draft = _DRAFT_LINE.search(head) is not None
     head = _DRAFT_LINE.sub(line, head, count=1) if has_draft else f"\n{line}{head}"
+    # Last year's check for disclosure was of last year's words: this year's are checked anew.
+    head = _CHECKED_LINE.sub(f"{CHECKED_KEY}: false  # check this year's text again", head)
     return "---" + head + sep + body
 
 
