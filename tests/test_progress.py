@@ -172,3 +172,14 @@ def test_a_local_measure_must_give_its_figures() -> None:
         PriorityMeasure.model_validate(
             {"priority": "P1", "measure": "local-reaudit", "baseline_period": "2021-22"}
         )
+
+
+def test_the_little_progress_list_says_which_priorities_were_declared_so() -> None:
+    """Kent 2021-22: every priority moved by its measures, while P5 was declared little or no
+    progress; the list says both, so its P5 narrative that follows reads as no contradiction."""
+    ctx = _context(ROOT)
+    assert {p for p, ms in priorities.judgements(ctx).items()
+            if not progress.shows_progress(m.judgement for m in ms)} == set()  # fmt: skip
+    said = priorities.little_progress(ctx).plain
+    assert "Every priority has at least one measure that moved as intended." in said
+    assert "The partnership itself declared little or no progress on P5" in said

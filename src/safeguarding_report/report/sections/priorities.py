@@ -101,8 +101,16 @@ def little_progress(ctx: Context) -> text.Text | tables.Table:
                 )
             )
         else:
+            # Said beside the declared ones that follow, so the two never read as a contradiction.
+            declared = [i for i, p in titles.items() if p.status == "little or no progress"]
+            also = (
+                " The partnership itself declared little or no progress on "
+                f"{tables.and_(declared)}: why, and what happens next, follow."
+                if declared
+                else ""
+            )
             parts.append(
-                text.words("Every priority has at least one measure that moved as intended.")
+                text.words(f"Every priority has at least one measure that moved as intended.{also}")
             )
     said = _narratives(ctx, stalled=True)
     if said.html:
