@@ -424,7 +424,6 @@ def test_cover_report_speaks_for_the_partners_of_the_whole_area(tmp_path: Path) 
     (data / "local").mkdir(parents=True)
     (data / "published").symlink_to(PUBLISHED, target_is_directory=True)
     shutil.copytree(ROOT / "data/local/llr-2024", data / "local/llr-2024")
-    shutil.copy(ROOT / "data/local/kent-2025/cover_report.yaml", data / "local/llr-2024")
     out = tmp_path / "out"
     out.mkdir()
     p = params.load(ROOT / "params/llr-2024.yaml", data=data)

@@ -48,13 +48,11 @@ def test_local_records_load_complete_and_say_they_are_illustrative(path: Path) -
     records = LocalRecords.load(ROOT / "data", p.id, used)
     assert records.folder.is_dir()
     assert records.about is not None
-    if records.about.illustrative:
-        assert records.missing == []
-    else:
-        # llr-2024 ships the empty templates `new` writes: the partnership's own, holding
-        # nothing yet, and no cover report until one is filled in.
-        assert records.missing == ["cover_report"]
-        assert not any(records.rows(name) for name in used if name in CSV_TEMPLATES)
+    # Every shipped report's records are examples, said so, and complete, cover report too.
+    assert records.about.illustrative
+    assert records.about.note
+    assert records.missing == []
+    assert all(records.rows(name) for name in used if name in CSV_TEMPLATES)
 
 
 @pytest.mark.parametrize(

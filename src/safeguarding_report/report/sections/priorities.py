@@ -525,8 +525,12 @@ def _movement_row(m: Measured) -> dict[str, Any]:
 def _name(m: Measured) -> str:
     """The measure as the chart names it: short enough to leave the bars room."""
     label = m.label.split(", rate per ")[0].removesuffix(", illustrative")
-    label = label if not m.area else f"{label}, {m.area}"
-    return f"{m.record.data.priority}: {shorten.text(label, 38)}"
+    if not m.area:
+        return f"{m.record.data.priority}: {shorten.text(label, 38)}"
+    # The area is kept whole: shortened away, an authority's bar would share its name with the
+    # whole area's and the other authorities'.
+    room = max(12, 38 - len(m.area) - 2)
+    return f"{m.record.data.priority}: {shorten.text(label, room)}, {m.area}"
 
 
 def _measure_table(ctx: Context, title: str, measured: list[Measured]) -> tables.Table:
