@@ -89,6 +89,33 @@ def default_report(default_project: Project) -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def shipped_report(
+    request: pytest.FixtureRequest, default_project: Project
+) -> Callable[[str], Path]:
+    """A shipped report built strictly (HTML and PDF) once for the whole test run, beside the
+    default report: ``shipped_report("kent-2026")``. Tests that only read a shipped report
+    share its one build; a test that changes a project builds its own copy."""
+    from safeguarding_report.pipeline.build import build
+    from safeguarding_report.pipeline.options import BuildOptions
+
+    built: dict[str, Path] = {}
+
+    def get(report_id: str) -> Path:
+        if report_id == "kent-2022":
+            default: Path = request.getfixturevalue("default_report")
+            return default
+        if report_id not in built:
+            built[report_id] = build(
+                default_project.root / "params" / f"{report_id}.yaml",
+                default_project,
+                BuildOptions(progress=False, strict=True),
+            )
+        return built[report_id]
+
+    return get
+
+
 @pytest.fixture
 def kent_folder(tmp_path: Path) -> Path:
     """A project folder with the published files (linked), Kent 2022's records and params."""

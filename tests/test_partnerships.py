@@ -14,6 +14,7 @@ import html
 import math
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -170,11 +171,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="module")
-def llr(project: Project) -> Path:
-    """The shipped Leicester, Leicestershire and Rutland 2023-24 report, built (HTML only)."""
-    return build(
-        project.root / "params/llr-2024.yaml", project, BuildOptions(make_pdf=False, progress=False)
-    )
+def llr(shipped_report: Callable[[str], Path]) -> Path:
+    """The shipped Leicester, Leicestershire and Rutland 2023-24 report (built once for the run)."""
+    return shipped_report("llr-2024")
 
 
 def _figures(folder: Path) -> list[dict[str, str]]:

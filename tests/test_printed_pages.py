@@ -45,14 +45,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="module", params=REPORTS)
 def report(request: pytest.FixtureRequest, project: Project) -> Path:
-    """A built report's folder: the default (built once for the run) or one built here."""
-    if request.param == "kent-2022":
-        default: Path = request.getfixturevalue("default_report")
-        return default
-    if request.param == "new":
-        params_file = scaffold.new(NEW[0], NEW[1], root=project.root).params
-    else:
-        params_file = project.root / "params" / f"{request.param}.yaml"
+    """A built report's folder: a shipped one (built once for the run) or one `new` starts."""
+    if request.param != "new":
+        shipped: Path = request.getfixturevalue("shipped_report")(request.param)
+        return shipped
+    params_file = scaffold.new(NEW[0], NEW[1], root=project.root).params
     return build(params_file, project, BuildOptions(progress=False))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import re
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,6 @@ from safeguarding_report.core import framework, params, registry
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import CSV_TEMPLATES
-from safeguarding_report.pipeline.build import Project, build
-from safeguarding_report.pipeline.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS_FILES = sorted((ROOT / "params").glob("*.yaml"))
@@ -102,16 +100,6 @@ def test_kent_2012_uses_the_dfe_published_figures_at_31_march_2012(
 # -- one strict build of each report that ships beside the default -----------------------------
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy of the project (notebooks, params, data) with its own outputs folder."""
-    base = tmp_path_factory.mktemp("shipped")
-    for name in ("notebooks", "params"):
-        shutil.copytree(ROOT / name, base / name)
-    (base / "data").symlink_to(ROOT / "data", target_is_directory=True)
-    return Project(base)
-
-
 def _visible_text(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
@@ -148,14 +136,10 @@ def _visible_text(page: str) -> str:
     ],
 )
 def test_report_builds_strictly_in_its_framework_words(
-    project: Project, report_id: str, name: str, expected: list[str]
+    shipped_report: Callable[[str], Path], report_id: str, name: str, expected: list[str]
 ) -> None:
-    p = params.load(project.root / "params" / f"{report_id}.yaml")
-    out = build(
-        project.root / "params" / f"{report_id}.yaml",
-        project,
-        BuildOptions(progress=False, strict=True),
-    )
+    p = params.load(ROOT / "params" / f"{report_id}.yaml")
+    out = shipped_report(report_id)  # built strictly, HTML and PDF
     text = _visible_text((out / "report.html").read_text(encoding="utf-8"))
     assert name in text
     terms = framework.load(p.framework)
