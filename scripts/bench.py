@@ -136,28 +136,39 @@ class PeakMemory:
 
     def _sample(self) -> None:
         me = os.getpid()
-        page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.is_set():
-            parents: dict[int, int] = {}
-            rss: dict[int, int] = {}
-            for entry in Path("/proc").iterdir():
-                if not entry.name.isdigit():
-                    continue
-                try:
-                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    parents[int(entry.name)] = int(stat[1])
-                    rss[int(entry.name)] = int(stat[21]) * page
-                except (OSError, IndexError, ValueError):
-                    continue
-            tree, grew = {me}, True
-            while grew:
-                found = {pid for pid, parent in parents.items() if parent in tree} - tree
-                grew = bool(found)
-                tree |= found
-            tree.discard(me)  # the benchmark itself is not the build
+            parents, rss = processes()
+            tree = descendants(parents, me) - {me}  # the benchmark itself is not the build
             self.peak = max(self.peak, sum(rss.get(pid, 0) for pid in tree))
             self.peak_pss = max(self.peak_pss, sum(pss(pid) for pid in tree))
             time.sleep(0.02)
+
+
+def processes() -> tuple[dict[int, int], dict[int, int]]:
+    """Every running process's parent and resident set in bytes, by process id, from /proc."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(stat[1])
+            rss[int(entry.name)] = int(stat[21]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+    return parents, rss
+
+
+def descendants(parents: dict[int, int], root: int) -> set[int]:
+    """``root`` and every process below it, by the ``parents`` of ``processes``."""
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grew = bool(found)
+        tree |= found
+    return tree
 
 
 def pss(pid: int) -> int:

@@ -21,7 +21,6 @@ n=N cold_1=R cold_2=R scaling=X nochange_1_s=S nochange_2_s=S worker_mib=M worke
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from bench import descendants, processes, pss  # beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -86,41 +87,14 @@ class WorkerMemory:
         )
 
     def _sample(self) -> None:
-        page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.is_set():
-            parents: dict[int, int] = {}
-            rss: dict[int, int] = {}
-            for entry in Path("/proc").iterdir():
-                if not entry.name.isdigit():
-                    continue
-                try:
-                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    parents[int(entry.name)] = int(stat[1])
-                    rss[int(entry.name)] = int(stat[21]) * page
-                except (OSError, IndexError, ValueError):
-                    continue
+            parents, rss = processes()
             for child in [p for p, parent in parents.items() if parent == self.pid]:
-                tree, grew = {child}, True
-                while grew:
-                    found = {p for p, parent in parents.items() if parent in tree} - tree
-                    grew = bool(found)
-                    tree |= found
-                now = (sum(rss.get(p, 0) for p in tree), sum(_pss(p) for p in tree))
+                tree = descendants(parents, child)
+                now = (sum(rss.get(p, 0) for p in tree), sum(pss(p) for p in tree))
                 peak = self.peaks.get(child, (0, 0))
                 self.peaks[child] = (max(peak[0], now[0]), max(peak[1], now[1]))
             time.sleep(0.05)
-
-
-def _pss(pid: int) -> int:
-    """A process's proportional set size in bytes (0 once it has ended)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def _batch(

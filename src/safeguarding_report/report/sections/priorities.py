@@ -373,25 +373,13 @@ def _published(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
     if ctx.la.parts:
         frame = tables.protect_frame(frame)
     frame["breakdown"] = f"priority: {data.priority}"
-
-    def pick(code: str, year: int) -> dict[str, Any]:
-        rows = frame[(frame["area_code"] == code) & (frame["period"] == str(year))]
-        return dict(rows.iloc[0])
-
-    england = sections.change(pd.Series(pick(ENGLAND, latest_year)), pd.Series(pick(ENGLAND, base)))
-    return [
-        _judged(
-            record,
-            spec.label,
-            name,
-            direction,
-            pick(code, base),
-            pick(code, latest_year),
-            england,
-            later=latest_year > base,
-        )
-        for code, name in _areas(ctx)
-    ]
+    england = sections.change(
+        pd.Series(_row(frame, ENGLAND, str(latest_year))),
+        pd.Series(_row(frame, ENGLAND, str(base))),
+    )
+    return _judged_areas(
+        ctx, record, spec.label, direction, frame, (str(base), str(latest_year)), england
+    )
 
 
 def _wider(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
@@ -419,24 +407,43 @@ def _wider(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
     years = [base] if latest == base else [base, latest]
     frame = ctx.published.wider(indicator, ctx.la.code, years)
     frame["breakdown"] = f"priority: {data.priority}"
-
-    def pick(code: str, label: str) -> dict[str, Any]:
-        rows = frame[(frame["area_code"] == code) & (frame["period"] == label)]
-        return dict(rows.iloc[0])
-
     england = None
     if indicator not in indicators.ENGLAND_NOTES:
         england = sections.change(
-            pd.Series(pick(ENGLAND, latest.label)), pd.Series(pick(ENGLAND, base.label))
+            pd.Series(_row(frame, ENGLAND, latest.label)),
+            pd.Series(_row(frame, ENGLAND, base.label)),
         )
+    return _judged_areas(
+        ctx, record, spec.label, direction, frame, (base.label, latest.label), england
+    )
+
+
+def _row(frame: pd.DataFrame, code: str, period: str) -> dict[str, Any]:
+    """The figure of area ``code`` for ``period`` in a published frame."""
+    rows = frame[(frame["area_code"] == code) & (frame["period"] == period)]
+    return dict(rows.iloc[0])
+
+
+def _judged_areas(
+    ctx: Context,
+    record: Record[PriorityMeasure],
+    label: str,
+    direction: str,
+    frame: pd.DataFrame,
+    periods: tuple[str, str],
+    england: dict[str, Any] | None,
+) -> list[Measured]:
+    """A published measure judged for each area the report shows, from its ``periods``
+    (baseline, latest) in ``frame``; England's change beside it."""
+    base, latest = periods
     return [
         _judged(
             record,
-            spec.label,
+            label,
             name,
             direction,
-            pick(code, base.label),
-            pick(code, latest.label),
+            _row(frame, code, base),
+            _row(frame, code, latest),
             england,
             later=latest != base,
         )
