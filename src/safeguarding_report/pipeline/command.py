@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from safeguarding_report.core.errors import ReportError
+from safeguarding_report.pipeline import interrupts
 from safeguarding_report.pipeline.options import BuildOptions
 
 PACKAGE_LOGGER = "safeguarding_report"
@@ -37,7 +38,7 @@ def run(action: Callable[[], int], *, debug: bool) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger(PACKAGE_LOGGER).setLevel(logging.DEBUG if debug else logging.INFO)
     try:
-        with _sigterm_as_interrupt():
+        with interrupts.never_lost((KeyboardInterrupt,)), _sigterm_as_interrupt():
             return action()
     except KeyboardInterrupt as exc:
         name = "terminated" if isinstance(exc, _Terminated) else "interrupted"

@@ -14,7 +14,8 @@ A task ignores Ctrl-C: its caller decides. When the caller stops (an error, Ctrl
 turned into an exception by the command line), its running tasks are stopped and waited for
 before the exception goes on: SIGTERM first, which a task turns into ``SystemExit`` so that
 its clean-up runs (a Chromium it started, a temporary file), then SIGKILL after a grace period.
-Nothing outlives the build.
+That ``SystemExit`` is never dropped by a finalizer it lands in (``interrupts``). Nothing
+outlives the build.
 
 Why not ``concurrent.futures`` or ``multiprocessing.Pool``: their workers are forked once, when
 the pool starts, and each runs many tasks. So a task past its time limit cannot be stopped (a
@@ -49,6 +50,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeguarding_report.core import registry
+from safeguarding_report.pipeline import interrupts
 
 log = logging.getLogger(__name__)
 
@@ -429,7 +431,8 @@ def _child(
     for name, level in levels.items():
         logging.getLogger(name or None).setLevel(level)
     try:
-        outcome: tuple[str, Any] = ("return", function(*args))
+        with interrupts.never_lost((SystemExit,)):
+            outcome: tuple[str, Any] = ("return", function(*args))
     except Exception as exc:  # sent whole, so the caller raises the same error
         outcome = ("raise", exc)
     try:
