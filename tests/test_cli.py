@@ -448,6 +448,7 @@ def test_signal_mid_section_cleans_up_and_says_so_in_one_line(
     finally:
         if process.poll() is None:
             process.kill()
+            process.communicate()  # reaped here, not left to warn in a later test
     assert process.returncode == 128 + signum
     assert err == f"{word}: the previous report was left as it was.\n"
     assert previous_untouched(project)
@@ -476,6 +477,7 @@ def test_sigterm_while_printing_the_pdf_removes_chromium_and_its_profile(
     finally:
         if process.poll() is None:
             process.kill()
+            process.communicate()  # reaped here, not left to warn in a later test
     assert process.returncode == 128 + signal.SIGTERM
     assert err == "terminated: the previous report was left as it was.\n"
     assert previous_untouched(project)
