@@ -106,7 +106,9 @@ def _check_measures(plan: Plan, published: Published) -> None:
     mode until the priority's narrative says why."""
     if "priorities" not in {s.key for s in plan.fw.sections}:
         return
-    found = priorities.disagreements(for_report(plan.p, published))
+    # In a process of its own: the published files it reads (some 65 MiB for Kent) would
+    # otherwise stay in this process, and in every section forked from it.
+    found = Task(_disagreements, plan.p, published.data_dir, name="check priorities").result()
     for one in found:
         log.warning("%s: %s", plan.params_path, priorities.warning(one))
     unexplained = [f.priority for f in found if not f.explained]
@@ -116,6 +118,11 @@ def _check_measures(plan: Plan, published: Published) -> None:
             f"priority {', '.join(unexplained)}. Say why in each priority's narrative "
             "(front-matter key measures_differ_because), or build without --strict."
         )
+
+
+def _disagreements(p: Params, data_dir: Path) -> list[priorities.Disagreement]:
+    """The priorities whose declared progress their measures contradict (see above)."""
+    return priorities.disagreements(for_report(p, Published(data_dir)))
 
 
 @contextmanager
