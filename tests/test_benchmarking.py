@@ -507,3 +507,33 @@ def test_the_parsed_rows_are_kept_by_the_files_hash(
     _write(data, _small(frame))  # a changed file is parsed again
     changed = Published(data, parse_cache=cache).bds
     assert set(changed.codes) == {"HospAd0-14"} and len(changed.values) < len(first.values)
+
+
+@pytest.mark.parametrize(
+    ("axis", "unit"),
+    [
+        ("Rate per 10,000", "rate"),
+        ("% CIN", "percent"),
+        ("Turnover rate", "percent"),
+        ("Spend", "pounds"),
+        ("Unit Cost", "pounds"),
+        ("Average Point Score", "ratio"),
+        ("Case Load", "ratio"),
+        ("Number of children subject to CPP", "count"),
+        ("Social Workers", "count"),
+    ],
+)
+def test_a_lait_measure_takes_its_unit_from_its_axis_title(axis: str, unit: str) -> None:
+    assert indicators.lait_unit(axis) == unit
+
+
+def test_every_measure_of_the_data_dictionary_can_be_shown_by_its_code() -> None:
+    dictionary = Published(ROOT / "data").lait_dictionary
+    wider = set(indicators.LAIT_CODES.values())
+    for code, entry in dictionary.items():
+        if code in wider:  # shown by the kit's id, with core/wider.yaml's label
+            continue
+        measure = indicators.get(code)
+        assert indicators.lait_code(code) == code
+        assert measure.label and measure.unit == indicators.lait_unit(entry.unit)
+        assert indicators.decimals(code) == entry.dps

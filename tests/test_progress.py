@@ -88,7 +88,6 @@ def _set_row(folder: Path, line: int, **cells: str) -> None:
 @pytest.mark.parametrize(
     ("cells", "column", "says"),
     [
-        ({"measure": "cpp_subsequent_pc"}, "measure", "Closest: cpp_subsequent_pct"),
         ({"unit": "rate", "target": "20"}, "unit", "measured as a percent"),
         ({"target": "20"}, "target", "a target needs its unit"),
         ({"measure": "cin_rate"}, "direction", "no agreed polarity"),
@@ -107,6 +106,49 @@ def test_a_wrong_measure_stops_the_build_naming_file_line_and_column(
 
 def _context(project: Path, report: str = "kent-2022") -> priorities.Context:
     return for_report(params.load(project / f"params/{report}.yaml"), Published(project / "data"))
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "says"),
+    [
+        ({"measure": "cpp_subsequent_pc"}, "measure", "Closest: cpp_subsequent_pct"),
+        ({"measure": "CP_conf_15day"}, "measure", "Closest: CP_conf_15days"),
+        ({"measure": "CP_conf_15days", "unit": "rate", "target": "90"}, "unit", "as a percent"),
+        ({"measure": "CP_conf_15days", "baseline_period": "2009"}, "baseline_period", "2019"),
+    ],
+)
+def test_a_measure_the_data_dictionary_is_needed_for_stops_the_build_where_it_is_named(
+    kent_folder: Path, cells: dict[str, str], column: str, says: str
+) -> None:
+    # Only LAIT's data dictionary knows every measure code, so these are found as the report
+    # works the measures out (check and the build), not as the records are read.
+    _set_row(kent_folder / "data/local/kent-2022", 2, **cells)
+    with pytest.raises(DataError) as caught:
+        priorities.disagreements(_context(kent_folder))
+    message = str(caught.value)
+    assert message.startswith(f"{MEASURES}, line 2, column {column!r}: "), message
+    assert says in message
+
+
+def test_any_measure_of_the_benchmarking_data_set_is_read_by_its_code_from_its_cells() -> None:
+    import pyarrow.parquet as pq
+
+    ctx = _context(ROOT)
+    measured = [
+        m for ms in priorities.judgements(ctx).values() for m in ms
+        if m.record.data.measure == "LAC_Pers_Abs"
+    ]  # fmt: skip
+    assert measured, "kent-2022 measures a priority with a code beyond core/wider.yaml"
+    m = measured[0]
+    bds = ROOT / "data/published/dfe-lait-bds/bds_long_0.parquet"
+    table = pq.read_table(bds, columns=["Short Desc", "Years", "Values", "LA Number"])
+    for figure, years in ((m.baseline, "2021"), (m.latest, "2022")):
+        row = table.slice(int(figure["source_line"]), 1).to_pylist()[0]
+        assert row == {"Short Desc": "LAC_Pers_Abs", "Years": years, "Values": row["Values"],
+                       "LA Number": 886.0}  # fmt: skip
+        assert float(row["Values"]) == figure["value"]
+    assert m.direction == "lower"  # LAIT's polarity
+    assert "persistent absentees" in m.label
 
 
 def test_a_baseline_period_no_file_holds_stops_with_the_periods_held(kent_folder: Path) -> None:
@@ -150,6 +192,7 @@ def test_a_status_the_figures_contradict_is_warned_of_and_refused_in_strict_mode
     folder = kent_folder / "data/local/kent-2022"
     _set_row(folder, 12, latest="88", target="")
     _set_row(folder, 12, unit="percent")
+    _set_row(folder, 15, direction="higher")  # LAC_Pers_Abs fell: now the wrong way
     args = ["check", str(kent_folder / "params/kent-2022.yaml"), "--root", str(kent_folder)]
     assert cli.main(args) == 0
     out = capsys.readouterr().out

@@ -857,18 +857,64 @@ WIDER_HEADLINES: tuple[str, ...] = tuple(i for p in WIDER for i in p.headlines)
 
 
 def get(indicator_id: str) -> Indicator:
-    """Any figure's indicator: published, in the wider picture, or from the local records."""
+    """Any figure's indicator: published, in the wider picture, from the local records, or
+    another measure of LAIT's data dictionary (``declare_lait_measures``), by its code."""
     found = (
         INDICATORS.get(indicator_id)
         or WIDER_INDICATORS.get(indicator_id)
         or LOCAL_INDICATORS.get(indicator_id)
+        or _LAIT_MEASURES.get(indicator_id)
     )
     if found is None:
         raise KeyError(
-            f"unknown indicator {indicator_id!r}: neither published (indicators.INDICATORS) nor "
-            "counted from local records (indicators.LOCAL_INDICATORS)"
+            f"unknown indicator {indicator_id!r}: neither published (indicators.INDICATORS), "
+            "counted from local records (indicators.LOCAL_INDICATORS) nor a measure of LAIT's "
+            "data dictionary (read it first: Published.lait_dictionary)"
         )
     return found
+
+
+# Every other measure of LAIT's Benchmarking Data Set, by its code (the data dictionary's
+# Measure_short), which a priority may name (priority_measures.csv): declared by the
+# dictionary's one reader as it reads the file, like their decimal places below. A wider
+# picture's measure keeps its own id and label (core/wider.yaml).
+_LAIT_MEASURES: dict[str, Indicator] = {}
+
+
+def lait_unit(axis: str) -> Literal["count", "rate", "percent", "ratio", "pounds"]:
+    """The unit of a LAIT measure, from its axis title (the dictionary's y_axis_name): a
+    percentage ("% CIN", "Turnover rate"), a rate ("Rate per 10,000"), pounds ("Spend", "Unit
+    Cost"), an average or score ("Average Point Score", "Case Load"), else a number."""
+    words = axis.strip().lower()
+    if words.startswith("rate per"):
+        return "rate"
+    if words.startswith("%") or words.endswith(" rate"):
+        return "percent"
+    if words in {"spend", "unit cost"} or "£" in words:
+        return "pounds"
+    if "score" in words or words.startswith("average") or words == "case load":
+        return "ratio"
+    return "count"
+
+
+def declare_lait_measures(measures: Mapping[str, tuple[str, str, str]]) -> None:
+    """Record the measures of LAIT's data dictionary, by code: (label, axis title,
+    description). Those of the wider picture (core/wider.yaml) keep their declaration."""
+    wider = set(LAIT_CODES.values())
+    for code, (label, axis, description) in measures.items():
+        if code in wider or code in INDICATORS or code in LOCAL_INDICATORS:
+            continue
+        unit = lait_unit(axis)
+        shown_axis = axis.strip()[0].lower() + axis.strip()[1:] if unit == "rate" else ""
+        _LAIT_MEASURES[code] = Indicator(code, label, unit, description, axis=shown_axis)
+
+
+def lait_code(indicator_id: str) -> str | None:
+    """The LAIT code of a measure of the Benchmarking Data Set (by the kit's id or its own
+    code), or None for any other measure."""
+    if indicator_id in LAIT_CODES:
+        return LAIT_CODES[indicator_id]
+    return indicator_id if indicator_id in _LAIT_MEASURES else None
 
 
 # The wider picture's decimal places, by LAIT code: its data dictionary's ``dps``, declared by
@@ -886,7 +932,7 @@ def decimals(indicator_id: str) -> int:
     """The decimal places every figure of a measure is shown with: its own declaration, else
     its unit's (DPS_BY_UNIT); a wider-picture measure's are LAIT's data dictionary's."""
     indicator = get(indicator_id)
-    code = LAIT_CODES.get(indicator_id)
+    code = lait_code(indicator_id)
     if code is None:
         return DPS_BY_UNIT[indicator.unit] if indicator.dps is None else indicator.dps
     if code not in _LAIT_DPS:

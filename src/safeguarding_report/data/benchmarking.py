@@ -289,6 +289,12 @@ def read_dictionary(path: Path, source_file: str) -> dict[str, Entry]:
         raise DataError(f"{source_file}: the CSV is malformed ({exc}). Restore it.") from None
     # The figures of the wider picture are shown with these places, wherever they appear.
     indicators.declare_lait_decimals({code: entry.dps for code, entry in entries.items()})
+    # and any of them may measure a priority, by its code.
+    indicators.declare_lait_measures({
+        code: (" ".join((entry.chart_title or entry.measure).split()), entry.unit,
+               " ".join(entry.description.split()))
+        for code, entry in entries.items()
+    })  # fmt: skip
     return entries
 
 

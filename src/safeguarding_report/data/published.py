@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from safeguarding_report.core.errors import DataError
-from safeguarding_report.core.indicators import ENGLAND_NOTES, INDICATORS, LAIT_CODES
+from safeguarding_report.core.indicators import ENGLAND_NOTES, INDICATORS, LAIT_CODES, lait_code
 from safeguarding_report.core.params import JOIN
 from safeguarding_report.core.store import Parsed, on_disk_only
 from safeguarding_report.data import combine
@@ -158,6 +158,7 @@ class Published:
         self._ungrouped: set[tuple[str, str]] = set()  # (grouping, authority) already said
         self._populations: dict[tuple[str, str, int], RatePopulation | None] = {}
         self._bds: Bds | None = None
+        self._bds_more: dict[str, Bds] = {}  # other measures' rows, by code (``_bds_of``)
         self._dictionary: dict[str, Entry] | None = None
 
     # -- files ---------------------------------------------------------------------------
@@ -255,6 +256,7 @@ class Published:
         with on_disk_only():
             self._validate(path)
         self._tables, self._cells, self._groups, self._bds = {}, {}, {}, None
+        self._bds_more = {}
 
     def _validate(self, path: str) -> None:
         spec = self.catalogue.files[path]
@@ -456,18 +458,36 @@ class Published:
         return entry
 
     def _lait_code(self, indicator: str) -> str:
-        if indicator not in LAIT_CODES:
+        _ = self.lait_dictionary  # declares its measures: any may be named by its code
+        code = lait_code(indicator)
+        if code is None:
             raise DataError(
                 f"Unknown wider-picture indicator {indicator!r}: expected one of "
-                f"{', '.join(LAIT_CODES)} (core/wider.yaml)."
+                f"{', '.join(LAIT_CODES)} (core/wider.yaml), or a measure code of LAIT's data "
+                f"dictionary ({self._source_file(DICTIONARY)}, column Measure_short)."
             )
-        return LAIT_CODES[indicator]
+        return code
+
+    def _bds_of(self, code: str) -> Bds:
+        """The parsed rows that hold the measure ``code``: the wider picture's (``bds``), or
+        that measure's alone, parsed the same way and kept on disk beside them."""
+        if code in LAIT_CODES.values():
+            return self.bds
+        if code not in self._bds_more:
+            path = self.catalogue.bds
+            self._bds_more[code] = self._parsed.get(
+                f"bds rows of {[code]} (areas of {self._areas_digest()})",
+                self.data_dir / path,
+                lambda: Bds(self.data_dir / path, self._source_file(path), self.areas, [code]),
+            )
+        return self._bds_more[code]
 
     def wider_years(self, indicator: str, year: int, count: int) -> list[Years]:
         """The last ``count`` Years labels the file holds for the measure that end in or before
         ``year``, oldest first (a financial or academic year 2021-22 ends in 2022, a calendar
         year 2022 in 2022, a span 2019-21 in 2021)."""
-        held = [y for y in self.bds.labels(self._lait_code(indicator)) if y.last <= year]
+        code = self._lait_code(indicator)
+        held = [y for y in self._bds_of(code).labels(code) if y.last <= year]
         return held[-count:] if count > 0 else []
 
     def wider(self, indicator: str, la_code: str, years: Sequence[Years]) -> pd.DataFrame:
@@ -502,18 +522,19 @@ class Published:
         if la.parts:
             return None  # LAIT ranks authorities, not combinations of them
         entry = self.lait_entry(indicator)
-        return self.bds.band(entry.code, la.code, label.label, entry)
+        return self._bds_of(entry.code).band(entry.code, la.code, label.label, entry)
 
     def _wider_row(self, indicator: str, area: Area, years: Years) -> Row:
         head = (indicator, area.code, area.name, area.level, years.label)
         code = self._lait_code(indicator)
-        cell = self.bds.cell(code, area.code, years.label)
+        bds = self._bds_of(code)
+        cell = bds.cell(code, area.code, years.label)
         if cell is None:
             return Row(*head, math.nan, NOT_HELD, "", "", "", "", "")
         # A comparator that measures something else than the area's figure is cited, not shown.
         comparable = not (area.code == ENGLAND and indicator in ENGLAND_NOTES)
         value, status = (cell.value, cell.status) if comparable else (math.nan, NOT_COMPARABLE)
-        return Row(*head, value, status, self.bds.source_file,
+        return Row(*head, value, status, bds.source_file,
                    f"Values [Short Desc {code}]", str(cell.row), cell.la_number, "")  # fmt: skip
 
     # -- rows ----------------------------------------------------------------------------

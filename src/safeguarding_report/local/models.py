@@ -12,7 +12,6 @@ default, and is an error for a field without one.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from typing import Annotated, ClassVar, Literal, Self
 
@@ -282,8 +281,9 @@ def _number(value: float | None) -> str:
 class PriorityMeasure(_Row):
     """The measures that show whether each priority made progress: one row per measure.
 
-    A measure the kit works out (one of its indicators, a wider-picture measure by its id or
-    LAIT code, a count from the records) needs only its baseline period: the report reads both
+    A measure the kit works out (one of its indicators, a wider-picture measure by its id, any
+    Benchmarking Data Set measure by its LAIT code, a count from the records) needs only its
+    baseline period: the report reads both
     figures. A count from the records, whose baseline is last year's records, gives the
     baseline figure too. A measure of the partnership's own (its name begins local-) gives
     both figures, their periods, its unit, the direction and where they come from.
@@ -292,7 +292,8 @@ class PriorityMeasure(_Row):
     priority: Code = Field(description="A priority's id in priorities.csv, e.g. P1.")
     measure: Text = Field(
         description="The measure: one of the kit's indicators (docs/data.md), a wider-picture "
-        "measure by its id or its LAIT code (core/wider.yaml), a count from the records (e.g. "
+        "measure by its id (core/wider.yaml), any measure of the Benchmarking Data Set by its "
+        "LAIT code (Measure_short in its data dictionary), a count from the records (e.g. "
         "training_attendances), or a local measure named local-<name>."
     )
     label: str = Field(
@@ -335,35 +336,26 @@ class PriorityMeasure(_Row):
         "survey, last year's report).",
     )
 
-    @field_validator("measure")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value.startswith(LOCAL_MEASURE) or value in known_measures():
-            return value
-        close = difflib.get_close_matches(value, list(known_measures()), n=3, cutoff=0.5)
-        hint = f" Closest: {', '.join(close)}." if close else ""
-        raise ValueError(
-            f"it is not a measure the kit knows.{hint} Expected an indicator id, a "
-            f"wider-picture id or LAIT code, a count from the records, or {LOCAL_MEASURE}<name> "
-            "for a measure of the partnership's own"
-        )
+    # A measure that is none of these is taken for one of LAIT's data dictionary, which this
+    # floor does not read: the report checks it against the dictionary, with its polarity and
+    # unit, and an unknown one stops the build naming this line and the closest measures
+    # (report/sections/priorities.py).
 
     @field_validator("direction")
     @classmethod
     def _direction(cls, value: str | None, info: ValidationInfo) -> str | None:
-        measure = info.data.get("measure", "")
-        if value is None and measure and not str(measure).startswith(LOCAL_MEASURE):
-            spec = known_measures()[measure]
+        spec = known_measures().get(str(info.data.get("measure", "")))
+        if value is None and spec is not None:
             wider = spec.id in indicators.WIDER_INDICATORS  # LAIT's polarity, read at build
             if spec.polarity is None and not wider:
-                raise ValueError(f"{measure} has no agreed polarity: say which way is progress")
+                raise ValueError(f"{spec.id} has no agreed polarity: say which way is progress")
         return value
 
     @field_validator("unit")
     @classmethod
     def _unit(cls, value: str | None, info: ValidationInfo) -> str | None:
         measure = str(info.data.get("measure", ""))
-        if value is not None and measure and not measure.startswith(LOCAL_MEASURE):
+        if value is not None and measure in known_measures():
             own = known_measures()[measure].unit
             if value != own:
                 raise ValueError(

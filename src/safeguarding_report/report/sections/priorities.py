@@ -4,6 +4,7 @@ judged by one rule (report/progress.py); then where there was little or no evide
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from safeguarding_report.local.models import (
     Priority,
     PriorityHeader,
     PriorityMeasure,
+    known_measures,
 )
 from safeguarding_report.local.read import FIX
 from safeguarding_report.local.tally import LOCAL_COUNTS
@@ -382,19 +384,52 @@ def _published(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
     )
 
 
+def _lait_measure(ctx: Context, record: Record[PriorityMeasure]) -> str:
+    """The indicator a measure of the Benchmarking Data Set is shown as: a wider-picture
+    measure's id (by its id or LAIT code), else the LAIT code itself, once the data dictionary
+    is known to hold it; otherwise a located error naming the closest measures."""
+    measure = record.data.measure
+    wider = {code: i for i, code in indicators.LAIT_CODES.items()}
+    if measure in indicators.WIDER_INDICATORS or measure in wider:
+        return wider.get(measure, measure)
+    dictionary = ctx.published.lait_dictionary
+    if measure not in dictionary:
+        close = difflib.get_close_matches(measure, [*known_measures(), *dictionary], 3, 0.5)
+        hint = f" Closest: {', '.join(close)}." if close else ""
+        raise _located(
+            ctx, record, "measure",
+            f"{measure!r} is not a measure the kit knows.{hint} Expected an indicator id, a "
+            "wider-picture id, a measure code of LAIT's data dictionary (Measure_short), a "
+            f"count from the records, or {LOCAL_MEASURE}<name> for a measure of the "
+            "partnership's own",
+        )  # fmt: skip
+    unit = indicators.get(measure).unit
+    if record.data.unit is not None and record.data.unit != unit:
+        raise _located(
+            ctx, record, "unit",
+            f"{measure} is measured as a {unit} (LAIT's axis: {dictionary[measure].unit!r}), "
+            f"so its figures and target must be too (found {record.data.unit}): give the "
+            f"target as a {unit}",
+        )  # fmt: skip
+    return measure
+
+
 def _wider(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
     data = record.data
-    indicator = next(
-        (i for i, code in indicators.LAIT_CODES.items() if code == data.measure), data.measure
-    )
+    indicator = _lait_measure(ctx, record)
     held = ctx.published.wider_years(indicator, ctx.year, 99)
     labels = [y.label for y in held]
     base = next((y for y in held if y.label == data.baseline_period), None)
     if base is None:
+        periods = (
+            f"one of its periods up to the report's year: {', '.join(labels)}"
+            if labels
+            else "a measure it holds figures for up to the report's year: it holds none"
+        )
         raise _located(
             ctx, record, "baseline_period",
             f"the Benchmarking Data Set holds no {data.measure} for {data.baseline_period!r}. "
-            f"Expected one of its periods up to the report's year: {', '.join(labels)}",
+            f"Expected {periods}",
         )  # fmt: skip
     latest = held[-1]
     spec = indicators.get(indicator)
