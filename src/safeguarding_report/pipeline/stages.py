@@ -97,6 +97,7 @@ def check_inputs(plan: Plan, published: Published) -> Inputs:
         raise DataError(f"{plan.params_path}: {strictly}{refused}")
     for finding in findings:
         log.warning("%s", finding.text())
+    runner.give_back()  # what the checks freed, before the cover and sections fork from here
     return Inputs(published, chromium, rule, tuple(findings))
 
 
