@@ -134,6 +134,25 @@ def test_a_parse_is_read_back_by_the_next_process(
     assert len(parses) == 2, "a changed file is a new key"
 
 
+def test_a_parse_by_another_version_of_the_library_is_removed_when_this_one_parses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "file.csv"
+    source.write_text("a,b\n", encoding="utf-8")
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    older = folder / f"{'0' * store.VERSION_CHARS}-{'1' * 64}.pickle"
+    unversioned = folder / f"{'2' * 64}.pickle"  # as the kit named them before
+    older.write_bytes(b"x")
+    unversioned.write_bytes(b"x")
+    monkeypatch.setattr(store, "_parsed", {})
+    monkeypatch.setattr(store, "_forgotten", set())
+    assert store.Parsed(folder).get("rows", source, lambda: ["a,b"]) == ["a,b"]
+    kept = list(folder.glob("*.pickle"))
+    assert len(kept) == 1 and kept[0].name.startswith(store.library_digest()[:16] + "-")
+    assert not older.exists() and not unversioned.exists()
+
+
 def test_marks_are_kept_and_an_unwritable_folder_is_no_error(tmp_path: Path) -> None:
     marks = store.Marks(tmp_path / "checked")
     assert "abc" not in marks

@@ -324,9 +324,10 @@ class Parsed:
         """``parse()``'s result for ``source``, from the cache when the file is unchanged."""
         if self.folder is None or not source.is_file():
             return parse()
+        version = library_digest()
         digest = hashlib.sha256(source.read_bytes())
-        digest.update(what.encode("utf-8") + b"\0" + library_digest().encode("ascii"))
-        path = self.folder / f"{digest.hexdigest()}.pickle"
+        digest.update(what.encode("utf-8") + b"\0" + version.encode("ascii"))
+        path = self.folder / f"{version[:VERSION_CHARS]}-{digest.hexdigest()}.pickle"
         if path in _parsed:
             return _parsed[path]  # type: ignore[return-value]
         with suppress(FileNotFoundError, pickle.UnpicklingError, EOFError), path.open("rb") as f:
@@ -334,6 +335,7 @@ class Parsed:
             _parsed[path] = cached
             return cached
         result = parse()
+        _forget_other_versions(self.folder, version[:VERSION_CHARS])
         try:
             with replacing(path) as handle:
                 pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -341,6 +343,24 @@ class Parsed:
             log.debug("could not keep a parsed file in %s: %s", self.folder, exc)
         _parsed[path] = result
         return result
+
+
+VERSION_CHARS = 16  # a parse's name begins with this much of the library's digest
+_forgotten: set[Path] = set()  # folders this process has cleared of other versions' parses
+
+
+def _forget_other_versions(folder: Path, version: str) -> None:
+    """Remove the parses another version of the library made (their names begin otherwise):
+    this version can never read them back, so without this every upgrade of the kit, and
+    every change to its code, would leave the folder a copy of each parse larger. Once per
+    process and folder, when it first parses a file."""
+    if folder in _forgotten:
+        return
+    _forgotten.add(folder)
+    with suppress(OSError):
+        for entry in folder.glob("*.pickle"):
+            if not entry.name.startswith(f"{version}-"):
+                entry.unlink(missing_ok=True)
 
 
 # -- checked files --------------------------------------------------------------------------
