@@ -28,6 +28,7 @@ AGAIN_AFTER = 0.001  # seconds from the dropped exception to its raising again
 def never_lost(kinds: tuple[type[BaseException], ...]) -> Iterator[None]:
     """Raise again any exception of ``kinds`` that a finalizer would drop (main thread only)."""
     dropped: list[BaseException] = []
+    armed: list[bool] = []  # whether this set the timer (one that was set before is left be)
 
     def again(signum: int, frame: FrameType | None) -> None:
         if dropped:
@@ -36,6 +37,7 @@ def never_lost(kinds: tuple[type[BaseException], ...]) -> Iterator[None]:
     def hook(unraisable: Any) -> None:
         if isinstance(unraisable.exc_value, kinds):
             dropped.append(unraisable.exc_value)
+            armed.append(True)
             signal.setitimer(signal.ITIMER_REAL, AGAIN_AFTER)
         else:
             previous_hook(unraisable)
@@ -46,6 +48,7 @@ def never_lost(kinds: tuple[type[BaseException], ...]) -> Iterator[None]:
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_alarm)
         sys.unraisablehook = previous_hook
