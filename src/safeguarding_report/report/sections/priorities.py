@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding_report.core import indicators, markup, registry, shorten
+from safeguarding_report.core import indicators, markup, registry
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.local import Record
@@ -62,14 +62,27 @@ def rule(ctx: Context) -> text.Text:
 
 
 def progress_chart(ctx: Context) -> charts.Chart | text.Text:
-    """Each priority's measures: how far each moved since its baseline, the way that counts."""
+    """Each priority's measures: how far each moved since its baseline, the way that counts;
+    each bar named in full under its priority, a partnership's areas told apart by a legend."""
     if sections.unsupplied(ctx, "priority_measures"):
         return sections.not_supplied(ctx, "priority_measures")
+    titles = {r.data.id: r.data.title for r in ctx.records.rows(Priority)}
     measured = [m for ms in judgements(ctx).values() for m in ms]
     frame = pd.DataFrame([_movement_row(m) for m in measured])
+    # A partnership's own measures are of the whole area, as its published ones' first bar.
+    whole = ctx.la.name if ctx.la.parts else ""
+    named = [
+        charts.Named(
+            f"{m.record.data.priority}. {titles[m.record.data.priority]}",
+            _label(m),
+            m.area or whole,
+        )
+        for m in measured
+    ]
     moved = sum(m.judgement in judged.PROGRESS for m in measured)
-    return charts.compare(
+    return charts.named_bars(
         frame,
+        named,
         title=f"{moved} of the {len(measured)} measures of the priorities moved as intended",
         source=sections.template_file(ctx, "priority_measures"),
         categories="Measure",
@@ -529,15 +542,14 @@ def _movement_row(m: Measured) -> dict[str, Any]:
     return row
 
 
+def _label(m: Measured) -> str:
+    """What the measure measures, in full, as its table names it."""
+    return m.label
+
+
 def _name(m: Measured) -> str:
-    """The measure as the chart names it: short enough to leave the bars room."""
-    label = m.label.split(", rate per ")[0].removesuffix(", illustrative")
-    if not m.area:
-        return f"{m.record.data.priority}: {shorten.text(label, 38)}"
-    # The area is kept whole: shortened away, an authority's bar would share its name with the
-    # whole area's and the other authorities'.
-    room = max(12, 38 - len(m.area) - 2)
-    return f"{m.record.data.priority}: {shorten.text(label, room)}, {m.area}"
+    """The measure as the chart's data table names it: priority, label and area, in full."""
+    return f"{m.record.data.priority}: {_label(m)}{', ' + m.area if m.area else ''}"
 
 
 def _measure_table(ctx: Context, title: str, measured: list[Measured]) -> tables.Table:
