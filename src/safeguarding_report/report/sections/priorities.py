@@ -158,13 +158,13 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
             account = fragments.render("sections", "unwritten", file)
         else:
             account = markup.render(narrative.markdown, heading_offset=2)
-        table, verdict, differ = "", "", ""
+        table, judged_so, differ = "", "", ""
         mine = measured.get(record.data.id, [])
         if mine:
             shown = _measure_table(ctx, heading, mine)
             table, records = shown.to_html(), [*records, *shown.records]
             said = [m.judgement for m in mine]
-            verdict = _verdict(said)
+            judged_so = f"The measures: {verdict(said)}."
             if judged.disagrees(record.data.status, said):
                 why = _why_differ(narrative)
                 differ = (
@@ -180,7 +180,7 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
                 lead=record.data.lead,
                 account=fragments.safe(account),
                 measured=fragments.safe(table),
-                verdict=verdict,
+                verdict=judged_so,
                 differ=differ,
             )
         )
@@ -188,17 +188,18 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
     return text.Text("\n".join(parts) + ("\n" if parts else ""), records, "\n".join(plain))
 
 
-def _verdict(said: list[str]) -> str:
+def verdict(said: list[str]) -> str:
+    """What a priority's measures, judged ``said``, show: e.g. 'evidence of progress (2 of 5
+    moved as intended or reached the target)'."""
     moved = sum(j in judged.PROGRESS for j in said)
     compared = sum(j in judged.COMPARED for j in said)
     if not compared:
-        return "The measures: none can be compared with its baseline yet."
+        return "none can be compared with its baseline yet"
     if moved:
         return (
-            f"The measures: evidence of progress ({moved} of {len(said)} moved as intended or "
-            "reached the target)."
+            f"evidence of progress ({moved} of {len(said)} moved as intended or reached the target)"
         )
-    return "The measures: little or no evidence of progress (none moved as intended)."
+    return "little or no evidence of progress (none moved as intended)"
 
 
 def _why_differ(narrative: Any) -> str:
@@ -550,6 +551,30 @@ def _label(m: Measured) -> str:
 def _name(m: Measured) -> str:
     """The measure as the chart's data table names it: priority, label and area, in full."""
     return f"{m.record.data.priority}: {_label(m)}{', ' + m.area if m.area else ''}"
+
+
+def cited(ctx: Context, priority: str, measure: str = "") -> list[Measured]:
+    """The measures a sentence elsewhere (the cover report) cites for ``priority``: its
+    ``measure`` (priority_measures.csv's measure column), or each of its measures; for a
+    partnership, the whole area's figures. KeyError naming what was expected when the
+    priority is not in priorities.csv or the measure not among its measures."""
+    known = [r.data.id for r in ctx.records.rows(Priority)]
+    if priority not in known:
+        raise KeyError(
+            f"{priority!r} is not a priority in priorities.csv; expected one of: "
+            f"{', '.join(known) or 'none (the file has no rows)'}"
+        )
+    whole = [m for m in measures_of(ctx, priority) if m.area in ("", ctx.la.name)]
+    if not measure:
+        return whole
+    chosen = [m for m in whole if m.record.data.measure == measure]
+    if not chosen:
+        ids = ", ".join(dict.fromkeys(m.record.data.measure for m in whole))
+        raise KeyError(
+            f"{measure!r} is not a measure of priority {priority} in "
+            f"priority_measures.csv; expected one of: {ids or 'none (it has none)'}"
+        )
+    return chosen
 
 
 def _measure_table(ctx: Context, title: str, measured: list[Measured]) -> tables.Table:
