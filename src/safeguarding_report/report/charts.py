@@ -311,6 +311,8 @@ def _lines_at(
     ax.text(
         0, y, "\n".join(lines), transform=ax.get_yaxis_transform(), ha="left", va="top",
         fontsize=TEXT_SIZE, fontweight=weight, color="#0b0c0c", linespacing=1.2,
+        # The grid stops behind the words rather than running through them.
+        bbox={"facecolor": ax.get_facecolor(), "edgecolor": "none", "pad": 1},
     )  # fmt: skip
     return y + len(lines)
 
