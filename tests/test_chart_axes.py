@@ -23,8 +23,9 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from safeguarding_report.core import params
-from safeguarding_report.report import charts
-from safeguarding_report.report.sections import performance
+from safeguarding_report.data import Published
+from safeguarding_report.report import charts, sections
+from safeguarding_report.report.sections import performance, priorities
 from safeguarding_report.workflows import scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +52,7 @@ def _run_notebooks(params_file: Path, data_dir: Path) -> list[charts.Chart]:
         # A chart drawn inside another (a one-period trend is drawn as bars) is kept once.
         patch.setattr(charts, "trend", kept(charts.trend))
         patch.setattr(charts, "compare", kept(charts.compare))
+        patch.setattr(charts, "named_bars", kept(charts.named_bars))
         patch.setattr(performance, "display", lambda *shown: None)
         for name, value in p.section_environment().items():
             patch.setenv(name, value)
@@ -240,3 +242,74 @@ def test_pooled_period_labels_are_wrapped_not_run_together(
     labels = [label.get_text() for _, label in _drawn_labels(ax.xaxis)]
     assert labels[0] == "2015/16-\n17/18" and all("\n" in label for label in labels)
     assert [charts.unwrap(label) for label in labels] == _periods(chart)
+
+
+def _written(chart: charts.Chart) -> list[Text]:
+    """Every text the chart's figure draws: tick labels, texts written on it, its legend's."""
+    assert chart.figure is not None
+    found: list[Text] = []
+    for ax in _axes(chart):
+        found += [label for axis in (ax.xaxis, ax.yaxis) for _, label in _drawn_labels(axis)]
+        found += [t for t in ax.texts if t.get_text()]
+        found += [ax.xaxis.label, ax.yaxis.label]
+    for legend in chart.figure.legends:
+        found += legend.get_texts()
+    return [t for t in found if t.get_text() and t.get_visible()]
+
+
+def test_no_text_of_a_chart_runs_off_it_or_over_another(
+    drawn: dict[str, list[charts.Chart]],
+) -> None:
+    cut, crowded = [], []
+    for name, chart in _every(drawn):
+        assert chart.figure is not None
+        page = chart.figure.bbox
+        for t in _written(chart):
+            box = t.get_window_extent()
+            inside = page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1
+            if not (inside and page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1):
+                cut.append(f"{name}: {t.get_text()!r}")
+        for ax in _axes(chart):
+            boxes = [(t.get_text(), t.get_window_extent()) for t in ax.texts if t.get_text()]
+            crowded += [
+                f"{name}: {a!r} over {b!r}"
+                for (a, ab), (b, bb) in itertools.combinations(boxes, 2)
+                if ab.overlaps(bb)
+            ]
+    assert not cut
+    assert not crowded
+
+
+@pytest.mark.parametrize("report", SHIPPED)
+def test_the_priorities_chart_names_every_measure_in_full_under_its_priority(
+    drawn: dict[str, list[charts.Chart]], report: str
+) -> None:
+    """A measure's name was cut at 38 characters, and a partnership's bars read
+    'P3: Child..., Leicestershire'; each is now written out whole above its bars, under its
+    priority, and a partnership's areas are told apart by a legend."""
+    (chart,) = [c for c in drawn[report] if c.slug.startswith("named-priority-measure-movement")]
+    p = params.load(ROOT / "params" / f"{report}.yaml")
+    ctx = sections.for_report(p, Published(ROOT / "data"))
+    measured = priorities.judgements(ctx)
+    titles = {r.data.id: r.data.title for r in ctx.records.rows(priorities.Priority)}
+    (ax,) = _axes(chart)
+    written = [t.get_text().replace("\n", " ") for t in ax.texts]
+    expected = []
+    for priority, ms in measured.items():
+        expected.append(f"{priority}. {titles[priority]}")
+        expected += list(dict.fromkeys(m.label for m in ms))
+    # In order, in full, each once; nothing else but the bars' values.
+    assert [w for w in written if w in expected] == expected
+    assert all(w in expected or w[0] in "-[0123456789" for w in written), written
+    # One value per measure and area, as in the chart's data table.
+    assert len(written) - len(expected) == len(chart.table.rows) == sum(map(len, measured.values()))
+    legends = chart.figure.legends  # type: ignore[union-attr]
+    if ctx.la.parts:
+        (legend,) = legends
+        names = [ctx.la.name, *(a.name for a in ctx.la.parts)]
+        assert [t.get_text() for t in legend.get_texts()] == names
+        # Each bar names no area (the legend does), save one with no colour to show.
+        for m in (m for ms in measured.values() for m in ms if m.area):
+            assert f"{m.label}, {m.area}: " in chart.alt
+    else:
+        assert not legends

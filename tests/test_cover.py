@@ -25,6 +25,8 @@ from safeguarding_report.pipeline import cover
 from safeguarding_report.pipeline.build import Project, build
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.report import cover_docx, sections
+from safeguarding_report.report.sections import priorities
+from safeguarding_report.workflows import inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +51,10 @@ def _project(tmp_path: Path, report_id: str) -> tuple[Path, Path]:
     local = data / "local" / report_id
     local.mkdir(parents=True)
     shutil.copy(ROOT / "data" / "local" / report_id / "cover_report.yaml", local)
+    # The priorities its key activities cite, with their measures.
+    for name in ("priorities.csv", "priority_measures.csv"):
+        if (ROOT / "data" / "local" / report_id / name).exists():
+            shutil.copy(ROOT / "data" / "local" / report_id / name, local)
     # The cover report's illustrative banner follows the folder's about.yaml.
     shutil.copy(ROOT / "data" / "local" / "kent-2022" / "about.yaml", local)
     params_file = ROOT / "params" / f"{report_id}.yaml"
@@ -143,7 +149,97 @@ def test_2022_cover_lists_key_activities_and_the_four_working_together_2018_elem
     written = yaml.safe_load(
         (ROOT / "data/local/kent-2022/cover_report.yaml").read_text(encoding="utf-8")
     )
-    assert lettered[4:] == [" ".join(a.split()) for a in written["key_activities"]]
+    plain = [" ".join(a.split()) for a in written["key_activities"]]
+    assert lettered[4 : 4 + len(plain)] == plain
+
+
+@pytest.mark.parametrize("report", ["kent-2022", "kent-2026"])
+def test_the_cover_cites_a_prioritys_progress_with_the_figures_its_table_shows(
+    report: str, request: pytest.FixtureRequest
+) -> None:
+    """A key activity of key_activities_progress is followed by its priority's judgement and
+    its measures' baseline and latest figures, worked out as the priorities section works them
+    out: the same figures, shown the same way, with the same records in figures.csv."""
+    out, rows = request.getfixturevalue(report.replace("-", "_"))
+    written = yaml.safe_load(
+        (ROOT / f"data/local/{report}/cover_report.yaml").read_text(encoding="utf-8")
+    )
+    ctx = sections.for_report(params.load(ROOT / f"params/{report}.yaml"), Published(ROOT / "data"))
+    shown = priorities.progress(ctx)  # each priority with its table of measures
+    html = (out / cover.HTML_FILE).read_text(encoding="utf-8")
+    word = _docx_text(out / cover.DOCX_FILE)
+    lettered = [
+        p.text for p in docx.Document(str(out / cover.DOCX_FILE)).paragraphs if _level(p) == "2"
+    ]
+    cited = written["key_activities_progress"]
+    assert cited and lettered[-len(cited) :] == [
+        next(p for p in lettered if p.startswith(" ".join(c["activity"].split()))) for c in cited
+    ]
+    for item in cited:
+        measured = priorities.measures_of(ctx, item["priority"])
+        verdict = priorities.verdict([m.judgement for m in measured])
+        assert f"The measures: {verdict}." in shown.html  # the section says the same
+        said = f"The measures of priority {item['priority']} ("
+        assert said in word and verdict in word and verdict in html
+        for m in measured:
+            if item.get("measure") and m.record.data.measure != item["measure"]:
+                continue
+            # The same records as the section's table, under the section "cover".
+            for row in (m.baseline, m.latest):
+                (in_table,) = [
+                    r for r in shown.records
+                    if (r["indicator"], r["area_code"], r["period"], r["breakdown"])
+                    == (row["indicator"], row["area_code"], row["period"], row["breakdown"])
+                ]  # fmt: skip
+                assert {**in_table, "section": "cover"} in rows
+            first, last = (
+                next(r["shown"] for r in rows if r["breakdown"] == row["breakdown"]
+                     and r["period"] == row["period"])
+                for row in (m.baseline, m.latest)
+            )  # fmt: skip
+            sentence = (
+                f"{m.label}: from {first} in {m.baseline['period']} to {last} in "
+                f"{m.latest['period']}, {m.judgement}"
+            )
+            assert sentence in word, sentence
+            assert html.count(first) >= 1 and html.count(last) >= 1
+
+
+def test_a_cited_priority_or_measure_the_records_lack_is_named_with_file_line_and_key(
+    kent_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = kent_folder / "data/local/kent-2022/cover_report.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "priority: P4")
+    lines[at] = lines[at].replace("P4", "P9")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = params.load(kent_folder / "params/kent-2022.yaml")
+    out = kent_folder / "out"
+    out.mkdir()
+    expected = (
+        f"cover_report.yaml, line {at + 1}, key 'key_activities_progress[1].priority': 'P9' is "
+        "not a priority in priorities.csv; expected one of: P1, P2, P3, P4, P5"
+    )
+    with pytest.raises(DataError, match=re.escape(expected)):
+        cover.write(p, Published(kent_folder / "data"), out, make_pdf=False)
+    # check names it too, and a build would stop on it.
+    found = inputs.check(kent_folder / "params/kent-2022.yaml", kent_folder)
+    (row,) = [r for r in found if r.name.startswith("cover_report")]
+    assert row.state == inputs.INVALID and row.blocks and expected in row.detail
+    lines[at] = lines[at].replace("P9", "P3")  # a measure of another priority
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(
+        "    priority: P3\n    measure: local-icon-trained",
+        "    priority: P3\n    measure: local-s175",
+    )
+    path.write_text(text, encoding="utf-8")
+    wrong = (
+        r"key 'key_activities_progress\[0\]\.measure': 'local-s175' is not a measure of "
+        r"priority P3 .*expected one of: infant_mortality, injury_admissions_0_14, "
+        r"local-icon-trained"
+    )
+    with pytest.raises(DataError, match=wrong):
+        cover.write(p, Published(kent_folder / "data"), out, make_pdf=False)
 
 
 def _level(paragraph: docx.text.paragraph.Paragraph) -> str | None:
@@ -514,7 +610,8 @@ def test_2022_cover_shows_the_wider_picture_at_a_glance_citing_the_data_set(
     page = (out / cover.HTML_FILE).read_text(encoding="utf-8")
     assert "The wider picture at a glance: Kent compared, latest period held" in page
     cited = [r for r in rows if "dfe-lait-bds/bds_long" in str(r["source_file"])]
-    headlines = {r["indicator"] for r in cited}
+    # The wider picture's rows (a key activity's priority may cite a measure from the same set).
+    headlines = {r["indicator"] for r in cited if not r["breakdown"].startswith("priority: ")}
     assert headlines == set(indicators.WIDER_HEADLINES)
     assert all(r["section"] == "cover" for r in cited)
     words = _docx_text(out / cover.DOCX_FILE)

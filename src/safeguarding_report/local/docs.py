@@ -27,7 +27,14 @@ from safeguarding_report.local.catalogue import (
 )
 from safeguarding_report.local.counts import LOCAL_COUNTS, LOCAL_INDICATORS
 from safeguarding_report.local.describe import expected
-from safeguarding_report.local.models import About, BackgroundDocument, Contact, Meeting, Person
+from safeguarding_report.local.models import (
+    About,
+    BackgroundDocument,
+    Contact,
+    Meeting,
+    Person,
+    ProgressCited,
+)
 
 DOCS_FILE = Path("docs") / "local-data.md"
 COMMAND = "python -m safeguarding_report.local.docs"
@@ -140,7 +147,7 @@ def _text_section(file: str, model: type[BaseModel], extra: list[str]) -> list[s
 
 
 # The models of nested keys in the YAML documents, documented after the document itself.
-NESTED: tuple[type[BaseModel], ...] = (Person, Meeting, BackgroundDocument, Contact)
+NESTED: tuple[type[BaseModel], ...] = (Person, Meeting, BackgroundDocument, Contact, ProgressCited)
 
 
 def _yaml_section(template: YamlTemplate) -> list[str]:

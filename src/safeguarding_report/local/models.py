@@ -732,12 +732,25 @@ class BackgroundDocument(_Row):
         return value
 
 
+class ProgressCited(_Row):
+    """A key activity followed by its priority's progress, worked out from the measures."""
+
+    activity: Text = Field(description="What was done, one sentence, as a key activity.")
+    priority: Code = Field(description="The priority it served: an id in priorities.csv, e.g. P1.")
+    measure: str = Field(
+        default="",
+        description="The measure to cite (priority_measures.csv's measure column, e.g. "
+        "local-icon-trained); if not given, each of the priority's measures.",
+    )
+
+
 class CoverReport(_Row):
     """cover_report.yaml: the cover report that takes the yearly report to a committee.
 
     Its header (from, to, subject, classification, pathway, electoral division, summary and
     recommendation in the council's words), the year's key activities, the conclusions and the
-    contacts. The figures in it come from the published data, as in the report itself.
+    contacts. The figures in it come from the published data and the priorities' measures, as
+    in the report itself.
     """
 
     from_: list[Person] = Field(
@@ -767,6 +780,13 @@ class CoverReport(_Row):
     )
     key_activities: list[Text] = Field(
         min_length=1, description="The year's key activities, one sentence each, in order."
+    )
+    key_activities_progress: list[ProgressCited] = Field(
+        default_factory=list,
+        description="Further key activities, each followed by how far its priority got as the "
+        "report's priorities section works it out from priority_measures.csv (the judgement, "
+        "and each measure's baseline and latest figures); listed after key_activities; a list "
+        "of {activity, priority, measure}.",
     )
     conclusions: list[Text] = Field(
         min_length=1, description="The conclusions, one paragraph each, in order."

@@ -294,6 +294,13 @@ def _node_line(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
     return node.start_mark.line + 1
 
 
+def yaml_line(path: Path, source_file: str, loc: tuple[int | str, ...]) -> int:
+    """The line (1-based) of the key or item at ``loc`` in the YAML document at ``path``, for
+    an error found after the document was validated (e.g. an id another file must hold)."""
+    node, _ = limits.yaml_document(read_text(path, source_file), source_file)
+    return _node_line(node, loc)
+
+
 def read_yaml(path: Path, source_file: str, model: type[M]) -> M:
     """One YAML document validated by ``model``; DataError naming the line and key at fault."""
     log.debug("reading %s", source_file)

@@ -49,6 +49,7 @@ from safeguarding_report.local.read import (
     read_narrative,
     read_text,
     read_yaml,
+    yaml_line,
 )
 from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
 from safeguarding_report.local.word import read_docx_narrative
@@ -543,6 +544,15 @@ class LocalRecords:
             raise KeyError(f"{template.__name__} is not the model of a YAML template")
         found = self._document(names[0])
         return found if isinstance(found, template) else None
+
+    def place_in(self, template: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+        """Where the key or item at ``loc`` of the YAML document ``template`` is: 'file, line
+        N, key 'a[0].b''."""
+        (name,) = [t.file for t in YAML_TEMPLATES.values() if t.model is template]
+        source = self.source_file(name)
+        line = yaml_line(self.folder / name, source, loc)
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        return f"{source}, line {line}, key {key!r}"
 
     def _document(self, name: str) -> BaseModel | None:
         if name not in self._documents:

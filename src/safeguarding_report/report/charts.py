@@ -13,6 +13,11 @@ bars, not as a line. Every period of the data table stays on a trend's axis: one
 figure for any area is marked at its tick ("Not yet published", "Not available"), so the
 subtitle, the axis and the table always name the same periods.
 
+Bars whose names are long (a priority's measures) are named in full (``named_bars``): each name
+is written out on its own line(s) above its bars, under its group's heading, wrapped to the
+chart's width as the renderer measures it; several series (a partnership's areas) are told
+apart by colour, hatch and a legend, not in each name.
+
 Axes are read as a reader reads them: value ticks at round steps, each labelled with as many
 decimal places as the step needs (a step of 2.5 shows 12.5, not 12); period labels too long to
 sit side by side are wrapped at a hyphen or space (then set smaller, then slanted) until no two
@@ -36,6 +41,8 @@ from afcharts.af_colours import get_af_colours
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from safeguarding_report.core import indicators, provenance, shorten
@@ -177,6 +184,137 @@ def compare(
     )
     table = _data_table(tidy, indicator.label, source, corner=categories)
     return Chart(_slug("compare", tidy), title, subtitle, alt + ".", png, table, fig)
+
+
+@dataclass(frozen=True)
+class Named:
+    """Where a bar of ``named_bars`` is listed and what it is called, in full."""
+
+    group: str  # the heading it is listed under, e.g. "P1. Improve the response to neglect"
+    name: str  # what it measures, written out in full on its own line(s) above its bar
+    series: str = ""  # which of several series (e.g. areas) it is of: colour, hatch, legend
+
+
+HATCHES: tuple[str, ...] = ("", "//", "..", "xx", "\\\\", "++")  # with colour, per series
+LINE = 12 / 72  # inches: one line of 10-point text, the unit the named bars are laid out in
+# In lines: a bar's row; the space after a name's bars, before a group, after its heading.
+BAR, GAP, HEADING_GAP, HEADING_AFTER = 1.5, 0.6, 0.8, 0.2
+TEXT_SIZE = 10
+
+
+def named_bars(
+    tidy: pd.DataFrame,
+    named: Sequence[Named],
+    *,
+    title: str,
+    source: str,
+    categories: str = "Area",
+    when: str = "",
+) -> Chart | text.Text:
+    """Bars of one indicator in one period, each named in full: listed under its group's
+    heading, its name wrapped to the chart's width on its own line(s) above its bar (one bar
+    per series, told apart by colour, hatch and a legend, where there are several).
+
+    ``named`` says, for each row of ``tidy`` in order, where its bar goes. The data table
+    names each row as ``tidy``'s ``area_name`` does.
+    """
+    if len(named) != len(tidy):
+        raise ValueError(f"named_bars: {len(named)} names for {len(tidy)} rows")
+    indicator = indicators.get(_one(tidy, "indicator"))
+    tidy = tables.protect_frame(tidy)  # a bar must not show a withheld count
+    if all(text.missing(row) for _, row in tidy.iterrows()):
+        return _nothing_to_draw(tidy)
+    subtitle = f"{indicator.label}, {when or _years([_one(tidy, 'period')])}"
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in tidy.to_dict("records")
+    ]
+    labels = [tables.shown_for(row) for row in rows]
+    series = list(dict.fromkeys(n.series for n in named))
+    listed: dict[str, dict[str, list[int]]] = {}  # group -> name -> the rows of its bars
+    for i, n in enumerate(named):
+        listed.setdefault(n.group, {}).setdefault(n.name, []).append(i)
+    with matplotlib.style.context(AF_STYLE):
+        fig = _figure(4)
+        ax = fig.subplots()
+        if len(series) > 1:
+            fig.legend(
+                handles=[
+                    Patch(facecolor=PALETTE[k], hatch=HATCHES[k], edgecolor="white", label=s)
+                    for k, s in enumerate(series)
+                ],
+                loc="outside upper left",
+                ncols=2,
+                frameon=False,
+                fontsize=TEXT_SIZE,
+            )
+        ax.set_yticks([])
+        _style(ax, indicator, axis="x")
+        fig.canvas.draw()
+        width = ax.get_window_extent().width
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        y = 0.0
+        for g, (group, names) in enumerate(listed.items()):
+            y += HEADING_GAP if g else 0.0
+            y = _lines_at(ax, y, group, width, renderer, bold=True) + HEADING_AFTER
+            for name, bars in names.items():
+                y = _lines_at(ax, y, name, width, renderer)
+                for i in bars:
+                    k = series.index(named[i].series)
+                    value = 0.0 if text.missing(rows[i]) else float(rows[i]["value"])
+                    drawn = ax.barh(
+                        [y + BAR / 2], [value], height=BAR * 0.7,
+                        color=PALETTE[k], hatch=HATCHES[k], edgecolor="white", linewidth=0,
+                    )  # fmt: skip
+                    said = labels[i]
+                    if len(series) > 1 and not value:  # no colour to show whose it is: said
+                        said = f"{said} ({named[i].series})"
+                    ax.bar_label(
+                        drawn, labels=[said], padding=4, fontsize=TEXT_SIZE, color="#0b0c0c"
+                    )
+                    y += BAR
+                y += GAP
+        ax.set_ylim(y, 0)
+        ax.margins(x=0.15)
+        # The axes as tall as its lines: text in points and bars in lines keep their places.
+        fig.canvas.draw()
+        tall = ax.get_window_extent().height / fig.dpi
+        fig.set_figheight(fig.get_figheight() + y * LINE - tall)
+        png = _png_apart(fig, {ax.xaxis: _fewer(ax.xaxis)})
+    alt = f"Bar chart. {subtitle}. " + " ".join(
+        f"{group}: "
+        + "; ".join(
+            f"{named[i].name}{', ' + named[i].series if named[i].series else ''}: {labels[i]}"
+            for bars in names.values()
+            for i in bars
+        )
+        + "."
+        for group, names in listed.items()
+    )
+    table = _data_table(tidy, indicator.label, source, corner=categories)
+    return Chart(_slug("named", tidy), title, subtitle, alt, png, table, fig)
+
+
+def _lines_at(
+    ax: Any, y: float, words: str, width: float, renderer: Any, *, bold: bool = False
+) -> float:
+    """Write ``words`` from the chart's left edge at ``y`` (in lines, downwards), wrapped to
+    ``width`` pixels as the renderer measures them; the ``y`` below them."""
+    weight = "bold" if bold else "normal"
+    font = FontProperties(size=TEXT_SIZE, weight=weight)
+    lines: list[str] = []
+    for word in words.split():
+        wider = f"{lines[-1]} {word}" if lines else word
+        if lines and renderer.get_text_width_height_descent(wider, font, ismath=False)[0] <= width:
+            lines[-1] = wider
+        else:
+            lines.append(word)
+    ax.text(
+        0, y, "\n".join(lines), transform=ax.get_yaxis_transform(), ha="left", va="top",
+        fontsize=TEXT_SIZE, fontweight=weight, color="#0b0c0c", linespacing=1.2,
+        # The grid stops behind the words rather than running through them.
+        bbox={"facecolor": ax.get_facecolor(), "edgecolor": "none", "pad": 1},
+    )  # fmt: skip
+    return y + len(lines)
 
 
 # What a period with no figure for any area says at its tick, by why.

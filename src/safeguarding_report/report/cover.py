@@ -8,7 +8,9 @@ activities, conclusions and contacts come from ``data/local/<id>/cover_report.ya
 statutory basis from the framework's own file (its ``statutory``); every figure from the
 published data, through the same presentation path and the same tidy rows as the report's own
 sections, made from the same section ``Context`` (``sections.for_report``), so each has the
-same value and source line (``figures.csv`` lists them under section ``cover``).
+same value and source line (``figures.csv`` lists them under section ``cover``). A key activity
+of ``key_activities_progress`` cites its priority's progress the same way: the judgement and the
+measures' figures that the priorities section works out (``priorities.cited``), never retyped.
 
 ``compose`` says what the paper says, in no format: ``cover_html`` renders it as a page and
 ``cover_docx`` as a Word document; ``pipeline.cover`` writes the files (and prints the PDF).
@@ -23,14 +25,16 @@ from typing import Any
 
 import pandas as pd
 
+from safeguarding_report.core.errors import DataError
 from safeguarding_report.core.framework import Framework
 from safeguarding_report.core.params import Params
 from safeguarding_report.data import Published
 from safeguarding_report.local import LocalRecords
 from safeguarding_report.local.catalogue import YAML_TEMPLATES
-from safeguarding_report.local.models import Contact, CoverReport
-from safeguarding_report.report import bases, charts, sections, tables, text
-from safeguarding_report.report.sections import local_context, performance
+from safeguarding_report.local.models import Contact, CoverReport, Priority
+from safeguarding_report.local.read import FIX
+from safeguarding_report.report import bases, charts, progress, sections, tables, text
+from safeguarding_report.report.sections import local_context, performance, priorities
 
 SECTION = "cover"  # the section name of the cover report's figures in figures.csv
 
@@ -54,9 +58,10 @@ class Paragraph:
 
 @dataclass
 class Items:
-    """A lettered list under the paragraph before it (text from data: escaped when shown)."""
+    """A lettered list under the paragraph before it: text from data (escaped when shown), or
+    sentences with figures in them."""
 
-    items: list[str]
+    items: list[str | text.Text]
 
 
 @dataclass
@@ -106,6 +111,8 @@ class CoverDocument:
             for block in section.blocks:
                 if isinstance(block, Paragraph):
                     found += block.text.records
+                elif isinstance(block, Items):
+                    found += [r for i in block.items if isinstance(i, text.Text) for r in i.records]
                 elif isinstance(block, Grid):
                     found += block.table.records
                 elif isinstance(block, Picture):
@@ -147,7 +154,7 @@ def compose(
         recommendation=cover.recommendation,
         sections=[
             _introduction(p, fw, ctx),
-            _the_report(p, fw, ctx, cover),
+            _the_report(p, fw, ctx, cover, records),
             Section("Conclusions", [_say(c) for c in cover.conclusions]),
             Section("Recommendation", [_say(cover.recommendation)]),
             _background(p, fw, cover),
@@ -203,7 +210,7 @@ def _introduction(p: Params, fw: Framework, ctx: sections.Context) -> Section:
                 f"the {fw.report_name} covers the whole area and each authority in it."
             )
         )
-    elements = [r.text for r in fw.requirements if r.id in law.elements]
+    elements: list[str | text.Text] = [r.text for r in fw.requirements if r.id in law.elements]
     if elements:
         blocks.append(_say(f"{fw.guidance} asks that the {fw.report_name} also includes:"))
         blocks.append(Items(elements))
@@ -230,13 +237,15 @@ def _row(frame: pd.DataFrame, code: str) -> pd.Series:
     return frame[frame["area_code"] == code].iloc[0]
 
 
-def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverReport) -> Section:
+def _the_report(
+    p: Params, fw: Framework, ctx: sections.Context, cover: CoverReport, records: LocalRecords
+) -> Section:
     la = ctx.la
     blocks: list[Block] = [
         _say(
             f"The {fw.report_name} covers {ctx.period_label}. The key activities of the year were:"
         ),
-        Items(list(cover.key_activities)),
+        Items([*cover.key_activities, *progress_cited(ctx, cover, records)]),
     ]
     # While the report's year is not yet published, the committee gets the latest published
     # figures, introduced as such, rather than a page of figures not available.
@@ -303,6 +312,54 @@ def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverRep
         )
     )
     return Section(f"The {fw.report_name}", blocks)
+
+
+def progress_cited(
+    ctx: sections.Context, cover: CoverReport, records: LocalRecords
+) -> list[text.Text]:
+    """Each key activity of ``key_activities_progress``, followed by how far its priority got:
+    the judgement and the figures the priorities section shows (the same rows, formatted and
+    recorded the same way). An unknown priority or measure stops, naming the line."""
+    said = []
+    for n, item in enumerate(cover.key_activities_progress):
+        key = ("key_activities_progress", n, "measure" if item.measure else "priority")
+        try:
+            measured = priorities.cited(ctx, item.priority, item.measure)
+        except KeyError as exc:
+            where = records.place_in(CoverReport, key)
+            raise DataError(f"{where}: {exc.args[0]}. {FIX}") from None
+        title = next(r.data.title for r in ctx.records.rows(Priority) if r.data.id == item.priority)
+        every = [m.judgement for m in priorities.measures_of(ctx, item.priority)]
+        parts = [
+            text.say("{activity}", activity=item.activity.rstrip(".") + "."),
+            text.say(
+                "The measures of priority {id} ({title}): {verdict}.",
+                id=item.priority,
+                title=title,
+                verdict=priorities.verdict(every),
+            ),
+        ]
+        parts += [_progress_of(m) for m in measured]
+        said.append(text.paragraph(*parts))
+    return said
+
+
+def _progress_of(m: priorities.Measured) -> text.Text:
+    """One measure's figures and judgement, as its row of the priorities section's table."""
+    judgement = m.judgement
+    if judgement not in progress.COMPARED:
+        return text.say("{label}: {judgement}.", label=m.label, judgement=judgement)
+    if judgement == progress.REACHED and m.record.data.target is not None:
+        judgement = f"{judgement} of {m.record.data.target:g}"
+    return text.say(
+        "{label}: from {baseline} in {first} to {latest} in {last}, {judgement}.",
+        label=m.label,
+        baseline=m.baseline,
+        first=m.baseline["period"],
+        latest=m.latest,
+        last=m.latest["period"],
+        judgement=judgement,
+    )
 
 
 def _comparison_sentence(ctx: sections.Context, indicator: str, frame: pd.DataFrame) -> text.Text:

@@ -276,7 +276,7 @@ def _block(doc: Docx, number: str, block: Block) -> None:
                 run.font.size = Pt(NOTE_SIZE)
     elif isinstance(block, Items):
         for item in block.items:
-            _numbered(doc.add_paragraph(item), 2)
+            _numbered(doc.add_paragraph(item if isinstance(item, str) else item.plain), 2)
     elif isinstance(block, Grid):
         _table(doc, block.table)
     else:

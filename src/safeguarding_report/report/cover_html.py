@@ -10,7 +10,7 @@ from __future__ import annotations
 import markupsafe
 
 from safeguarding_report.core import markup
-from safeguarding_report.report import cover, fragments
+from safeguarding_report.report import cover, fragments, text
 
 
 def render(document: cover.CoverDocument) -> str:
@@ -37,7 +37,11 @@ def _block(number: str, block: cover.Block) -> markupsafe.Markup:
         said = fragments.safe(markup.unwrap_paragraph(block.text.html))
         html = fragments.render("cover", "paragraph", number, said, note=block.note)
     elif isinstance(block, cover.Items):
-        html = fragments.render("cover", "items", block.items)
+        items = [
+            fragments.safe(markup.unwrap_paragraph(i.html)) if isinstance(i, text.Text) else i
+            for i in block.items
+        ]
+        html = fragments.render("cover", "items", items)
     elif isinstance(block, cover.Grid):
         html = block.table.to_html()
     else:

@@ -33,7 +33,8 @@ from safeguarding_report.data.catalogue import PUBLISHED, Catalogue
 from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED, STATUSES
 from safeguarding_report.local import Entry, LocalRecords
 from safeguarding_report.local.catalogue import ABOUT_FILE
-from safeguarding_report.report import narratives, sections
+from safeguarding_report.local.models import CoverReport
+from safeguarding_report.report import cover, narratives, sections
 from safeguarding_report.report.sections import priorities
 from safeguarding_report.report.tables import Suppression
 
@@ -98,14 +99,25 @@ def _measures(p: params.Params, published: Published) -> list[Input]:
         s.key for s in framework.load(p.framework, published.data_dir).sections
     }:
         return []
+    ctx = sections.for_report(p, published)
     try:
-        found = priorities.disagreements(sections.for_report(p, published))
+        found = priorities.disagreements(ctx)
     except DataError as exc:
         return [Input("priority_measures", INVALID, str(exc), blocks=True)]
-    return [
+    rows = [
         Input(f"priority {f.priority}", WARNING, priorities.warning(f), strict=not f.explained)
         for f in found
     ]
+    records = LocalRecords.load(published.data_dir, p.id)
+    written = records.document(CoverReport)
+    if written is not None:
+        try:  # the priorities the cover report cites, as the build will cite them
+            cover.progress_cited(ctx, written, records)
+        except DataError as exc:
+            rows.append(
+                Input("cover_report key_activities_progress", INVALID, str(exc), blocks=True)
+            )
+    return rows
 
 
 def _warnings(p: params.Params, data: Path) -> list[Input]:

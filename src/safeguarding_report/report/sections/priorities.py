@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from safeguarding_report.core import indicators, markup, registry, shorten
+from safeguarding_report.core import indicators, markup, registry
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.local import Record
@@ -64,14 +64,27 @@ def rule(ctx: Context) -> text.Text:
 
 
 def progress_chart(ctx: Context) -> charts.Chart | text.Text:
-    """Each priority's measures: how far each moved since its baseline, the way that counts."""
+    """Each priority's measures: how far each moved since its baseline, the way that counts;
+    each bar named in full under its priority, a partnership's areas told apart by a legend."""
     if sections.unsupplied(ctx, "priority_measures"):
         return sections.not_supplied(ctx, "priority_measures")
+    titles = {r.data.id: r.data.title for r in ctx.records.rows(Priority)}
     measured = [m for ms in judgements(ctx).values() for m in ms]
     frame = pd.DataFrame([_movement_row(m) for m in measured])
+    # A partnership's own measures are of the whole area, as its published ones' first bar.
+    whole = ctx.la.name if ctx.la.parts else ""
+    named = [
+        charts.Named(
+            f"{m.record.data.priority}. {titles[m.record.data.priority]}",
+            _label(m),
+            m.area or whole,
+        )
+        for m in measured
+    ]
     moved = sum(m.judgement in judged.PROGRESS for m in measured)
-    return charts.compare(
+    return charts.named_bars(
         frame,
+        named,
         title=f"{moved} of the {len(measured)} measures of the priorities moved as intended",
         source=sections.template_file(ctx, "priority_measures"),
         categories="Measure",
@@ -147,13 +160,13 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
             account = fragments.render("sections", "unwritten", file)
         else:
             account = markup.render(narrative.markdown, heading_offset=2)
-        table, verdict, differ = "", "", ""
+        table, judged_so, differ = "", "", ""
         mine = measured.get(record.data.id, [])
         if mine:
             shown = _measure_table(ctx, heading, mine)
             table, records = shown.to_html(), [*records, *shown.records]
             said = [m.judgement for m in mine]
-            verdict = _verdict(said)
+            judged_so = f"The measures: {verdict(said)}."
             if judged.disagrees(record.data.status, said):
                 why = _why_differ(narrative)
                 differ = (
@@ -169,7 +182,7 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
                 lead=record.data.lead,
                 account=fragments.safe(account),
                 measured=fragments.safe(table),
-                verdict=verdict,
+                verdict=judged_so,
                 differ=differ,
             )
         )
@@ -177,17 +190,18 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
     return text.Text("\n".join(parts) + ("\n" if parts else ""), records, "\n".join(plain))
 
 
-def _verdict(said: list[str]) -> str:
+def verdict(said: list[str]) -> str:
+    """What a priority's measures, judged ``said``, show: e.g. 'evidence of progress (2 of 5
+    moved as intended or reached the target)'."""
     moved = sum(j in judged.PROGRESS for j in said)
     compared = sum(j in judged.COMPARED for j in said)
     if not compared:
-        return "The measures: none can be compared with its baseline yet."
+        return "none can be compared with its baseline yet"
     if moved:
         return (
-            f"The measures: evidence of progress ({moved} of {len(said)} moved as intended or "
-            "reached the target)."
+            f"evidence of progress ({moved} of {len(said)} moved as intended or reached the target)"
         )
-    return "The measures: little or no evidence of progress (none moved as intended)."
+    return "little or no evidence of progress (none moved as intended)"
 
 
 def _why_differ(narrative: Any) -> str:
@@ -564,15 +578,38 @@ def _movement_row(m: Measured) -> dict[str, Any]:
     return row
 
 
+def _label(m: Measured) -> str:
+    """What the measure measures, in full, as its table names it."""
+    return m.label
+
+
 def _name(m: Measured) -> str:
-    """The measure as the chart names it: short enough to leave the bars room."""
-    label = m.label.split(", rate per ")[0].removesuffix(", illustrative")
-    if not m.area:
-        return f"{m.record.data.priority}: {shorten.text(label, 38)}"
-    # The area is kept whole: shortened away, an authority's bar would share its name with the
-    # whole area's and the other authorities'.
-    room = max(12, 38 - len(m.area) - 2)
-    return f"{m.record.data.priority}: {shorten.text(label, room)}, {m.area}"
+    """The measure as the chart's data table names it: priority, label and area, in full."""
+    return f"{m.record.data.priority}: {_label(m)}{', ' + m.area if m.area else ''}"
+
+
+def cited(ctx: Context, priority: str, measure: str = "") -> list[Measured]:
+    """The measures a sentence elsewhere (the cover report) cites for ``priority``: its
+    ``measure`` (priority_measures.csv's measure column), or each of its measures; for a
+    partnership, the whole area's figures. KeyError naming what was expected when the
+    priority is not in priorities.csv or the measure not among its measures."""
+    known = [r.data.id for r in ctx.records.rows(Priority)]
+    if priority not in known:
+        raise KeyError(
+            f"{priority!r} is not a priority in priorities.csv; expected one of: "
+            f"{', '.join(known) or 'none (the file has no rows)'}"
+        )
+    whole = [m for m in measures_of(ctx, priority) if m.area in ("", ctx.la.name)]
+    if not measure:
+        return whole
+    chosen = [m for m in whole if m.record.data.measure == measure]
+    if not chosen:
+        ids = ", ".join(dict.fromkeys(m.record.data.measure for m in whole))
+        raise KeyError(
+            f"{measure!r} is not a measure of priority {priority} in "
+            f"priority_measures.csv; expected one of: {ids or 'none (it has none)'}"
+        )
+    return chosen
 
 
 def _measure_table(ctx: Context, title: str, measured: list[Measured]) -> tables.Table:
