@@ -194,7 +194,8 @@ def test_the_cover_cites_a_prioritys_progress_with_the_figures_its_table_shows(
                 assert {**in_table, "section": "cover"} in rows
             first, last = (
                 next(r["shown"] for r in rows if r["breakdown"] == row["breakdown"]
-                     and r["period"] == row["period"])
+                     and r["period"] == row["period"] and r["indicator"] == row["indicator"]
+                     and r["area_code"] == row["area_code"])
                 for row in (m.baseline, m.latest)
             )  # fmt: skip
             sentence = (
