@@ -13,7 +13,7 @@ from conftest import kent_context
 from safeguarding_report.core import params, provenance
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.report import evaluation, tables, text, workforce
+from safeguarding_report.report import charts, evaluation, tables, text, workforce
 from safeguarding_report.report.sections import training
 from safeguarding_report.workflows import inputs
 
@@ -180,6 +180,30 @@ def test_a_stage_the_kit_cannot_read_is_a_located_error(
     message = str(caught.value)
     assert message.startswith(f"{SOURCE}/training_evaluation.csv, line 3, column '{column}'")
     assert says in message
+
+
+def test_the_chart_draws_percentages_asked_at_two_stages_from_enough_answers(
+    kent_folder: Path,
+) -> None:
+    evaluations(
+        kent_folder,
+        "C02,confidence,before,,203,percent,41\n"
+        "C02,confidence,after,,203,percent,87\n"
+        "C02,applied learning,follow-up,3,64,percent,72\n"
+        "C03,confidence,before,,12,percent,38\n"
+        "C03,confidence,after,,12,percent,84\n"
+        "C06,knowledge,before,,187,mean score out of 10,5.8\n"
+        "C06,knowledge,after,,187,mean score out of 10,8.3\n",
+    )
+    chart = training.evaluation_chart(kent_context(kent_folder))
+    assert isinstance(chart, charts.Chart)
+    assert chart.title == "Confidence rose straight after every course that asked before and after"
+    assert chart.subtitle == "Course evaluation result (%), before and straight after, 2021-22"
+    # Only C02's confidence: C03's from 12 answers, a score and a single stage are not drawn.
+    assert chart.table.rows == [["Neglect and the Graded Care Profile 2", "41.0", "87.0"]]
+    assert "Not charted, because fewer than 30 people answered" in chart.table.to_html()
+    assert chart.alt.startswith("Dot chart. ")
+    assert [r["source_line"] for r in records_of(chart.table)] == ["2", "3"]
 
 
 # -- the workforce ---------------------------------------------------------------------------

@@ -182,6 +182,76 @@ def evaluation_table(ctx: Context) -> tables.Table | text.Text:
     )
 
 
+def evaluation_chart(ctx: Context) -> charts.Chart | text.Text:
+    """A dot chart of each percentage an evaluation asked at two stages or more, stage by
+    stage; a sentence where there is none (scores and single stages are in the table)."""
+    if sections.unsupplied(ctx, "training_evaluation"):
+        return sections.not_supplied(ctx, "training_evaluation")
+    courses = ctx.records.rows(TrainingCourse)
+    titles = {c.data.course_id: c.data.title for c in courses}
+    least = tables.reliable_from()
+    charted = [
+        m
+        for m in evaluation.measured(
+            ctx.records.rows(TrainingEvaluation), [c.data.course_id for c in courses]
+        )
+        if len(m.stages) > 1 and all(s.data.unit == "percent" for s in m.stages)
+    ]
+    # A line between two dots reads as a change: none from too few answers ([u] in the table).
+    found = [m for m in charted if all(s.data.respondents >= least for s in m.stages)]
+    few = [titles.get(m.course_id, m.course_id) for m in charted if m not in found]
+    if not found:
+        return text.words(
+            "No percentage was asked at more than one stage of a course, so there is no "
+            "change to chart: the table below gives each result."
+        )
+    measures = list(dict.fromkeys(m.measure for m in found))
+    result = RESULTS["percent"][0]
+    items = [
+        (
+            titles.get(m.course_id, m.course_id) + (f" ({m.measure})" if len(measures) > 1 else ""),
+            [
+                (
+                    evaluation.when(stage),
+                    result.row(
+                        ctx,
+                        [stage],
+                        f"course: {m.course_id}; measure: {m.measure}; "
+                        f"stage: {evaluation.stage_key(stage)}",
+                    ),
+                )
+                for stage in m.stages
+            ],
+        )
+        for m in found
+    ]
+    straight_after = [
+        later.data.value - earlier.data.value
+        for m in found
+        for earlier, later in evaluation.changes(m)
+        if (earlier.data.stage, later.data.stage) == ("before", "after")
+    ]
+    rose = bool(straight_after) and all(change > 0 for change in straight_after)
+    what = measures[0].capitalize() if len(measures) == 1 else "Each measure"
+    title = (
+        f"{what} rose straight after every course that asked before and after"
+        if rose
+        else "Course evaluations before, straight after and months after a course"
+    )
+    return charts.stages(
+        items,
+        title=title,
+        source=sections.template_file(ctx, "training_evaluation"),
+        categories="Course",
+        notes=[
+            f"Not charted, because fewer than {least:,} people answered at one of its stages "
+            f"(the table below shows it, its change as [u]): {tables.and_(few)}."
+        ]
+        if few
+        else [],
+    )
+
+
 STAFF = Tally("workforce_staff", "workforce", "staff")
 
 
