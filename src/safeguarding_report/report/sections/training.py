@@ -101,12 +101,13 @@ def attendance_chart(ctx: Context) -> charts.Chart | text.Text:
     )
 
 
-# What follows a change's number, by the unit of its results, and the change's measure.
-CHANGES: dict[str, tuple[str, str]] = {
-    "percent": ("training_evaluation_change_percent", " points"),
-    "mean score out of 10": ("training_evaluation_change_score", " points"),
+# The measure of a change, by the unit of its results. A change is shown as a signed number
+# alone (its unit in the column's heading), as figures.csv keeps it a number a spreadsheet reads.
+CHANGES: dict[str, str] = {
+    "percent": "training_evaluation_change_percent",
+    "mean score out of 10": "training_evaluation_change_score",
 }
-DIFFERENT_PEOPLE = ", not the same people"
+DIFFERENT_PEOPLE = "not the same people"
 
 
 def evaluation_table(ctx: Context) -> tables.Table | text.Text:
@@ -132,9 +133,10 @@ def evaluation_table(ctx: Context) -> tables.Table | text.Text:
             result, suffix = RESULTS[stage.data.unit]
             shown = result.row(ctx, [stage], part)
             change: tables.Cell = "[z]"
+            asked = evaluation.when(stage)
             earlier = changes.get(stage.line)
             if earlier is not None:
-                indicator, points = CHANGES[stage.data.unit]
+                indicator = CHANGES[stage.data.unit]
                 before = RESULTS[earlier.data.unit][0].row(ctx, [earlier], part)
                 row = evaluation.change(
                     before,
@@ -147,16 +149,15 @@ def evaluation_table(ctx: Context) -> tables.Table | text.Text:
                     ),
                     reliable_from=least,
                 )
-                apart = evaluation.different_people(earlier, stage)
-                different = different or (apart and not row["status"])
-                change = tables.Figure(
-                    row, signed=True, suffix=points + (DIFFERENT_PEOPLE if apart else "")
-                )
+                if evaluation.different_people(earlier, stage) and not row["status"]:
+                    asked = f"{asked}: {DIFFERENT_PEOPLE}"
+                    different = True
+                change = tables.Figure(row, signed=True)
             body.append(
                 [
                     titles.get(measured.course_id, measured.course_id),
                     measured.measure.capitalize(),
-                    evaluation.when(stage),
+                    asked,
                     RESPONDENTS.cell(ctx, [stage], part),
                     tables.Figure(shown, suffix=suffix),
                     change,
@@ -169,13 +170,20 @@ def evaluation_table(ctx: Context) -> tables.Table | text.Text:
     ]
     if different:
         notes.append(
-            f"A change marked '{DIFFERENT_PEOPLE.removeprefix(', ')}' compares stages that "
-            "different numbers of people answered: it is the difference between two groups, "
-            "not how the same people's answers changed."
+            f"Where a stage says '{DIFFERENT_PEOPLE}', different numbers of people answered it "
+            "and the stage before: its change is the difference between two groups, not how "
+            "the same people's answers changed."
         )
     return tables.grid(
         "What changed: course evaluations before, straight after and months after a course",
-        ["Course", "Measure", "When asked", "Answered", "Result", "Change from the stage before"],
+        [
+            "Course",
+            "Measure",
+            "When asked",
+            "Answered",
+            "Result",
+            "Change from the stage before (points)",
+        ],
         body,
         source=sections.template_file(ctx, "training_evaluation"),
         notes=notes,
@@ -288,7 +296,7 @@ def workforce_table(ctx: Context) -> tables.Table | text.Text:
             tables.Figure(found[agency].attendances, suffix="%"),
             tables.Figure(staff[agency]),
             tables.Figure(found[agency].workforce, suffix="%"),
-            tables.Figure(found[agency].gap, signed=True, suffix=" points"),
+            tables.Figure(found[agency].gap, signed=True),
         ]
         for agency in order
     ]
@@ -314,7 +322,7 @@ def workforce_table(ctx: Context) -> tables.Table | text.Text:
             "Share of attendances",
             "Staff",
             "Share of the workforce",
-            "Difference",
+            "Difference (percentage points)",
         ],
         body,
         source=sections.template_file(ctx, "training_attendance")
