@@ -78,9 +78,6 @@ def shares(
                 f"difference: {of_attendances['value']:.15g} (share of attendances) minus "
                 f"{of_workforce['value']:.15g} (share of the workforce)"
             )
-            gap["source_line"] = "; ".join(
-                str(r["source_line"]) for r in (of_attendances, of_workforce) if r["source_line"]
-            )
         else:
             gap.update(value=float("nan"), status=of_attendances["status"])
         found[agency] = Shares(of_attendances, of_workforce, gap)

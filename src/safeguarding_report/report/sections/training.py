@@ -279,7 +279,8 @@ def workforce_table(ctx: Context) -> tables.Table | text.Text:
         agency: ATTENDANCES.row(
             ctx, [a for a in attendance if a.data.agency == agency], f"agency: {agency}"
         )
-        for agency in dict.fromkeys(a.data.agency for a in attendance)
+        # An agency with staff and no attendances attended none: a figure of its own too.
+        for agency in dict.fromkeys([*(a.data.agency for a in attendance), *agencies])
     }
     staff: dict[str, dict[str, Any]] = {
         agency: STAFF.row(
@@ -292,7 +293,7 @@ def workforce_table(ctx: Context) -> tables.Table | text.Text:
     body: list[list[tables.Cell]] = [
         [
             agency.capitalize(),
-            tables.Figure(attended_by.get(agency) or ATTENDANCES.row(ctx, [], f"agency: {agency}")),
+            tables.Figure(attended_by[agency]),
             tables.Figure(found[agency].attendances, suffix="%"),
             tables.Figure(staff[agency]),
             tables.Figure(found[agency].workforce, suffix="%"),
@@ -300,7 +301,7 @@ def workforce_table(ctx: Context) -> tables.Table | text.Text:
         ]
         for agency in order
     ]
-    missing = [a for a in attended_by if a not in staff]
+    missing = [a for a in attended_by if a not in staff and attended_by[a]["value"]]
     notes = [
         "Both shares are of the agencies the workforce record gives, so each adds up to 100%: "
         "an agency whose share of attendances is below its share of the workforce (a "
