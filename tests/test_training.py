@@ -60,8 +60,9 @@ def test_a_change_is_later_minus_earlier_and_of_low_reliability_below_the_thresh
     )
     assert row["value"] == 46 and row["status"] == status
     assert row["source_line"] == "2; 3"
-    assert str(row["derivation"]).startswith(
-        f"change: 87 ({SOURCE}/training_evaluation.csv, line 3) minus 41 "
+    assert row["derivation"] == (
+        f"change: 87 (the later stage) minus 41 (the earlier), answered by {answered[1]:,} "
+        f"and {answered[0]:,}"
     )
     shown = tables.Figure(row, signed=True).text()
     assert shown == ("[u]" if status else "+46.0")

@@ -106,11 +106,12 @@ def change(
         if side["status"]:
             return {**row, "value": float("nan"), "status": side["status"], "derivation": ""}
     row["value"] = float(later["value"]) - float(earlier["value"])
+    # The lines are the row's source_line; the file is not named, so that the records read
+    # from a workbook derive each change in the same words as from CSV files.
     row["derivation"] = (
-        f"change: {float(later['value']):.15g} ({later['source_file']}, line "
-        f"{later['source_line']}) minus {float(earlier['value']):.15g} "
-        f"({earlier['source_file']}, line {earlier['source_line']}), answered by "
-        f"{answered[1]:,} and {answered[0]:,}"
+        f"change: {float(later['value']):.15g} (the later stage) minus "
+        f"{float(earlier['value']):.15g} (the earlier), answered by {answered[1]:,} and "
+        f"{answered[0]:,}"
     )
     row["status"] = FEW_ANSWERED if min(answered) < reliable_from else ""
     return row
