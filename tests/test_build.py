@@ -349,6 +349,21 @@ def _check_derivation(row: dict[str, str]) -> None:
         this, last = (float(n) for n in re.findall(r"(?:change: |minus )(-?[\d.]+)", derivation))
         assert float(row["value"]) == pytest.approx(this - last), row
         return
+    if derivation.startswith("share: "):
+        # An agency's share of attendances or staff: its count over the cited lines, of a total.
+        part, whole = (float(n) for n in re.findall(r"(?:share: | of )(-?[\d.]+)", derivation))
+        header = [h.strip().lower() for h in _line(row["source_file"], 1)]
+        column = header.index(row["source_column"])
+        lines = [int(n) for n in row["source_line"].split("; ") if n]
+        assert part == sum(float(_line(row["source_file"], n)[column]) for n in lines), row
+        assert float(row["value"]) == pytest.approx(part / whole * 100), row
+        return
+    if derivation.startswith("difference: "):
+        this, that = (
+            float(n) for n in re.findall(r"(?:difference: |minus )(-?[\d.]+)", derivation)
+        )
+        assert float(row["value"]) == pytest.approx(this - that), row
+        return
     if derivation.startswith("movement: "):
         # A priority's measure: its change as a percentage of its baseline, the way of progress.
         latest, baseline, base = (float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", derivation)[:3])

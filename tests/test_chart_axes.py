@@ -53,6 +53,7 @@ def _run_notebooks(params_file: Path, data_dir: Path) -> list[charts.Chart]:
         patch.setattr(charts, "trend", kept(charts.trend))
         patch.setattr(charts, "compare", kept(charts.compare))
         patch.setattr(charts, "named_bars", kept(charts.named_bars))
+        patch.setattr(charts, "stages", kept(charts.stages))
         patch.setattr(performance, "display", lambda *shown: None)
         for name, value in p.section_environment().items():
             patch.setenv(name, value)
@@ -172,7 +173,10 @@ def test_a_measure_of_one_period_is_not_drawn_as_a_line(
             # values is drawn as points.
             if line.get_linestyle() not in ("None", "none") and not _joined(line):
                 lonely.append(f"{name}: {line.get_label()} ({len(points)} points)")
-        if len(_periods(chart)) == 1:
+        if chart.slug.startswith("stages"):  # a row of dots per item, joined stage by stage
+            assert chart.alt.startswith("Dot chart."), name
+            assert all(_joined(line) for line in ax.get_lines()), name
+        elif len(_periods(chart)) == 1:
             assert chart.alt.startswith("Bar chart."), name
             assert not ax.get_lines(), name
         elif not any(_joined(line) for line in ax.get_lines()):
@@ -190,6 +194,9 @@ def test_title_subtitle_axis_and_table_name_the_same_periods(
     for name, chart in _every(drawn):
         periods = _periods(chart)
         (ax,) = _axes(chart)
+        if chart.slug.startswith("stages"):  # of one period; the table's columns are stages
+            assert all(stage.lower() in chart.subtitle for stage in periods), name
+            periods = list(dict.fromkeys(str(r["period"]) for r in chart.table.records))
         if chart.slug.startswith("trend"):
             axis = [charts.unwrap(label.get_text()) for _, label in _drawn_labels(ax.xaxis)]
             assert axis == periods, name

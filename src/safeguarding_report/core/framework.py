@@ -174,6 +174,10 @@ class Framework(_Strict):
         """The templates of the partnership's records its sections read: what its reports use."""
         return registry.templates_of(s.key for s in self.sections)
 
+    def optional_templates(self) -> frozenset[str]:
+        """The templates its sections read when they are there, never asked for."""
+        return registry.optional_of(s.key for s in self.sections)
+
 
 def folders(data: Path | None = None) -> list[Path]:
     """Where frameworks are looked for, in order: the project's (under ``data``), the package's."""

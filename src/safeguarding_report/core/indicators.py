@@ -682,6 +682,52 @@ LOCAL_INDICATORS: dict[str, Indicator] = _all(
         about="staff",
     ),
     Indicator(
+        "training_evaluation_change_percent",
+        "Change in a course evaluation result (percentage points)",
+        "percent",
+        "A percentage at one stage of a course's evaluation minus the stage before it.",
+        about="staff",
+    ),
+    Indicator(
+        "training_evaluation_change_score",
+        "Change in a course evaluation result (points out of 10)",
+        "ratio",
+        "A mean score out of 10 at one stage of a course's evaluation minus the stage before it.",
+        about="staff",
+    ),
+    Indicator(
+        "workforce_staff",
+        "Staff who work with children",
+        "count",
+        "People an agency employs who work with children, as the partnership's workforce "
+        "record gives them.",
+        about="staff",
+    ),
+    Indicator(
+        "training_attendance_share",
+        "Share of attendances at multi-agency training (%)",
+        "percent",
+        "An agency's attendances as a percentage of all attendances of the agencies whose "
+        "workforce is recorded.",
+        about="staff",
+    ),
+    Indicator(
+        "workforce_share",
+        "Share of the workforce (%)",
+        "percent",
+        "An agency's staff as a percentage of the staff of all agencies whose workforce is "
+        "recorded.",
+        about="staff",
+    ),
+    Indicator(
+        "training_share_gap",
+        "Share of attendances minus share of the workforce (percentage points)",
+        "percent",
+        "An agency's share of attendances minus its share of the workforce: below zero, it "
+        "is under-represented at training.",
+        about="staff",
+    ),
+    Indicator(
         "audit_reviewed",
         "Cases reviewed by an audit",
         "count",

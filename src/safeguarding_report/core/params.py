@@ -62,6 +62,9 @@ class Params:
     framework: str  # statutory framework: an id from data/frameworks/ or core/frameworks/
     suppress_from: int = 1  # counts from suppress_from to suppress_to are shown as [c]
     suppress_to: int = 5
+    # A course evaluation's result from fewer respondents than this is shown as [u] (low
+    # reliability) rather than as a change: respondents are staff, so nothing is withheld.
+    reliable_from: int = 30
     # The limits the partnership's records are read within (core/limits.py): the kit's, or
     # higher where the params file raises one (its ``limits`` key).
     limits: limits.Limits = limits.KIT
@@ -117,9 +120,10 @@ class Params:
         """What each section's process adds to its environment: the disclosure thresholds, and
         the limits of its records where the params file raises one."""
         raised = limits.as_text(self.limits)
-        return {SUPPRESS_ENV: f"{self.suppress_from}-{self.suppress_to}"} | (
-            {limits.LIMITS_ENV: raised} if raised else {}
-        )
+        return {
+            SUPPRESS_ENV: f"{self.suppress_from}-{self.suppress_to}",
+            RELIABLE_ENV: str(self.reliable_from),
+        } | ({limits.LIMITS_ENV: raised} if raised else {})
 
     def notebook_parameters(self, data_dir: Path) -> dict[str, Any]:
         """The values injected into every section notebook's ``parameters`` cell."""
@@ -158,13 +162,21 @@ _TYPES: dict[str, type] = {
     "framework": str,
     "suppress_from": int,
     "suppress_to": int,
+    "reliable_from": int,
     "limits": dict,
 }
 # Keys a params file may leave out, and the value each then takes.
-_DEFAULTS: dict[str, Any] = {"suppress_from": 1, "suppress_to": 5, "limits": limits.KIT}
+_DEFAULTS: dict[str, Any] = {
+    "suppress_from": 1,
+    "suppress_to": 5,
+    "reliable_from": 30,
+    "limits": limits.KIT,
+}
 _UNKNOWN_SHOWN = 3  # unknown keys a message names (it counts the others)
 # How the build tells the sections' presentation path its disclosure thresholds ("1-5").
 SUPPRESS_ENV = "SAFEGUARDING_REPORT_SUPPRESS"
+# How it tells them the fewest respondents a course evaluation's result is reliable from ("30").
+RELIABLE_ENV = "SAFEGUARDING_REPORT_RELIABLE_FROM"
 
 
 def load(path: Path, *, data: Path | None = None) -> Params:
@@ -382,6 +394,11 @@ def _check_suppression(where: _Where, p: Params) -> None:
         raise ParamsError(
             f"{where('suppress_to')}: key 'suppress_to' ({p.suppress_to}) must not be below "
             f"'suppress_from' ({p.suppress_from}); the default withholds counts from 1 to 5."
+        )
+    if p.reliable_from < 2:
+        raise ParamsError(
+            f"{where('reliable_from')}: key 'reliable_from' must be 2 or more (one person's "
+            f"answer is no measure of a course), found {p.reliable_from}; the default is 30."
         )
 
 

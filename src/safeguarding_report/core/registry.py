@@ -24,6 +24,8 @@ class Section:
     key: str  # e.g. "local_context": the framework's section key
     notebook: str  # the notebook that runs it, in the project's notebooks/
     templates: tuple[str, ...] = ()  # the partnership's records it reads (local/catalogue.py)
+    # Records it reads when they are there, never asked for: a report without them is complete.
+    optional: tuple[str, ...] = ()
     headlines: tuple[str, ...] = ()  # its headline indicators (core/indicators.py)
 
     @property
@@ -76,6 +78,7 @@ SECTIONS: tuple[Section, ...] = (
         "training",
         "07_training.ipynb",
         templates=("training_courses", "training_attendance", "training_evaluation"),
+        optional=("workforce",),
     ),
     Section(
         "quality_assurance",
@@ -115,3 +118,8 @@ def templates_of(keys: Iterable[str]) -> frozenset[str]:
     A key the kit has no section for reads none (the build names it as an error).
     """
     return frozenset(t for key in keys if key in BY_KEY for t in BY_KEY[key].templates)
+
+
+def optional_of(keys: Iterable[str]) -> frozenset[str]:
+    """The templates the sections ``keys`` read when they are there (``Section.optional``)."""
+    return frozenset(t for key in keys if key in BY_KEY for t in BY_KEY[key].optional)

@@ -106,8 +106,12 @@ CSV_TEMPLATES: dict[str, CsvTemplate] = _csv(
         "training_attendance", m.TrainingAttendance, key=("course_id", "agency"), links=(COURSE,)
     ),
     CsvTemplate(
-        "training_evaluation", m.TrainingEvaluation, key=("course_id", "measure"), links=(COURSE,)
+        "training_evaluation",
+        m.TrainingEvaluation,
+        key=("course_id", "measure", "stage", "months_later"),
+        links=(COURSE,),
     ),
+    CsvTemplate("workforce", m.Workforce, key=("agency",)),
     CsvTemplate("audits", m.Audit, key=("audit",)),
     CsvTemplate("section11", m.Section11, key=("organisation", "standard")),
     CsvTemplate("lado", m.Lado, key=("measure",)),

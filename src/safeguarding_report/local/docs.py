@@ -130,7 +130,7 @@ def _table(model: type[BaseModel], key: tuple[str, ...] = (), kind: str = "colum
 
 
 def _csv_section(template: CsvTemplate) -> list[str]:
-    lines = [f"### `{template.file}`", "", str(template.model.__doc__).strip(), ""]
+    lines = [f"### `{template.file}`", "", inspect.cleandoc(str(template.model.__doc__)), ""]
     if template.key:
         lines.append(f"No two rows may share the same {' and '.join(template.key)}.")
     for link in template.links:

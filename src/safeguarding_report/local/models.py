@@ -126,14 +126,18 @@ Agency = Literal[
     "sport and leisure",
     "other",
 ]
+# What an evaluation asks, apart from when it asks it (``EvaluationStage``): a measure asked
+# at several stages shows as a change.
 EvaluationMeasure = Literal[
-    "confidence before",
-    "confidence after",
-    "knowledge before",
-    "knowledge after",
-    "applied learning at 3-month follow-up",
+    "confidence",
+    "knowledge",
+    "applied learning",
     "would recommend the course",
 ]
+# When it was asked: before the course, straight after it, or some months later (the
+# follow-up, with ``months_later``), in the order a change is read.
+EvaluationStage = Literal["before", "after", "follow-up"]
+FOLLOW_UP = "follow-up"
 EvaluationUnit = Literal["percent", "mean score out of 10"]
 AuditKind = Literal["multi-agency", "section 11", "single-agency"]
 Reviewed = Literal["cases", "agencies"]
@@ -463,13 +467,38 @@ class TrainingAttendance(_Row):
 
 
 class TrainingEvaluation(_Row):
-    """What course evaluations measured, before, after and some months on."""
+    """What course evaluations measured, before, after and some months on: one row for each
+    course, measure and stage, so that the report can show how each measure changed."""
 
     course_id: Code = Field(description="A course_id in training_courses.csv.")
     measure: EvaluationMeasure = Field(description="What was measured.")
-    respondents: Count = Field(description="How many people answered.")
+    stage: EvaluationStage = Field(
+        description="When it was asked: before the course, straight after it, or at a "
+        "follow-up some months later."
+    )
+    months_later: int | None = Field(
+        default=None,
+        ge=1,
+        le=36,
+        validate_default=True,
+        description="For a follow-up, how many months after the course it was asked (e.g. "
+        "3); blank for before and after.",
+    )
+    respondents: Count = Field(description="How many people answered at this stage.")
     unit: EvaluationUnit = Field(description="The unit of value.")
     value: float = Field(ge=0, description="The result, in the unit given.")
+
+    @field_validator("months_later")
+    @classmethod
+    def _months_for_a_follow_up(cls, value: int | None, info: ValidationInfo) -> int | None:
+        stage = info.data.get("stage")
+        if stage == FOLLOW_UP and value is None:
+            raise ValueError(
+                "a follow-up needs it: how many months after the course it was asked, e.g. 3"
+            )
+        if stage is not None and stage != FOLLOW_UP and value is not None:
+            raise ValueError(f"only a follow-up is some months later: leave it blank for {stage}")
+        return value
 
     @field_validator("value")
     @classmethod
@@ -479,6 +508,16 @@ class TrainingEvaluation(_Row):
         if unit is not None and value > top:
             raise ValueError(f"it is more than {top}, the most a {unit} can be")
         return value
+
+
+class Workforce(_Row):
+    """Optional: how many staff each agency has, so that the report can set each agency's share
+    of training attendances beside its share of the workforce."""
+
+    agency: Agency = Field(description="The sector, as training_attendance.csv names it.")
+    staff: int = Field(ge=1, description="How many people it employs who work with children.")
+    period: Text = Field(description="When the count was taken, e.g. March 2022.")
+    source: Text = Field(description="Where the count comes from, e.g. each agency's HR system.")
 
 
 class Audit(_Row):

@@ -31,6 +31,7 @@ import io
 import itertools
 import math
 import re
+import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,6 +316,75 @@ def _lines_at(
         bbox={"facecolor": ax.get_facecolor(), "edgecolor": "none", "pad": 1},
     )  # fmt: skip
     return y + len(lines)
+
+
+def stages(
+    items: Sequence[tuple[str, Sequence[tuple[str, tables.Row]]]],
+    *,
+    title: str,
+    source: str,
+    categories: str,
+    notes: Sequence[str] = (),
+) -> Chart | text.Text:
+    """A dot chart of one measure at several stages: a row per item (a course's measure), a
+    dot per stage (its own colour and marker), joined in order so that the line reads as the
+    change. ``items`` are (label, [(stage, tidy row) ...]); every row has the same measure."""
+    rows = [row for _, shown in items for _, row in shown]
+    indicator = indicators.get(_one(pd.DataFrame(rows), "indicator"))
+    drawn = [row for row in rows if not text.missing(row)]
+    if not drawn:
+        return _nothing_to_draw(pd.DataFrame(rows))
+    names = list(dict.fromkeys(stage for _, shown in items for stage, _ in shown))
+    period = _one(pd.DataFrame(rows), "period")
+    subtitle = f"{indicator.label}, {tables.and_([n.lower() for n in names])}, {period}"
+    with matplotlib.style.context(AF_STYLE):
+        fig = _figure(0.9 + 0.5 * len(items))
+        ax = fig.subplots()
+        places = range(len(items))[::-1]  # the first item at the top
+        for y, (_, shown) in zip(places, items, strict=True):
+            known = [float(r["value"]) for _, r in shown if not text.missing(r)]
+            ax.plot(known, [y] * len(known), color=PALETTE[4], linewidth=1.5, zorder=1)
+        for i, stage in enumerate(names):
+            points = [
+                (float(r["value"]), y)
+                for y, (_, shown) in zip(places, items, strict=True)
+                for s, r in shown
+                if s == stage and not text.missing(r)
+            ]
+            ax.scatter(
+                [x for x, _ in points],
+                [y for _, y in points],
+                color=PALETTE[i % len(PALETTE)],
+                marker=MARKERS[i % len(MARKERS)],
+                s=60,
+                zorder=2,
+                label=stage,
+            )
+        ax.set_yticks(list(places), labels=[textwrap.fill(label, 40) for label, _ in items])
+        _style(ax, indicator, axis="x")
+        ax.set_xlim(0, 100 if indicator.unit == "percent" else None)
+        ax.set_ylim(-0.6, len(items) - 0.4)
+        fig.legend(frameon=False, loc="outside upper center", ncols=len(names), fontsize=10)
+        png = _png_apart(fig, {ax.xaxis: _fewer(ax.xaxis)})
+    said = "; ".join(
+        f"{label}: " + ", ".join(f"{stage.lower()} {tables.shown_for(r)}" for stage, r in shown)
+        for label, shown in items
+    )
+    alt = f"Dot chart. {subtitle}. {said}."
+    table = tables.grid(
+        f"Data for the chart: {indicator.label[0].lower()}{indicator.label[1:]}",
+        [categories, *names],
+        [[label, *(_at(shown, stage) for stage in names)] for label, shown in items],
+        source=source,
+        notes=[*notes, *(["[x]: not asked at that stage."] if "[x]" in str(items) else [])],
+    )
+    slug = _slug("stages", pd.DataFrame(rows))
+    return Chart(slug, title, subtitle, alt, png, table, fig)
+
+
+def _at(shown: Sequence[tuple[str, tables.Row]], stage: str) -> tables.Cell:
+    """The figure of ``stage``, or [x] where the item was not measured then."""
+    return next((tables.Figure(r) for s, r in shown if s == stage), "[x]")
 
 
 # What a period with no figure for any area says at its tick, by why.

@@ -41,6 +41,7 @@ GSS_SYMBOLS: dict[str, str] = {
     "low": "[low]",
     "k": "[low]",
     "u": "[u]",
+    "few answered": "[u]",
 }
 
 SYMBOL_MEANINGS: dict[str, str] = {
@@ -80,6 +81,8 @@ REASONS: dict[str, str] = {
 def reason(status: str, indicator: str = "") -> str:
     """Why a figure is missing, in words that finish a sentence about it; a small count's
     reason names who it protects (its measure's unit of disclosure: children or families)."""
+    if status == FEW_ANSWERED:
+        return few_answered()
     if status == SMALL:
         about = indicators.get(indicator).about if indicator else "children"
         concerned = indicators.CONCERNED.get(about, indicators.CONCERNED["children"])
@@ -410,7 +413,9 @@ def symbol_notes(records: Sequence[Mapping[str, Any]], symbols: Sequence[str]) -
                 why.setdefault(str(r["status"]), []).append(r)
         reasons = []
         for status, rows in why.items():
-            if status == NOT_COMPARABLE:  # each measure's own reason, from its declaration
+            if status == FEW_ANSWERED:  # one rule for the table: the rows say which
+                reasons.append(few_answered())
+            elif status == NOT_COMPARABLE:  # each measure's own reason, from its declaration
                 reasons += _not_comparable(rows)
             elif not several:
                 reasons.append(_missing(rows, status))
@@ -623,6 +628,7 @@ def and_(words: Sequence[str]) -> str:
 # "1-5": set by the build for the sections it runs (Params.section_environment).
 SUPPRESS_ENV = params.SUPPRESS_ENV
 SMALL = "small"
+FEW_ANSWERED = "few answered"  # a course evaluation's result from too few respondents
 SECONDARY = "secondary"
 # Statuses that hide a figure to protect the people it counts; any other status is a figure
 # that simply is not there.
@@ -663,6 +669,32 @@ class Suppression:
         if not (sep and low.strip().isdigit() and high.strip().isdigit()):
             raise ValueError(f"{SUPPRESS_ENV} must be two whole numbers like 1-5, found {text!r}")
         return cls(int(low), int(high))
+
+
+def reliable_from() -> int:
+    """The fewest respondents a course evaluation's result is reliable from: the build's
+    (params ``reliable_from``), else the kit's default."""
+    text = os.environ.get(params.RELIABLE_ENV, "")
+    if text and not text.strip().isdigit():
+        raise ValueError(f"{params.RELIABLE_ENV} must be a whole number like 30, found {text!r}")
+    return int(text) if text else params.Params.reliable_from
+
+
+def few_answered() -> str:
+    """The rule for a result from too few respondents, as a table's note says it once."""
+    least = reliable_from()
+    # A percentage's 95% margin of error is widest at 50%: 1.96 * sqrt(0.25 / n).
+    margin = 1.96 * math.sqrt(0.25 / least) * 100
+    return (
+        f"A change is not shown where fewer than {least:,} people answered at either of its "
+        f"stages: a percentage from fewer than {least:,} answers has a margin of error of "
+        f"more than {margin:.0f} points either way (at 95% confidence), more than most "
+        "changes. The "
+        "threshold is set as the disclosure threshold is, in the report's params "
+        f"(reliable_from, {params.Params.reliable_from} unless changed); those who answered "
+        "are staff, so their numbers are shown whatever their size. figures.csv keeps each "
+        "change."
+    )
 
 
 def rule() -> Suppression:

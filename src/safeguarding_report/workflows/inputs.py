@@ -34,7 +34,7 @@ from safeguarding_report.data.schema import NOT_HELD, NOT_YET_PUBLISHED, STATUSE
 from safeguarding_report.local import Entry, LocalRecords
 from safeguarding_report.local.catalogue import ABOUT_FILE
 from safeguarding_report.local.models import CoverReport
-from safeguarding_report.report import cover, narratives, sections
+from safeguarding_report.report import cover, narratives, sections, workforce
 from safeguarding_report.report.sections import priorities
 from safeguarding_report.report.tables import Suppression
 
@@ -87,6 +87,7 @@ def check(params_path: Path, root: Path) -> list[Input]:
     with limits.applied(p.limits):
         rows += _local(data, p, _last_year(root, p))
         rows += _narratives(data, p)
+        rows += _workforce(data, p)
         if not any(r.blocks for r in rows):
             rows += _measures(p, published)
     return rows
@@ -298,12 +299,29 @@ def _last_year(root: Path, p: params.Params) -> str:
 def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
     """The partnership's own records as ``LocalRecords.inventory`` finds them: each template
     the framework's sections read, and any other file there that a build would stop on."""
-    used = framework.load(p.framework, data).templates()
-    records = LocalRecords(data, p.id, used)
+    fw = framework.load(p.framework, data)
+    records = LocalRecords(data, p.id, fw.templates())
     previous = LocalRecords.lazy(data, last_id) if last_id else None
-    shown = [e for e in records.inventory(previous) if e.used or e.state == "invalid"]
+    optional = fw.optional_templates()
+    shown = [
+        e
+        for e in records.inventory(previous)
+        if e.used or e.state == "invalid" or e.name in optional
+    ]
     sheets = sum(1 for e in shown if e.sheet)
     return [_local_row(e, sheets, last_id) for e in shown]
+
+
+def _workforce(data: Path, p: params.Params) -> list[Input]:
+    """A warning for each agency that training_attendance.csv and the optional workforce.csv
+    do not both name (none while either is invalid: its row above says why)."""
+    if "training" not in {s.key for s in framework.load(p.framework, data).sections}:
+        return []
+    try:
+        found = workforce.mismatches(LocalRecords.lazy(data, p.id))
+    except ReportError:
+        return []
+    return [Input(f.source, WARNING, f.said) for f in found]
 
 
 def _narratives(data: Path, p: params.Params) -> list[Input]:

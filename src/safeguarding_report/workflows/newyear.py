@@ -109,6 +109,8 @@ def _kept_choices(p: params.Params) -> list[str]:
     lines = []
     if (p.suppress_from, p.suppress_to) != (params.Params.suppress_from, params.Params.suppress_to):
         lines += [f"suppress_from: {p.suppress_from}", f"suppress_to: {p.suppress_to}"]
+    if p.reliable_from != params.Params.reliable_from:
+        lines.append(f"reliable_from: {p.reliable_from}")
     if raised := p.limits.raised():
         lines += ["limits:", *(f"  {name}: {value}" for name, value in raised.items())]
     return lines

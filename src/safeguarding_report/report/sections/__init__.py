@@ -406,11 +406,13 @@ Shown = TypeVar("Shown")  # what a part of a section displays: a table, chart or
 
 def banner_of(key: str) -> Callable[[Context], Banner]:
     """Section ``key``'s ``banner(ctx)``: the banner over the templates its records come from
-    (the registry's)."""
+    (the registry's), and its optional ones that are there."""
     templates = registry.get(key).templates
+    optional = registry.get(key).optional
 
     def section_banner(ctx: Context) -> Banner:
-        return banner(ctx, templates)
+        # An optional record is named only when it is there (illustrative, or a draft).
+        return banner(ctx, [*templates, *(t for t in optional if not ctx.records.is_missing(t))])
 
     section_banner.__doc__ = (
         f"Says when {', '.join(templates)} are illustrative or still to be supplied."
