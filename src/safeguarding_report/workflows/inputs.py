@@ -333,6 +333,9 @@ def _local_row(entry: Entry, sheets: int, last_id: str) -> Input:
             what = "the sheet" if entry.sheet else "its template"
             return Input(name, TO_SUPPLY, f"no records yet: fill in {what} (docs/local-data.md)",
                          strict=True)  # fmt: skip
+        case "draft" if entry.left:
+            return Input(name, TO_UPDATE, f"to fill in at the year's end: {entry.left}",
+                         strict=True)  # fmt: skip
         case "draft":
             return Input(name, TO_UPDATE, "a draft (draft: true): write this year's text, then "
                          "set draft: false", strict=True)  # fmt: skip

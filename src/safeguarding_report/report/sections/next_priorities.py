@@ -1,8 +1,9 @@
-"""Section: next year's priorities and how success will be measured."""
+"""Section: next year's priorities, how success will be measured, and the measures promised."""
 
 from __future__ import annotations
 
 from safeguarding_report.local.models import NextPriority
+from safeguarding_report.local.promises import promised, promises
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, long_date
 
@@ -10,11 +11,27 @@ banner = sections.banner_of("next_priorities")
 
 
 def priorities_table(ctx: Context) -> tables.Table | text.Text:
-    """Each priority for the coming year, its measure of success, its lead and deadline."""
-    return sections.records_table(
-        ctx,
-        NextPriority,
+    """Each priority for the coming year, its measure of success in words and the measures
+    (and targets) that will judge it next year, its lead and deadline."""
+    template = sections.csv_template(NextPriority)
+    if sections.unsupplied(ctx, template):
+        return sections.not_supplied(ctx, template)
+    return tables.grid(
         "Priorities for the coming year",
-        ["Priority", "How we will know it has been achieved", "Lead", "By"],
-        lambda r: [r.data.priority, r.data.success_measure, r.data.lead, long_date(r.data.by_when)],
+        ["Priority", "How we will know it has been achieved", "Measured by", "Lead", "By"],
+        [
+            [
+                p.priority,
+                p.success_measure,
+                "; ".join(promised(r.data) for r in p.measures),
+                p.lead,
+                long_date(p.by_when),
+            ]
+            for p in promises(ctx.records.rows(NextPriority))
+        ],
+        source=sections.template_file(ctx, template),
+        notes=[
+            "Next year's report judges each priority by these measures, from this year's "
+            "latest figures as the baseline."
+        ],
     )

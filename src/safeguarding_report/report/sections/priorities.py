@@ -28,6 +28,8 @@ from safeguarding_report.report.sections import ENGLAND, Banner, Context, posses
 
 TEMPLATES = registry.get("priorities").templates
 STALLED = "little or no progress"
+# Shown for a status left blank until the year's end (new-year leaves it so).
+UNDECLARED = "not yet given"
 MOVEMENT = "priority_measure_movement"
 
 
@@ -46,7 +48,7 @@ def status_table(ctx: Context) -> tables.Table | text.Text:
         f"The {possessive(ctx.terms.members)} priorities for {ctx.local_period} and the "
         "progress made",
         ["Priority", "Lead", "Progress by the end of the period"],
-        lambda r: [f"{r.data.id}. {r.data.title}", r.data.lead, r.data.status.capitalize()],
+        lambda r: [f"{r.data.id}. {r.data.title}", r.data.lead, _status(r.data).capitalize()],
     )
 
 
@@ -95,7 +97,7 @@ def little_progress(ctx: Context) -> text.Text | tables.Table:
                 _measure_table(
                     ctx,
                     "Priorities with little or no evidence of progress in their measures ("
-                    + ", ".join(f"{i}, declared {titles[i].status}" for i in stalled)
+                    + ", ".join(f"{i}, declared {_status(titles[i])}" for i in stalled)
                     + ")",
                     [m for ms in stalled.values() for m in ms],
                 )
@@ -152,10 +154,10 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
             table, records = shown.to_html(), [*records, *shown.records]
             said = [m.judgement for m in mine]
             verdict = _verdict(said)
-            if judged.disagrees(record.data.status, said):
+            if judged.disagrees(_status(record.data), said):
                 why = _why_differ(narrative)
                 differ = (
-                    f"The declared progress ({record.data.status}) and the measures disagree. "
+                    f"The declared progress ({_status(record.data)}) and the measures disagree. "
                     + (why or "The account does not yet say why.")
                 )
         parts.append(
@@ -163,7 +165,7 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
                 "sections",
                 "priority",
                 heading=heading,
-                status=record.data.status,
+                status=_status(record.data),
                 lead=record.data.lead,
                 account=fragments.safe(account),
                 measured=fragments.safe(table),
@@ -173,6 +175,11 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
         )
         plain.append(heading)
     return text.Text("\n".join(parts) + ("\n" if parts else ""), records, "\n".join(plain))
+
+
+def _status(priority: Priority) -> str:
+    """The priority's declared status, or that it is not given yet."""
+    return priority.status or UNDECLARED
 
 
 def _verdict(said: list[str]) -> str:
@@ -232,12 +239,12 @@ def disagreements(ctx: Context) -> list[Disagreement]:
     by_id = {r.data.id: r.data for r in ctx.records.rows(Priority)}
     for priority, measured in judgements(ctx).items():
         said = [m.judgement for m in measured]
-        if judged.disagrees(by_id[priority].status, said):
+        if judged.disagrees(_status(by_id[priority]), said):
             narrative = ctx.records.text(f"priorities/{priority}")
             found.append(
                 Disagreement(
                     priority,
-                    by_id[priority].status,
+                    _status(by_id[priority]),
                     tuple(
                         f"{m.record.data.measure}{' (' + m.area + ')' if m.area else ''}: "
                         f"{m.judgement}"
@@ -300,10 +307,13 @@ def _measured(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
 def _given(
     ctx: Context, record: Record[PriorityMeasure], indicator: str, column: str
 ) -> dict[str, Any]:
-    """A figure typed into priority_measures.csv, citing its line and column."""
+    """A figure typed into priority_measures.csv, citing its line and column; a local
+    measure's latest figure left blank until the year's end is not yet published, a baseline
+    left blank not available."""
     data = record.data
     value = getattr(data, column)
     period = data.baseline_period if column == "baseline" else data.latest_period
+    blank = "" if value is not None else "x" if column == "baseline" else NOT_YET_PUBLISHED
     return {
         "indicator": indicator,
         "area_code": ctx.la.code,
@@ -311,8 +321,8 @@ def _given(
         "area_level": "Partnership",
         "period": period,
         "breakdown": f"priority: {data.priority}; measure: {data.measure}",
-        "value": float(value),
-        "status": "",
+        "value": float("nan") if value is None else float(value),
+        "status": blank,
         "source_file": sections.template_file(ctx, "priority_measures"),
         "source_column": column,
         "source_line": str(record.line),
