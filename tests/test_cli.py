@@ -23,7 +23,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ctrl_c_as_in_a_terminal, project_copy, tiny_section, wait_for
+from conftest import (
+    ctrl_c_as_in_a_terminal,
+    last_year_built,
+    project_copy,
+    tiny_section,
+    wait_for,
+)
 from safeguarding_report import cli
 from safeguarding_report.cli import main
 from safeguarding_report.core import framework
@@ -237,8 +243,9 @@ def test_check_takes_the_params_file_either_way(
 )
 @pytest.mark.parametrize("form", ["first argument", "--params"])
 def test_workbook_and_new_year_take_the_params_file_either_way(
-    kent_folder: Path, name: str, written: str, form: str
+    kent_folder: Path, default_report: Path, name: str, written: str, form: str
 ) -> None:
+    last_year_built(kent_folder, default_report)  # new-year reads last year's figures
     params = str(kent_folder / "params/kent-2022.yaml")
     given = [params] if form == "first argument" else ["--params", params]
     assert main([name, *given, "--root", str(kent_folder)]) == 0

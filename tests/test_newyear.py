@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from conftest import last_year_built
 from safeguarding_report import cli
 from safeguarding_report.core import params
 from safeguarding_report.core.errors import DataError, ReportError
@@ -22,8 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def project(kent_folder: Path) -> Path:
-    return kent_folder
+def project(kent_folder: Path, default_report: Path) -> Path:
+    """Kent 2022's project, with the figures its published report gave (new-year takes each
+    promised measure's baseline from them)."""
+    return last_year_built(kent_folder, default_report)
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def run(project: Path, *argv: str) -> int:
@@ -74,12 +83,13 @@ def test_check_strict_fails_until_the_drafts_are_updated(
     assert run(project, "check", new) == 0
     assert run(project, "check", new, "--strict") == 1
     out = capsys.readouterr().out
-    assert "15 to supply, 8 to update" in out  # priority_measures.csv among them
+    # The priorities' new accounts are to supply; their status and measures' figures to update.
+    assert "18 to supply, 5 to update" in out
 
 
 def test_a_strict_build_refuses_draft_narratives(project: Path) -> None:
     run(project, "new-year", str(project / "params/kent-2022.yaml"))
-    with pytest.raises(ReportError, match=r"8 narrative\(s\) are drafts.*foreword\.md"):
+    with pytest.raises(ReportError, match=r"5 item\(s\) are drafts.*foreword\.md"):
         refuse_drafts(project / "data", "kent-2023", Path("params/kent-2023.yaml"))
 
 
@@ -191,3 +201,134 @@ def test_a_narrative_carried_over_is_checked_for_disclosure_again() -> None:
     carried = newyear.as_draft(text, "kent-2022")
     assert "disclosure_checked: false" in carried and "disclosure_checked: true" not in carried
     assert carried.startswith("---\ndraft: true") and carried.endswith("Three children ...\n")
+
+
+# -- last year's promises become this year's priorities and measures -------------------------
+
+
+def test_new_year_makes_last_years_promises_this_years_priorities_and_measures(
+    project: Path, default_report: Path
+) -> None:
+    """Each promised measure's baseline is the latest figure kent-2022's report published."""
+    newyear.new_year(project / "params/kent-2022.yaml", project)
+    promised = read_rows(project / "data/local/kent-2022/next_priorities.csv")
+    priorities = read_rows(project / "data/local/kent-2023/priorities.csv")
+    titles = list(dict.fromkeys(r["priority"] for r in promised))
+    assert [(p["id"], p["title"], p["status"]) for p in priorities] == [
+        (f"P{n}", title, "") for n, title in enumerate(titles, start=1)
+    ]
+    measures = read_rows(project / "data/local/kent-2023/priority_measures.csv")
+    assert [m["measure"] for m in measures] == [r["measure"] for r in promised]
+    figures = read_rows(default_report / "figures.csv")
+    published = [m for m in measures if not m["measure"].startswith("local-")]
+    assert len(published) == 5
+    for m in published:
+        shown = [
+            f
+            for f in figures
+            if f["indicator"] == m["measure"] and f["area_code"] == "E10000016"
+            and not f["breakdown"] and f["value"]
+        ]  # fmt: skip
+        latest = max(shown, key=lambda f: f["period"])
+        assert (m["baseline_period"], m["baseline"]) == (latest["period"], latest["value"])
+        assert m["source"].startswith("kent-2022's published report: outputs/kent-2022/figures")
+    # A local measure kent-2022 measured: its latest figure is the baseline; a new one is blank.
+    by_name = {m["measure"]: m for m in measures}
+    carried = by_name["local-transition-plans-by-15"]
+    assert (carried["baseline_period"], carried["baseline"], carried["target"]) == (
+        "2021-22", "32", "100",
+    )  # fmt: skip
+    assert by_name["local-front-door-child-voice"]["baseline"] == ""
+
+
+def test_the_year_made_from_the_promises_passes_check_which_says_what_is_left(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(project, "new-year", str(project / "params/kent-2022.yaml")) == 0
+    said = capsys.readouterr().out
+    assert "left for the partnership: P1 local-front-door-child-voice" in said
+    rows = inputs.check(project / "params/kent-2023.yaml", project)
+    assert not any(r.blocks for r in rows), [r for r in rows if r.blocks]
+    left = {r.name: r for r in rows if r.state == inputs.TO_UPDATE}
+    status = left["data/local/kent-2023/priorities.csv"]
+    assert status.detail.startswith("to fill in at the year's end: line 2: status;")
+    figures = left["data/local/kent-2023/priority_measures.csv"].detail
+    assert "line 2: baseline, latest_period, latest, source" in figures
+    assert "line 4: latest_period, latest;" in figures  # the baseline came from kent-2022
+    new = str(project / "params/kent-2023.yaml")
+    assert run(project, "check", new, "--strict") == 1
+
+
+def test_new_year_says_to_build_last_years_report_first(kent_folder: Path) -> None:
+    with pytest.raises(ReportError) as caught:
+        newyear.new_year(kent_folder / "params/kent-2022.yaml", kent_folder)
+    assert str(caught.value).startswith(
+        "outputs/kent-2022/figures.csv: not found. new-year takes each promised measure's "
+        "baseline from the figures kent-2022's report published: build it first"
+    )
+    assert not (kent_folder / "data/local/kent-2023").exists()
+    assert not (kent_folder / "params/kent-2023.yaml").exists()
+
+
+def _promise(folder: Path, line: int, **cells: str) -> None:
+    """Change cells of one line of next_priorities.csv."""
+    path = folder / "data/local/kent-2022/next_priorities.csv"
+    rows = read_rows(path)
+    rows[line - 2].update(cells)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("line", "cells", "said"),
+    [
+        (
+            3,
+            {"measure": "rereferals_pct"},
+            "line 3, column 'measure': 'rereferals_pct' is not allowed: it is not a measure the "
+            "kit knows. Closest: rereferrals_pct",
+        ),
+        (
+            10,
+            {"unit": "count", "target": "15"},
+            "line 10, column 'unit': 'count' is not allowed: cpp_subsequent_pct is measured as a "
+            "percent",
+        ),
+        (7, {"direction": ""}, "line 7, column 'direction'"),
+        (
+            5,
+            {"lead": "Chief Executive, Kent County Council"},
+            "line 5, column 'lead': Chief Executive, Kent County Council differs from "
+            "Director, Disabled Children and Young People, Kent County Council on line 4",
+        ),
+    ],
+)
+def test_a_wrong_promise_stops_check_and_new_year_naming_line_and_column(
+    kent_folder: Path, line: int, cells: dict[str, str], said: str
+) -> None:
+    _promise(kent_folder, line, **cells)
+    rows = inputs.check(kent_folder / "params/kent-2022.yaml", kent_folder)
+    wrong = [r for r in rows if r.name == "data/local/kent-2022/next_priorities.csv"]
+    assert wrong[0].state == inputs.INVALID and wrong[0].blocks
+    assert said in wrong[0].detail
+    with pytest.raises(DataError) as caught:
+        newyear.new_year(kent_folder / "params/kent-2022.yaml", kent_folder)
+    assert str(caught.value) == wrong[0].detail
+    assert str(caught.value).startswith("data/local/kent-2022/next_priorities.csv, line")
+
+
+def test_the_next_priorities_section_shows_each_promised_measure_and_its_target(
+    default_report: Path,
+) -> None:
+    page = (default_report / "report.html").read_text(encoding="utf-8").replace("&#x27;", "'")
+    table = page[page.index("<caption>Priorities for the coming year") :]
+    table = table[: table.index("</table>")]
+    assert (
+        "Re-audit of the front door finds the child's own words recorded in at least 24 of 30 "
+        "cases. Measured by: Front-door cases in the re-audit with the child's own words "
+        "recorded (%), illustrative (higher is progress; target 80%); Re-referrals within 12 "
+        "months (%)." in table
+    )
+    assert "Serious incident notifications (lower is progress)" in table

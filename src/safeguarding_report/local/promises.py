@@ -54,6 +54,8 @@ def target(row: NextPriority) -> str:
 
 
 def promised(row: NextPriority) -> str:
-    """The measure as the report lists it: its words, its measure's name and its target."""
-    said = target(row)
-    return f"{label(row)} ({row.measure}{'; ' + said if said else ''})"
+    """The measure as the report lists it: its words, the way that counts as progress where
+    the row says it, and its target."""
+    said = [f"{row.direction} is progress"] if row.direction else []
+    said += [target(row)] if row.target is not None else []
+    return label(row) + (f" ({'; '.join(said)})" if said else "")

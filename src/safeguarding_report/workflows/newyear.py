@@ -2,13 +2,14 @@
 
 The period, the comparison year and the publication date move on a year; the partnership's
 details (name, local authority, framework, trend length) are carried over. In the local
-folder, the narratives (foreword, scrutiny, each priority's) are carried over with
+folder, the narratives (foreword, scrutiny, the response) are carried over with
 ``draft: true`` set, so the report shows them as "to be written" and a ``--strict`` build
 refuses to publish them unchanged; ``about.yaml`` and the records that describe the
 partnership itself (partners, subgroups) are carried over as they were; this year's
 ``next_priorities.csv`` becomes next year's ``priorities.csv`` and ``priority_measures.csv``
-(``promised.py``: each measure's baseline is this year's latest figure); every other record of
-the year that the framework's sections read is left to supply. ``check`` then names each item.
+(``promised.py``: each measure's baseline is this year's latest figure), each new priority's
+account to write; every other record of the year that the framework's sections read is left to
+supply. ``check`` then names each item.
 
 ``new-year`` writes whole or not at all: next year's folder is made in a staging folder beside
 it (``data/local/.<id>.new-year-<hex>/``) and moved into place when complete, then the params

@@ -18,12 +18,13 @@ def priorities_table(ctx: Context) -> tables.Table | text.Text:
         return sections.not_supplied(ctx, template)
     return tables.grid(
         "Priorities for the coming year",
-        ["Priority", "How we will know it has been achieved", "Measured by", "Lead", "By"],
+        ["Priority", "How we will know it has been achieved, and the measures", "Lead", "By"],
         [
             [
                 p.priority,
-                p.success_measure,
-                "; ".join(promised(r.data) for r in p.measures),
+                f"{p.success_measure} Measured by: "
+                + "; ".join(promised(r.data) for r in p.measures)
+                + ".",
                 p.lead,
                 long_date(p.by_when),
             ]
