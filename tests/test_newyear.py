@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import signal
 import subprocess
 import sys
@@ -332,3 +333,38 @@ def test_the_next_priorities_section_shows_each_promised_measure_and_its_target(
         "months (%)." in table
     )
     assert "Serious incident notifications (lower is progress)" in table
+
+
+def test_a_partnerships_baseline_is_its_own_figure_for_the_latest_year_shown(
+    tmp_path: Path,
+) -> None:
+    """A percentage is not combined for a partnership's whole area: the baseline period is the
+    latest its authorities were shown for, and the whole area's figure is left blank."""
+    (tmp_path / "data/local").mkdir(parents=True)
+    (tmp_path / "data/published").symlink_to(ROOT / "data/published")
+    shutil.copytree(ROOT / "data/local/llr-2024", tmp_path / "data/local/llr-2024")
+    (tmp_path / "params").mkdir()
+    shutil.copy(ROOT / "params/llr-2024.yaml", tmp_path / "params")
+    whole, leicester = "E06000016+E10000018+E06000017", "E06000016"
+    rows = [
+        ("cpp_subsequent_pct", whole, "2024", ""),
+        ("cpp_subsequent_pct", leicester, "2024", "21.0"),
+        ("care_leavers_suitable_accommodation_pct", leicester, "2022", "90"),
+        ("care_leavers_suitable_accommodation_pct", whole, "2023", ""),
+        ("cla_missing", whole, "2024", "9"),
+        ("cla_missing", whole, "2023", "8"),
+    ]
+    figures = tmp_path / "outputs/llr-2024/figures.csv"
+    figures.parent.mkdir(parents=True)
+    figures.write_text(
+        "indicator,area_code,period,breakdown,value\n"
+        + "".join(f"{i},{a},{p},,{v}\n" for i, a, p, v in rows),
+        encoding="utf-8",
+    )
+    newyear.new_year(tmp_path / "params/llr-2024.yaml", tmp_path)
+    made = read_rows(tmp_path / "data/local/llr-2025/priority_measures.csv")
+    baselines = {m["measure"]: (m["baseline_period"], m["baseline"]) for m in made}
+    assert baselines["cpp_subsequent_pct"] == ("2024", "")
+    assert baselines["care_leavers_suitable_accommodation_pct"] == ("2022", "")
+    assert baselines["cla_missing"] == ("2024", "9")
+    assert baselines["local-rhi-within-72-hours"] == ("2023-24", "74")  # llr-2024's latest

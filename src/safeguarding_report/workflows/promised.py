@@ -138,7 +138,8 @@ def _measure_row(
         **row,
         "baseline_period": figure.period,
         "baseline": figure.value,
-        "source": f"{p.id}'s published report: {_figures_file(p)}, line {figure.line}",
+        "source": f"{p.id}'s published report: {_figures_file(p)}"
+        + (f", line {figure.line}" if figure.line else ""),
     }
 
 
@@ -147,8 +148,10 @@ def _figures_file(p: Params) -> str:
 
 
 def _figures(root: Path, p: Params) -> dict[str, _Figure]:
-    """The latest figure of each indicator for the report's whole area in its figures.csv
-    (the latest period with a value; else the latest, withheld)."""
+    """The latest figure of each indicator for the report's whole area in its figures.csv:
+    for the latest period the report showed a value of it for the area or, for a
+    partnership, for one of its authorities (a percentage is not combined for the whole
+    area: its value is then blank, and the report judges each authority's)."""
     path = Project(root).outputs / p.id / FIGURES
     if not path.is_file():
         raise ReportError(
@@ -156,17 +159,23 @@ def _figures(root: Path, p: Params) -> dict[str, _Figure]:
             f"from the figures {p.id}'s report published: build it first (safeguarding-report "
             f"build params/{p.id}.yaml), then run new-year again."
         )
-    area = Published(root / "data").area(p.local_authority).code
-    best: dict[str, _Figure] = {}
+    area = Published(root / "data").area(p.local_authority)
+    codes = {area.code, *(a.code for a in area.parts)}
+    latest: dict[str, str] = {}  # the latest period with a value, by indicator
+    own: dict[tuple[str, str], _Figure] = {}  # the whole area's figure, by indicator and period
     with path.open(encoding="utf-8", newline="") as handle:
         for line, cells in enumerate(csv.DictReader(handle), start=2):
-            if cells["area_code"] != area or cells["breakdown"]:
+            if cells["area_code"] not in codes or cells["breakdown"]:
                 continue
-            found = _Figure(cells["period"], cells["value"], line)
-            held = best.get(cells["indicator"])
-            if held is None or (bool(found.value), found.period) > (bool(held.value), held.period):
-                best[cells["indicator"]] = found
-    return best
+            indicator, period = cells["indicator"], cells["period"]
+            if cells["value"] and period > latest.get(indicator, ""):
+                latest[indicator] = period
+            if cells["area_code"] == area.code:
+                own.setdefault((indicator, period), _Figure(period, cells["value"], line))
+    return {
+        indicator: own.get((indicator, period), _Figure(period, "", 0))
+        for indicator, period in latest.items()
+    }
 
 
 def _local_latest(old: LocalRecords) -> dict[str, PriorityMeasure]:
