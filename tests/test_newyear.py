@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import signal
 import subprocess
@@ -324,15 +325,24 @@ def test_the_next_priorities_section_shows_each_promised_measure_and_its_target(
     default_report: Path,
 ) -> None:
     page = (default_report / "report.html").read_text(encoding="utf-8").replace("&#x27;", "'")
-    table = page[page.index("<caption>Priorities for the coming year") :]
+    table = page[page.index("<caption>How each priority will be measured") :]
     table = table[: table.index("</table>")]
-    assert (
-        "Re-audit of the front door finds the child's own words recorded in at least 24 of 30 "
-        "cases. Measured by: Front-door cases in the re-audit with the child's own words "
-        "recorded (%), illustrative (higher is progress; target 80%); Re-referrals within 12 "
-        "months (%)." in table
-    )
-    assert "Serious incident notifications (lower is progress)" in table
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table)]
+    rows = [cells[i : i + 4] for i in range(4, len(cells), 4)]
+    assert rows[0] == [
+        "Embed the child's voice in multi-agency practice",
+        "Front-door cases in the re-audit with the child's own words recorded (%), illustrative",
+        "higher",
+        "80%",
+    ]
+    assert rows[1] == [
+        "Embed the child's voice in multi-agency practice",
+        "Re-referrals within 12 months (%)",
+        "lower",  # the indicator's polarity
+        "none set",
+    ]
+    assert len(rows) == 9
+    assert "Serious incident notifications" in rows[5][1] and rows[5][2] == "lower"
 
 
 def test_a_partnerships_baseline_is_its_own_figure_for_the_latest_year_shown(

@@ -42,20 +42,21 @@ def label(row: NextPriority) -> str:
     return row.label or known_measures()[row.measure].label
 
 
+def direction(row: NextPriority) -> str:
+    """The way that counts as progress: the row's, else the measure's polarity (LAIT's, read
+    when the report judges it, for a wider-picture measure)."""
+    if row.direction:
+        return str(row.direction)
+    polarity = known_measures()[row.measure].polarity
+    return str(polarity) if polarity else "as LAIT's data dictionary gives it"
+
+
 def target(row: NextPriority) -> str:
-    """The promised target in its unit ("target 80%"), or "" when none is set."""
+    """The promised target in its unit ("80%"), or "" when none is set."""
     if row.target is None:
         return ""
     if row.unit == "percent":
-        return f"target {row.target:g}%"
+        return f"{row.target:g}%"
     if row.unit == "pounds":
-        return f"target £{row.target:,.0f}"
-    return f"target {row.target:,g}" + (f" ({row.unit})" if row.unit in ("rate", "ratio") else "")
-
-
-def promised(row: NextPriority) -> str:
-    """The measure as the report lists it: its words, the way that counts as progress where
-    the row says it, and its target."""
-    said = [f"{row.direction} is progress"] if row.direction else []
-    said += [target(row)] if row.target is not None else []
-    return label(row) + (f" ({'; '.join(said)})" if said else "")
+        return f"£{row.target:,.0f}"
+    return f"{row.target:,g}" + (f" ({row.unit})" if row.unit in ("rate", "ratio") else "")
