@@ -66,6 +66,7 @@ def test_a_raised_limit_reaches_check_and_every_section_process(
     assert limits.LIMITS_ENV not in params.load(Path(PARAMS).resolve()).section_environment()
 
 
+@pytest.mark.build
 def test_new_year_keeps_the_limits_and_thresholds_a_partnership_chose(
     large: Path, default_report: Path
 ) -> None:

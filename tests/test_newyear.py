@@ -10,17 +10,18 @@ import signal
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
 
-from conftest import last_year_built
+from conftest import last_year_built, project_copy
 from safeguarding_report import cli
 from safeguarding_report.core import params
 from safeguarding_report.core.errors import DataError, ReportError
 from safeguarding_report.local import LocalRecords, refuse_drafts
-from safeguarding_report.workflows import inputs, newyear
+from safeguarding_report.workflows import inputs, newyear, promised
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,6 +42,7 @@ def run(project: Path, *argv: str) -> int:
     return cli.main([*argv[:2], *argv[2:], "--root", str(project)])
 
 
+@pytest.mark.build
 def test_new_year_moves_the_period_on_and_carries_the_partnership_over(project: Path) -> None:
     assert run(project, "new-year", str(project / "params/kent-2022.yaml")) == 0
     new = params.load(project / "params/kent-2023.yaml")
@@ -53,6 +55,7 @@ def test_new_year_moves_the_period_on_and_carries_the_partnership_over(project: 
     )  # fmt: skip
 
 
+@pytest.mark.build
 def test_narratives_are_carried_over_as_drafts_and_still_load(project: Path) -> None:
     run(project, "new-year", str(project / "params/kent-2022.yaml"))
     records = LocalRecords.load(project / "data", "kent-2023")
@@ -62,6 +65,7 @@ def test_narratives_are_carried_over_as_drafts_and_still_load(project: Path) -> 
     assert "key_messages" in records.missing and "reviews" in records.missing
 
 
+@pytest.mark.build
 def test_new_year_prints_what_to_supply_and_check_names_exactly_those(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -77,6 +81,7 @@ def test_new_year_prints_what_to_supply_and_check_names_exactly_those(
     assert not any(r.blocks for r in rows)
 
 
+@pytest.mark.build
 def test_check_strict_fails_until_the_drafts_are_updated(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -89,18 +94,21 @@ def test_check_strict_fails_until_the_drafts_are_updated(
     assert "18 to supply, 5 to update" in out
 
 
+@pytest.mark.build
 def test_a_strict_build_refuses_draft_narratives(project: Path) -> None:
     run(project, "new-year", str(project / "params/kent-2022.yaml"))
     with pytest.raises(ReportError, match=r"5 item\(s\) are drafts.*foreword\.md"):
         refuse_drafts(project / "data", "kent-2023", Path("params/kent-2023.yaml"))
 
 
+@pytest.mark.build
 def test_new_year_never_overwrites(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(project, "new-year", str(project / "params/kent-2022.yaml"))
     assert run(project, "new-year", str(project / "params/kent-2022.yaml")) == 1
     assert "kent-2023.yaml: already exists" in capsys.readouterr().err
 
 
+@pytest.mark.build
 def test_new_year_in_a_workbook_and_check_agree_on_what_is_carried_and_to_supply(
     project: Path,
 ) -> None:
@@ -118,6 +126,7 @@ def test_new_year_in_a_workbook_and_check_agree_on_what_is_carried_and_to_supply
     }
 
 
+@pytest.mark.build
 def test_new_year_refuses_a_narrative_in_markdown_and_in_word_writing_nothing(
     project: Path,
 ) -> None:
@@ -157,6 +166,7 @@ def _macro_enabled(path: Path) -> None:
             renamed.writestr(item, data)
 
 
+@pytest.mark.build
 def test_a_word_file_new_year_cannot_carry_over_stops_it_by_name_leaving_nothing(
     project: Path,
 ) -> None:
@@ -175,6 +185,7 @@ def test_a_word_file_new_year_cannot_carry_over_stops_it_by_name_leaving_nothing
     assert sorted(p.name for p in (project / "data/local").iterdir()) == ["kent-2022", "kent-2023"]
 
 
+@pytest.mark.build
 def test_a_new_year_killed_half_way_leaves_nothing_that_stops_the_next(project: Path) -> None:
     """kill -9 while the narratives are carried over: no kent-2023 folder or params file, only a
     staging folder, which the next new-year removes (its owner gone) before writing its own."""
@@ -208,6 +219,7 @@ def test_a_narrative_carried_over_is_checked_for_disclosure_again() -> None:
 # -- last year's promises become this year's priorities and measures -------------------------
 
 
+@pytest.mark.build
 def test_new_year_makes_last_years_promises_this_years_priorities_and_measures(
     project: Path, default_report: Path
 ) -> None:
@@ -243,6 +255,7 @@ def test_new_year_makes_last_years_promises_this_years_priorities_and_measures(
     assert by_name["local-front-door-child-voice"]["baseline"] == ""
 
 
+@pytest.mark.build
 def test_the_year_made_from_the_promises_passes_check_which_says_what_is_left(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -321,6 +334,7 @@ def test_a_wrong_promise_stops_check_and_new_year_naming_line_and_column(
     assert str(caught.value).startswith("data/local/kent-2022/next_priorities.csv, line")
 
 
+@pytest.mark.build
 def test_the_next_priorities_section_shows_each_promised_measure_and_its_target(
     default_report: Path,
 ) -> None:
@@ -333,7 +347,7 @@ def test_the_next_priorities_section_shows_each_promised_measure_and_its_target(
         "Embed the child's voice in multi-agency practice",
         "Front-door cases in the re-audit with the child's own words recorded (%), illustrative",
         "higher",
-        "80%",
+        "80.0%",  # a percentage's places, as every figure of the report shows them
     ]
     assert rows[1] == [
         "Embed the child's voice in multi-agency practice",
@@ -378,3 +392,19 @@ def test_a_partnerships_baseline_is_its_own_figure_for_the_latest_year_shown(
     assert baselines["care_leavers_suitable_accommodation_pct"] == ("2022", "")
     assert baselines["cla_missing"] == ("2024", "9")
     assert baselines["local-rhi-within-72-hours"] == ("2023-24", "74")  # llr-2024's latest
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(
+    "report_id", ["kent-2012", "kent-2022", "kent-2025", "kent-2026", "llr-2024"]
+)
+def test_every_shipped_reports_promises_can_be_carried_into_its_next_year(
+    tmp_path: Path, shipped_report: Callable[[str], Path], report_id: str
+) -> None:
+    """Each measure a shipped report promises has a baseline its published figures give."""
+    project = last_year_built(project_copy(tmp_path), shipped_report(report_id))
+    p = params.load(project / f"params/{report_id}.yaml")
+    made = promised.made(LocalRecords.lazy(project / "data", report_id), p, project)
+    rows = read_rows(project / f"data/local/{report_id}/next_priorities.csv")
+    assert [m["measure"] for m in made.rows["priority_measures"]] == [r["measure"] for r in rows]
+    assert all(m["baseline_period"] for m in made.rows["priority_measures"])

@@ -180,6 +180,7 @@ def test_a_priority_in_word_needs_its_headings_too(kent_local: Path) -> None:
         LocalRecords.load(kent_local.parents[1], KENT)
 
 
+@pytest.mark.build
 def test_new_year_carries_a_word_narrative_over_as_a_draft(
     kent_folder: Path, default_report: Path
 ) -> None:

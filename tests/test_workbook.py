@@ -217,6 +217,7 @@ def test_new_with_a_workbook_starts_with_empty_sheets_and_no_csv_files(tmp_path:
     assert records.sheets().keys() >= {"reviews", "partners", "lado"}
 
 
+@pytest.mark.build
 def test_new_year_carries_the_partnership_over_in_next_years_workbook(
     kent_folder: Path, workbook: Path, default_report: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,14 +49,3 @@ def direction(row: NextPriority) -> str:
         return str(row.direction)
     polarity = known_measures()[row.measure].polarity
     return str(polarity) if polarity else "as LAIT's data dictionary gives it"
-
-
-def target(row: NextPriority) -> str:
-    """The promised target in its unit ("80%"), or "" when none is set."""
-    if row.target is None:
-        return ""
-    if row.unit == "percent":
-        return f"{row.target:g}%"
-    if row.unit == "pounds":
-        return f"£{row.target:,.0f}"
-    return f"{row.target:,g}" + (f" ({row.unit})" if row.unit in ("rate", "ratio") else "")

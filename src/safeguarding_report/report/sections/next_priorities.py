@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from safeguarding_report.local.models import NextPriority
-from safeguarding_report.local.promises import direction, label, promises, target
+from typing import Any
+
+from safeguarding_report.core import indicators
+from safeguarding_report.local import Record
+from safeguarding_report.local.models import LOCAL_MEASURE, NextPriority
+from safeguarding_report.local.promises import direction, label, promises
 from safeguarding_report.report import sections, tables, text
 from safeguarding_report.report.sections import Context, long_date
 
@@ -37,7 +41,7 @@ def measures_table(ctx: Context) -> tables.Table | text.Text:
         "How each priority will be measured",
         ["Priority", "Measure", "Progress is", "Target"],
         [
-            [p.priority, label(r.data), direction(r.data), target(r.data) or "none set"]
+            [p.priority, label(r.data), direction(r.data), _target(ctx, r)]
             for p in promises(ctx.records.rows(NextPriority))
             for r in p.measures
         ],
@@ -47,3 +51,32 @@ def measures_table(ctx: Context) -> tables.Table | text.Text:
             "latest figures as the baseline."
         ],
     )
+
+
+def _target(ctx: Context, record: Record[NextPriority]) -> tables.Cell:
+    """The promised target, shown and recorded as a figure in the measure's unit, citing the
+    line and column it was typed in; "none set" without one."""
+    data = record.data
+    if data.target is None:
+        return "none set"
+    measure = data.measure
+    if measure.startswith(LOCAL_MEASURE):
+        indicator = f"local_measure_{data.unit}"
+    else:
+        indicator = {c: i for i, c in indicators.LAIT_CODES.items()}.get(measure, measure)
+    row: dict[str, Any] = {
+        "indicator": indicator,
+        "area_code": ctx.la.code,
+        "area_name": ctx.partnership or ctx.la.name,
+        "area_level": "Partnership",
+        "period": f"target by {data.by_when.isoformat()}",
+        "breakdown": f"next priority: {data.priority}; measure: {measure}",
+        "value": float(data.target),
+        "status": "",
+        "source_file": sections.template_file(ctx, "next_priorities"),
+        "source_column": "target",
+        "source_line": str(record.line),
+        "source_area_code": "",
+        "derivation": "",  # the target as the partnership wrote it, in the line and column cited
+    }
+    return tables.Figure(row, suffix="%" if data.unit == "percent" else "")
