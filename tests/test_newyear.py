@@ -353,7 +353,7 @@ def test_the_next_priorities_section_shows_each_promised_measure_and_its_target(
         "Embed the child's voice in multi-agency practice",
         "Re-referrals within 12 months (%)",
         "lower",  # the indicator's polarity
-        "none set",
+        "[z]",  # no target set
     ]
     assert len(rows) == 9
     assert "Serious incident notifications" in rows[5][1] and rows[5][2] == "lower"

@@ -55,10 +55,8 @@ def measures_table(ctx: Context) -> tables.Table | text.Text:
 
 def _target(ctx: Context, record: Record[NextPriority]) -> tables.Cell:
     """The promised target, shown and recorded as a figure in the measure's unit, citing the
-    line and column it was typed in; "none set" without one."""
+    line and column it was typed in; [z] (not applicable) where none is set."""
     data = record.data
-    if data.target is None:
-        return "none set"
     measure = data.measure
     if measure.startswith(LOCAL_MEASURE):
         indicator = f"local_measure_{data.unit}"
@@ -71,12 +69,13 @@ def _target(ctx: Context, record: Record[NextPriority]) -> tables.Cell:
         "area_level": "Partnership",
         "period": f"target by {data.by_when.isoformat()}",
         "breakdown": f"next priority: {data.priority}; measure: {measure}",
-        "value": float(data.target),
-        "status": "",
+        "value": float("nan") if data.target is None else float(data.target),
+        "status": "z" if data.target is None else "",
         "source_file": sections.template_file(ctx, "next_priorities"),
         "source_column": "target",
         "source_line": str(record.line),
         "source_area_code": "",
-        "derivation": "",  # the target as the partnership wrote it, in the line and column cited
+        # The target as the partnership wrote it, in the line and column cited.
+        "derivation": "no target set" if data.target is None else "",
     }
     return tables.Figure(row, suffix="%" if data.unit == "percent" else "")
