@@ -62,6 +62,8 @@ def _target(ctx: Context, record: Record[NextPriority]) -> tables.Cell:
         indicator = f"local_measure_{data.unit}"
     else:
         indicator = {c: i for i, c in indicators.LAIT_CODES.items()}.get(measure, measure)
+    if indicator in indicators.WIDER_INDICATORS:
+        _ = ctx.published.lait_dictionary  # a wider-picture measure's places are LAIT's
     row: dict[str, Any] = {
         "indicator": indicator,
         "area_code": ctx.la.code,
@@ -75,7 +77,6 @@ def _target(ctx: Context, record: Record[NextPriority]) -> tables.Cell:
         "source_column": "target",
         "source_line": str(record.line),
         "source_area_code": "",
-        # The target as the partnership wrote it, in the line and column cited.
-        "derivation": "no target set" if data.target is None else "",
+        "derivation": "",  # the target as written (blank: none set), in the line and column cited
     }
     return tables.Figure(row, suffix="%" if data.unit == "percent" else "")
