@@ -127,6 +127,15 @@ def kent_folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def last_year_built(project: Path, report: Path) -> Path:
+    """Give ``project`` the figures.csv that ``report`` (a built report's outputs folder, e.g.
+    ``default_report``) published: new-year takes each promised measure's baseline from it."""
+    target = project / "outputs" / report.name
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(report / "figures.csv", target / "figures.csv")
+    return project
+
+
 def kent_context(project: Path) -> Context:
     """The context Kent 2021-22's sections make, over a project folder such as ``kent_folder``."""
     folder = Path(project)

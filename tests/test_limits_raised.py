@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import project_copy
+from conftest import last_year_built, project_copy
 from safeguarding_report.core import limits, params
 from safeguarding_report.core.errors import DataError, ParamsError
 from safeguarding_report.local import LocalRecords
@@ -66,7 +66,11 @@ def test_a_raised_limit_reaches_check_and_every_section_process(
     assert limits.LIMITS_ENV not in params.load(Path(PARAMS).resolve()).section_environment()
 
 
-def test_new_year_keeps_the_limits_and_thresholds_a_partnership_chose(large: Path) -> None:
+@pytest.mark.build
+def test_new_year_keeps_the_limits_and_thresholds_a_partnership_chose(
+    large: Path, default_report: Path
+) -> None:
+    last_year_built(large, default_report)
     path = _raise(large, "suppress_to: 9\nlimits:\n  rows: 20000\n")
     made = newyear.new_year(path, large)
     following = params.load(made.params_file)

@@ -213,11 +213,18 @@ def test_a_status_the_figures_contradict_is_warned_of_and_refused_in_strict_mode
     assert "its narrative says why" in capsys.readouterr().out
 
 
-def test_a_local_measure_must_give_its_figures() -> None:
-    with pytest.raises(ValueError, match="label, direction, baseline"):
+def test_a_local_measure_must_say_what_it_is_and_its_figures_are_left_to_fill() -> None:
+    """Its label, direction and unit are needed at once; its figures may wait for the year's
+    end (check lists them as to fill in, and a --strict build refuses them)."""
+    with pytest.raises(ValueError, match="names its label, direction, unit"):
         PriorityMeasure.model_validate(
             {"priority": "P1", "measure": "local-reaudit", "baseline_period": "2021-22"}
         )
+    named = PriorityMeasure.model_validate(
+        {"priority": "P1", "measure": "local-reaudit", "baseline_period": "2021-22",
+         "label": "Re-audit (%)", "direction": "higher", "unit": "percent", "baseline": "40"}
+    )  # fmt: skip
+    assert named.left_to_fill() == ["latest_period", "latest", "source"]
 
 
 def test_the_little_progress_list_says_which_priorities_were_declared_so() -> None:

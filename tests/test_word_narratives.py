@@ -15,6 +15,7 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from conftest import last_year_built
 from safeguarding_report import cli
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import LocalRecords
@@ -179,7 +180,11 @@ def test_a_priority_in_word_needs_its_headings_too(kent_local: Path) -> None:
         LocalRecords.load(kent_local.parents[1], KENT)
 
 
-def test_new_year_carries_a_word_narrative_over_as_a_draft(kent_folder: Path) -> None:
+@pytest.mark.build
+def test_new_year_carries_a_word_narrative_over_as_a_draft(
+    kent_folder: Path, default_report: Path
+) -> None:
+    last_year_built(kent_folder, default_report)
     folder = kent_folder / "data/local" / KENT
     (folder / "foreword.md").unlink()
     contribution(folder / "foreword.docx", SIGNED, "Last year's words.")

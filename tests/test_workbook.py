@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from conftest import project_copy
+from conftest import last_year_built, project_copy
 from safeguarding_report import cli
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.core.store import TAKEN_INTO_WORKBOOK
@@ -217,14 +217,20 @@ def test_new_with_a_workbook_starts_with_empty_sheets_and_no_csv_files(tmp_path:
     assert records.sheets().keys() >= {"reviews", "partners", "lado"}
 
 
+@pytest.mark.build
 def test_new_year_carries_the_partnership_over_in_next_years_workbook(
-    kent_folder: Path, workbook: Path, capsys: pytest.CaptureFixture[str]
+    kent_folder: Path, workbook: Path, default_report: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    last_year_built(kent_folder, default_report)
     assert run(kent_folder, "new-year", str(kent_folder / f"params/{KENT}.yaml")) == 0
     said = capsys.readouterr().out
     assert "data/local/kent-2023/records.xlsx, sheet 'partners'" in said
     records = LocalRecords.load(kent_folder / "data", "kent-2023")
     assert len(records.rows("partners")) == 8 and records.rows("reviews") == []
+    # Last year's promises, made this year's priorities and measures, in their sheets.
+    made = [r.data for r in records.rows("priorities")]
+    assert [(p.id, p.status) for p in made] == [(f"P{n}", None) for n in range(1, 5)]  # type: ignore[attr-defined]
+    assert len(records.rows("priority_measures")) == 9
     assert not list((kent_folder / "data/local/kent-2023").glob("*.csv"))
 
 

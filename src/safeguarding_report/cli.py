@@ -188,10 +188,14 @@ def _new_year(args: argparse.Namespace) -> int:
         ("carried over as drafts, to update (write this year's text, then draft: false)",
          done.to_update),
         ("to supply (this year's records; templates in docs/local-data.md)", done.to_supply),
+        ("made from last year's next_priorities.csv, each measure's baseline its latest figure "
+         "(fill in what check lists)", done.promised),
     ):  # fmt: skip
         if files:
             print(f"{title}:")
             print("\n".join(f"  {f}" for f in files))
+    for note in done.notes:
+        print(f"left for the partnership: {note}")
     print(f"next: safeguarding-report check {done.params_file}")
     return 0
 

@@ -46,6 +46,8 @@ class CsvTemplate(_Template):
     SUFFIX = ".csv"
     key: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    # Columns every row sharing the key's first column repeats (a priority's words, say).
+    repeats: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -117,7 +119,12 @@ CSV_TEMPLATES: dict[str, CsvTemplate] = _csv(
     CsvTemplate("lado", m.Lado, key=("measure",)),
     CsvTemplate("private_fostering", m.PrivateFostering, key=("measure",)),
     CsvTemplate("voice", m.Voice),
-    CsvTemplate("next_priorities", m.NextPriority, key=("priority",)),
+    CsvTemplate(
+        "next_priorities",
+        m.NextPriority,
+        key=("priority", "measure"),
+        repeats=("success_measure", "lead", "by_when"),
+    ),
 )
 
 TEXT_TEMPLATES: dict[str, TextTemplate] = {

@@ -133,6 +133,9 @@ def _csv_section(template: CsvTemplate) -> list[str]:
     lines = [f"### `{template.file}`", "", inspect.cleandoc(str(template.model.__doc__)), ""]
     if template.key:
         lines.append(f"No two rows may share the same {' and '.join(template.key)}.")
+    if template.repeats:
+        repeated = ", ".join(f"`{c}`" for c in template.repeats)
+        lines.append(f"Rows of the same {template.key[0]} give the same {repeated}.")
     for link in template.links:
         other = CSV_TEMPLATES[link.template].file
         lines.append(f"Each `{link.column}` must be a `{link.key}` in `{other}`.")

@@ -203,6 +203,14 @@ CWSA_ROYAL_ASSENT = dt.date(2026, 4, 29)
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    # Columns only the year's end can give, which may be left blank until then (new-year
+    # leaves them so): check lists each as to fill in, and a --strict build refuses them.
+    to_fill: ClassVar[tuple[str, ...]] = ()
+
+    def left_to_fill(self) -> list[str]:
+        """The columns of this row still to fill in (of ``to_fill``)."""
+        return [k for k in self.to_fill if getattr(self, k) in (None, "")]
+
 
 # A narrative's own record that someone checked its counts of people for disclosure
 # (report/narratives.py reads the numbers; a --strict build refuses an unchecked small count).
@@ -258,7 +266,13 @@ class Priority(_Row):
     id: Code = Field(description="Short code, also the name of its Markdown file, e.g. P1.")
     title: Text = Field(description="The priority as published in the business plan.")
     lead: Text = Field(description="Job title and organisation of the lead.")
-    status: Progress = Field(description="How far it got by the end of the period.")
+    status: Progress | None = Field(
+        default=None,
+        description="How far it got by the end of the period; blank until the year's end "
+        "(new-year leaves it so): check lists it to fill in and a --strict build refuses it.",
+    )
+
+    to_fill = ("status",)
 
 
 # Which way a measure must move to count as progress, in the words of an indicator's polarity.
@@ -282,70 +296,53 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-class PriorityMeasure(_Row):
-    """The measures that show whether each priority made progress: one row per measure.
-
-    A measure the kit works out (one of its indicators, a wider-picture measure by its id, any
-    Benchmarking Data Set measure by its LAIT code, a count from the records) needs only its
-    baseline period: the report reads both
-    figures. A count from the records, whose baseline is last year's records, gives the
-    baseline figure too. A measure of the partnership's own (its name begins local-) gives
-    both figures, their periods, its unit, the direction and where they come from.
-    """
-
-    priority: Code = Field(description="A priority's id in priorities.csv, e.g. P1.")
-    measure: Text = Field(
+# The columns that name a measure, declared once for priority_measures.csv and
+# next_priorities.csv (the promise of next year's measures), with the checks they share.
+MeasureName = Annotated[
+    str,
+    StringConstraints(min_length=1),
+    Field(
         description="The measure: one of the kit's indicators (docs/data.md), a wider-picture "
         "measure by its id (core/wider.yaml), any measure of the Benchmarking Data Set by its "
         "LAIT code (Measure_short in its data dictionary), a count from the records (e.g. "
         "training_attendances), or a local measure named local-<name>."
-    )
-    label: str = Field(
-        default="",
-        description="What a local measure is, in plain words (required for local-<name>).",
-    )
-    direction: Direction | None = Field(
-        default=None,
+    ),
+]
+MeasureLabel = Annotated[
+    str, Field(description="What a local measure is, in plain words (required for local-<name>).")
+]
+MeasureDirection = Annotated[
+    Direction | None,
+    Field(
         validate_default=True,
         description="Which way is progress: higher or lower; blank takes the measure's "
         "polarity (LAIT's where it has one).",
-    )
-    baseline_period: Text = Field(
-        description="The period the baseline is for: a year ending 31 March (2021), LAIT's "
-        "label (2020-21) or the local period (2020-21).",
-    )
-    baseline: float | None = Field(
-        default=None,
-        description="The baseline figure, for a count from the records or a local measure; "
-        "blank where the kit reads it from the published files.",
-    )
-    latest_period: str = Field(
-        default="", description="The period of the latest figure of a local measure."
-    )
-    latest: float | None = Field(
-        default=None, description="The latest figure of a local measure; blank otherwise."
-    )
-    unit: MeasureUnit | None = Field(
-        default=None,
+    ),
+]
+MeasureUnitColumn = Annotated[
+    MeasureUnit | None,
+    Field(
+        validate_default=True,
         description="The unit of the figures and the target: required with a target or for "
         "a local measure, and must be the measure's own.",
-    )
-    target: float | None = Field(
-        default=None, description="The figure that counts as the priority achieved, if any."
-    )
-    source: str = Field(
-        default="",
-        validate_default=True,
-        description="Where a local measure's or a baseline's figures come from (an audit, a "
-        "survey, last year's report).",
-    )
+    ),
+]
+MeasureTarget = Annotated[
+    float | None,
+    Field(description="The figure that counts as the priority achieved, if any, in the unit."),
+]
 
-    # A measure that is none of these is taken for one of LAIT's data dictionary, which this
-    # floor does not read: the report checks it against the dictionary, with its polarity and
-    # unit, and an unknown one stops the build naming this line and the closest measures
-    # (report/sections/priorities.py).
 
-    @field_validator("direction")
+class _Measure(_Row):
+    """A row that names a measure: checked the same way wherever it is named.
+
+    A measure that is none of ``known_measures()`` nor local is taken for one of LAIT's data
+    dictionary, which this floor does not read: the report checks it against the dictionary,
+    with its polarity and unit, and an unknown one stops the build naming its file, line and
+    the closest measures (report/sections/priorities.py).
+    """
+
+    @field_validator("direction", check_fields=False)
     @classmethod
     def _direction(cls, value: str | None, info: ValidationInfo) -> str | None:
         spec = known_measures().get(str(info.data.get("measure", "")))
@@ -355,7 +352,7 @@ class PriorityMeasure(_Row):
                 raise ValueError(f"{spec.id} has no agreed polarity: say which way is progress")
         return value
 
-    @field_validator("unit")
+    @field_validator("unit", check_fields=False)
     @classmethod
     def _unit(cls, value: str | None, info: ValidationInfo) -> str | None:
         measure = str(info.data.get("measure", ""))
@@ -368,7 +365,7 @@ class PriorityMeasure(_Row):
                 )
         return value
 
-    @field_validator("target")
+    @field_validator("target", check_fields=False)
     @classmethod
     def _target(cls, value: float | None, info: ValidationInfo) -> float | None:
         unit = info.data.get("unit")
@@ -379,6 +376,65 @@ class PriorityMeasure(_Row):
         if value is not None and unit == "percent" and not 0 <= value <= 100:
             raise ValueError(f"{_number(value)} is not a percentage from 0 to 100")
         return value
+
+    @staticmethod
+    def _local_blanks(info: ValidationInfo, keys: tuple[str, ...]) -> list[str]:
+        """Which of ``keys`` a local measure's row leaves blank (none for another measure)."""
+        if not str(info.data.get("measure", "")).startswith(LOCAL_MEASURE):
+            return []
+        return [k for k in keys if info.data.get(k) in (None, "")]
+
+
+class PriorityMeasure(_Measure):
+    """The measures that show whether each priority made progress: one row per measure.
+
+    A measure the kit works out (one of its indicators, a wider-picture measure by its id, any
+    Benchmarking Data Set measure by its LAIT code, a count from the records) needs only its
+    baseline period: the report reads both figures. A count from the records, whose baseline
+    is last year's records, gives the baseline figure too. A measure of the partnership's own
+    (its name begins local-) gives both figures, their periods, its unit, the direction and
+    where they come from.
+    """
+
+    priority: Code = Field(description="A priority's id in priorities.csv, e.g. P1.")
+    measure: MeasureName
+    label: MeasureLabel = ""
+    direction: MeasureDirection = None
+    baseline_period: Text = Field(
+        description="The period the baseline is for: a year ending 31 March (2021), LAIT's "
+        "label (2020-21) or the local period (2020-21).",
+    )
+    baseline: float | None = Field(
+        default=None,
+        description="The baseline figure: required for a count from the records, and for a "
+        "local measure (blank while still to fill in); for a published measure the figure "
+        "last year's report showed (new-year writes it), the report reading the published file.",
+    )
+    latest_period: str = Field(
+        default="",
+        description="The period of the latest figure of a local measure; blank until the "
+        "year's end.",
+    )
+    latest: float | None = Field(
+        default=None,
+        description="The latest figure of a local measure, blank until the year's end (the "
+        "report shows it as not yet published); blank for any other measure.",
+    )
+    unit: MeasureUnitColumn = None
+    target: MeasureTarget = None
+    source: str = Field(
+        default="",
+        validate_default=True,
+        description="Where a local measure's or a baseline's figures come from (an audit, a "
+        "survey, last year's report).",
+    )
+
+    # A local measure's figures, which the partnership may leave blank until it has them.
+    to_fill = ("baseline", "latest_period", "latest", "source")
+
+    def left_to_fill(self) -> list[str]:
+        """A local measure's figures still to fill in (the kit reads any other measure's)."""
+        return super().left_to_fill() if self.measure.startswith(LOCAL_MEASURE) else []
 
     @field_validator("source")
     @classmethod
@@ -391,15 +447,9 @@ class PriorityMeasure(_Row):
                     "year's: give it in the baseline column, and here where it comes from"
                 )
             return value
-        blank = [
-            k
-            for k in ("label", "direction", "baseline", "latest_period", "latest", "unit")
-            if info.data.get(k) in (None, "")
-        ] + (["source"] if not value else [])
+        blank = cls._local_blanks(info, ("label", "direction", "unit"))
         if blank:
-            raise ValueError(
-                f"a local measure gives its figures: {', '.join(blank)} must be filled in"
-            )
+            raise ValueError(f"a local measure names its {', '.join(blank)}: fill them in")
         return value
 
 
@@ -643,13 +693,31 @@ class Voice(_Row):
     what_changed: Text = Field(description="What changed as a result.")
 
 
-class NextPriority(_Row):
-    """The priorities for the coming year and how success will be measured."""
+class NextPriority(_Measure):
+    """The priorities for the coming year, how success will be measured, and the measures
+    that will judge it: one row per measure, a priority's words, lead and date the same on
+    each of its rows. Next year, new-year makes them that year's priorities.csv and
+    priority_measures.csv, each measure's baseline taken from this year's figures."""
 
     priority: Text = Field(description="The priority.")
-    success_measure: Text = Field(description="How success will be measured.")
+    success_measure: Text = Field(description="How success will be measured, in words.")
     lead: Text = Field(description="Job title and organisation of the lead.")
     by_when: Date = Field(description="Date by which it should be achieved.")
+    measure: MeasureName
+    label: MeasureLabel = ""
+    direction: MeasureDirection = None
+    unit: MeasureUnitColumn = None
+    target: MeasureTarget = None
+
+    @field_validator("unit")
+    @classmethod
+    def _local_named(cls, value: str | None, info: ValidationInfo) -> str | None:
+        local = str(info.data.get("measure", "")).startswith(LOCAL_MEASURE)
+        blank = cls._local_blanks(info, ("label", "direction"))
+        blank += ["unit"] if local and value is None else []
+        if blank:
+            raise ValueError(f"a local measure names its {', '.join(blank)}: fill them in")
+        return value
 
 
 # -- narratives (Markdown front matter) ------------------------------------------------------

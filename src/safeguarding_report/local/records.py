@@ -86,6 +86,7 @@ class Entry:
     held: int = 0  # how many records a CSV template holds
     used: bool = True  # read by the report (else a file present all the same, and checked)
     unchanged: bool = False  # the same records as the previous report's (``inventory``)
+    left: str = ""  # records' cells left blank until the year's end: "line 2: status; ..."
 
     @property
     def form(self) -> str:
@@ -242,7 +243,8 @@ class LocalRecords:
         return entries
 
     def drafts(self) -> list[str]:
-        """The narratives still marked ``draft: true``, as files shown to the user."""
+        """The narratives still marked ``draft: true``, and the records with cells left to
+        fill in at the year's end, as files shown to the user."""
         return [e.source for e in self.inventory() if e.state == "draft"]
 
     def _entry(
@@ -256,9 +258,10 @@ class LocalRecords:
         held: int = 0,
         used: bool = True,
         unchanged: bool = False,
+        left: str = "",
     ) -> Entry:
         source = sheet_source(self.source_folder, sheet) if sheet else self.source_file(file)
-        return Entry(name, state, file, sheet, source, error, held, used, unchanged)
+        return Entry(name, state, file, sheet, source, error, held, used, unchanged, left)
 
     def _unknown_files(self) -> list[str]:
         return sorted(self._names() - _known_files())
@@ -325,8 +328,12 @@ class LocalRecords:
         if not rows:
             return [self._entry(name, "empty", file, tab, used=used)]
         unchanged = previous is not None and self._same_records(previous, name)
+        left = _left_to_fill(rows)
+        state: State = "draft" if left else "valid"
         return [
-            self._entry(name, "valid", file, tab, held=len(rows), used=used, unchanged=unchanged)
+            self._entry(
+                name, state, file, tab, held=len(rows), used=used, unchanged=unchanged, left=left
+            )
         ]
 
     def _same_records(self, previous: LocalRecords, name: str) -> bool:
@@ -493,6 +500,7 @@ class LocalRecords:
                 rows = in_sheet
                 self._sources[name] = sheet_source(self.source_folder, name)
             self._check_links(template, rows)
+            _check_repeats(template, rows)
             self._rows[name] = rows
         return self._rows[name]
 
@@ -720,7 +728,7 @@ class LocalRecords:
                     )
                 if not narrative.draft:
                     status = next(r.data.status for r in self.rows(Priority) if r.data.id == stem)
-                    self._check_headings(narrative, status)
+                    self._check_headings(narrative, status or "")
                 self.files_read.append(path)
             self._texts[name] = narrative
         return self._texts[name]
@@ -740,6 +748,33 @@ class LocalRecords:
             )
 
 
+def _left_to_fill(rows: list[Record[BaseModel]]) -> str:
+    """The cells of ``rows`` left blank until the year's end, by line: "line 2: status; ..."."""
+    left = []
+    for record in rows:
+        blank: list[str] = getattr(record.data, "left_to_fill", list)()
+        if blank:
+            left.append(f"{record.unit} {record.line}: {', '.join(blank)}")
+    return "; ".join(left)
+
+
+def _check_repeats(template: CsvTemplate, rows: list[Record[BaseModel]]) -> None:
+    """Rows that share the key's first column give the same value in each repeated column."""
+    first: dict[str, Record[BaseModel]] = {}
+    group = template.key[0] if template.repeats else ""
+    for record in rows:
+        shared = str(getattr(record.data, group)) if group else ""
+        earlier = first.setdefault(shared, record)
+        for column in template.repeats:
+            said, before = getattr(record.data, column), getattr(earlier.data, column)
+            if said != before:
+                raise DataError(
+                    f"{record.place}, column {column!r}: {said!s} differs from {before!s} "
+                    f"on {earlier.unit} {earlier.line}, for the same {group}. Expected every "
+                    f"row of one {group} to give the same {column}; correct one of them."
+                )
+
+
 def _read_any_narrative(path: Path, source_file: str, model: type[BaseModel]) -> Narrative:
     """A narrative written in Markdown (.md) or in Word (.docx)."""
     if path.suffix == WORD_SUFFIX:
@@ -748,11 +783,13 @@ def _read_any_narrative(path: Path, source_file: str, model: type[BaseModel]) ->
 
 
 def refuse_drafts(data_dir: Path, report_id: str, params_path: Path) -> None:
-    """In strict mode a draft narrative is not content: stop, naming each draft."""
+    """In strict mode a draft narrative, or a record left to fill in, is not content: stop,
+    naming each."""
     found = LocalRecords.load(data_dir, report_id).drafts()
     if found:
         raise ReportError(
-            f"{params_path}: strict mode: {len(found)} narrative(s) are drafts still to update: "
-            f"{', '.join(found)}. Write this year's text in each and set 'draft: false', or "
+            f"{params_path}: strict mode: {len(found)} item(s) are drafts still to update: "
+            f"{', '.join(found)}. Write this year's text in each narrative and set "
+            "'draft: false', fill in the blank cells that `check` lists in each record, or "
             "build without --strict."
         )

@@ -51,7 +51,12 @@ from safeguarding_report.pipeline.runner import Task
 from safeguarding_report.pipeline.stitch import Cover, Part, stitch
 from safeguarding_report.report import appendix, changes, disclosure, narratives
 from safeguarding_report.report.appendix import Checked
-from safeguarding_report.report.sections import for_report, long_date, priorities
+from safeguarding_report.report.sections import (
+    for_report,
+    long_date,
+    next_priorities,
+    priorities,
+)
 from safeguarding_report.report.tables import Suppression
 
 log = logging.getLogger(__name__)
@@ -103,13 +108,17 @@ def check_inputs(plan: Plan, published: Published) -> Inputs:
 
 def _check_measures(plan: Plan, published: Published) -> None:
     """Every priority's measures worked out (a baseline period no file holds stops the build,
-    naming the line); a declared status they contradict is warned of, and refused in strict
-    mode until the priority's narrative says why."""
-    if "priorities" not in {s.key for s in plan.fw.sections}:
+    naming the line) and every measure promised for next year known; a declared status they
+    contradict is warned of, and refused in strict mode until the priority's narrative says
+    why."""
+    shown = {"priorities", "next_priorities"} & {s.key for s in plan.fw.sections}
+    if not shown:
         return
     # In a process of its own: the published files it reads (some 65 MiB for Kent) would
     # otherwise stay in this process, and in every section forked from it.
-    found = Task(_disagreements, plan.p, published.data_dir, name="check priorities").result()
+    found = Task(
+        _disagreements, plan.p, published.data_dir, shown, name="check priorities"
+    ).result()
     for one in found:
         log.warning("%s: %s", plan.params_path, priorities.warning(one))
     unexplained = [f.priority for f in found if not f.explained]
@@ -121,9 +130,13 @@ def _check_measures(plan: Plan, published: Published) -> None:
         )
 
 
-def _disagreements(p: Params, data_dir: Path) -> list[priorities.Disagreement]:
-    """The priorities whose declared progress their measures contradict (see above)."""
-    return priorities.disagreements(for_report(p, Published(data_dir)))
+def _disagreements(p: Params, data_dir: Path, shown: set[str]) -> list[priorities.Disagreement]:
+    """The priorities whose declared progress their measures contradict (see above), once
+    the measures promised for next year are known to be measures."""
+    ctx = for_report(p, Published(data_dir))
+    if "next_priorities" in shown:
+        next_priorities.promised_measures(ctx)
+    return priorities.disagreements(ctx) if "priorities" in shown else []
 
 
 @contextmanager

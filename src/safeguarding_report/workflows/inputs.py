@@ -35,7 +35,7 @@ from safeguarding_report.local import Entry, LocalRecords
 from safeguarding_report.local.catalogue import ABOUT_FILE
 from safeguarding_report.local.models import CoverReport
 from safeguarding_report.report import cover, narratives, sections, workforce
-from safeguarding_report.report.sections import priorities
+from safeguarding_report.report.sections import next_priorities, priorities
 from safeguarding_report.report.tables import Suppression
 
 log = logging.getLogger(__name__)
@@ -89,23 +89,32 @@ def check(params_path: Path, root: Path) -> list[Input]:
         rows += _narratives(data, p)
         rows += _workforce(data, p)
         if not any(r.blocks for r in rows):
-            rows += _measures(p, published)
+            # A file the measures find wrong is shown so at its own row.
+            found = {r.name: r for r in _measures(p, published)}
+            rows = [found.pop(r.name, r) for r in rows] + list(found.values())
     return rows
 
 
 def _measures(p: params.Params, published: Published) -> list[Input]:
-    """Each priority's measures, worked out as the report works them out: an error the build
-    would stop on, and each priority whose declared status the measures contradict."""
-    if "priorities" not in {
-        s.key for s in framework.load(p.framework, published.data_dir).sections
-    }:
-        return []
+    """Each priority's measures, and those promised for next year, worked out as the report
+    works them out: an error the build would stop on, and each priority whose declared status
+    the measures contradict."""
+    shown = {s.key for s in framework.load(p.framework, published.data_dir).sections}
     ctx = sections.for_report(p, published)
+    rows: list[Input] = []
+    if "next_priorities" in shown:
+        try:
+            next_priorities.promised_measures(ctx)
+        except DataError as exc:
+            name = str(exc).split(",", 1)[0]  # the file, as its row of the inventory names it
+            rows.append(Input(name, INVALID, str(exc), blocks=True))
+    if "priorities" not in shown:
+        return rows
     try:
         found = priorities.disagreements(ctx)
     except DataError as exc:
-        return [Input("priority_measures", INVALID, str(exc), blocks=True)]
-    rows = [
+        return [*rows, Input("priority_measures", INVALID, str(exc), blocks=True)]
+    rows += [
         Input(f"priority {f.priority}", WARNING, priorities.warning(f), strict=not f.explained)
         for f in found
     ]
@@ -362,6 +371,9 @@ def _local_row(entry: Entry, sheets: int, last_id: str) -> Input:
         case "empty":
             what = "the sheet" if entry.sheet else "its template"
             return Input(name, TO_SUPPLY, f"no records yet: fill in {what} (docs/local-data.md)",
+                         strict=True)  # fmt: skip
+        case "draft" if entry.left:
+            return Input(name, TO_UPDATE, f"to fill in at the year's end: {entry.left}",
                          strict=True)  # fmt: skip
         case "draft":
             return Input(name, TO_UPDATE, "a draft (draft: true): write this year's text, then "

@@ -2,12 +2,14 @@
 
 The period, the comparison year and the publication date move on a year; the partnership's
 details (name, local authority, framework, trend length) are carried over. In the local
-folder, the narratives (foreword, scrutiny, each priority's) are carried over with
+folder, the narratives (foreword, scrutiny, the response) are carried over with
 ``draft: true`` set, so the report shows them as "to be written" and a ``--strict`` build
 refuses to publish them unchanged; ``about.yaml`` and the records that describe the
-partnership itself (partners, subgroups, priorities) are carried over as they were; every
-other record of the year that the framework's sections read is left to supply. ``check`` then
-names each item.
+partnership itself (partners, subgroups) are carried over as they were; this year's
+``next_priorities.csv`` becomes next year's ``priorities.csv`` and ``priority_measures.csv``
+(``promised.py``: each measure's baseline is this year's latest figure), each new priority's
+account to write; every other record of the year that the framework's sections read is left to
+supply. ``check`` then names each item.
 
 ``new-year`` writes whole or not at all: next year's folder is made in a staging folder beside
 it (``data/local/.<id>.new-year-<hex>/``) and moved into place when complete, then the params
@@ -42,11 +44,14 @@ from safeguarding_report.local.word import as_draft as docx_as_draft
 from safeguarding_report.local.workbook import WORKBOOK_FILE, sheet_source, write_workbook
 from safeguarding_report.pipeline import publish
 from safeguarding_report.report.narratives import CHECKED_KEY
+from safeguarding_report.workflows import promised
 
 log = logging.getLogger(__name__)
 
 # Records that describe the partnership rather than its year: carried over as they were.
-CARRIED_RECORDS: tuple[str, ...] = ("partners", "subgroups", "priorities")
+CARRIED_RECORDS: tuple[str, ...] = ("partners", "subgroups")
+# Records made from this year's next_priorities.csv (promised.py).
+PROMISED_RECORDS: tuple[str, ...] = ("priorities", "priority_measures")
 STAGING_INFIX = ".new-year-"  # data/local/.<id>.new-year-<hex>/: next year's, being made
 _DRAFT_LINE = re.compile(r"^draft:.*$", re.MULTILINE)
 _CHECKED_LINE = re.compile(rf"^{CHECKED_KEY}:.*$", re.MULTILINE)
@@ -61,6 +66,9 @@ class NewYear:
     carried: list[str] = field(default_factory=list)  # files copied as they were
     to_update: list[str] = field(default_factory=list)  # narratives carried over as drafts
     to_supply: list[str] = field(default_factory=list)  # files of this year's records
+    # Made from this year's next_priorities.csv, and what is left in them to fill in.
+    promised: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def next_id(p: params.Params) -> str:
@@ -163,8 +171,12 @@ def new_year(params_path: Path, root: Path, *, workbook: bool = False) -> NewYea
     # Each narrative's file, found before anything is written: one written both in Markdown
     # and in Word stops new-year here, with the error that stops check and the build.
     written = old.narrative_files()
+    with limits.applied(p.limits):
+        # Read before anything is written: a wrong next_priorities.csv, or a baseline last
+        # year's figures do not give, stops new-year here.
+        made = promised.made(old, p, root) if "priorities" in used else None
     with limits.applied(p.limits), publish.made_whole(new_folder, STAGING_INFIX) as staged:
-        _write_folder(old, p.id, staged, used, written, workbook, done)
+        _write_folder(old, p.id, staged, used, written, workbook, done, made)
     with store.replacing(target) as handle:
         handle.write(params_text(p, new_id, params_path).encode("utf-8"))
     log.debug("wrote %s and %s", target, new_folder)
@@ -179,6 +191,7 @@ def _write_folder(
     written: dict[str, str],
     workbook: bool,
     done: NewYear,
+    made: promised.Made | None,
 ) -> None:
     """Next year's local folder, in ``staged`` (its place when complete: ``done.local_folder``);
     what it carried over, and what is left to supply or update, added to ``done``."""
@@ -191,25 +204,30 @@ def _write_folder(
         done.to_supply.append(f"{shown}/{ABOUT_FILE}")
     workbook = workbook or (old_folder / WORKBOOK_FILE).is_file()
     if workbook:
-        _records_workbook(old, data, staged, shown, used, done)
+        _records_workbook(old, data, staged, shown, used, done, made)
     for name, template in CSV_TEMPLATES.items():
         if workbook:
             break
         source = old_folder / template.file
         if name not in used:
             continue
-        if name in CARRIED_RECORDS and source.is_file():
+        if name in PROMISED_RECORDS and made is not None and made.rows[name]:
+            promised.write_csv(staged / template.file, template, made.rows[name])
+            done.promised.append(f"{shown}/{template.file}")
+        elif name in CARRIED_RECORDS and source.is_file():
             shutil.copyfile(source, staged / template.file)
             done.carried.append(f"{shown}/{template.file}")
         else:
             done.to_supply.append(f"{shown}/{template.file}")
     narratives = [written.get(t.name, t.file) for t in TEXT_TEMPLATES.values() if t.name in used]
-    priorities_carried = f"{shown}/priorities.csv" in done.carried or (
-        f"{shown}/{WORKBOOK_FILE}, sheet 'priorities'" in done.carried
-    )
-    if priorities_carried and (old_folder / PRIORITY_FOLDER).is_dir():
+    if made is not None and made.rows["priorities"]:
+        # New priorities, so last year's accounts are not theirs: each is to write.
         (staged / PRIORITY_FOLDER).mkdir()
-        narratives += [f for n, f in written.items() if n.startswith(f"{PRIORITY_FOLDER}/")]
+        done.to_supply.extend(
+            f"{shown}/{PRIORITY_FOLDER}/{r['id']}.md" for r in made.rows["priorities"]
+        )
+    if made is not None:
+        done.notes.extend(made.notes)
     for file in narratives:
         source = old_folder / file
         if source.is_file() and source.suffix == WORD_SUFFIX:
@@ -242,13 +260,23 @@ def _records_workbook(
     shown: str,
     used: Collection[str],
     done: NewYear,
+    made: promised.Made | None,
 ) -> None:
     """Next year's records.xlsx, in ``new_folder`` (shown to the user as ``shown``): the
     records that describe the partnership carried over (from this year's workbook or CSV
-    files), a sheet to fill in for every other."""
+    files), the priorities and their measures made from next_priorities, a sheet to fill in
+    for every other."""
     chosen = [t for t in CSV_TEMPLATES.values() if t.name in used]
     held = {t.name: [r.data for r in old.rows(t.name)] for t in chosen if t.name in CARRIED_RECORDS}
-    write_workbook(new_folder / WORKBOOK_FILE, chosen, held)
+    made_rows = {
+        t.name: promised.models(t, made.rows[t.name])
+        for t in chosen
+        if made is not None and t.name in PROMISED_RECORDS and made.rows[t.name]
+    }
+    write_workbook(new_folder / WORKBOOK_FILE, chosen, {**held, **made_rows})
     for template in chosen:
         where = sheet_source(shown, template.name)
-        (done.carried if held.get(template.name) else done.to_supply).append(where)
+        if template.name in made_rows:
+            done.promised.append(where)
+        else:
+            (done.carried if held.get(template.name) else done.to_supply).append(where)

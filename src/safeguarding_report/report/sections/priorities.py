@@ -17,6 +17,7 @@ from safeguarding_report.data.schema import NOT_YET_PUBLISHED
 from safeguarding_report.local import Record
 from safeguarding_report.local.models import (
     LOCAL_MEASURE,
+    NextPriority,
     Priority,
     PriorityHeader,
     PriorityMeasure,
@@ -30,6 +31,8 @@ from safeguarding_report.report.sections import ENGLAND, Banner, Context, posses
 
 TEMPLATES = registry.get("priorities").templates
 STALLED = "little or no progress"
+# Shown for a status left blank until the year's end (new-year leaves it so).
+UNDECLARED = "not yet given"
 MOVEMENT = "priority_measure_movement"
 
 
@@ -48,7 +51,7 @@ def status_table(ctx: Context) -> tables.Table | text.Text:
         f"The {possessive(ctx.terms.members)} priorities for {ctx.local_period} and the "
         "progress made",
         ["Priority", "Lead", "Progress by the end of the period"],
-        lambda r: [f"{r.data.id}. {r.data.title}", r.data.lead, r.data.status.capitalize()],
+        lambda r: [f"{r.data.id}. {r.data.title}", r.data.lead, _status(r.data).capitalize()],
     )
 
 
@@ -110,7 +113,7 @@ def little_progress(ctx: Context) -> text.Text | tables.Table:
                 _measure_table(
                     ctx,
                     "Priorities with little or no evidence of progress in their measures ("
-                    + ", ".join(f"{i}, declared {titles[i].status}" for i in stalled)
+                    + ", ".join(f"{i}, declared {_status(titles[i])}" for i in stalled)
                     + ")",
                     [m for ms in stalled.values() for m in ms],
                 )
@@ -167,10 +170,10 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
             table, records = shown.to_html(), [*records, *shown.records]
             said = [m.judgement for m in mine]
             judged_so = f"The measures: {verdict(said)}."
-            if judged.disagrees(record.data.status, said):
+            if judged.disagrees(_status(record.data), said):
                 why = _why_differ(narrative)
                 differ = (
-                    f"The declared progress ({record.data.status}) and the measures disagree. "
+                    f"The declared progress ({_status(record.data)}) and the measures disagree. "
                     + (why or "The account does not yet say why.")
                 )
         parts.append(
@@ -178,7 +181,7 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
                 "sections",
                 "priority",
                 heading=heading,
-                status=record.data.status,
+                status=_status(record.data),
                 lead=record.data.lead,
                 account=fragments.safe(account),
                 measured=fragments.safe(table),
@@ -188,6 +191,11 @@ def _narratives(ctx: Context, *, stalled: bool) -> text.Text:
         )
         plain.append(heading)
     return text.Text("\n".join(parts) + ("\n" if parts else ""), records, "\n".join(plain))
+
+
+def _status(priority: Priority) -> str:
+    """The priority's declared status, or that it is not given yet."""
+    return priority.status or UNDECLARED
 
 
 def verdict(said: list[str]) -> str:
@@ -248,12 +256,12 @@ def disagreements(ctx: Context) -> list[Disagreement]:
     by_id = {r.data.id: r.data for r in ctx.records.rows(Priority)}
     for priority, measured in judgements(ctx).items():
         said = [m.judgement for m in measured]
-        if judged.disagrees(by_id[priority].status, said):
+        if judged.disagrees(_status(by_id[priority]), said):
             narrative = ctx.records.text(f"priorities/{priority}")
             found.append(
                 Disagreement(
                     priority,
-                    by_id[priority].status,
+                    _status(by_id[priority]),
                     tuple(
                         f"{m.record.data.measure}{' (' + m.area + ')' if m.area else ''}: "
                         f"{m.judgement}"
@@ -290,7 +298,7 @@ def measures_of(ctx: Context, priority: str) -> list[Measured]:
     return [m for r in rows for m in _measured(ctx, r)]
 
 
-def _located(ctx: Context, record: Record[PriorityMeasure], column: str, said: str) -> DataError:
+def _located(ctx: Context, record: Record[Any], column: str, said: str) -> DataError:
     return DataError(f"{record.place}, column {column!r}: {said}. {FIX}")
 
 
@@ -316,10 +324,13 @@ def _measured(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
 def _given(
     ctx: Context, record: Record[PriorityMeasure], indicator: str, column: str
 ) -> dict[str, Any]:
-    """A figure typed into priority_measures.csv, citing its line and column."""
+    """A figure typed into priority_measures.csv, citing its line and column; a local
+    measure's latest figure left blank until the year's end is not yet published, a baseline
+    left blank not available."""
     data = record.data
     value = getattr(data, column)
     period = data.baseline_period if column == "baseline" else data.latest_period
+    blank = "" if value is not None else "x" if column == "baseline" else NOT_YET_PUBLISHED
     return {
         "indicator": indicator,
         "area_code": ctx.la.code,
@@ -327,8 +338,8 @@ def _given(
         "area_level": "Partnership",
         "period": period,
         "breakdown": f"priority: {data.priority}; measure: {data.measure}",
-        "value": float(value),
-        "status": "",
+        "value": float("nan") if value is None else float(value),
+        "status": blank,
         "source_file": sections.template_file(ctx, "priority_measures"),
         "source_column": column,
         "source_line": str(record.line),
@@ -398,10 +409,11 @@ def _published(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
     )
 
 
-def _lait_measure(ctx: Context, record: Record[PriorityMeasure]) -> str:
+def lait_measure(ctx: Context, record: Record[PriorityMeasure] | Record[NextPriority]) -> str:
     """The indicator a measure of the Benchmarking Data Set is shown as: a wider-picture
     measure's id (by its id or LAIT code), else the LAIT code itself, once the data dictionary
-    is known to hold it; otherwise a located error naming the closest measures."""
+    is known to hold it; otherwise a located error naming the closest measures. The row is a
+    priority's measure or one promised for next year."""
     measure = record.data.measure
     wider = {code: i for i, code in indicators.LAIT_CODES.items()}
     if measure in indicators.WIDER_INDICATORS or measure in wider:
@@ -430,7 +442,7 @@ def _lait_measure(ctx: Context, record: Record[PriorityMeasure]) -> str:
 
 def _wider(ctx: Context, record: Record[PriorityMeasure]) -> list[Measured]:
     data = record.data
-    indicator = _lait_measure(ctx, record)
+    indicator = lait_measure(ctx, record)
     held = ctx.published.wider_years(indicator, ctx.year, 99)
     labels = [y.label for y in held]
     base = next((y for y in held if y.label == data.baseline_period), None)
