@@ -74,8 +74,9 @@ def _measure(ctx: Context, record: Record[NextPriority]) -> list[tables.Cell]:
     if spec is not None and spec.id not in indicators.WIDER_INDICATORS:
         way = data.direction or spec.polarity or ""
         return [data.label or spec.label, way, _target(ctx, record, spec.id)]
-    indicator = priorities.lait_measure(ctx, record)  # reads LAIT's data dictionary
-    lait = data.direction or ctx.published.lait_entry(indicator).polarity or "not given by LAIT"
+    indicator = priorities.lait_measure(ctx, record)
+    entry = ctx.published.lait_entry(indicator)  # its places, label and polarity are LAIT's
+    lait = data.direction or entry.polarity or "not given by LAIT"
     said = data.label or indicators.get(indicator).label
     return [said, lait, _target(ctx, record, indicator)]
 
