@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,21 @@ def test_the_little_progress_list_says_which_priorities_were_declared_so() -> No
     said = priorities.little_progress(ctx).plain
     assert "Every priority has at least one measure that moved as intended." in said
     assert "The partnership itself declared little or no progress on P5" in said
+
+
+@pytest.mark.parametrize("report", ["kent-2022", "llr-2024"])
+def test_the_charts_title_counts_the_measures_judged_each_way(report: str) -> None:
+    """A bar can lean the right way within the band that counts as similar: the title says
+    how many measures each judgement took, and they add up to the bars drawn."""
+    ctx = _context(ROOT, report)
+    said = [m.judgement for ms in priorities.judgements(ctx).values() for m in ms]
+    chart = priorities.progress_chart(ctx)
+    assert isinstance(chart, charts.Chart)
+    assert chart.title.startswith(f"Of the {len(said)} measures of the priorities, ")
+    counted = dict(
+        (words.removesuffix(" and").strip(), int(n))
+        for n, words in re.findall(r"(\d+) ([a-z ]+?)(?:,| and |$)", chart.title.split(", ", 1)[1])
+    )
+    assert sum(counted.values()) == len(said)
+    assert counted.get("moved as intended", 0) == said.count(progress.MOVED)
+    assert counted.get("moved the wrong way", 0) == said.count(progress.AGAINST)

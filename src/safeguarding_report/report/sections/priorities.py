@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,15 +85,41 @@ def progress_chart(ctx: Context) -> charts.Chart | text.Text:
         )
         for m in measured
     ]
-    moved = sum(m.judgement in judged.PROGRESS for m in measured)
     return charts.named_bars(
         frame,
         named,
-        title=f"{moved} of the {len(measured)} measures of the priorities moved as intended",
+        title=_judged_so(m.judgement for m in measured),
         source=sections.template_file(ctx, "priority_measures"),
         categories="Measure",
         when="baseline to latest, each measure's own periods; positive is progress",
     )
+
+
+# How a number of measures judged so is said, one and several.
+_SAID: dict[str, tuple[str, str]] = {
+    judged.REACHED: ("reached its target", "reached their targets"),
+    judged.MOVED: ("moved as intended", "moved as intended"),
+    judged.STILL: ("showed little or no change", "showed little or no change"),
+    judged.AGAINST: ("moved the wrong way", "moved the wrong way"),
+    judged.NOT_COMPARABLE: ("could not be compared", "could not be compared"),
+    judged.NOT_YET: ("is not yet published", "are not yet published"),
+}
+
+
+def _judged_so(said: Iterable[str]) -> str:
+    """How many measures were judged each way, in the rule's order: e.g. 'Of the 14 measures
+    of the priorities, 7 moved as intended, 1 reached its target and 4 moved the wrong way'.
+    The chart's bars are signed as the measures moved; a bar within the band that counts as
+    similar is not progress, so the count is said, not left to the reader."""
+    said = list(said)
+    counts = [(said.count(j), j) for j in judged.JUDGEMENTS if j in said]
+    parts = [f"{n} {_SAID[j][n > 1]}" for n, j in counts]
+    if not parts:
+        return "No measure of the priorities to show"
+    if len(said) == 1:
+        return f"The priorities' one measure {_SAID[said[0]][0]}"
+    listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+    return f"Of the {len(said)} measures of the priorities, {listed}"
 
 
 def little_progress(ctx: Context) -> text.Text | tables.Table:
