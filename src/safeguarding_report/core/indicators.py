@@ -955,6 +955,11 @@ def declare_lait_measures(measures: Mapping[str, tuple[str, str, str]]) -> None:
         _LAIT_MEASURES[code] = Indicator(code, label, unit, description, axis=shown_axis)
 
 
+def by_lait_code(measure: str) -> str:
+    """The kit's id of a wider-picture measure named by its LAIT code; any other name as it is."""
+    return next((i for i, code in LAIT_CODES.items() if code == measure), measure)
+
+
 def lait_code(indicator_id: str) -> str | None:
     """The LAIT code of a measure of the Benchmarking Data Set (by the kit's id or its own
     code), or None for any other measure."""

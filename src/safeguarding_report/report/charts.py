@@ -330,12 +330,12 @@ def stages(
     dot per stage (its own colour and marker), joined in order so that the line reads as the
     change. ``items`` are (label, [(stage, tidy row) ...]); every row has the same measure."""
     rows = [row for _, shown in items for _, row in shown]
-    indicator = indicators.get(_one(pd.DataFrame(rows), "indicator"))
-    drawn = [row for row in rows if not text.missing(row)]
-    if not drawn:
-        return _nothing_to_draw(pd.DataFrame(rows))
+    frame = pd.DataFrame(rows)
+    indicator = indicators.get(_one(frame, "indicator"))
+    if all(text.missing(row) for row in rows):
+        return _nothing_to_draw(frame)
     names = list(dict.fromkeys(stage for _, shown in items for stage, _ in shown))
-    period = _one(pd.DataFrame(rows), "period")
+    period = _one(frame, "period")
     subtitle = f"{indicator.label}, {tables.and_([n.lower() for n in names])}, {period}"
     with matplotlib.style.context(AF_STYLE):
         fig = _figure(0.9 + 0.5 * len(items))
@@ -378,8 +378,7 @@ def stages(
         source=source,
         notes=[*notes, *(["[x]: not asked at that stage."] if "[x]" in str(items) else [])],
     )
-    slug = _slug("stages", pd.DataFrame(rows))
-    return Chart(slug, title, subtitle, alt, png, table, fig)
+    return Chart(_slug("stages", frame), title, subtitle, alt, png, table, fig)
 
 
 def _at(shown: Sequence[tuple[str, tables.Row]], stage: str) -> tables.Cell:

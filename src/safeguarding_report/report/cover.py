@@ -154,7 +154,7 @@ def compose(
         recommendation=cover.recommendation,
         sections=[
             _introduction(p, fw, ctx),
-            _the_report(p, fw, ctx, cover, records),
+            _the_report(p, fw, ctx, cover),
             Section("Conclusions", [_say(c) for c in cover.conclusions]),
             Section("Recommendation", [_say(cover.recommendation)]),
             _background(p, fw, cover),
@@ -237,15 +237,13 @@ def _row(frame: pd.DataFrame, code: str) -> pd.Series:
     return frame[frame["area_code"] == code].iloc[0]
 
 
-def _the_report(
-    p: Params, fw: Framework, ctx: sections.Context, cover: CoverReport, records: LocalRecords
-) -> Section:
+def _the_report(p: Params, fw: Framework, ctx: sections.Context, cover: CoverReport) -> Section:
     la = ctx.la
     blocks: list[Block] = [
         _say(
             f"The {fw.report_name} covers {ctx.period_label}. The key activities of the year were:"
         ),
-        Items([*cover.key_activities, *progress_cited(ctx, cover, records)]),
+        Items([*cover.key_activities, *progress_cited(ctx, cover)]),
     ]
     # While the report's year is not yet published, the committee gets the latest published
     # figures, introduced as such, rather than a page of figures not available.
@@ -314,9 +312,7 @@ def _the_report(
     return Section(f"The {fw.report_name}", blocks)
 
 
-def progress_cited(
-    ctx: sections.Context, cover: CoverReport, records: LocalRecords
-) -> list[text.Text]:
+def progress_cited(ctx: sections.Context, cover: CoverReport) -> list[text.Text]:
     """Each key activity of ``key_activities_progress``, followed by how far its priority got:
     the judgement and the figures the priorities section shows (the same rows, formatted and
     recorded the same way). An unknown priority or measure stops, naming the line."""
@@ -326,7 +322,7 @@ def progress_cited(
         try:
             measured = priorities.cited(ctx, item.priority, item.measure)
         except KeyError as exc:
-            where = records.place_in(CoverReport, key)
+            where = ctx.records.place_in(CoverReport, key)
             raise DataError(f"{where}: {exc.args[0]}. {FIX}") from None
         title = next(r.data.title for r in ctx.records.rows(Priority) if r.data.id == item.priority)
         every = [m.judgement for m in priorities.measures_of(ctx, item.priority)]

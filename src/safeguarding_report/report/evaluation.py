@@ -19,8 +19,6 @@ from safeguarding_report.report import tables
 
 # The stages in the order a change is read; follow-ups by how many months later.
 STAGE_ORDER: dict[str, int] = {"before": 0, "after": 1, FOLLOW_UP: 2}
-# The status of a change from too few answers, shown [u].
-FEW_ANSWERED = tables.FEW_ANSWERED
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def change(
     which ``answered`` people answered (earlier, later), citing both rows.
 
     Where fewer than ``reliable_from`` answered at either stage, the change keeps its value
-    for figures.csv but has the status ``FEW_ANSWERED`` (shown ``[u]``); a result missing at
+    for figures.csv but has the status ``tables.FEW_ANSWERED`` (shown ``[u]``); a result missing at
     either stage leaves it missing, with that result's status.
     """
     row: dict[str, Any] = {**later, "indicator": indicator, "breakdown": breakdown}
@@ -113,5 +111,5 @@ def change(
         f"{float(earlier['value']):.15g} (the earlier), answered by {answered[1]:,} and "
         f"{answered[0]:,}"
     )
-    row["status"] = FEW_ANSWERED if min(answered) < reliable_from else ""
+    row["status"] = tables.FEW_ANSWERED if min(answered) < reliable_from else ""
     return row

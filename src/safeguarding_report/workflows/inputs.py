@@ -27,6 +27,7 @@ from pathlib import Path
 
 from safeguarding_report.core import framework, limits, params
 from safeguarding_report.core.errors import DataError, ReportError
+from safeguarding_report.core.framework import Framework
 from safeguarding_report.core.indicators import INDICATORS, LAIT_CODES, WIDER_INDICATORS
 from safeguarding_report.data import Published
 from safeguarding_report.data.catalogue import PUBLISHED, Catalogue
@@ -84,22 +85,23 @@ def check(params_path: Path, root: Path) -> list[Input]:
         ]
     rows += _published_files(published, la.code, p.comparison_year)
     rows += _indicators(published, la.code, p.comparison_year)
+    fw = framework.load(p.framework, data)
+    shown = {s.key for s in fw.sections}
     with limits.applied(p.limits):
-        rows += _local(data, p, _last_year(root, p))
+        rows += _local(data, p, fw, _last_year(root, p))
         rows += _narratives(data, p)
-        rows += _workforce(data, p)
+        rows += _workforce(data, p) if "training" in shown else []
         if not any(r.blocks for r in rows):
             # A file the measures find wrong is shown so at its own row.
-            found = {r.name: r for r in _measures(p, published)}
+            found = {r.name: r for r in _measures(p, published, shown)}
             rows = [found.pop(r.name, r) for r in rows] + list(found.values())
     return rows
 
 
-def _measures(p: params.Params, published: Published) -> list[Input]:
+def _measures(p: params.Params, published: Published, shown: set[str]) -> list[Input]:
     """Each priority's measures, and those promised for next year, worked out as the report
-    works them out: an error the build would stop on, and each priority whose declared status
-    the measures contradict."""
-    shown = {s.key for s in framework.load(p.framework, published.data_dir).sections}
+    works them out (for the sections ``shown``): an error the build would stop on, and each
+    priority whose declared status the measures contradict."""
     ctx = sections.for_report(p, published)
     rows: list[Input] = []
     if "next_priorities" in shown:
@@ -118,11 +120,10 @@ def _measures(p: params.Params, published: Published) -> list[Input]:
         Input(f"priority {f.priority}", WARNING, priorities.warning(f), strict=not f.explained)
         for f in found
     ]
-    records = LocalRecords.load(published.data_dir, p.id)
-    written = records.document(CoverReport)
+    written = ctx.records.document(CoverReport)
     if written is not None:
         try:  # the priorities the cover report cites, as the build will cite them
-            cover.progress_cited(ctx, written, records)
+            cover.progress_cited(ctx, written)
         except DataError as exc:
             rows.append(
                 Input("cover_report key_activities_progress", INVALID, str(exc), blocks=True)
@@ -305,10 +306,9 @@ def _last_year(root: Path, p: params.Params) -> str:
     return ""
 
 
-def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
+def _local(data: Path, p: params.Params, fw: Framework, last_id: str) -> list[Input]:
     """The partnership's own records as ``LocalRecords.inventory`` finds them: each template
     the framework's sections read, and any other file there that a build would stop on."""
-    fw = framework.load(p.framework, data)
     records = LocalRecords(data, p.id, fw.templates())
     previous = LocalRecords.lazy(data, last_id) if last_id else None
     optional = fw.optional_templates()
@@ -324,8 +324,6 @@ def _local(data: Path, p: params.Params, last_id: str) -> list[Input]:
 def _workforce(data: Path, p: params.Params) -> list[Input]:
     """A warning for each agency that training_attendance.csv and the optional workforce.csv
     do not both name (none while either is invalid: its row above says why)."""
-    if "training" not in {s.key for s in framework.load(p.framework, data).sections}:
-        return []
     try:
         found = workforce.mismatches(LocalRecords.lazy(data, p.id))
     except ReportError:

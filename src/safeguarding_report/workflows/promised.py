@@ -136,8 +136,7 @@ def _measure_row(
             "baseline": f"{before.latest:g}",
             "source": before.source,
         }
-    kit_id = {code: i for i, code in indicators.LAIT_CODES.items()}.get(data.measure, data.measure)
-    figure = figures.get(kit_id)
+    figure = figures.get(indicators.by_lait_code(data.measure))
     if figure is None:
         raise ReportError(
             f"{record.place}, column 'measure': {p.id}'s published report shows no figure of "

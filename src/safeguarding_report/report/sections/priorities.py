@@ -80,7 +80,7 @@ def progress_chart(ctx: Context) -> charts.Chart | text.Text:
     named = [
         charts.Named(
             f"{m.record.data.priority}. {titles[m.record.data.priority]}",
-            _label(m),
+            m.label,
             m.area or whole,
         )
         for m in measured
@@ -441,10 +441,9 @@ def lait_measure(ctx: Context, record: Record[PriorityMeasure] | Record[NextPrio
     measure's id (by its id or LAIT code), else the LAIT code itself, once the data dictionary
     is known to hold it; otherwise a located error naming the closest measures. The row is a
     priority's measure or one promised for next year."""
-    measure = record.data.measure
-    wider = {code: i for i, code in indicators.LAIT_CODES.items()}
-    if measure in indicators.WIDER_INDICATORS or measure in wider:
-        return wider.get(measure, measure)
+    measure = indicators.by_lait_code(record.data.measure)
+    if measure in indicators.WIDER_INDICATORS:
+        return measure
     dictionary = ctx.published.lait_dictionary
     if measure not in dictionary:
         close = difflib.get_close_matches(measure, [*known_measures(), *dictionary], 3, 0.5)
@@ -617,14 +616,9 @@ def _movement_row(m: Measured) -> dict[str, Any]:
     return row
 
 
-def _label(m: Measured) -> str:
-    """What the measure measures, in full, as its table names it."""
-    return m.label
-
-
 def _name(m: Measured) -> str:
     """The measure as the chart's data table names it: priority, label and area, in full."""
-    return f"{m.record.data.priority}: {_label(m)}{', ' + m.area if m.area else ''}"
+    return f"{m.record.data.priority}: {m.label}{', ' + m.area if m.area else ''}"
 
 
 def cited(ctx: Context, priority: str, measure: str = "") -> list[Measured]:

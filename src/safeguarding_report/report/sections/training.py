@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from safeguarding_report.local import Record
 from safeguarding_report.local.models import (
     TrainingAttendance,
     TrainingCourse,
@@ -110,26 +111,36 @@ CHANGES: dict[str, str] = {
 DIFFERENT_PEOPLE = "not the same people"
 
 
+def _evaluations(ctx: Context) -> tuple[dict[str, str], list[evaluation.Measured]]:
+    """Each course's title by id, and its evaluated measures in the courses' order."""
+    courses = ctx.records.rows(TrainingCourse)
+    found = evaluation.measured(
+        ctx.records.rows(TrainingEvaluation), [c.data.course_id for c in courses]
+    )
+    return {c.data.course_id: c.data.title for c in courses}, found
+
+
+def _part(measured: evaluation.Measured, stage: Record[TrainingEvaluation]) -> str:
+    """The breakdown a stage's result is recorded under in figures.csv."""
+    return (
+        f"course: {measured.course_id}; measure: {measured.measure}; "
+        f"stage: {evaluation.stage_key(stage)}"
+    )
+
+
 def evaluation_table(ctx: Context) -> tables.Table | text.Text:
     """What course evaluations found: each course's measures stage by stage (before, straight
     after, months later), with how many answered and the change from the stage before."""
     if sections.unsupplied(ctx, "training_evaluation"):
         return sections.not_supplied(ctx, "training_evaluation")
-    courses = ctx.records.rows(TrainingCourse)
-    titles = {c.data.course_id: c.data.title for c in courses}
-    found = evaluation.measured(
-        ctx.records.rows(TrainingEvaluation), [c.data.course_id for c in courses]
-    )
+    titles, found = _evaluations(ctx)
     least = tables.reliable_from()
     body: list[list[tables.Cell]] = []
     different = False
     for measured in found:
         changes = {later.line: earlier for earlier, later in evaluation.changes(measured)}
         for stage in measured.stages:
-            part = (
-                f"course: {measured.course_id}; measure: {measured.measure}; "
-                f"stage: {evaluation.stage_key(stage)}"
-            )
+            part = _part(measured, stage)
             result, suffix = RESULTS[stage.data.unit]
             shown = result.row(ctx, [stage], part)
             change: tables.Cell = "[z]"
@@ -195,14 +206,11 @@ def evaluation_chart(ctx: Context) -> charts.Chart | text.Text:
     stage; a sentence where there is none (scores and single stages are in the table)."""
     if sections.unsupplied(ctx, "training_evaluation"):
         return sections.not_supplied(ctx, "training_evaluation")
-    courses = ctx.records.rows(TrainingCourse)
-    titles = {c.data.course_id: c.data.title for c in courses}
+    titles, evaluated = _evaluations(ctx)
     least = tables.reliable_from()
     charted = [
         m
-        for m in evaluation.measured(
-            ctx.records.rows(TrainingEvaluation), [c.data.course_id for c in courses]
-        )
+        for m in evaluated
         if len(m.stages) > 1 and all(s.data.unit == "percent" for s in m.stages)
     ]
     # A line between two dots reads as a change: none from too few answers ([u] in the table).
@@ -219,15 +227,7 @@ def evaluation_chart(ctx: Context) -> charts.Chart | text.Text:
         (
             titles.get(m.course_id, m.course_id) + (f" ({m.measure})" if len(measures) > 1 else ""),
             [
-                (
-                    evaluation.when(stage),
-                    result.row(
-                        ctx,
-                        [stage],
-                        f"course: {m.course_id}; measure: {m.measure}; "
-                        f"stage: {evaluation.stage_key(stage)}",
-                    ),
-                )
+                (evaluation.when(stage), result.row(ctx, [stage], _part(m, stage)))
                 for stage in m.stages
             ],
         )
