@@ -91,14 +91,35 @@ def _late_imports(module: str) -> set[str]:
 
 
 def test_the_stages_modules_are_named_in_one_place() -> None:
-    """The build imports two modules late: what checks the published files, then the stages,
-    which import every module they use at their top (read by the build and by the build
-    server's warm-up alike), so no stage waits on an import once the checks have started."""
+    """The build imports three modules late: what checks the published files, then the stages
+    up to the sections, then (once the sections have run) those after them; each imports
+    every module its stages use at its top (read by the build and by the build server's
+    warm-up alike). Only the cover report's own module is imported where it is written."""
     assert _late_imports(f"{NAME}.pipeline.build") == {
         f"{NAME}.pipeline.validate",
         f"{NAME}.pipeline.stages",
+        f"{NAME}.pipeline.finish",
     }
-    assert _late_imports(f"{NAME}.pipeline.stages") == set()
+    assert _late_imports(f"{NAME}.pipeline.stages") == {f"{NAME}.pipeline.cover"}
+    assert _late_imports(f"{NAME}.pipeline.finish") == set()
+
+
+def test_sections_are_forked_without_the_office_and_export_libraries() -> None:
+    """The build's process holds, when its sections fork from it, the stages up to the
+    sections and what the sections import, not nbconvert, python-docx, mammoth,
+    BeautifulSoup or openpyxl: each forked section would count them again in its resident
+    memory. The shipped reports' records are CSV and Markdown files, so no section needs them."""
+    script = (
+        "import sys\n"
+        "from safeguarding_report.pipeline import runner, stages\n"
+        "runner.prepare()\n"
+        "print(sorted(m for m in ('nbconvert', 'docx', 'mammoth', 'bs4', 'openpyxl',\n"
+        "    'safeguarding_report.pipeline.finish') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
 
 
 def test_a_build_with_nothing_changed_imports_no_stage() -> None:

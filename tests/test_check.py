@@ -9,8 +9,8 @@ import pytest
 from safeguarding_report import cli
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.local.catalogue import CSV_TEMPLATES
-from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
+from safeguarding_report.local.catalogue import CSV_TEMPLATES, WORKBOOK_FILE
+from safeguarding_report.local.workbook import write_workbook
 from safeguarding_report.workflows import inputs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -37,8 +37,8 @@ from safeguarding_report.core.limits import (
     MAX_TEXT_FILE_BYTES,
 )
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.local.catalogue import CSV_TEMPLATES
-from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
+from safeguarding_report.local.catalogue import CSV_TEMPLATES, WORKBOOK_FILE
+from safeguarding_report.local.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES: list[dict[str, Any]] = yaml.safe_load(

@@ -10,8 +10,8 @@ import pytest
 from safeguarding_report.core import framework, registry
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.local import Entry, LocalRecords
-from safeguarding_report.local.catalogue import CSV_TEMPLATES
-from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
+from safeguarding_report.local.catalogue import CSV_TEMPLATES, WORKBOOK_FILE
+from safeguarding_report.local.workbook import write_workbook
 
 ROOT = Path(__file__).parents[1]
 KENT = "kent-2022"

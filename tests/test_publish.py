@@ -19,7 +19,7 @@ import pytest
 
 from conftest import wait_for
 from safeguarding_report.core.errors import DataError, OutputError
-from safeguarding_report.local.workbook import WORKBOOK_FILE
+from safeguarding_report.local.catalogue import WORKBOOK_FILE
 from safeguarding_report.pipeline import execute as execute_module
 from safeguarding_report.pipeline import publish
 from safeguarding_report.pipeline.build import Project, build

@@ -18,12 +18,8 @@ from safeguarding_report import cli
 from safeguarding_report.core.errors import DataError
 from safeguarding_report.core.store import TAKEN_INTO_WORKBOOK
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.local.catalogue import CSV_TEMPLATES
-from safeguarding_report.local.workbook import (
-    MAX_WIDTH,
-    WORKBOOK_FILE,
-    write_workbook,
-)
+from safeguarding_report.local.catalogue import CSV_TEMPLATES, WORKBOOK_FILE
+from safeguarding_report.local.workbook import MAX_WIDTH, write_workbook
 from safeguarding_report.workflows import inputs
 from safeguarding_report.workflows import workbook as workbook_flow
 

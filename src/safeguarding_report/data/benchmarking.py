@@ -189,7 +189,7 @@ class Entry:
     dps: int = 1  # decimal places its figures are shown with (``NA`` in the dictionary: 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BdsCell:
     """One value of the parquet file with its row."""
 

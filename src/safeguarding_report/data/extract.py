@@ -27,7 +27,7 @@ from safeguarding_report.data.read import Table, parse_value, parse_year
 OLD_CODE = re.compile(r"^\d{3}$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One published value with where it came from."""
 

@@ -149,6 +149,15 @@ STALLED = "little or no progress"
 STALLED_HEADINGS: tuple[str, ...] = ("Why", "What happens next")
 
 ABOUT_FILE = "about.yaml"
+# A narrative may be a Word document instead of Markdown; the records may be kept in one
+# workbook, a sheet per CSV template, instead of the CSV files.
+WORD_SUFFIX = ".docx"
+WORKBOOK_FILE = "records.xlsx"
+
+
+def sheet_source(source_folder: str, name: str) -> str:
+    """A sheet as shown to the user and cited in figures.csv: the workbook, then the sheet."""
+    return f"{source_folder}/{WORKBOOK_FILE}, sheet {name!r}"
 
 
 def headings_for(status: str) -> tuple[str, ...]:

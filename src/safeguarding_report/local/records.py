@@ -9,6 +9,11 @@ report uses (and any other with a file there), where it is read from and its sta
 invalid with the located error, still to supply, or a draft narrative). ``load`` is that
 inventory stopping at its first error, ``check`` prints it, and ``refuse_drafts`` (a strict
 build) refuses the drafts it finds.
+
+The readers of Word documents and of the workbook (``word.py``, ``workbook.py``: python-docx,
+mammoth, BeautifulSoup and openpyxl, some 13 MiB) are imported only when the folder holds
+such a file: every section's process is forked from the build's, and counts in its memory
+all that the build's process holds.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import pandas as pd
 import yaml
@@ -34,9 +39,12 @@ from safeguarding_report.local.catalogue import (
     PRIORITY_FOLDER,
     PRIORITY_TEMPLATE,
     TEXT_TEMPLATES,
+    WORD_SUFFIX,
+    WORKBOOK_FILE,
     YAML_TEMPLATES,
     CsvTemplate,
     headings_for,
+    sheet_source,
 )
 from safeguarding_report.local.describe import LIST_SEPARATOR
 from safeguarding_report.local.markdown import headings
@@ -51,15 +59,9 @@ from safeguarding_report.local.read import (
     read_yaml,
     yaml_line,
 )
-from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
-from safeguarding_report.local.word import read_docx_narrative
-from safeguarding_report.local.workbook import (
-    WORKBOOK_FILE,
-    Sheet,
-    open_workbook,
-    read_sheet,
-    sheet_source,
-)
+
+if TYPE_CHECKING:
+    from safeguarding_report.local.workbook import Sheet
 
 log = logging.getLogger(__name__)
 
@@ -435,6 +437,8 @@ class LocalRecords:
         if self._sheets is None:
             sheets: dict[str, Sheet] = {}
             if WORKBOOK_FILE in self._names():
+                from safeguarding_report.local.workbook import open_workbook
+
                 path = self.folder / WORKBOOK_FILE
                 sheets = open_workbook(path, self.source_file(WORKBOOK_FILE))
                 self.files_read.append(path)
@@ -492,7 +496,11 @@ class LocalRecords:
                 self.files_read.append(path)
             sheet = self.sheets().get(name)
             taken_over = bool(in_csv) and self.csv_over_sheets  # the sheet is not read
-            in_sheet = read_sheet(sheet) if sheet is not None and not taken_over else []
+            in_sheet: list[Record[BaseModel]] = []
+            if sheet is not None and not taken_over:
+                from safeguarding_report.local.workbook import read_sheet
+
+                in_sheet = read_sheet(sheet)
             if in_csv and in_sheet and not self.csv_over_sheets:
                 raise DataError(self._clash_error(self._clashes()))
             rows = in_csv
@@ -778,6 +786,8 @@ def _check_repeats(template: CsvTemplate, rows: list[Record[BaseModel]]) -> None
 def _read_any_narrative(path: Path, source_file: str, model: type[BaseModel]) -> Narrative:
     """A narrative written in Markdown (.md) or in Word (.docx)."""
     if path.suffix == WORD_SUFFIX:
+        from safeguarding_report.local.word import read_docx_narrative
+
         return read_docx_narrative(path, source_file, model)
     return read_narrative(path, source_file, model)
 

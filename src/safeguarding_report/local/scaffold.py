@@ -13,8 +13,8 @@ from safeguarding_report.local.catalogue import (
     CSV_TEMPLATES,
     PRIORITY_FOLDER,
     TEXT_TEMPLATES,
+    WORKBOOK_FILE,
 )
-from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,9 @@ def write_empty_templates(
         path.write_text(content, encoding="utf-8")
         created.append(path)
     if workbook and not (folder / WORKBOOK_FILE).exists():
+        # Imported only here, as records.py imports the readers (see its docstring).
+        from safeguarding_report.local.workbook import write_workbook
+
         chosen = [t for t in CSV_TEMPLATES.values() if used(t.name)]
         created.append(write_workbook(folder / WORKBOOK_FILE, chosen))
     log.debug("created %d empty templates in %s", len(created), folder)  # new says so

@@ -49,7 +49,6 @@ from safeguarding_report.local.read import (
 
 log = logging.getLogger(__name__)
 
-SUFFIX = ".docx"
 KIND = "a Word document (.docx)"
 # Word's namespaces, as Word writes them (transitional) and as strict Office Open XML does: an
 # element is known by its namespace, whatever prefix a file binds to it.

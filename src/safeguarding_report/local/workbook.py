@@ -66,7 +66,6 @@ from safeguarding_report.local.read import (
 
 log = logging.getLogger(__name__)
 
-WORKBOOK_FILE = "records.xlsx"
 KIND = "an Excel workbook (.xlsx)"
 # The workbook's own parts that name its sheets' parts (to say which sheet a part is).
 _BOOK, _BOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
@@ -93,11 +92,6 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 _UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # A CSV file named in a column's description: reviews.csv.
 _CSV_FILE = re.compile(r"\b(\w+)\.csv\b")
-
-
-def sheet_source(source_folder: str, name: str) -> str:
-    """A sheet as shown to the user and cited in figures.csv: the workbook, then the sheet."""
-    return f"{source_folder}/{WORKBOOK_FILE}, sheet {name!r}"
 
 
 # -- writing ---------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ plan -> (nothing changed: stop) -> check inputs -> run sections -> assemble -> e
 write outputs -> publish
 
 The plan (``plan.py``) is known before any stage's module is imported; the stages after it are
-``stages.py``, which imports every module they use. The cover report and changes.csv are
-written beside the sections, in a process of their own. A failed or interrupted build leaves
-the last good ``outputs/<id>/`` untouched.
+``stages.py`` up to the sections and ``finish.py`` after them, each importing the modules its
+stages use (the second once the sections have run: ``stages.py`` says why). The cover report
+and changes.csv are written beside the sections, in a process of their own. A failed or
+interrupted build leaves the last good ``outputs/<id>/`` untouched.
 """
 
 from __future__ import annotations
@@ -54,9 +55,11 @@ def build(params_path: Path, project: Project, options: BuildOptions) -> Path:
         stages.CoverAndChanges(plan, inputs, staged) as cover_and_changes,
     ):
         runs = stages.run_sections(plan, staged, cover_and_changes.running)
-        assembled = stages.assemble(plan, inputs, runs)
-        stages.export_files(plan, assembled, staged)
-        stages.write_outputs(plan, inputs, assembled, cover_and_changes.records(), staged)
-        stages.publish_outputs(plan, inputs, staged)
+        from safeguarding_report.pipeline import finish
+
+        assembled = finish.assemble(plan, inputs, runs)
+        finish.export_files(plan, assembled, staged)
+        finish.write_outputs(plan, inputs, assembled, cover_and_changes.records(), staged)
+        finish.publish_outputs(plan, inputs, staged)
     log.info("Report written to %s", plan.target)
     return plan.target

@@ -232,8 +232,17 @@ def serve(root: Path, idle: float) -> None:
     """Import everything, then fork a build for each request until idle for ``idle`` s."""
     from safeguarding_report.pipeline import export, runner
 
-    # Every stage's module (the stages import them all), and how a build command ends.
-    runner.prepare(("safeguarding_report.pipeline.stages", "safeguarding_report.pipeline.command"))
+    # Every stage's module (the stages import them all; the cover report's too), and how a
+    # build command ends. The server is warm for every build it forks, so a served build's
+    # sections are forked holding them too: a build without the server holds less.
+    runner.prepare(
+        (
+            "safeguarding_report.pipeline.stages",
+            "safeguarding_report.pipeline.finish",
+            "safeguarding_report.pipeline.cover",
+            "safeguarding_report.pipeline.command",
+        )
+    )
     export.warm()  # the page's templates, compiled once
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

@@ -35,11 +35,10 @@ from typing import Any, Literal
 
 from safeguarding_report.core import indicators
 from safeguarding_report.local import LocalRecords, period_label
-from safeguarding_report.local.catalogue import YAML_TEMPLATES
+from safeguarding_report.local.catalogue import WORD_SUFFIX, YAML_TEMPLATES
 from safeguarding_report.local.counts import LOCAL_COUNTS, tidy_row
 from safeguarding_report.local.models import Contact, CoverReport, KeyMessage, Person
 from safeguarding_report.local.read import read_text
-from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
 from safeguarding_report.report import tables
 
 CHECKED_KEY = "disclosure_checked"

@@ -35,13 +35,15 @@ from safeguarding_report.local.catalogue import (
     CSV_TEMPLATES,
     PRIORITY_FOLDER,
     TEXT_TEMPLATES,
+    WORD_SUFFIX,
+    WORKBOOK_FILE,
+    sheet_source,
 )
 from safeguarding_report.local.read import PARSE_ERRORS, office_package, unreadable
 from safeguarding_report.local.records import LocalRecords
 from safeguarding_report.local.word import KIND as WORD_KIND
-from safeguarding_report.local.word import SUFFIX as WORD_SUFFIX
 from safeguarding_report.local.word import as_draft as docx_as_draft
-from safeguarding_report.local.workbook import WORKBOOK_FILE, sheet_source, write_workbook
+from safeguarding_report.local.workbook import write_workbook
 from safeguarding_report.pipeline import publish
 from safeguarding_report.report.narratives import CHECKED_KEY
 from safeguarding_report.workflows import promised

@@ -28,8 +28,8 @@ from pathlib import Path
 from safeguarding_report.core import framework, limits, params, store
 from safeguarding_report.core.store import TAKEN_INTO_WORKBOOK
 from safeguarding_report.local import LocalRecords
-from safeguarding_report.local.catalogue import CSV_TEMPLATES
-from safeguarding_report.local.workbook import WORKBOOK_FILE, write_workbook
+from safeguarding_report.local.catalogue import CSV_TEMPLATES, WORKBOOK_FILE
+from safeguarding_report.local.workbook import write_workbook
 from safeguarding_report.pipeline import publish
 
 STAGING_INFIX = ".workbook-"  # data/local/.<id>.workbook-<hex>/: the new workbook, being written
