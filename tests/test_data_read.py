@@ -79,7 +79,7 @@ def fails(call: Callable[[], object], *parts: str) -> str:
 
 @pytest.mark.parametrize("symbol", sorted(EES_SYMBOLS.meanings))
 def test_every_dfe_symbol_is_a_status_beside_a_missing_value(symbol: str) -> None:
-    value, status = parse_value(f" {symbol} ", EES_SYMBOLS.meanings, where="f, line 2")
+    value, status = parse_value(f" {symbol} ", EES_SYMBOLS.meanings, where=lambda: "f, line 2")
     assert math.isnan(value) and status == EES_SYMBOLS.meanings[symbol]
     assert status in NO_FIGURE
 
@@ -87,13 +87,13 @@ def test_every_dfe_symbol_is_a_status_beside_a_missing_value(symbol: str) -> Non
 @pytest.mark.parametrize(("text", "expected"), [("1777", 1777.0), ("354.8", 354.8), ("0", 0.0),
                                                 ("-490", -490.0)])  # fmt: skip
 def test_numbers_are_read_as_numbers(text: str, expected: float) -> None:
-    assert parse_value(text, EES_SYMBOLS.meanings, where="") == (expected, "")
+    assert parse_value(text, EES_SYMBOLS.meanings, where=lambda: "") == (expected, "")
 
 
 @pytest.mark.parametrize("text", ["", "#VALUE!", "12a", "n/a", "nan", "inf"])
 def test_anything_else_is_an_error_naming_where(text: str) -> None:
     with pytest.raises(DataError, match=r"f\.csv, line 7, column 'CPP_At31'"):
-        parse_value(text, EES_SYMBOLS.meanings, where="f.csv, line 7, column 'CPP_At31'")
+        parse_value(text, EES_SYMBOLS.meanings, where=lambda: "f.csv, line 7, column 'CPP_At31'")
 
 
 def test_data_error_is_a_report_error() -> None:

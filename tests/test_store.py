@@ -4,6 +4,7 @@ only for its own key, and a damaged entry is simply not used."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import pickle
 import signal
@@ -16,6 +17,8 @@ import pytest
 
 import safeguarding_report
 from safeguarding_report.core import store
+from safeguarding_report.data.benchmarking import BdsCell, Years
+from safeguarding_report.data.extract import Cell
 
 PACKAGE = Path(safeguarding_report.__file__).parent
 
@@ -160,3 +163,16 @@ def test_marks_are_kept_and_an_unwritable_folder_is_no_error(tmp_path: Path) -> 
     assert "abc" in marks
     (tmp_path / "file").write_text("", encoding="utf-8")
     store.Marks(tmp_path / "file" / "checked").add(["abc"])  # a file where the folder goes
+
+
+@pytest.mark.parametrize("kind", [Cell, BdsCell])
+def test_a_published_value_comes_back_from_the_parse_cache_whole(kind: type) -> None:
+    """Cells are pickled as their constructor's arguments (for speed): every field comes back
+    in its place; a field added to the class but not to its pickling would fail here."""
+    fields = dataclasses.fields(kind)
+    others = {"float": 12.5, "int": 7, "Years": Years("2023-24 (OT)", 2023, 2024, "outturn")}
+    # Each text field a text of its own, so that two swapped fields would show.
+    given = {f.name: others.get(str(f.type), f"text of {f.name}") for f in fields}
+    back = pickle.loads(pickle.dumps(kind(**given)))
+    assert {f.name: getattr(back, f.name) for f in fields} == given
+    assert back == kind(**given)

@@ -199,6 +199,10 @@ class BdsCell:
     years: Years
     la_number: str  # as the row gives it, e.g. "886"
 
+    def __reduce__(self) -> tuple[type[BdsCell], tuple[float, str, int, Years, str]]:
+        # Pickled as its arguments, as ``extract.Cell`` is (see there).
+        return BdsCell, (self.value, self.status, self.row, self.years, self.la_number)
+
 
 @dataclass(frozen=True)
 class Band:

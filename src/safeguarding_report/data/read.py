@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,11 +102,14 @@ def read_table(path: Path, source_file: str) -> Table:
     return Table(source_file, header, rows)
 
 
-def parse_value(text: str, symbols: Mapping[str, str], *, where: str) -> tuple[float, str]:
+def parse_value(
+    text: str, symbols: Mapping[str, str], *, where: Callable[[], str]
+) -> tuple[float, str]:
     """A published cell as (value, status): a number and "", or NaN and the kit's status.
 
-    ``symbols`` maps the release's own symbols to statuses (data/catalogue.py); ``where``
-    names the file, line and column for the error message.
+    ``symbols`` maps the release's own symbols to statuses (data/catalogue.py); ``where()``
+    names the file, line and column for the error message (made only when there is one: a
+    file's check reads some 300,000 cells).
     """
     text = text.strip()
     status = symbols.get(text.lower())
@@ -119,21 +122,22 @@ def parse_value(text: str, symbols: Mapping[str, str], *, where: str) -> tuple[f
     if not math.isfinite(value):
         shown = ", ".join(repr(s) for s in sorted(symbols))
         raise DataError(
-            f"{where}: {text!r} is neither a number nor a symbol this release defines. "
+            f"{where()}: {text!r} is neither a number nor a symbol this release defines. "
             f"Expected a number or one of {shown}; restore the value as published."
         )
     return value, ""
 
 
-def parse_year(text: str, years: tuple[int, ...], *, where: str) -> int:
-    """A time_period cell as a year the file is declared to hold; DataError otherwise."""
+def parse_year(text: str, years: tuple[int, ...], *, where: Callable[[], str]) -> int:
+    """A time_period cell as a year the file is declared to hold; DataError otherwise
+    (``where`` as for ``parse_value``)."""
     try:
         year = int(text.strip())
     except ValueError:
         year = 0
     if year not in years:
         raise DataError(
-            f"{where}: the year {text!r} is not one this file holds. Expected one of "
+            f"{where()}: the year {text!r} is not one this file holds. Expected one of "
             f"{years[0]} to {years[-1]} (see data/catalogue.py); restore the file as published "
             "or update the catalogue if the DfE has published a new release."
         )

@@ -105,6 +105,9 @@ def checking(published: Published, checked: Path, workers: int | None = None) ->
                 runner.Task(_check, data_dir, largest_first, taken, name=f"check {number + 1}")
             )
         yield
+        # The block is done, and its core free: a task on it takes its share of what is left.
+        if len(tasks) < len(todo) and taken.value < len(todo):
+            tasks.append(runner.Task(_check, data_dir, largest_first, taken, name="check more"))
         faults: dict[str, Exception] = {}
         for task in tasks:
             faults.update(task.result())
