@@ -5,7 +5,8 @@ file is checked on its own; so the files are shared out between tasks of the bui
 (``runner.py``), forked from the build's process (which has already imported pandas and the
 data readers), while the build goes on with its imports. Each task takes the next file, the
 largest first, until none is left: one task per core but the one the build's imports take
-(at least one), so that each makes its reader once.
+(at least one), so that each makes its reader once; when the build's own work before the
+sections is done and files are still to check, one more task takes its share on that core.
 What each task parses is kept in the parse cache (``store.Parsed``) for the sections, and a file
 that passed is not checked again until it, its catalogue entry or the library changes.
 When several files are damaged, the error names the first in the catalogue's order, whichever
