@@ -109,29 +109,27 @@ def test_sections_are_forked_without_the_office_and_export_libraries() -> None:
     sections and what the sections import, not nbconvert, python-docx, mammoth,
     BeautifulSoup or openpyxl: each forked section would count them again in its resident
     memory. The shipped reports' records are CSV and Markdown files, so no section needs them."""
-    script = (
-        "import sys\n"
-        "from safeguarding_report.pipeline import runner, stages\n"
-        "runner.prepare()\n"
-        "print(sorted(m for m in ('nbconvert', 'docx', 'mammoth', 'bs4', 'openpyxl',\n"
-        "    'safeguarding_report.pipeline.finish') if m in sys.modules))\n"
+    loaded = _loaded_after(
+        "from safeguarding_report.pipeline import runner, stages\nrunner.prepare()",
+        ("nbconvert", "docx", "mammoth", "bs4", "openpyxl", f"{NAME}.pipeline.finish"),
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert result.stdout.strip() == "[]"
+    assert loaded == []
 
 
 def test_a_build_with_nothing_changed_imports_no_stage() -> None:
     """Planning a build (and stopping when nothing changed) needs neither pandas nor the
     stages, so it answers in well under a second."""
-    script = (
-        "import sys\n"
-        "from safeguarding_report.pipeline import build\n"
-        "print(sorted(m for m in ('pandas', 'matplotlib', 'nbconvert', 'docx',\n"
-        "    'safeguarding_report.pipeline.stages') if m in sys.modules))\n"
+    loaded = _loaded_after(
+        "from safeguarding_report.pipeline import build",
+        ("pandas", "matplotlib", "nbconvert", "docx", f"{NAME}.pipeline.stages"),
     )
+    assert loaded == []
+
+
+def _loaded_after(code: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh Python process holds once it has run ``code``."""
+    script = f"import sys\n{code}\nprint(sorted(m for m in {modules!r} if m in sys.modules))\n"
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
-    assert result.stdout.strip() == "[]"
+    return list(ast.literal_eval(result.stdout.strip()))

@@ -167,8 +167,8 @@ def test_marks_are_kept_and_an_unwritable_folder_is_no_error(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("kind", [Cell, BdsCell])
 def test_a_published_value_comes_back_from_the_parse_cache_whole(kind: type) -> None:
-    """Cells are pickled as their constructor's arguments (for speed): every field comes back
-    in its place; a field added to the class but not to its pickling would fail here."""
+    """Cells are pickled as their constructor's arguments (for speed,
+    ``store.PickledAsArguments``): every field comes back in its place."""
     fields = dataclasses.fields(kind)
     others = {"float": 12.5, "int": 7, "Years": Years("2023-24 (OT)", 2023, 2024, "outturn")}
     # Each text field a text of its own, so that two swapped fields would show.

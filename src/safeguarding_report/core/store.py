@@ -40,6 +40,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -301,6 +302,19 @@ def on_disk_only() -> Iterator[None]:
     finally:
         for path in set(_parsed) - held:
             del _parsed[path]
+
+
+class PickledAsArguments:
+    """A base of slotted frozen dataclasses a parse holds by the ten thousand (a published
+    cell): pickled as its constructor's arguments, its fields in order, so that ``Parsed``
+    reads them back as fast as plain objects, twice as fast as such a dataclass's own state."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        slots: tuple[str, ...] = self.__slots__  # the dataclass's: its fields, in order
+        values = attrgetter(*slots)(self)  # in C: as fast as the fields written out
+        return type(self), values if len(slots) > 1 else (values,)
 
 
 class Parsed:

@@ -59,6 +59,7 @@ import pandas as pd
 
 from safeguarding_report.core import indicators
 from safeguarding_report.core.errors import DataError
+from safeguarding_report.core.store import PickledAsArguments
 from safeguarding_report.data.areas import ENGLAND, LOCAL, Area, Areas
 from safeguarding_report.data.schema import NOT_AVAILABLE
 
@@ -190,7 +191,7 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class BdsCell:
+class BdsCell(PickledAsArguments):
     """One value of the parquet file with its row."""
 
     value: float
@@ -198,10 +199,6 @@ class BdsCell:
     row: int  # counting from 0
     years: Years
     la_number: str  # as the row gives it, e.g. "886"
-
-    def __reduce__(self) -> tuple[type[BdsCell], tuple[float, str, int, Years, str]]:
-        # Pickled as its arguments, as ``extract.Cell`` is (see there).
-        return BdsCell, (self.value, self.status, self.row, self.years, self.la_number)
 
 
 @dataclass(frozen=True)
