@@ -7,7 +7,8 @@ cache), then again with nothing changed. Each run is the whole command: starting
 Dask cluster, scaffolding, building, the summary and the index.
 
 Memory per worker: during each cold batch, every 50 ms, the memory of each Dask worker
-process and every process it started (a build's checks, sections, cover report) is summed,
+process and every process under it (its forkserver, each build's process, and the checks,
+sections and cover report a build forks) is summed,
 as an RSS sum (each process's resident set: pages shared after a fork counted in each) and
 a PSS sum (proportional set sizes from /proc/<pid>/smaps_rollup: a page shared by n
 processes counts 1/n); the peak of the largest worker is printed.

@@ -92,3 +92,36 @@ def test_a_stopped_step_cleans_up_first(tmp_path: Path) -> None:
     wait_for(started.exists)
     step.stop()
     assert cleaned.exists(), "its finally blocks ran before it ended"
+
+
+CALLER_KILLED_OUTRIGHT = """
+import sys, threading, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from test_background import _cleans_up
+from safeguarding_report.pipeline.runner import Task, process_context
+
+if __name__ == "__main__":
+    if sys.argv[2] == "forkserver":  # another thread running, as in a Dask worker
+        threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
+    assert process_context().get_start_method() == sys.argv[2]
+    Task(_cleans_up, Path(sys.argv[3]), Path(sys.argv[4])).result()
+"""
+
+
+@pytest.mark.parametrize("started_by", ["fork", "forkserver"])
+def test_a_step_whose_caller_is_killed_outright_cleans_up_and_ends(
+    tmp_path: Path, started_by: str
+) -> None:
+    # A Dask worker stopped with its batch cannot stop its steps: they end with it, cleaning up.
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+    caller = subprocess.Popen(
+        [sys.executable, "-c", CALLER_KILLED_OUTRIGHT, str(Path(__file__).parent), started_by,
+         str(started), str(cleaned)],
+    )  # fmt: skip
+    try:
+        wait_for(started.exists)
+    finally:
+        caller.kill()
+        caller.wait()
+    wait_for(cleaned.exists)

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import wait_for
 from safeguarding_report import cli
 from safeguarding_report.pipeline import server
 from safeguarding_report.pipeline.build import Project
 from safeguarding_report.pipeline.export import external_references
-from safeguarding_report.workflows import batch, index
+from safeguarding_report.workflows import batch, index, one_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = "E06000017,E09000001,E06000053"
@@ -186,9 +191,9 @@ def test_every_authority_that_existed_in_the_year_is_in_an_all_batch(tmp_path: P
 
 def test_the_summary_counts_each_outcome_and_gives_each_failure_on_one_line() -> None:
     outcomes = [
-        batch.Outcome("a-2024", batch.BUILT, seconds=12.34),
-        batch.Outcome("b-2024", batch.FAILED, "it broke", 1.0),
-        batch.Outcome("c-2024", batch.REUSED, seconds=0.2),
+        one_report.Outcome("a-2024", one_report.BUILT, seconds=12.34),
+        one_report.Outcome("b-2024", one_report.FAILED, "it broke", 1.0),
+        one_report.Outcome("c-2024", one_report.REUSED, seconds=0.2),
     ]
     text = batch.summary(outcomes)
     assert text.splitlines()[2].split() == ["failed", "1.0", "b-2024", "it", "broke"]
@@ -276,3 +281,32 @@ def test_the_index_has_no_wcag_22_aa_violations(tmp_path: Path) -> None:
     html, _ = index.write(outputs)
     violations = axe(html)
     assert violations == [], describe(violations)
+
+
+@pytest.mark.build
+def test_a_batch_stopped_mid_build_publishes_nothing_and_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
+    # Ctrl-C reaches the whole process group: the batch, its Dask workers, each build's process
+    # and its sections. The batch cancels its tasks; each worker stops its build, which cleans up.
+    project = _project(tmp_path)
+    command = [sys.executable, "-m", "safeguarding_report", "batch", "--authorities", SMALL,
+               "--year", "2024", "--no-pdf", "--quiet", "--workers", "1",
+               "--root", str(project.root)]  # fmt: skip
+    batch_run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE)
+    try:
+        wait_for(lambda: bool(list(project.outputs.glob(".*building*"))), seconds=120)
+    finally:
+        os.killpg(batch_run.pid, signal.SIGINT)
+        _, err = batch_run.communicate(timeout=120)
+    assert batch_run.returncode == 130, err.decode()
+
+    def nothing_running() -> bool:
+        try:
+            os.killpg(batch_run.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    wait_for(nothing_running, seconds=30)
+    assert not list(project.outputs.iterdir()), "no report published, no staging folder left"

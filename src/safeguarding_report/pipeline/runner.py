@@ -14,8 +14,9 @@ A task ignores Ctrl-C: its caller decides. When the caller stops (an error, Ctrl
 turned into an exception by the command line), its running tasks are stopped and waited for
 before the exception goes on: SIGTERM first, which a task turns into ``SystemExit`` so that
 its clean-up runs (a Chromium it started, a temporary file), then SIGKILL after a grace period.
-That ``SystemExit`` is never dropped by a finalizer it lands in (``interrupts``). Nothing
-outlives the build.
+That ``SystemExit`` is never dropped by a finalizer it lands in (``interrupts``). A caller
+killed outright cannot do this: its tasks are sent SIGTERM by the system when it ends
+(``_end_with_caller``). Nothing outlives the build.
 
 Why not ``concurrent.futures`` or ``multiprocessing.Pool``: their workers are forked once, when
 the pool starts, and each runs many tasks. So a task past its time limit cannot be stopped (a
@@ -29,19 +30,21 @@ above them that the build needs.
 
 Batches of whole reports (``workflows/batch.py``) run on Dask instead: sharing builds out over a
 cluster's workers, perhaps on several machines, and keeping going past a failed one, is a
-scheduler's job, not this module's. Each build on a Dask worker starts its own tasks here,
-from the forkserver.
+scheduler's job, not this module's. A Dask worker starts each build as a task here, from the
+forkserver; the build's process, running no other thread, forks its own tasks.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import gc
 import importlib
 import logging
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
 import sys
 import threading
@@ -103,8 +106,8 @@ def prepare(also: Sequence[str] = ()) -> None:
     """Import what tasks need (PRELOAD), and the modules ``also`` names, in this process.
 
     Tasks forked from this process then start with them loaded. What the first imports made is
-    set aside from the garbage collector (``gc.freeze``): no collection in this process or a
-    task's walks through it again, and a forked task's pages stay shared. Only the first time,
+    set aside (``set_aside``): no collection in this process or a task's walks through it
+    again, and a forked task's pages stay shared. Only the first time,
     so that a process that builds many reports (a Dask worker, the tests) does not also set
     aside, for good, what each build left for the collector.
     """
@@ -112,14 +115,28 @@ def prepare(also: Sequence[str] = ()) -> None:
     for module in missing:
         importlib.import_module(module)
     if missing:
-        gc.freeze()
+        set_aside()
+
+
+def set_aside() -> None:
+    """Set aside from the garbage collector every object this process holds (``gc.freeze``)
+    and return the memory it has freed (``malloc_trim``), before tasks fork from it: no
+    collection in a task walks through those objects (writing to their pages), and a task's
+    allocations do not land in freed pages it shares, so the pages stay shared."""
+    gc.freeze()
+    _trim()
 
 
 def give_back() -> None:
-    """Return to the system the memory this process has freed (C's ``malloc_trim``), so that
-    the tasks forked from it next do not each count it in their resident set. Where the C
-    library has no such call (not glibc), nothing happens."""
+    """Collect this process's garbage and return to the system the memory it has freed, so
+    that the tasks forked from it next do not each count it in their resident set."""
     gc.collect()
+    _trim()
+
+
+def _trim() -> None:
+    """C's ``malloc_trim``: freed memory back to the system. Where the C library has no such
+    call (not glibc), nothing happens."""
     try:
         libc = ctypes.CDLL(None)
         libc.malloc_trim(0)
@@ -185,8 +202,11 @@ class Task:
         context = process_context()
         receive, send = context.Pipe(duplex=False)
         self._receive: Any = receive  # None once it is closed
+        watch, self._caller = context.Pipe(duplex=False)  # see ``_end_with_caller``
         self._process = context.Process(
-            target=_child, args=(send, _levels(), function, args), name=self.name
+            target=_child,
+            args=(send, (watch, self._caller), _levels(), function, args),
+            name=self.name,
         )
         # Ctrl-C and SIGTERM wait until the process is started and known to this object, where
         # ``stop`` finds it: one arriving mid-start would leave it behind.
@@ -194,6 +214,7 @@ class Task:
             self._process.start()
             self.started = time.monotonic()
         send.close()
+        watch.close()
 
     def waitables(self) -> list[Any]:
         """What to wait on (``multiprocessing.connection.wait``) until ``poll`` has news."""
@@ -221,6 +242,7 @@ class Task:
         if running:  # past its limit, or still ending after its answer came at the limit
             self._process.kill()
         self._process.join()
+        self._caller.close()  # only once it has ended: closing it stops the task
         self._take()
         self._close()
         seconds = time.monotonic() - self.started
@@ -425,8 +447,27 @@ class _Sent(logging.Handler):
             self._send.send(message)
 
 
+def _end_with_caller(watch: Any, kept: Any) -> None:
+    """In a task's process: be sent SIGIO, which ``_child`` turns into ``SystemExit`` as it does
+    SIGTERM, when the process that started the task ends. ``watch`` is the reading end of a
+    pipe that process holds the other end of (``kept``) and never writes to: the system
+    signals the reader once the last writer has gone (``O_ASYNC``). So a task whose caller was
+    killed outright (a Dask worker stopped with its batch) stops and cleans up instead of
+    running on alone. This process's copy of ``kept`` (forked with it) is closed first."""
+    kept.close()
+    fd = watch.fileno()
+    fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+    if watch.poll():  # it ended before this process asked to be told
+        signal.raise_signal(signal.SIGIO)
+
+
 def _child(
-    send: Any, levels: dict[str, int], function: Callable[..., Any], args: tuple[Any, ...]
+    send: Any,
+    caller: tuple[Any, Any],
+    levels: dict[str, int],
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
 ) -> None:
     """In the task's own process: run the function and send back what it returned or raised."""
 
@@ -435,6 +476,8 @@ def _child(
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group
     signal.signal(signal.SIGTERM, stopped)
+    signal.signal(signal.SIGIO, stopped)
+    _end_with_caller(*caller)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # started while the parent held them
     sent = _Sent(send)
     root = logging.getLogger()

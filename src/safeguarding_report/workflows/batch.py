@@ -4,15 +4,15 @@
 authority (scaffolded with ``scaffold.new`` on the way, its local records empty, unless its
 params file is already there). ``run(...)`` builds each with the kit's normal ``build.build``
 (sections, cache, export, PDF), with the batch's ``BuildOptions`` (strict, force, section
-timeout, PDF or not), as one task on a Dask cluster: by default a ``LocalCluster`` on this
-machine, or an existing cluster when given its scheduler's address (or
+timeout, PDF or not), as one task on a Dask cluster (``one_report.build_one``): by default a
+``LocalCluster`` on this machine, or an existing cluster when given its scheduler's address (or
 ``DASK_SCHEDULER_ADDRESS``). Each worker runs one report at a time, since a build already runs
-its sections in parallel. The workers call the build directly, never the build server: in a
+its sections in parallel. The workers build directly, never through the build server: in a
 batch no one waits for a second build of the same report.
 
-A build forks its sections from a multiprocessing forkserver, so workers must not be daemonic
-processes (daemonic processes cannot have children): the local cluster's workers are started
-with ``distributed.worker.daemon`` off, and ``dask worker`` needs
+A worker starts each build as a process of its own, from a multiprocessing forkserver, so
+workers must not be daemonic processes (daemonic processes cannot have children): the local
+cluster's workers are started with ``distributed.worker.daemon`` off, and ``dask worker`` needs
 ``DASK_DISTRIBUTED__WORKER__DAEMON=False``.
 
 On Ctrl-C every future is cancelled, the local cluster is shut down and any staging folder a
@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
-import io
 import logging
 import os
 import re
@@ -44,31 +43,20 @@ from safeguarding_report.data.areas import LOCAL
 from safeguarding_report.pipeline.options import BuildOptions
 from safeguarding_report.pipeline.publish import STAGING_INFIX
 from safeguarding_report.workflows import scaffold
+from safeguarding_report.workflows.one_report import (
+    BUILT,
+    FAILED,
+    REUSED,
+    Outcome,
+    build_one,
+    one_line,
+)
 
 log = logging.getLogger(__name__)
 
-BUILT = "built"
-REUSED = "reused"
-FAILED = "failed"
 ALL = "all"
 # How long a stopped batch waits for section processes its killed workers left behind.
 _SETTLE_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How one report of a batch went."""
-
-    report: str  # the report id, or what names it when its params file could not be made
-    status: str  # BUILT, REUSED or FAILED
-    reason: str = ""  # FAILED: what went wrong, on one line
-    seconds: float = 0.0
-    params: str = ""  # the params file, when there is one
-
-    @property
-    def ok(self) -> bool:
-        """True when the report is built (now or before)."""
-        return self.status != FAILED
 
 
 @dataclass(frozen=True)
@@ -192,47 +180,6 @@ def _params_for(
             "build without --framework."
         )
     return existing
-
-
-def one_line(exc: BaseException) -> str:
-    """What went wrong, on one line: the kit's own message, else the error's type and text."""
-    text = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " ".join(lines[:2]) if lines else type(exc).__name__
-
-
-def build_one(params_path: str, root: str, options: BuildOptions) -> Outcome:
-    """Build one report (on a worker) with ``options``; never raises for a report that fails.
-
-    Whether the report was built or reused is read from its published manifest: a build
-    with nothing changed leaves it as it was.
-    """
-    from safeguarding_report.pipeline.build import Project, build  # heavy: only where reports build
-
-    start = time.monotonic()
-    project = Project(Path(root))
-    path = Path(params_path)
-    name = path.stem
-    try:
-        name = params.load(path).id
-        before = _stamp(project.outputs / name / "manifest.json")
-        # Each section's one-line result would interleave across reports: the batch's own
-        # progress bar and summary say how each report went.
-        with contextlib.redirect_stdout(io.StringIO()):
-            target = build(path, project, options)
-    except Exception as exc:
-        return Outcome(name, FAILED, one_line(exc), time.monotonic() - start, params_path)
-    after = _stamp(target / "manifest.json")
-    status = REUSED if before is not None and before == after else BUILT
-    return Outcome(name, status, "", time.monotonic() - start, params_path)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
 
 
 def default_workers() -> int:
