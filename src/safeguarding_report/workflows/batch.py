@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -261,16 +262,32 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     # Builds fork their sections: workers must be allowed children (not daemonic).
     with (
         dask.config.set({"distributed.worker.daemon": False}),
-        LocalCluster(
+        _without_ctrl_c(),
+    ):
+        cluster = LocalCluster(
             n_workers=workers or default_workers(),
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+        )
+    with cluster, Client(cluster) as client:
         yield client
+
+
+@contextlib.contextmanager
+def _without_ctrl_c() -> Iterator[None]:
+    """Ctrl-C ignored in this process while the block runs, and so in the worker processes it
+    starts (an ignored signal stays ignored in a started program): Ctrl-C reaches the whole
+    process group, and a worker would stop on it with a traceback of its own, where the batch
+    stops its workers itself (``run``). A Ctrl-C in the second or two the cluster takes to
+    start is lost: the next one stops the batch. (Blocking it instead does not reach the
+    workers: their start unblocks it.)"""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def remove_staging(outputs: Path, report_ids: Sequence[str]) -> list[Path]:
