@@ -15,8 +15,8 @@ turned into an exception by the command line), its running tasks are stopped and
 before the exception goes on: SIGTERM first, which a task turns into ``SystemExit`` so that
 its clean-up runs (a Chromium it started, a temporary file), then SIGKILL after a grace period.
 That ``SystemExit`` is never dropped by a finalizer it lands in (``interrupts``). A caller
-killed outright cannot do this: its tasks are sent SIGTERM by the system when it ends
-(``_end_with_caller``). Nothing outlives the build.
+killed outright cannot do this: the system signals its tasks when it ends, and they stop the
+same way (``_end_with_caller``). Nothing outlives the build.
 
 Why not ``concurrent.futures`` or ``multiprocessing.Pool``: their workers are forked once, when
 the pool starts, and each runs many tasks. So a task past its time limit cannot be stopped (a
@@ -107,9 +107,9 @@ def prepare(also: Sequence[str] = ()) -> None:
 
     Tasks forked from this process then start with them loaded. What the first imports made is
     set aside (``set_aside``): no collection in this process or a task's walks through it
-    again, and a forked task's pages stay shared. Only the first time,
-    so that a process that builds many reports (a Dask worker, the tests) does not also set
-    aside, for good, what each build left for the collector.
+    again, and a forked task's pages stay shared. Only the first time, so that a process
+    that builds many reports (the tests, say) does not also set aside, for good, what each
+    build left for the collector.
     """
     missing = [module for module in (*PRELOAD, *also) if module not in sys.modules]
     for module in missing:

@@ -56,7 +56,7 @@ from safeguarding_report.workflows.one_report import (
 log = logging.getLogger(__name__)
 
 ALL = "all"
-# How long a stopped batch waits for section processes its killed workers left behind.
+# How long a stopped batch waits for its builds to stop and clean up before it looks.
 _SETTLE_SECONDS = 2.0
 
 
@@ -259,7 +259,7 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         with Client(address) as client:
             yield client
         return
-    # Builds fork their sections: workers must be allowed children (not daemonic).
+    # Workers start each build as a process of their own: they must be allowed children.
     with (
         dask.config.set({"distributed.worker.daemon": False}),
         _without_ctrl_c(),
@@ -303,8 +303,9 @@ def remove_staging(outputs: Path, report_ids: Sequence[str]) -> list[Path]:
 def stopped(root: Path, params_files: Sequence[Path]) -> list[Path]:
     """After an interrupted batch: remove what its stopped builds left; return what was removed.
 
-    A worker killed in the middle of a build cannot clean up after itself; its section
-    processes may still be finishing, so wait for them briefly first.
+    A stopped build removes its own staging folder as it stops (``one_report``), which may
+    take a moment after its worker has gone: wait briefly first, then remove what is left
+    (a build killed outright leaves its folder).
     """
     ids = []
     for path in params_files:

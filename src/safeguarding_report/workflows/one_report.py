@@ -4,9 +4,10 @@ A worker holds Dask and this module, never pandas, matplotlib or the data: ``bui
 asks whether anything changed since the report was published (reading only the params file and
 the files' hashes), and when something has, builds it with the kit's normal ``build.build`` in a
 process of its own, started by the forkserver that the build's sections would otherwise start
-from (``runner.Task``). That process has everything a build imports loaded when it starts, and
-forks the build's own checks and sections from itself, as a build from the command line does:
-what they read is shared with it, not loaded again in the worker. When the batch is stopped
+from (``runner.Task``). That process starts with what the sections import already loaded
+(pandas, matplotlib, the kit's sections), imports the build's own stages, and forks the build's
+checks and sections from itself, as a build from the command line does: what they share is
+loaded once per worker, in the forkserver, and never in the worker itself. When the batch is stopped
 (its Dask tasks cancelled), or the worker dies, the build is stopped (``runner``: a task ends
 when its caller does): it cleans up after itself and publishes nothing.
 """
