@@ -17,11 +17,11 @@ from pathlib import Path
 
 from safeguarding_report.core import store
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.pipeline.plan import Project, make, up_to_date
+from safeguarding_report.pipeline.plan import Plan, Project, make, up_to_date
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Project", "build"]
+__all__ = ["Project", "build", "build_from"]
 
 
 @store.remembering()  # each data file is hashed once however many keys it is in
@@ -38,6 +38,14 @@ def build(params_path: Path, project: Project, options: BuildOptions) -> Path:
     if up_to_date(plan):
         log.info("Nothing changed since the last build: %s is up to date.", plan.target)
         return plan.target
+    return build_from(plan)
+
+
+@store.remembering()
+def build_from(plan: Plan) -> Path:
+    """Build the report ``plan`` is of, up to date or not (``build`` asks first, and so does a
+    batch's worker before it hands the plan to a process of its own); its published folder."""
+    project, options, params_path = plan.project, plan.options, plan.params_path
     # The stages' modules take seconds to import, so only a build with work to do imports
     # them: first what reads the published files (pandas and the readers), whose checks then
     # run on every core while this process imports the other stages' modules.

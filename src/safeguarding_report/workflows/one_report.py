@@ -1,13 +1,14 @@
 """One report of a batch, as a Dask worker builds it: the task ``batch.run`` sends, and how it went.
 
 A worker holds Dask and this module, never pandas, matplotlib or the data: ``build_one`` first
-asks whether anything changed since the report was published (reading only the params file and
-the files' hashes), and when something has, builds it with the kit's normal ``build.build`` in a
-process of its own, started by the forkserver that the build's sections would otherwise start
-from (``runner.Task``). That process starts with what the sections import already loaded
-(pandas, matplotlib, the kit's sections), imports the build's own stages, and forks the build's
-checks and sections from itself, as a build from the command line does: what they share is
-loaded once per worker, in the forkserver, and never in the worker itself. When the batch is stopped
+plans the build and asks whether anything changed since the report was published (reading
+only the params file and the files' hashes), and when something has, builds it from that plan
+(``build.build_from``: the kit's normal build, after its own such check) in a process of its
+own, started by the forkserver that the build's sections would otherwise start from
+(``runner.Task``). That process starts with what the sections import already loaded (pandas,
+matplotlib, the kit's sections), imports the build's own stages, and forks the build's checks
+and sections from itself, as a build from the command line does: what they share is loaded
+once per worker, in the forkserver, and never in the worker itself. When the batch is stopped
 (its Dask tasks cancelled), or the worker dies, the build is stopped (``runner``: a task ends
 when its caller does): it cleans up after itself and publishes nothing.
 """
@@ -22,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from safeguarding_report.core import params
+from safeguarding_report.core import params, store
 from safeguarding_report.core.errors import ReportError
 from safeguarding_report.pipeline import runner
 from safeguarding_report.pipeline.options import BuildOptions
-from safeguarding_report.pipeline.plan import Project, make, up_to_date
+from safeguarding_report.pipeline.plan import Plan, Project, make, up_to_date
 
 _LOOK_AGAIN = 0.2  # seconds between looks at whether the batch was stopped
 
@@ -68,9 +69,11 @@ def build_one(params_path: str, root: str, options: BuildOptions) -> Outcome:
     name = path.stem
     try:
         name = params.load(path).id
-        if up_to_date(make(path, Project(Path(root)), options)):
-            return Outcome(name, REUSED, "", time.monotonic() - start, params_path)
-        _wait(runner.Task(_build, path, Path(root), options, name=f"build of {name}"))
+        with store.remembering():  # each data file hashed once for all the sections' keys
+            plan = make(path, Project(Path(root)), options)
+            if up_to_date(plan):
+                return Outcome(name, REUSED, "", time.monotonic() - start, params_path)
+        _wait(runner.Task(_build, plan, name=f"build of {name}"))
     except Exception as exc:
         return Outcome(name, FAILED, one_line(exc), time.monotonic() - start, params_path)
     return Outcome(name, BUILT, "", time.monotonic() - start, params_path)
@@ -106,11 +109,11 @@ def _cancelled() -> Callable[[], bool]:
     return cancelled
 
 
-def _build(params_path: Path, root: Path, options: BuildOptions) -> None:
-    """In the build's own process: build the report."""
-    from safeguarding_report.pipeline.build import build  # not in the worker
+def _build(plan: Plan) -> None:
+    """In the build's own process: build the report the worker planned."""
+    from safeguarding_report.pipeline.build import build_from  # not in the worker
 
     # Each section's one-line result would interleave across reports: the batch's own
     # progress bar and summary say how each report went.
     with contextlib.redirect_stdout(io.StringIO()):
-        build(params_path, Project(root), options)
+        build_from(plan)
